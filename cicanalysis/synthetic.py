@@ -1,0 +1,782 @@
+"""The synthetic authority: a fictional county's SSDA903 extract and local tables, from a seed.
+
+``generate(out_dir, seed=42, scale=1.0)`` writes every input of SPEC section 2 for "Middleshire"
+(four areas plus a disability service, twelve districts, 25 teams), April 2012 to the extract date
+with history back to 2006 for the children already in care. Same seed and scale → byte-identical files.
+
+The simulation works family by family (siblings enter care and are adopted together) and child by
+child: entry, legal statuses, placement moves, one of five pathways (return home, special guardianship,
+long-term care to 18, adoption, UASC), reviews, missing episodes, health checks and care-leaver
+outcomes. Rates are chosen so that a scale-1 authority has about 1,400 citizen children in care, a
+UASC surge of a few hundred from 2014-15, and about 100 adoptions a year. It is never real data.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import reference
+
+DAY = pd.Timedelta(days=1)
+HISTORY_START = pd.Timestamp("2006-04-01")
+REPORT_START = pd.Timestamp("2012-04-01")
+DEFAULT_EXTRACT_DATE = pd.Timestamp("2016-03-31")
+
+ETHNIC = {"WBRI": 72, "WIRI": 1, "WOTH": 4, "WIRT": 1, "MWBC": 5, "MWBA": 2, "MWAS": 1.5, "MOTH": 3,
+          "AIND": 1, "APKN": 2, "ABAN": 1, "AOTH": 1, "BCRB": 1, "BAFR": 2, "BOTH": 0.5, "CHNE": 0.3,
+          "OOTH": 1.2, "REFU": 0.5}
+UASC_ETHNIC = {"AOTH": 35, "BAFR": 30, "OOTH": 30, "BOTH": 5}
+REASON_PLACE_CHANGE = ["CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ",
+                       "PLACE", "OTHER"]
+
+
+def _pick(rng, weights: dict):
+    keys = list(weights)
+    p = np.array([weights[k] for k in keys], dtype=float)
+    return keys[rng.choice(len(keys), p=p / p.sum())]
+
+
+@dataclass
+class Child:
+    cid: str
+    dob: pd.Timestamp
+    sex: int
+    ethnic: str
+    team: str
+    uasc: bool = False
+    home_post: str | None = None
+    episodes: list = field(default_factory=list)
+
+
+class Authority:
+    """Holds the simulated rows until they are written."""
+
+    def __init__(self, seed: int, scale: float, extract_date: pd.Timestamp):
+        self.rng = np.random.default_rng(seed)
+        self.scale = scale
+        self.extract = extract_date
+        teams = reference.teams()
+        self.teams = list(teams["TEAM"])
+        self.district_of = dict(zip(teams["TEAM"], teams["DISTRICT"]))
+        self.next_id = 1
+        self.rows = {k: [] for k in ("header", "episodes", "uasc", "placed_for_adoption", "ad1", "oc2",
+                                     "oc3", "missing", "reviews", "prev_perm", "adoption_tracking")}
+        self.children: list[Child] = []
+
+    # ------------------------------------------------------------ helpers
+    def days(self, mean: float, sd: float, low: float = 1) -> pd.Timedelta:
+        """A gamma-distributed number of days with the given mean and sd (at least ``low``)."""
+        shape = (mean / sd) ** 2
+        return pd.Timedelta(days=int(max(low, round(self.rng.gamma(shape, mean / shape)))))
+
+    def new_child(self, dob, sex, ethnic, team, uasc=False) -> Child:
+        cid = f"C{self.next_id:07d}"
+        self.next_id += 1
+        district_no = (self.teams.index(team) // 2) + 1
+        home = None if uasc else f"ZZ{district_no} {self.rng.integers(1, 10)}"
+        child = Child(cid, dob, sex, ethnic, team, uasc, home)
+        self.children.append(child)
+        return child
+
+    def placement(self, age: float, kind: str = "any"):
+        """(PLACE, PLACE_PROVIDER, miles from home) for a new placement of a child of ``age``."""
+        rng = self.rng
+        if kind == "uasc":
+            place = _pick(rng, {"U6": 35, "H5": 45, "K2": 10, "P2": 10})
+            provider = "PR4" if rng.random() < 0.7 else "PR1"
+            return place, provider, round(float(rng.uniform(2, 80)), 1)
+        if kind == "relative" or (kind == "any" and rng.random() < 0.18 and age < 16):
+            return "U3", "PR1", round(float(rng.exponential(8) + 0.3), 1)
+        r = rng.random()
+        if age >= 16 and r < 0.3:
+            return "H5", ("PR4" if rng.random() < 0.6 else "PR1"), round(float(rng.exponential(14) + 1), 1)
+        if age >= 11 and r < 0.22:
+            return "K2", ("PR4" if rng.random() < 0.7 else "PR1"), round(float(rng.exponential(30) + 3), 1)
+        own = rng.random() < 0.64
+        place = "U6" if rng.random() < 0.7 else "U5"
+        miles = rng.exponential(6) + 0.3 if own else rng.exponential(16) + 2
+        return place, ("PR1" if own else "PR4"), round(float(miles), 1)
+
+    # ------------------------------------------------------------ one period of care
+    def period_of_care(self, child: Child, bla: pd.Timestamp, pathway: str, siblings_plan=None):
+        """Simulate one period of care; return (end date or None, REC) and write episode rows.
+
+        ``pathway`` is one of home, sgo, longterm, adoption, uasc. ``siblings_plan`` carries the shared
+        adoption timeline so that siblings move in together.
+        """
+        rng = self.rng
+        age = (bla - child.dob).days / 365.25
+        eighteen = child.dob + pd.DateOffset(years=18)
+        events = []  # (date, ls or None, placement tuple or None, same_carer)
+        ls0 = "V2" if pathway in ("uasc", "home") and rng.random() < 0.7 else ("C1" if rng.random() < 0.8 else "L2")
+        if pathway in ("adoption",):
+            ls0 = "V2" if (siblings_plan and siblings_plan.get("relinquished")) else "C1"
+        first = self.placement(age, "uasc" if pathway == "uasc" else "any")
+        events.append((bla, ls0, first, False))
+        if ls0 == "L2":
+            events.append((bla + self.days(3, 2), "C1", None, False))
+        rec = None
+        end = None
+        adoption_rows = None
+
+        if pathway == "home":
+            end = bla + self.days(200, 220, 2)
+            rec = _pick(rng, {"E4A": 60, "E4B": 10, "E13": 15, "E41": 5, "E8": 10})
+        elif pathway == "sgo":
+            end = bla + self.days(520, 220, 90)
+            rec = _pick(rng, {"E43": 30, "E44": 30, "E45": 25, "E46": 15})
+        elif pathway in ("longterm", "uasc"):
+            end = eighteen + (self.days(60, 50, 0) if rng.random() < 0.1 else pd.Timedelta(0))
+            rec = _pick(rng, {"E17": 25, "E5": 45, "E6": 20, "E8": 10})
+            if pathway == "longterm" and rng.random() < 0.25:
+                end = min(end, bla + self.days(900, 500, 200))
+                rec = _pick(rng, {"E4A": 50, "E41": 20, "E8": 30})
+        elif pathway == "adoption":
+            plan = siblings_plan
+            if plan["adm"] is None:
+                plan["adm"] = bla + self.days(170, 90, 20)
+                plan["po"] = plan["adm"] + self.days(85, 45, 14)
+                plan["match"] = plan["po"] + self.days(145, 85, 20)
+                plan["placed"] = plan["match"] + self.days(20, 10, 3)
+                plan["order"] = plan["placed"] + self.days(230, 110, 70)
+                plan["foster_carer"] = rng.random() < 0.12
+                plan["change"] = None
+                r = rng.random()
+                if r < 0.12:  # plan changes away from adoption
+                    plan["change"] = (plan["adm"] + self.days(150, 100, 20),
+                                      _pick(rng, {"SGO": 45, "long-term fostering": 30, "return home": 15,
+                                                  "return home under supervision order": 5, "other": 5}))
+                elif r < 0.14:  # disruption before the order
+                    plan["disruption"] = plan["placed"] + self.days(80, 40, 10)
+            adoption_rows = plan
+            events.append((plan["po"], "E1", None, False))
+            change = plan["change"]
+            disruption = plan.get("disruption")
+            if change is not None and change[0] < plan["placed"]:
+                cdate, new_plan = change
+                ls_after = "C2"
+                events.append((cdate, ls_after, None, False))
+                if new_plan == "SGO":
+                    end, rec = cdate + self.days(150, 80, 20), "E45"
+                elif new_plan.startswith("return home"):
+                    end, rec = cdate + self.days(90, 60, 10), "E4A"
+                elif new_plan == "long-term fostering":
+                    events.append((cdate + self.days(60, 30, 5), None, ("U4", "PR1", first[2]), True))
+                    end, rec = eighteen, _pick(rng, {"E17": 40, "E5": 40, "E6": 20})
+                else:
+                    end, rec = cdate + self.days(200, 100, 20), "E8"
+            else:
+                place = "A5" if plan["foster_carer"] else "A6"
+                miles = first[2] if plan["foster_carer"] else round(float(rng.exponential(20) + 2), 1)
+                events.append((plan["placed"], None, (place, "PR1" if rng.random() < 0.6 else "PR5", miles),
+                               plan["foster_carer"]))
+                if disruption is not None:
+                    events.append((disruption, None, self.placement(age + 1), False))
+                    events.append((disruption + self.days(120, 60, 20), "C2", None, False))
+                    end, rec = eighteen, _pick(rng, {"E17": 40, "E5": 40, "E6": 20})
+                else:
+                    end = plan["order"]
+                    rec = "E11" if rng.random() < 0.7 else "E12"
+
+        if end is not None and end > eighteen:
+            end, rec = eighteen, _pick(rng, {"E17": 30, "E5": 45, "E6": 25})
+        horizon = min(end, self.extract) if end is not None else self.extract
+
+        # care order for children on an interim order who are not on the adoption path
+        if pathway in ("longterm", "sgo") and ls0 in ("C1", "L2"):
+            events.append((bla + self.days(200, 60, 60), "C2", None, False))
+        # placement moves: a Poisson process whose rate depends on age
+        if True:
+            rate = 0.45 if age < 5 else 0.55 if age < 11 else 0.9
+            if age >= 11 and rng.random() < 0.15:
+                rate = 2.8  # a minority of teenagers move often
+            t = bla
+            placed_for_adoption = adoption_rows["placed"] if adoption_rows else None
+            while True:
+                t = t + pd.Timedelta(days=int(rng.exponential(365 / rate)) + 7)
+                if t >= horizon:
+                    break
+                if placed_for_adoption is not None and t >= placed_for_adoption - pd.Timedelta(days=14):
+                    break
+                a = (t - child.dob).days / 365.25
+                events.append((t, None, self.placement(a, "uasc" if pathway == "uasc" else "any"), False))
+            # long-term fostering: the foster placement is confirmed as long term after a year or so
+            if pathway == "longterm" and rng.random() < 0.55:
+                t_lt = bla + self.days(420, 150, 120)
+                if t_lt < horizon:
+                    events.append((t_lt, None, ("U4" if rng.random() < 0.8 else "U1", "PR1", first[2]), True))
+
+        self._write_episodes(child, events, end, rec)
+        return end, rec, adoption_rows
+
+    def _write_episodes(self, child: Child, events, end, rec):
+        events = sorted(events, key=lambda e: e[0])
+        merged = []
+        for date, ls, pl, same in events:
+            if end is not None and date >= end:
+                continue
+            if date > self.extract:
+                continue
+            if merged and merged[-1]["date"] == date:
+                m = merged[-1]
+                m["ls"] = ls or m["ls"]
+                m["pl"] = pl or m["pl"]
+                m["same"] = m["same"] or same
+                continue
+            merged.append({"date": date, "ls": ls, "pl": pl, "same": same})
+        state_ls, state_pl = None, None
+        rows = []
+        cin = "N1" if self.rng.random() < 0.6 else _pick(self.rng, {"N2": 8, "N3": 3, "N4": 12, "N5": 5,
+                                                                    "N6": 4, "N7": 2, "N8": 6})
+        if child.uasc:
+            cin = "N7"
+        for i, m in enumerate(merged):
+            ls_changed = m["ls"] is not None and m["ls"] != state_ls
+            pl_changed = m["pl"] is not None and m["pl"] != state_pl
+            if i > 0 and not ls_changed and not pl_changed:
+                continue
+            if i == 0:
+                rne = "S"
+            elif ls_changed and pl_changed:
+                rne = "U" if m["same"] else "B"
+            elif ls_changed:
+                rne = "L"
+            else:
+                rne = "T" if m["same"] else "P"
+            state_ls = m["ls"] or state_ls
+            state_pl = m["pl"] or state_pl
+            reason = ""
+            if rne in ("P", "B"):
+                reason = REASON_PLACE_CHANGE[self.rng.integers(len(REASON_PLACE_CHANGE))]
+                if state_pl[0].startswith("A"):
+                    reason = "PLACE"
+            rows.append([child.cid, m["date"], rne, state_ls, state_pl, reason])
+        for i, (cid, decom, rne, ls, pl, reason) in enumerate(rows):
+            last = i == len(rows) - 1
+            dec = (end if end is not None and end <= self.extract else None) if last else rows[i + 1][1]
+            this_rec = (rec if dec is not None else "") if last else "X1"
+            place, provider, miles = pl
+            district_no = (self.teams.index(child.team) // 2) + 1
+            pl_post = "" if miles > 40 else f"ZZ{max(1, district_no + int(miles // 10))} {self.rng.integers(1, 10)}"
+            self.rows["episodes"].append({
+                "CHILD": cid, "DECOM": decom, "RNE": rne, "LS": ls, "CIN": cin, "PLACE": place,
+                "PLACE_PROVIDER": provider, "DEC": dec, "REC": this_rec, "REASON_PLACE_CHANGE": reason,
+                "HOME_POST": child.home_post or "", "PL_POST": pl_post,
+                "URN": "SC" + f"{(hash_int(place + provider + str(district_no)) % 900000) + 100000}"
+                if place in ("K2", "H5") else "XXXXXXX",
+                "DISTRICT": child.team, "PL_DISTANCE": "" if child.uasc else miles})
+            child.episodes.append((decom, dec, place, ls))
+
+    # ------------------------------------------------------------ families and pathways
+    def simulate(self):
+        rng = self.rng
+        months = pd.date_range(HISTORY_START, self.extract, freq="MS")
+        for month in months:
+            # citizen families entering care this month (about 610 children a year at scale 1)
+            n_fam = rng.poisson(39 * self.scale)
+            for _ in range(n_fam):
+                bla = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
+                if bla > self.extract:
+                    continue
+                self.family(bla)
+            # unaccompanied asylum-seeking children: a trickle, then a surge from mid-2014
+            base = 2.0 if month < pd.Timestamp("2014-07-01") else 11.0 if month < pd.Timestamp("2015-04-01") else 19.0
+            for _ in range(rng.poisson(base * self.scale)):
+                bla = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
+                if bla <= self.extract:
+                    self.uasc_child(bla)
+
+    def family(self, bla):
+        rng = self.rng
+        size = 1 if rng.random() < 0.8 else (2 if rng.random() < 0.75 else 3)
+        r = rng.random()
+        youngest = (rng.uniform(0, 1) if r < 0.22 else rng.uniform(1, 5) if r < 0.40 else
+                    rng.uniform(5, 10) if r < 0.58 else rng.uniform(10, 16) if r < 0.93 else rng.uniform(16, 17.9))
+        ages = [youngest] + [min(17.5, youngest + rng.uniform(1, 4)) for _ in range(size - 1)]
+        team = self.teams[rng.integers(len(self.teams) - 1)] if rng.random() > 0.04 else self.teams[-1]
+        ethnic = _pick(rng, ETHNIC)
+        if youngest < 1:
+            pathway = _pick(rng, {"adoption": 58, "home": 20, "sgo": 11, "longterm": 11})
+        elif youngest < 5:
+            pathway = _pick(rng, {"adoption": 34, "home": 32, "sgo": 16, "longterm": 18})
+        elif youngest < 10:
+            pathway = _pick(rng, {"home": 45, "sgo": 15, "longterm": 40})
+        else:
+            pathway = _pick(rng, {"home": 52, "longterm": 48})
+        plan = None
+        if pathway == "adoption":
+            ages = [a for a in ages if a < 6] or ages[:1]
+            plan = {"adm": None, "relinquished": youngest < 0.1 and rng.random() < 0.2,
+                    "siblings": len(ages), "children": []}
+        for age in ages:
+            dob = bla - pd.Timedelta(days=int(age * 365.25))
+            child = self.new_child(dob, 1 if rng.random() < 0.55 else 2, ethnic, team)
+            self.prev_perm(child, bla)
+            end, rec, adoption = self.period_of_care(child, bla, pathway, plan)
+            if adoption is not None:
+                adoption["children"].append(child)
+            # some children come back into care after going home
+            if pathway == "home" and end is not None and rng.random() < 0.12:
+                bla2 = end + self.days(300, 200, 30)
+                if bla2 < min(self.extract, dob + pd.DateOffset(years=17)):
+                    age2 = (bla2 - dob).days / 365.25
+                    self.period_of_care(child, bla2, "home" if rng.random() < 0.5 or age2 < 5 else "longterm")
+        if plan is not None:
+            self.adoption_records(plan, bla)
+
+    def uasc_child(self, bla):
+        rng = self.rng
+        age = rng.uniform(14, 17.9)
+        dob = bla - pd.Timedelta(days=int(age * 365.25))
+        team = self.teams[rng.integers(len(self.teams) - 1)]
+        child = self.new_child(dob, 1 if rng.random() < 0.92 else 2, _pick(rng, UASC_ETHNIC), team, uasc=True)
+        self.period_of_care(child, bla, "uasc")
+        duc = dob + pd.DateOffset(years=18)
+        self.rows["uasc"].append({"CHILD": child.cid, "SEX": child.sex, "DOB": dob,
+                                  "DUC": duc if duc <= self.extract else None})
+
+    def prev_perm(self, child, bla):
+        rng = self.rng
+        code = _pick(rng, {"Z1": 86, "P1": 2, "P2": 5, "P3": 3, "P4": 4})
+        self.rows["prev_perm"].append({
+            "CHILD": child.cid, "DOB": child.dob, "PREV_PERM": code,
+            "LA_PERM": "" if code in ("Z1", "P4") else "999",
+            "DATE_PERM": None if code in ("Z1", "P4") else bla - self.days(900, 500, 60)})
+
+    def adoption_records(self, plan, bla):
+        rng = self.rng
+        ex = self.extract
+        change = plan["change"]
+        adopted_by = plan["order"] if plan["order"] <= ex else None
+        changed_before_placed = change is not None and change[0] < plan["placed"]
+        disrupted = plan.get("disruption")
+        ptype = ("foster carer" if plan["foster_carer"] and rng.random() < 0.6 else
+                 "foster to adopt" if plan["foster_carer"] else
+                 _pick(rng, {"own adopters": 60, "voluntary agency": 15, "other authority": 25}))
+        repeat = "Y" if rng.random() < 0.12 else "N"
+        panel = plan["match"] - self.days(4, 2, 0)
+        meeting = _working_back(panel, int(rng.integers(5, 24)))
+        visit = _working_back(meeting, int(rng.integers(4, 16)))
+        shortlist = _working_back(visit, int(rng.integers(1, 9)))
+        for child in plan["children"]:
+            if plan["adm"] > ex:
+                continue
+            if changed_before_placed and change[0] <= ex:
+                ceased, reason = change[0], _pick(rng, {"RD1": 60, "RD2": 15, "RD3": 15, "RD4": 10})
+            elif disrupted is not None and disrupted <= ex:
+                ceased, reason = disrupted + self.days(60, 30, 5), "RD1"
+                ceased = ceased if ceased <= ex else None
+                reason = reason if ceased is not None else ""
+            elif adopted_by is not None:
+                ceased, reason = adopted_by, child_rec(self, child)
+            else:
+                ceased, reason = None, ""
+            self.rows["placed_for_adoption"].append({
+                "CHILD": child.cid, "DOB": child.dob, "DATE_PLACED": plan["adm"],
+                "DATE_PLACED_CEASED": ceased, "REASON_PLACED_CEASED": reason})
+            matched = not changed_before_placed and plan["match"] <= ex
+            if adopted_by is not None and not changed_before_placed and disrupted is None:
+                couple = rng.random() < 0.82
+                sex = _pick(rng, {"MF": 88, "FF": 7, "MM": 5}) if couple else _pick(rng, {"F1": 85, "M1": 15})
+                self.rows["ad1"].append({
+                    "CHILD": child.cid, "DOB": child.dob, "DATE_INT": plan["adm"], "DATE_MATCH": plan["match"],
+                    "FOSTER_CARE": 1 if plan["foster_carer"] else 0, "NB_ADOPTR": 2 if couple else 1,
+                    "SEX_ADOPTR": sex, "LS_ADOPTR": (_pick(rng, {"L0": 70, "L11": 15, "L12": 15}) if couple else "L2")})
+            celebration = adopted_by + self.days(40, 15, 10) if adopted_by is not None else None
+            celebration = celebration if celebration is not None and celebration <= ex else None
+            status = ""
+            if not matched and not changed_before_placed and plan["po"] <= ex:
+                status = _pick(rng, {"active": 70, "on hold": 10, "linked": 20})
+            elif matched and plan["placed"] > ex:
+                status = "matched"
+            self.rows["adoption_tracking"].append({
+                "CHILD": child.cid,
+                "SHORTLIST_DATE": shortlist if matched else None,
+                "VISIT_DATE": visit if matched else None,
+                "MATCHING_MEETING_DATE": meeting if matched else None,
+                "PANEL_DATE": panel if matched else None,
+                "ADM_MATCH_DATE": plan["match"] if matched else None,
+                "PLAN_CHANGED_DATE": change[0] if change is not None and change[0] <= ex else None,
+                "NEW_PLAN": change[1] if change is not None and change[0] <= ex else "",
+                "PLACEMENT_TYPE": ptype if matched else "",
+                "REPEAT_ADOPTERS": repeat if matched else "",
+                "RELINQUISHED": "Y" if plan["relinquished"] else "N",
+                "DISABLED": "Y" if rng.random() < 0.05 else "N",
+                "DISRUPTION_DATE": disrupted if disrupted is not None and disrupted <= ex else None,
+                "CELEBRATION_DATE": celebration,
+                "LIFE_STORY_BOOK_DATE": _working_forward(celebration, int(rng.integers(0, 16))) if celebration is not None else None,
+                "LATER_LIFE_LETTER_DATE": _working_forward(celebration, int(rng.integers(0, 18))) if celebration is not None else None,
+                "FAMILY_FINDING_STATUS": status,
+                "SIBLING_GROUP_SIZE": plan["siblings"]})
+
+    # ------------------------------------------------------------ child-level annual tables
+    def per_child_tables(self):
+        rng = self.rng
+        years = range(2012, self.extract.year + 1)
+        for child in self.children:
+            eps = child.episodes
+            if not eps:
+                continue
+            # header
+            mother = ""
+            mc_dob = None
+            if child.sex == 2:
+                age_now = (min(self.extract, eps[-1][1] or self.extract) - child.dob).days / 365.25
+                mother = 0 if age_now >= 12 else ""
+                if age_now >= 15 and rng.random() < 0.03:
+                    mother, mc_dob = 1, child.dob + pd.DateOffset(years=int(age_now) - 0) - self.days(120, 60, 1)
+            upn = "" if child.uasc and rng.random() < 0.6 else f"{'ABCDEFGHJKLMNPQRTUVWXYZ'[rng.integers(23)]}{rng.integers(10**11, 10**12)}{rng.integers(10)}"
+            self.rows["header"].append({"CHILD": child.cid, "SEX": child.sex, "DOB": child.dob,
+                                        "ETHNIC": child.ethnic, "UPN": upn, "MOTHER": mother, "MC_DOB": mc_dob})
+            spells = _periods(eps)
+            # oc2: looked after continuously for 12 months at 31 March
+            for y in years:
+                mar = pd.Timestamp(year=y, month=3, day=31)
+                if mar > self.extract:
+                    continue
+                if any(s <= mar - pd.Timedelta(days=365) and (e is None or e > mar) for s, e in spells):
+                    age = (mar - child.dob).days / 365.25
+                    self.rows["oc2"].append({
+                        "CHILD": child.cid, "DOB": child.dob,
+                        "SDQ_SCORE": int(rng.integers(0, 40)) if 4 <= age < 17 else "",
+                        "SDQ_REASON": "" if 4 <= age < 17 else "SDQ1",
+                        "CONVICTED": 1 if age >= 10 and rng.random() < 0.04 else 0,
+                        "HEALTH_CHECK": 1 if rng.random() < 0.89 else 0,
+                        "IMMUNISATIONS": 1 if rng.random() < 0.86 else 0,
+                        "TEETH_CHECK": 1 if rng.random() < (0.84 if y >= 2014 else 0.79) else 0,
+                        "HEALTH_ASSESSMENT": 1 if rng.random() < 0.9 else 0,
+                        "SUBSTANCE_MISUSE": 1 if age >= 12 and rng.random() < 0.05 else 0,
+                        "INTERVENTION_RECEIVED": "", "INTERVENTION_OFFERED": "", "YEAR": y})
+            # oc3: care leavers in the year of their 19th, 20th and 21st birthdays
+            in_care_at_17 = any(s <= child.dob + pd.DateOffset(years=17) and
+                                (e is None or e > child.dob + pd.DateOffset(years=17)) for s, e in spells)
+            if in_care_at_17:
+                for birthday_age in (19, 20, 21):
+                    bday = child.dob + pd.DateOffset(years=birthday_age)
+                    y = bday.year + (1 if bday.month >= 4 else 0)
+                    if y not in years or pd.Timestamp(year=y, month=3, day=31) > self.extract:
+                        continue
+                    touch = _pick(rng, {"YES": 88, "NO": 5, "REFU": 3, "RHOM": 2, "NREQ": 2})
+                    known = touch == "YES"
+                    suitable = rng.random() < (0.80 if y < 2014 else 0.85)
+                    accom = (_pick(rng, {"H": 40, "D": 20, "R": 12, "E": 10, "B": 10, "K": 8})
+                             + ("1" if suitable else "2")) if known else "0"
+                    activ = _pick(rng, {"F1": 7, "P1": 2, "F2": 22, "P2": 4, "F4": 12, "P4": 6,
+                                        "G4": 10, "G5": 30, "G6": 7}) if known else "0"
+                    self.rows["oc3"].append({"CHILD": child.cid, "DOB": child.dob, "IN_TOUCH": touch,
+                                             "ACTIV": activ, "ACCOM": accom, "YEAR": y})
+            self.reviews(child, spells)
+            self.missing(child, spells)
+
+    def reviews(self, child, spells):
+        rng = self.rng
+        for start, end in spells:
+            stop = min(end or self.extract, self.extract)
+            # first review due in 20 working days, second in 3 months, then every 6 months
+            due = _working_forward(start, 20)
+            nth = 0
+            while True:
+                late = rng.random() < (0.10 if nth == 0 else 0.06)
+                held = due + pd.Timedelta(days=int(rng.integers(1, 30))) if late else due - pd.Timedelta(days=int(rng.integers(0, 10)))
+                if held > stop or held <= start:
+                    break
+                age = (held - child.dob).days / 365.25
+                code = "PN0" if age < 4 else _pick(rng, {"PN1": 48, "PN2": 8, "PN3": 6, "PN4": 6, "PN5": 12,
+                                                         "PN6": 8, "PN7": 12})
+                self.rows["reviews"].append({"CHILD": child.cid, "DOB": child.dob, "REVIEW": held,
+                                             "REVIEW_CODE": code})
+                due = held + (pd.DateOffset(months=3) if nth == 0 else pd.DateOffset(months=6))
+                nth += 1
+
+    def missing(self, child, spells):
+        rng = self.rng
+        if rng.random() > (0.30 if not child.uasc else 0.15):
+            return
+        for start, end in spells:
+            t = max(start, child.dob + pd.DateOffset(years=11), pd.Timestamp("2013-04-01"))
+            stop = min(end or self.extract, self.extract)
+            while True:
+                t = t + pd.Timedelta(days=int(rng.exponential(110)) + 1)
+                if t >= stop:
+                    break
+                back = t + pd.Timedelta(days=int(rng.exponential(1.2)))
+                if back > self.extract:
+                    break
+                offered = rng.random() < 0.92
+                done = offered and rng.random() < 0.78
+                wd = int(rng.choice([0, 1, 1, 2, 2, 3, 3, 3, 4, 5, 7])) if done else None
+                self.rows["missing"].append({
+                    "CHILD": child.cid, "DOB": child.dob, "MISSING": "M" if rng.random() < 0.8 else "A",
+                    "MIS_START": t, "MIS_END": back, "RHI_OFFERED": "Y" if offered else "N",
+                    "RHI_DATE": _working_forward(back, wd) if done else None})
+                t = back
+
+
+def child_rec(auth, child):
+    for decom, dec, place, ls in reversed(child.episodes):
+        return "E11" if place.startswith("A") else "E12"
+
+
+def hash_int(text: str) -> int:
+    """A stable (not Python-hash-randomised) integer for a string."""
+    h = 0
+    for ch in text:
+        h = (h * 131 + ord(ch)) % 2_147_483_647
+    return h
+
+
+def _periods(eps):
+    """Periods of care (start, end or None) from (DECOM, DEC, ...) tuples in date order."""
+    spells = []
+    for decom, dec, *_ in sorted(eps, key=lambda e: e[0]):
+        if spells and spells[-1][1] is not None and spells[-1][1] == decom:
+            spells[-1][1] = dec
+        elif spells and spells[-1][1] is None:
+            continue
+        else:
+            spells.append([decom, dec])
+    return [(s, e) for s, e in spells]
+
+
+def _working_forward(date, days):
+    from .periods import add_working_days
+    return add_working_days(date, days)
+
+
+def _working_back(date, days):
+    from .periods import add_working_days
+    return add_working_days(date, -days)
+
+
+# ---------------------------------------------------------------- adopters and supplied measures
+def adopters(auth: Authority) -> list[dict]:
+    rng = auth.rng
+    freezes = reference.recruitment_freezes()
+    districts = sorted(set(auth.district_of.values()) - {"Disability"})
+    rows = []
+    hid = 1
+    for month in pd.date_range("2010-04-01", auth.extract, freq="MS"):
+        frozen = any((month >= s) and (month <= e) for s, e in freezes)
+        for _ in range(rng.poisson((14 if frozen else 26) * max(auth.scale, 0.05))):
+            enq = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
+            if enq > auth.extract:
+                continue
+            r = {"HOUSEHOLD_ID": f"H{hid:06d}"}
+            hid += 1
+            r["DISTRICT"] = (districts[rng.integers(len(districts))] if rng.random() < 0.8 else
+                             _pick(rng, {"Northborough": 40, "Southvale": 35, "": 25}))
+            r["ADOPTER_TYPE"] = _pick(rng, {"first-time": 82, "repeat": 10, "foster carer": 8})
+            r["HOUSEHOLD"] = "couple" if rng.random() < 0.8 else "single"
+            r["SAME_SEX"] = "Y" if r["HOUSEHOLD"] == "couple" and rng.random() < 0.1 else "N"
+            r["ETHNICITY"] = _pick(rng, {"WBRI": 85, "WOTH": 5, "MOTH": 4, "APKN": 3, "BCRB": 3})
+            r["DISABILITY"] = "Y" if rng.random() < 0.05 else "N"
+            r["ENQUIRY_DATE"] = enq
+            events = _adopter_journey(auth, r, enq, frozen)
+            r.update(events)
+            rows.append(r)
+    return rows
+
+
+def _adopter_journey(auth, r, enq, frozen):
+    rng = auth.rng
+    ex = auth.extract
+    ev = {}
+
+    def put(key, date):
+        if date is not None and date <= ex:
+            ev[key] = date
+            return True
+        return False
+
+    if frozen or rng.random() > 0.55 or not put("FORMAL_ENQUIRY_DATE", enq + auth.days(4, 3, 0)):
+        return ev
+    put("ROI_PACK_SENT_DATE", _working_forward(ev["FORMAL_ENQUIRY_DATE"], int(rng.choice([1, 2, 3, 5, 8, 9, 12, 15]))))
+    if rng.random() > 0.6 or not put("INITIAL_VISIT_DATE", ev["FORMAL_ENQUIRY_DATE"] + auth.days(21, 10, 3)):
+        return ev
+    put("VISIT_REPORT_DATE", _working_forward(ev["INITIAL_VISIT_DATE"], int(rng.choice([0, 1, 2, 3, 3, 4, 6]))))
+    if "VISIT_REPORT_DATE" in ev:
+        put("VISIT_SIGNOFF_DATE", _working_forward(ev["VISIT_REPORT_DATE"], int(rng.choice([0, 1, 2, 3, 5, 6]))))
+    if rng.random() > 0.72 or not put("ROI_DATE", ev["INITIAL_VISIT_DATE"] + auth.days(25, 12, 3)):
+        return ev
+    if not put("ROI_DECISION_DATE", _working_forward(ev["ROI_DATE"], int(rng.choice([1, 2, 3, 4, 5, 5, 7])))):
+        return ev
+    fast = r["ADOPTER_TYPE"] in ("repeat", "foster carer") and rng.random() < 0.7
+    outcome = "declined" if rng.random() < 0.05 else ("fast-track to stage 2" if fast else "stage 1")
+    ev["ROI_OUTCOME"] = outcome
+    if outcome == "declined":
+        return ev
+    if outcome == "stage 1":
+        put("STAGE1_START", ev["ROI_DECISION_DATE"])
+        if rng.random() < 0.08:
+            put("WITHDRAWN_DATE", ev["STAGE1_START"] + auth.days(30, 15, 2))
+            ev["WITHDRAWAL_REASON"] = _pick(rng, {"change in circumstances": 50, "pursuing another route": 25,
+                                                  "health": 25})
+            return ev
+        if not put("STAGE1_END", ev["STAGE1_START"] + auth.days(72, 22, 25)):
+            return ev
+        if rng.random() < 0.05:
+            ev["DEREGISTERED_DATE"] = ev["STAGE1_END"]
+            ev["DEREGISTRATION_REASON"] = "not invited to stage 2"
+            return ev
+        s2 = ev["STAGE1_END"] + (auth.days(120, 60, 30) if rng.random() < 0.12 else auth.days(10, 8, 0))
+        if s2 - ev["STAGE1_END"] > pd.Timedelta(days=29):
+            ev["DEFERRED"] = "Y"
+    else:
+        s2 = ev["ROI_DECISION_DATE"] + auth.days(7, 5, 0)
+    if not put("STAGE2_START", s2):
+        return ev
+    if rng.random() < 0.07:
+        put("WITHDRAWN_DATE", s2 + auth.days(60, 30, 5))
+        ev["WITHDRAWAL_REASON"] = _pick(rng, {"change in circumstances": 50, "pursuing another route": 20,
+                                              "health": 15, "relationship": 15})
+        return ev
+    end = s2 + auth.days(118, 30, 60)
+    if not put("STAGE2_END", end):
+        return ev
+    if (end - s2).days > 122:
+        ev["DELAY_CAUSE"] = "applicant" if rng.random() < 0.6 else "authority"
+        ev["DELAY_REASON"] = (_pick(rng, {"applicant health": 30, "house move": 25, "applicant request": 45})
+                              if ev["DELAY_CAUSE"] == "applicant" else
+                              _pick(rng, {"social worker capacity": 40, "references delayed": 35, "panel date": 25}))
+    if rng.random() < 0.03:
+        ev["REJECTED_DATE"] = end
+        return ev
+    put("APPROVAL_DATE", end)
+    matched = rng.random() < 0.85
+    if matched and put("MATCH_DATE", end + auth.days(150, 110, 20)):
+        ev["OTHER_LA_CHILD"] = "Y" if rng.random() < 0.2 else "N"
+        if put("PLACEMENT_DATE", ev["MATCH_DATE"] + auth.days(21, 10, 3)):
+            ev["CHILDREN_PLACED"] = 1 if rng.random() < 0.82 else (2 if rng.random() < 0.85 else 3)
+        return ev
+    wait = ex - end
+    if wait.days > 90:
+        ev["ON_NATIONAL_REGISTER"] = _pick(rng, {"yes": 60, "no": 25, "planned": 15})
+    if rng.random() < 0.1:
+        ev["FAMILY_FINDING_ON_HOLD"] = "Y"
+    if not matched and rng.random() < 0.4:
+        put("DEREGISTERED_DATE", end + auth.days(300, 120, 60))
+        if "DEREGISTERED_DATE" in ev:
+            ev["DEREGISTRATION_REASON"] = _pick(rng, {"household request": 60, "change in circumstances": 40})
+    return ev
+
+
+def supplied_indicators(auth: Authority) -> list[dict]:
+    """Monthly workforce and health aggregates by team, summed to area and county."""
+    rng = auth.rng
+    teams = reference.teams()
+    name = reference.authority()["name"]
+    rows = []
+    months = pd.date_range(REPORT_START, auth.extract, freq="ME")
+    drift = {t: rng.normal(0, 1) for t in teams["TEAM"]}
+    for i, period in enumerate(months):
+        per_team = []
+        for _, t in teams.iterrows():
+            posts = max(4, int(round(8 * auth.scale + rng.normal(0, 0.5))))
+            perm = int(np.clip(rng.binomial(posts, 0.80 + 0.03 * drift[t.TEAM] + 0.0015 * i), 0, posts))
+            agency = posts - perm if rng.random() < 0.8 else max(0, posts - perm - 1)
+            workers = max(1, perm + agency)
+            cases = int(rng.normal(17.5 + 0.6 * drift[t.TEAM], 1.5) * workers)
+            cic12 = max(1, int(rng.normal(45 * auth.scale, 6)))
+            same = int(np.clip(rng.binomial(cic12, 0.62 + 0.02 * drift[t.TEAM]), 0, cic12))
+            entered = int(rng.poisson(2.2 * auth.scale))
+            iha = int(rng.binomial(entered, 0.55 + 0.004 * i)) if entered else 0
+            per_team.append((t.TEAM, t.AREA, {"SW_PERM_QUALIFIED": (perm, posts), "AGENCY_STAFF": (agency, posts),
+                                              "CASELOAD": (cases, workers), "SAME_SW_12M": (same, cic12),
+                                              "IHA_20WD": (iha, entered)}))
+        totals: dict = {}
+        for team, area, vals in per_team:
+            for ind, (n, d) in vals.items():
+                rows.append({"PERIOD": period, "INDICATOR": ind, "LEVEL": "team", "UNIT_NAME": team,
+                             "NUMERATOR": n, "DENOMINATOR": d})
+                for key in (("area", area), ("county", name)):
+                    acc = totals.setdefault((ind,) + key, [0, 0])
+                    acc[0] += n
+                    acc[1] += d
+        for (ind, level, unit), (n, d) in totals.items():
+            rows.append({"PERIOD": period, "INDICATOR": ind, "LEVEL": level, "UNIT_NAME": unit,
+                         "NUMERATOR": n, "DENOMINATOR": d})
+    return rows
+
+
+# ---------------------------------------------------------------- writing
+TABLE_COLUMNS = {
+    "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+    "episodes": ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                 "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN", "DISTRICT", "PL_DISTANCE"],
+    "uasc": ["CHILD", "SEX", "DOB", "DUC"],
+    "placed_for_adoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
+    "ad1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+    "oc2": ["CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
+            "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
+            "INTERVENTION_OFFERED", "YEAR"],
+    "oc3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM", "YEAR"],
+    "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END", "RHI_OFFERED", "RHI_DATE"],
+    "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    "prev_perm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+    "adoption_tracking": ["CHILD", "SHORTLIST_DATE", "VISIT_DATE", "MATCHING_MEETING_DATE", "PANEL_DATE",
+                          "ADM_MATCH_DATE", "PLAN_CHANGED_DATE", "NEW_PLAN", "PLACEMENT_TYPE", "REPEAT_ADOPTERS",
+                          "RELINQUISHED", "DISABLED", "DISRUPTION_DATE", "CELEBRATION_DATE", "LIFE_STORY_BOOK_DATE",
+                          "LATER_LIFE_LETTER_DATE", "FAMILY_FINDING_STATUS", "SIBLING_GROUP_SIZE"],
+    "adopters": ["HOUSEHOLD_ID", "DISTRICT", "ADOPTER_TYPE", "HOUSEHOLD", "SAME_SEX", "ETHNICITY", "DISABILITY",
+                 "ENQUIRY_DATE", "FORMAL_ENQUIRY_DATE", "ROI_PACK_SENT_DATE", "INITIAL_VISIT_DATE",
+                 "VISIT_REPORT_DATE", "VISIT_SIGNOFF_DATE", "ROI_DATE", "ROI_DECISION_DATE", "ROI_OUTCOME",
+                 "STAGE1_START", "STAGE1_END", "STAGE2_START", "STAGE2_END", "DEFERRED", "APPROVAL_DATE",
+                 "REJECTED_DATE", "DELAY_CAUSE", "DELAY_REASON", "MATCH_DATE", "PLACEMENT_DATE", "CHILDREN_PLACED",
+                 "OTHER_LA_CHILD", "ON_NATIONAL_REGISTER", "FAMILY_FINDING_ON_HOLD", "WITHDRAWN_DATE",
+                 "WITHDRAWAL_REASON", "DEREGISTERED_DATE", "DEREGISTRATION_REASON"],
+    "supplied_indicators": ["PERIOD", "INDICATOR", "LEVEL", "UNIT_NAME", "NUMERATOR", "DENOMINATOR"],
+}
+
+
+def _fmt(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (float, np.floating)):
+        return f"{value:g}"
+    return str(value)
+
+
+def _write(path: Path, columns: list[str], rows: list[dict]):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([_fmt(r.get(c)) for c in columns])
+
+
+def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_EXTRACT_DATE) -> dict:
+    """Write the synthetic authority to ``out_dir``; return {table: row count}."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    auth = Authority(seed, scale, pd.Timestamp(extract_date))
+    auth.simulate()
+    auth.per_child_tables()
+    # keep children whose care touches the reporting years (April 2012 on) and their history
+    keep = {c.cid for c in auth.children
+            if any(dec is None or dec >= REPORT_START for _, dec, *_ in c.episodes)}
+    counts = {}
+    for table, rows in auth.rows.items():
+        kept = [r for r in rows if r["CHILD"] in keep]
+        date_col = {"episodes": "DECOM", "reviews": "REVIEW", "missing": "MIS_START", "oc2": "YEAR",
+                    "oc3": "YEAR"}.get(table)
+        kept.sort(key=lambda r: (r["CHILD"], r[date_col]) if date_col else r["CHILD"])
+        _write(out / f"{table}.csv", TABLE_COLUMNS[table], kept)
+        counts[table] = len(kept)
+    ad = adopters(auth)
+    _write(out / "adopters.csv", TABLE_COLUMNS["adopters"], ad)
+    counts["adopters"] = len(ad)
+    sup = supplied_indicators(auth)
+    _write(out / "supplied_indicators.csv", TABLE_COLUMNS["supplied_indicators"], sup)
+    counts["supplied_indicators"] = len(sup)
+    (out / "README.txt").write_text(
+        "Synthetic authority generated by `cicanalysis generate` "
+        f"(seed {seed}, scale {scale:g}, extract date {auth.extract:%d/%m/%Y}).\n"
+        "Fictional data for testing and demonstration: no real child is described here.\n",
+        encoding="utf-8")
+    return counts
