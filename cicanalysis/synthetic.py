@@ -191,9 +191,9 @@ class Authority:
             events.append((bla + self.days(200, 60, 60), "C2", None, False))
         # placement moves: a Poisson process whose rate depends on age
         if True:
-            rate = 0.45 if age < 5 else 0.55 if age < 11 else 0.9
-            if age >= 11 and rng.random() < 0.15:
-                rate = 2.8  # a minority of teenagers move often
+            rate = 0.3 if age < 5 else 0.33 if age < 11 else 0.5
+            if age >= 11 and rng.random() < 0.14:
+                rate = 3.0  # a minority of teenagers move often
             t = bla
             placed_for_adoption = adoption_rows["placed"] if adoption_rows else None
             while True:
@@ -277,7 +277,7 @@ class Authority:
         months = pd.date_range(HISTORY_START, self.extract, freq="MS")
         for month in months:
             # citizen families entering care this month (about 610 children a year at scale 1)
-            n_fam = rng.poisson(39 * self.scale)
+            n_fam = rng.poisson(36 * self.scale)
             for _ in range(n_fam):
                 bla = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
                 if bla > self.extract:

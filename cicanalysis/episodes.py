@@ -1,0 +1,198 @@
+"""The loaded extract and the derived views every measure uses, each built once and reused.
+
+``Extract`` wraps the validated tables and offers:
+- ``periods_of_care``: runs of episodes with no gap; BLA is the first episode's DECOM;
+- ``episodes``: typed episodes with PERIOD_ID, BLA, DOB, TEAM, DISTRICT, AREA;
+- ``placements``: runs of episodes with the same carer (a new placement starts at RNE S, P or B);
+- ``legal_status_spells``: runs with the same LS;
+- ``in_care_on(date)``, ``uasc_on(children, date)``, ``age_on(children, date)``, ``units_of(children, dates)``.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import reference
+from .schema import Loaded, read_extract
+
+NEW_PLACEMENT_RNE = ("S", "P", "B")
+ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
+FOSTER_PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6")
+RELATIVE_FOSTER = ("U1", "U2", "U3")
+LONG_TERM_FOSTER = ("U1", "U4")
+ADOPTED_REC = ("E11", "E12")
+UNKNOWN = "Unknown"
+
+
+class Extract:
+    """An authority's validated extract plus derived views. Build with :func:`load`."""
+
+    def __init__(self, loaded: Loaded, authority_dir=None, source: str = ""):
+        self.tables = loaded.tables
+        self.dq = loaded.dq
+        self.sources = loaded.sources
+        self.source = source
+        self.authority_dir = authority_dir
+        self.authority = reference.authority(authority_dir)
+        self.teams = reference.teams(authority_dir)
+        self.cache: dict = {}  # per-extract results reused across periods (see scorecard.values)
+
+    def __repr__(self) -> str:
+        return (f"<Extract {self.source!r}: {self.tables['header'].shape[0]} children, "
+                f"{self.tables['episodes'].shape[0]} episodes, extract date {self.extract_date:%d/%m/%Y}, "
+                f"{len(self.dq)} data-quality rows>")
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self.tables[table]
+
+    # ------------------------------------------------------------ dates
+    @cached_property
+    def extract_date(self) -> pd.Timestamp:
+        """The latest date in the episodes (start or end), taken as the date of the extract."""
+        ep = self.tables["episodes"]
+        latest = pd.concat([ep["DECOM"], ep["DEC"]]).max()
+        return pd.Timestamp(latest).normalize() if pd.notna(latest) else pd.NaT
+
+    @cached_property
+    def first_date(self) -> pd.Timestamp:
+        return pd.Timestamp(self.tables["episodes"]["DECOM"].min())
+
+    # ------------------------------------------------------------ derived views
+    @cached_property
+    def episodes(self) -> pd.DataFrame:
+        ep = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
+        prev_dec = ep.groupby("CHILD")["DEC"].shift()
+        new_period = prev_dec.isna() | (ep["DECOM"] > prev_dec) | (ep["CHILD"] != ep["CHILD"].shift())
+        ep["PERIOD_ID"] = new_period.cumsum()
+        ep["BLA"] = ep.groupby("PERIOD_ID")["DECOM"].transform("min")
+        ep["DOB"] = ep["CHILD"].map(self.tables["header"].set_index("CHILD")["DOB"])
+        units = self._unit_table()
+        district = ep["DISTRICT"].fillna("")
+        ep["TEAM"] = district.map(units["TEAM"]).fillna(UNKNOWN)
+        ep["DISTRICT_NAME"] = district.map(units["DISTRICT"]).fillna(UNKNOWN)
+        ep["AREA"] = district.map(units["AREA"]).fillna(UNKNOWN)
+        new_pl = ep["RNE"].isin(NEW_PLACEMENT_RNE) | new_period
+        ep["PLACEMENT_ID"] = new_pl.cumsum()
+        return ep
+
+    def _unit_table(self) -> pd.DataFrame:
+        """DISTRICT column value → TEAM, DISTRICT, AREA. A value naming a district (not a team) maps to
+        that district and area with the team unknown."""
+        t = self.teams.set_index("TEAM")
+        by_team = pd.DataFrame({"TEAM": t.index, "DISTRICT": t["DISTRICT"], "AREA": t["AREA"]}, index=t.index)
+        d = self.teams.drop_duplicates("DISTRICT").set_index("DISTRICT")
+        by_district = pd.DataFrame({"TEAM": UNKNOWN, "DISTRICT": d.index, "AREA": d["AREA"]}, index=d.index)
+        return pd.concat([by_team, by_district[~by_district.index.isin(by_team.index)]])
+
+    @cached_property
+    def periods_of_care(self) -> pd.DataFrame:
+        """CHILD, PERIOD_ID, BLA, END (NaT while open), REC of the last episode, EPISODES."""
+        ep = self.episodes
+        g = ep.groupby("PERIOD_ID", sort=False)
+        out = g.agg(CHILD=("CHILD", "first"), BLA=("DECOM", "min"), EPISODES=("DECOM", "size"))
+        last = ep.loc[g["DECOM"].idxmax()].set_index("PERIOD_ID")
+        out["END"] = last["DEC"]
+        out["REC"] = last["REC"]
+        return out.reset_index()
+
+    @cached_property
+    def placements(self) -> pd.DataFrame:
+        """CHILD, PLACEMENT_ID, PERIOD_ID, BLA, START, END, PLACE (latest type), PLACE_PROVIDER, PL_DISTANCE."""
+        ep = self.episodes
+        g = ep.groupby("PLACEMENT_ID", sort=False)
+        out = g.agg(CHILD=("CHILD", "first"), PERIOD_ID=("PERIOD_ID", "first"), BLA=("BLA", "first"),
+                    START=("DECOM", "min"), FIRST_PLACE=("PLACE", "first"))
+        last = ep.loc[g["DECOM"].idxmax()].set_index("PLACEMENT_ID")
+        for c in ("DEC", "PLACE", "PLACE_PROVIDER", "PL_DISTANCE"):
+            out[c if c != "DEC" else "END"] = last[c]
+        return out.reset_index()
+
+    @cached_property
+    def legal_status_spells(self) -> pd.DataFrame:
+        ep = self.episodes
+        change = (ep["LS"] != ep.groupby("PERIOD_ID")["LS"].shift()) | ep["PERIOD_ID"].ne(ep["PERIOD_ID"].shift())
+        sid = change.cumsum()
+        g = ep.groupby(sid, sort=False)
+        return pd.DataFrame({"CHILD": g["CHILD"].first(), "PERIOD_ID": g["PERIOD_ID"].first(),
+                             "LS": g["LS"].first(), "START": g["DECOM"].min(), "END": g["DEC"].last()}
+                            ).reset_index(drop=True)
+
+    @cached_property
+    def adoption_dates(self) -> pd.DataFrame:
+        """Per period of care: BLA, PO date (first E1), date placed for adoption (first A3–A6 start),
+        adoption order date (END when REC is E11/E12)."""
+        ep = self.episodes
+        poc = self.periods_of_care.set_index("PERIOD_ID")
+        po = ep[ep["LS"] == "E1"].groupby("PERIOD_ID")["DECOM"].min()
+        placed = ep[ep["PLACE"].isin(ADOPTION_PLACEMENTS)].groupby("PERIOD_ID")["DECOM"].min()
+        out = poc[["CHILD", "BLA", "END", "REC"]].copy()
+        out["PO_DATE"] = po
+        out["PLACED_FOR_ADOPTION"] = placed
+        out["ADOPTION_ORDER"] = out["END"].where(out["REC"].isin(ADOPTED_REC))
+        return out.reset_index()
+
+    @cached_property
+    def _uasc_spells(self) -> pd.DataFrame:
+        u = self.tables["uasc"][["CHILD", "DUC"]].dropna(subset=["CHILD"])
+        hd = self.tables["header"]
+        if "UASC" in hd and hd["UASC"].notna().any():
+            flagged = hd.loc[hd["UASC"].astype(str).isin(["1", "Y", "True", "true"]), ["CHILD"]]
+            u = pd.concat([u, flagged.assign(DUC=pd.NaT)]).drop_duplicates("CHILD")
+        return u
+
+    # ------------------------------------------------------------ point-in-time views
+    def in_care_on(self, date) -> pd.DataFrame:
+        """Episodes open on ``date`` (DECOM ≤ date and DEC blank or after date): one row per child."""
+        d = pd.Timestamp(date)
+        ep = self.episodes
+        open_ = ep[(ep["DECOM"] <= d) & (ep["DEC"].isna() | (ep["DEC"] > d))]
+        return open_.drop_duplicates("CHILD", keep="last")
+
+    def uasc_on(self, children: pd.Series, dates) -> pd.Series:
+        """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC."""
+        spells = self._uasc_spells.set_index("CHILD")["DUC"]
+        listed = children.isin(spells.index)
+        duc = children.map(spells)
+        d = pd.Series(pd.to_datetime(dates), index=children.index) if not np.isscalar(dates) else pd.Timestamp(dates)
+        return (listed & (duc.isna() | (duc > d))).astype(bool)
+
+    def age_on(self, children: pd.Series, dates) -> pd.Series:
+        """Age in whole years on the date (NaN when the DOB is unknown)."""
+        dob = children.map(self.tables["header"].set_index("CHILD")["DOB"])
+        d = pd.Series(pd.to_datetime(dates), index=children.index) if not np.isscalar(dates) \
+            else pd.Series(pd.Timestamp(dates), index=children.index)
+        years = d.dt.year - dob.dt.year
+        before_birthday = (d.dt.month < dob.dt.month) | ((d.dt.month == dob.dt.month) & (d.dt.day < dob.dt.day))
+        return (years - before_birthday.astype(int)).where(dob.notna())
+
+    def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
+        """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
+        the date (else the child's first episode)."""
+        if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
+            dates = pd.Series(pd.Timestamp(dates), index=children.index)
+        when = pd.Series(pd.to_datetime(dates).to_numpy().astype("datetime64[ns]"))
+        left = pd.DataFrame({"CHILD": children.to_numpy(),
+                             "DATE": when.fillna(pd.Timestamp(self.extract_date)).to_numpy(),
+                             "_pos": np.arange(len(children))})
+        left = left.sort_values("DATE", kind="stable")
+        right = self.episodes[["CHILD", "DECOM", "TEAM", "DISTRICT_NAME", "AREA"]].sort_values("DECOM", kind="stable")
+        right = right.assign(DECOM=right["DECOM"].astype("datetime64[ns]"))
+        m = pd.merge_asof(left, right, left_on="DATE", right_on="DECOM", by="CHILD", direction="backward")
+        first = self.episodes.drop_duplicates("CHILD").set_index("CHILD")
+        for c in ("TEAM", "DISTRICT_NAME", "AREA"):
+            m[c] = m[c].fillna(m["CHILD"].map(first[c])).fillna(UNKNOWN)
+        m = m.sort_values("_pos")
+        return pd.DataFrame({"TEAM": m["TEAM"].to_numpy(), "DISTRICT": m["DISTRICT_NAME"].to_numpy(),
+                             "AREA": m["AREA"].to_numpy()}, index=children.index)
+
+
+def load(data_dir, authority_dir=None) -> Extract:
+    """Read, validate and index an extract folder. ``authority_dir`` defaults to ``<data_dir>/authority``
+    when that folder exists, else the committed reference configuration."""
+    data_dir = Path(data_dir)
+    if authority_dir is None and (data_dir / "authority").is_dir():
+        authority_dir = data_dir / "authority"
+    return Extract(read_extract(data_dir), authority_dir=authority_dir, source=str(data_dir))

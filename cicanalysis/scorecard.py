@@ -1,0 +1,303 @@
+"""The Children in Care scorecard: values by level, RAG, direction of travel, narrative.
+
+``build(data, period)`` returns one row per indicator × unit (county, areas, teams) with numerator,
+denominator, value, target, floor, RAG, the previous month's and the outturn's values and the
+direction of travel against each. ``performance_summary`` and ``changes_between`` write the officer's
+sentences from any frame with those columns (including one typed in by hand).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import metrics as M
+from . import periods as P
+from . import reference
+from .episodes import UNKNOWN, Extract, load
+from .errors import CicError
+from .rag import RAG_NAMES, direction_of_travel, is_small_denominator, rag_rating
+
+LEVELS = ("county", "area", "team")
+COLUMNS = ["indicator", "title", "polarity", "measure_type", "unit", "level", "unit_name", "period",
+           "numerator", "denominator", "value", "target", "floor", "rag", "previous_value", "dot_previous",
+           "outturn_value", "dot_outturn", "small_denominator"]
+RAG_ORDER = {"R": 0, "A": 1, "G": 2}
+
+
+def _extract(data) -> Extract:
+    return data if isinstance(data, Extract) else load(data)
+
+
+def check_period(x: Extract, period) -> pd.Timestamp:
+    """The period as a month end, refused when it is after the extract or before the data starts."""
+    p = P.month_end(period)
+    if pd.notna(x.extract_date) and p > P.month_end_of(x.extract_date):
+        raise CicError(f"period {p:%d/%m/%Y} is after the extract date {x.extract_date:%d/%m/%Y}: "
+                       f"the extract holds no data for it", rule="period within the extract")
+    if pd.notna(x.first_date) and p < x.first_date:
+        raise CicError(f"period {p:%d/%m/%Y} is before the data starts ({x.first_date:%d/%m/%Y})",
+                       rule="period within the extract")
+    return p
+
+
+# ---------------------------------------------------------------- values
+def _finish(num: float, den: float, unit: str) -> float:
+    if unit == "count":
+        return num
+    if den is None or np.isnan(den) or den == 0:
+        return np.nan
+    if unit == "%":
+        return 100.0 * num / den
+    if unit == "per 10,000":
+        return 10_000.0 * num / den
+    return num / den
+
+
+def _all_units(x: Extract) -> dict[str, list[str]]:
+    return {"county": [x.authority["name"]], "area": sorted(x.teams["AREA"].unique()),
+            "team": list(x.teams["TEAM"])}
+
+
+def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: bool) -> pd.DataFrame:
+    window = P.window_for(ind.measure_type, period)
+    cases = ind.count(x, period, window)
+    dates = cases["DATE"] if "DATE" in cases else pd.Series(period, index=cases.index)
+    uasc = x.uasc_on(cases["CHILD"], dates)
+    if ind.uasc == "exclude" or (not include_uasc and ind.uasc == "include"):
+        keep = ~uasc
+    elif ind.uasc == "only":
+        keep = uasc & include_uasc
+    else:
+        keep = pd.Series(True, index=cases.index)
+    cases, dates = cases[keep], dates[keep]
+    units = x.units_of(cases["CHILD"], dates)
+    units["county"] = x.authority["name"]
+    rows = []
+    wanted = _all_units(x)
+    for level, col in (("county", "county"), ("area", "AREA"), ("team", "TEAM")):
+        g = cases.groupby(units[col].to_numpy())[["NUM", "DEN"]].sum()
+        names = wanted[level] + [u for u in g.index if u not in wanted[level]]
+        g = g.reindex(names, fill_value=0.0)
+        for name, r in g.iterrows():
+            num, den = float(r["NUM"]), float(r["DEN"])
+            if ind.unit == "per 10,000":
+                if level != "county":
+                    continue
+                den = reference.population_at(period, x.authority_dir)
+            if ind.unit == "count":
+                den = np.nan
+            rows.append((ind.id, level, name, period, num, den, _finish(num, den, ind.unit)))
+    return pd.DataFrame(rows, columns=["indicator", "level", "unit_name", "period", "numerator", "denominator",
+                                       "value"])
+
+
+def _supplied(x: Extract, ind: M.Indicator, period: pd.Timestamp) -> pd.DataFrame:
+    s = x["supplied_indicators"]
+    s = s[(s["INDICATOR"] == ind.id) & (s["PERIOD"] == period)]
+    s = s[s["NUMERATOR"].notna() & s["DENOMINATOR"].notna() & (s["NUMERATOR"] >= 0) & (s["DENOMINATOR"] >= 0)]
+    name = np.where(s["LEVEL"] == "county", x.authority["name"], s["UNIT_NAME"])
+    return pd.DataFrame({"indicator": ind.id, "level": s["LEVEL"].to_numpy(), "unit_name": name,
+                         "period": period, "numerator": s["NUMERATOR"].astype(float).to_numpy(),
+                         "denominator": s["DENOMINATOR"].astype(float).to_numpy(),
+                         "value": [_finish(n, d, ind.unit) for n, d in zip(s["NUMERATOR"], s["DENOMINATOR"])]})
+
+
+def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVELS) -> pd.DataFrame:
+    """indicator, level, unit_name, period, numerator, denominator, value for one period.
+
+    Results are kept on the extract (``x.cache``) so that trends, previous months and outturns
+    computed for several periods reuse each other's work and the derived views.
+    """
+    x = _extract(data)
+    p = P.month_end(period)
+    frames = []
+    for ind in (M.CATALOGUE if indicators is None else [M.get(i) if isinstance(i, str) else i for i in indicators]):
+        key = ("values", ind.id, p, bool(include_uasc) or ind.source == "supplied")
+        if key not in x.cache:
+            if p < x.first_date:
+                x.cache[key] = pd.DataFrame(columns=["indicator", "level", "unit_name", "period", "numerator",
+                                                     "denominator", "value"])
+            else:
+                x.cache[key] = _supplied(x, ind, p) if ind.source == "supplied" else _computed(x, ind, p, include_uasc)
+        frames.append(x.cache[key])
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out[out["level"].isin(levels)].reset_index(drop=True)
+
+
+def target_for(indicator: str, period) -> tuple[float, float, float]:
+    """(target, amber floor, tolerance) for the period's financial year, else the every-year row."""
+    t = reference.targets()
+    t = t[t["INDICATOR"] == indicator]
+    fy = P.financial_year_label(period)
+    row = t[t["FINANCIAL_YEAR"] == fy]
+    if row.empty:
+        row = t[t["FINANCIAL_YEAR"] == ""]
+    if row.empty:
+        return (np.nan, np.nan, np.nan)
+    r = row.iloc[0]
+    return (r["TARGET"], r["AMBER_FLOOR"], r["TOLERANCE"])
+
+
+def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=None) -> pd.DataFrame:
+    """The scorecard for ``period``: one row per indicator × unit with the columns in ``COLUMNS``."""
+    x = _extract(data)
+    p = check_period(x, period)
+    key = ["indicator", "level", "unit_name"]
+    cur = values(x, p, include_uasc, indicators, levels)
+    prev = values(x, P.previous_month_end(p), include_uasc, indicators, levels)
+    outt = values(x, P.outturn_date(p), include_uasc, indicators, levels)
+    df = (cur.merge(prev[key + ["value"]].rename(columns={"value": "previous_value"}), on=key, how="left")
+             .merge(outt[key + ["value"]].rename(columns={"value": "outturn_value"}), on=key, how="left"))
+    cat = M.catalogue_table().set_index("indicator")
+    for c in ("title", "polarity", "measure_type", "unit"):
+        df[c] = df["indicator"].map(cat[c])
+    tgt = {i: target_for(i, p) for i in df["indicator"].unique()}
+    df["target"] = df["indicator"].map(lambda i: tgt[i][0])
+    df["floor"] = df["indicator"].map(lambda i: tgt[i][1])
+    tolerance = df["indicator"].map(lambda i: tgt[i][2])
+    df["rag"] = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
+                 for v, t, f, pol, den, unit, tol in zip(df["value"], df["target"], df["floor"], df["polarity"],
+                                                        df["denominator"], df["unit"], tolerance)]
+    df["dot_previous"] = [direction_of_travel(v, pv, pol, t) for v, pv, pol, t in
+                          zip(df["value"], df["previous_value"], df["polarity"], df["target"])]
+    df["dot_outturn"] = [direction_of_travel(v, ov, pol, t) for v, ov, pol, t in
+                         zip(df["value"], df["outturn_value"], df["polarity"], df["target"])]
+    df["small_denominator"] = [is_small_denominator(d) and u != "per 10,000" for d, u in
+                               zip(df["denominator"], df["unit"])]
+    order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
+    lvl = {lv: n for n, lv in enumerate(LEVELS)}
+    df = df.assign(_o=df["indicator"].map(order), _l=df["level"].map(lvl))
+    df = df.sort_values(["_l", "unit_name", "_o"], kind="stable").drop(columns=["_o", "_l"])
+    return df[COLUMNS].reset_index(drop=True)
+
+
+def trend(data, period, months: int = 13, include_uasc: bool = True, indicators=None,
+          level: str = "county") -> pd.DataFrame:
+    """Values for the ``months`` month ends to ``period`` (default 13: the same month last year too)."""
+    x = _extract(data)
+    p = check_period(x, period)
+    ends = [e for e in pd.date_range(end=p, periods=months, freq="ME") if e >= x.first_date]
+    frames = [values(x, e, include_uasc, indicators, (level,)) for e in ends]
+    out = pd.concat(frames, ignore_index=True)
+    cat = M.catalogue_table().set_index("indicator")
+    out["title"] = out["indicator"].map(cat["title"])
+    out["unit"] = out["indicator"].map(cat["unit"])
+    tgt = {(i, e): target_for(i, e) for i in out["indicator"].unique() for e in ends}
+    out["target"] = [tgt[(i, e)][0] for i, e in zip(out["indicator"], out["period"])]
+    out["floor"] = [tgt[(i, e)][1] for i, e in zip(out["indicator"], out["period"])]
+    return out
+
+
+def uasc_impact(data, period) -> pd.DataFrame:
+    """County values including and excluding UASC side by side, with the variance."""
+    x = _extract(data)
+    inc = build(x, period, True, levels=("county",))
+    exc = build(x, period, False, levels=("county",))
+    out = inc[["indicator", "title", "unit", "value", "rag"]].rename(columns={"value": "including_uasc",
+                                                                             "rag": "rag_including"})
+    out = out.merge(exc[["indicator", "value", "rag"]].rename(columns={"value": "excluding_uasc",
+                                                                      "rag": "rag_excluding"}), on="indicator")
+    out["variance"] = out["including_uasc"] - out["excluding_uasc"]
+    return out
+
+
+# ---------------------------------------------------------------- narrative
+def _period_of(frame: pd.DataFrame) -> pd.Timestamp:
+    v = frame["period"].dropna().iloc[0]
+    return P.month_end(v) if isinstance(v, str) else pd.Timestamp(v)
+
+
+def _county(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["level"] == "county"] if "level" in frame else frame
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def performance_summary(frame: pd.DataFrame, authority: str = "the authority") -> str:
+    """The headline sentence: RAG counts and directions of travel of the rated county indicators.
+
+    Needs columns period, rag, dot_previous and dot_outturn (level optional: county rows are used when
+    present). Directions are counted over the indicators that have a RAG rating, so the three sentences
+    add up to the same total.
+    """
+    f = _county(frame)
+    if f.empty:
+        raise CicError("the scorecard frame has no rows to summarise")
+    p = _period_of(f)
+    rated = f[f["rag"].isin(["G", "A", "R"])]
+    rag = rated["rag"].value_counts()
+    dp = rated["dot_previous"].value_counts()
+    do = rated["dot_outturn"].value_counts()
+    out = P.outturn_date(p)
+    return (f"As at {p:%d/%m/%Y}, {authority} has {_n(int(rag.get('G', 0)), 'indicator')} rated as Green, "
+            f"{int(rag.get('A', 0))} as Amber and {int(rag.get('R', 0))} as Red. "
+            f"Compared with last month {int(dp.get('improved', 0))} improved, {int(dp.get('same', 0))} stayed "
+            f"the same and {int(dp.get('worse', 0))} worsened. "
+            f"Compared with the outturn ({out:%B %Y}) {int(do.get('improved', 0))} improved, "
+            f"{int(do.get('same', 0))} stayed the same and {int(do.get('worse', 0))} worsened.")
+
+
+def format_value(value, unit: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "days":
+        return f"{value:,.0f} days"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def changes_between(earlier: pd.DataFrame, later: pd.DataFrame) -> str:
+    """Numbered paragraphs on what changed between two scorecards (county rows), as in a covering report."""
+    a, b = _county(earlier), _county(later)
+    pa_, pb = _period_of(a), _period_of(b)
+    cols = ["indicator", "title", "unit", "value", "rag", "target"]
+    m = a[[c for c in cols if c in a]].merge(b[[c for c in cols if c in b]], on="indicator",
+                                            suffixes=("_a", "_b"))
+    m["ra"] = m["rag_a"].map(RAG_ORDER)
+    m["rb"] = m["rag_b"].map(RAG_ORDER)
+    both = m[m["ra"].notna() & m["rb"].notna()]
+
+    def line(r):
+        unit = r.get("unit_b", r.get("unit_a", "%"))
+        return (f"{r['title_b']}: {format_value(r['value_a'], unit)} ({RAG_NAMES[r['rag_a']]}) to "
+                f"{format_value(r['value_b'], unit)} ({RAG_NAMES[r['rag_b']]}) against a target of "
+                f"{format_value(r['target_b'], unit)}")
+
+    up, down = both[both["rb"] > both["ra"]], both[both["rb"] < both["ra"]]
+    span = f"between {pa_:%B %Y} and {pb:%B %Y}"
+    paras = []
+    paras.append(f"{_n(len(up), 'indicator')} moved to a better RAG band {span}"
+                 + (": " + "; ".join(line(r) for _, r in up.iterrows()) + "." if len(up) else "."))
+    paras.append(f"{_n(len(down), 'indicator')} moved to a worse RAG band {span}"
+                 + (": " + "; ".join(line(r) for _, r in down.iterrows()) + "." if len(down) else "."))
+    red = m[m["rag_b"] == "R"]
+    paras.append(f"At {pb:%B %Y}, {_n(len(red), 'indicator is', 'indicators are')} significantly away from "
+                 f"target (Red)" + (": " + "; ".join(
+                     f"{r['title_b']} at {format_value(r['value_b'], r['unit_b'])} against a target of "
+                     f"{format_value(r['target_b'], r['unit_b'])}" for _, r in red.iterrows()) + "." if len(red) else "."))
+    vals = m.set_index("indicator")
+    parts = []
+    for ind, label in (("CIC_CITIZEN", "citizen children in care"), ("CIC_UASC", "unaccompanied asylum-seeking "
+                                                                                 "children in care")):
+        if ind in vals.index:
+            va, vb = vals.loc[ind, "value_a"], vals.loc[ind, "value_b"]
+            parts.append(f"the number of {label} changed from {va:,.0f} to {vb:,.0f} ({vb - va:+,.0f})")
+    if "CIC_RATE" in vals.index:
+        va, vb = vals.loc["CIC_RATE", "value_a"], vals.loc["CIC_RATE", "value_b"]
+        comp = reference.comparators()
+        comp = comp[comp["INDICATOR"] == "CIC_RATE"].sort_values("DATE")
+        vs = ""
+        if len(comp):
+            c = comp.iloc[-1]
+            vs = (f", against England {c['ENGLAND']:.1f} and statistical neighbours "
+                  f"{c['STATISTICAL_NEIGHBOURS']:.1f} ({c['DATE']:%B %Y})")
+        parts.append(f"the rate per 10,000 children changed from {va:.1f} to {vb:.1f}{vs}")
+    if parts:
+        text = "; ".join(parts)
+        paras.append(f"Between {pa_:%B %Y} and {pb:%B %Y}, {text}.")
+    return "\n\n".join(f"{n}. {p[0].upper() + p[1:]}" for n, p in enumerate(paras, 1))
