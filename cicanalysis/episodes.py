@@ -174,12 +174,12 @@ class Extract:
         if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
             dates = pd.Series(pd.Timestamp(dates), index=children.index)
         when = pd.Series(pd.to_datetime(dates).to_numpy().astype("datetime64[ns]"))
-        left = pd.DataFrame({"CHILD": children.to_numpy(),
+        left = pd.DataFrame({"CHILD": pd.Series(children.to_numpy(), dtype=object),
                              "DATE": when.fillna(pd.Timestamp(self.extract_date)).to_numpy(),
                              "_pos": np.arange(len(children))})
         left = left.sort_values("DATE", kind="stable")
         right = self.episodes[["CHILD", "DECOM", "TEAM", "DISTRICT_NAME", "AREA"]].sort_values("DECOM", kind="stable")
-        right = right.assign(DECOM=right["DECOM"].astype("datetime64[ns]"))
+        right = right.assign(DECOM=right["DECOM"].astype("datetime64[ns]"), CHILD=right["CHILD"].astype(object))
         m = pd.merge_asof(left, right, left_on="DATE", right_on="DECOM", by="CHILD", direction="backward")
         first = self.episodes.drop_duplicates("CHILD").set_index("CHILD")
         for c in ("TEAM", "DISTRICT_NAME", "AREA"):
