@@ -2,13 +2,13 @@
 drawn on every trend, and the source and period under every chart. RAG shown as colour and letter."""
 from __future__ import annotations
 
-import matplotlib
+from pathlib import Path
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from pathlib import Path  # noqa: E402
+import matplotlib
+import matplotlib.dates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 RAG_COLOURS = {"G": "#2e7d32", "A": "#f9a825", "R": "#c62828"}
 RAG_TEXT = {"G": "#ffffff", "A": "#000000", "R": "#ffffff"}

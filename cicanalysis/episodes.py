@@ -51,9 +51,12 @@ class Extract:
     # ------------------------------------------------------------ dates
     @cached_property
     def extract_date(self) -> pd.Timestamp:
-        """The latest date in the episodes (start or end), taken as the date of the extract."""
-        ep = self.tables["episodes"]
-        latest = pd.concat([ep["DECOM"], ep["DEC"]]).max()
+        """The latest event date in the child-level tables (episodes, reviews, missing, adoption), taken
+        as the date of the extract. Future-dated fields such as DUC are not events and are ignored."""
+        t = self.tables
+        dates = [t["episodes"]["DECOM"], t["episodes"]["DEC"], t["reviews"]["REVIEW"], t["missing"]["MIS_END"],
+                 t["placed_for_adoption"]["DATE_PLACED"], t["ad1"]["DATE_MATCH"]]
+        latest = pd.concat([d.astype("datetime64[ns]") for d in dates]).max()
         return pd.Timestamp(latest).normalize() if pd.notna(latest) else pd.NaT
 
     @cached_property

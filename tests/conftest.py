@@ -1,0 +1,119 @@
+"""A tiny hand-built authority whose every figure is worked out by hand in the tests.
+
+Children (DISTRICT maps to teams in data/reference/authority/teams.csv: Ashby = North, Kelby = West):
+  A   citizen, BLA 01/04/2014; X1 legal-status change (same carer) then a move 01/01/2015 to U4 PR4, 25 miles.
+  B   citizen, 4 placements from 01/05/2015 (U6 PR1, K2, U5, U6 PR1 2 miles), West.
+  U   UASC (DUC 01/01/2017), H5 from 01/09/2015, 50 miles.
+  U2  UASC until DUC 01/03/2016, H5 from 01/06/2015, 12 miles: a citizen at 31/03/2016.
+  S   in care since 01/01/2012, U4 PR1 since 01/06/2013, 5 miles: stable 2 years.
+  S2  in care since 01/01/2013, U5 from 01/02/2014, placed for adoption (A6) 01/12/2015, distance unknown.
+  S3  in care since 01/06/2013, U5 PR4 since 01/01/2015, 30 miles, West: not stable. Three missing episodes.
+  D   adopted 01/06/2014: BLA 01/02/2013, PO 01/08/2013, match 15/11/2013, placed A6 01/12/2013 (X1 episodes).
+  E   two periods of care; adopted 01/10/2014: BLA 01/05/2013, PO 01/09/2013, match 20/02/2014, placed 01/03/2014.
+  F   left care 15/04/2014 (E4A).   G   left care 31/03/2014 (E4A).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cicanalysis.synthetic import TABLE_COLUMNS
+
+EP = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "DISTRICT", "PL_DISTANCE"]
+
+EPISODES = [
+    ("A", "01/04/2014", "S", "C1", "U6", "PR1", "01/07/2014", "X1", "Ashby CIC 1", "5"),
+    ("A", "01/07/2014", "L", "C2", "U6", "PR1", "01/01/2015", "X1", "Ashby CIC 1", "5"),
+    ("A", "01/01/2015", "P", "C2", "U4", "PR4", "", "", "Ashby CIC 1", "25"),
+    ("B", "01/05/2015", "S", "V2", "U6", "PR1", "01/08/2015", "X1", "Kelby CIC 1", "10"),
+    ("B", "01/08/2015", "P", "V2", "K2", "PR4", "01/11/2015", "X1", "Kelby CIC 1", "30"),
+    ("B", "01/11/2015", "P", "V2", "U5", "PR4", "01/02/2016", "X1", "Kelby CIC 1", "8"),
+    ("B", "01/02/2016", "P", "V2", "U6", "PR1", "", "", "Kelby CIC 1", "2"),
+    ("U", "01/09/2015", "S", "V2", "H5", "PR4", "", "", "Ashby CIC 1", "50"),
+    ("U2", "01/06/2015", "S", "V2", "H5", "PR4", "", "", "Ashby CIC 1", "12"),
+    ("S", "01/01/2012", "S", "C2", "U6", "PR1", "01/06/2013", "X1", "Ashby CIC 1", "5"),
+    ("S", "01/06/2013", "P", "C2", "U4", "PR1", "", "", "Ashby CIC 1", "5"),
+    ("S2", "01/01/2013", "S", "C1", "U6", "PR1", "01/02/2014", "X1", "Ashby CIC 1", ""),
+    ("S2", "01/02/2014", "P", "E1", "U5", "PR1", "01/12/2015", "X1", "Ashby CIC 1", ""),
+    ("S2", "01/12/2015", "P", "E1", "A6", "PR1", "", "", "Ashby CIC 1", ""),
+    ("S3", "01/06/2013", "S", "C2", "U6", "PR1", "01/01/2015", "X1", "Kelby CIC 1", "3"),
+    ("S3", "01/01/2015", "P", "C2", "U5", "PR4", "", "", "Kelby CIC 1", "30"),
+    ("D", "01/02/2013", "S", "C1", "U6", "PR1", "01/08/2013", "X1", "Ashby CIC 1", "4"),
+    ("D", "01/08/2013", "L", "E1", "U6", "PR1", "01/12/2013", "X1", "Ashby CIC 1", "4"),
+    ("D", "01/12/2013", "P", "E1", "A6", "PR1", "01/06/2014", "E11", "Ashby CIC 1", "15"),
+    ("E", "01/01/2012", "S", "V2", "U6", "PR1", "01/03/2012", "E4A", "Ashby CIC 1", "3"),
+    ("E", "01/05/2013", "S", "C1", "U6", "PR1", "01/09/2013", "X1", "Ashby CIC 1", "3"),
+    ("E", "01/09/2013", "L", "E1", "U6", "PR1", "01/03/2014", "X1", "Ashby CIC 1", "3"),
+    ("E", "01/03/2014", "P", "E1", "A6", "PR1", "01/10/2014", "E12", "Ashby CIC 1", "9"),
+    ("F", "01/01/2014", "S", "V2", "U6", "PR1", "15/04/2014", "E4A", "Ashby CIC 1", "3"),
+    ("G", "01/01/2014", "S", "V2", "U6", "PR1", "31/03/2014", "E4A", "Ashby CIC 1", "3"),
+]
+DOB = {"A": "01/06/2010", "B": "01/01/2003", "U": "01/01/1999", "U2": "01/02/2000", "S": "01/01/2008",
+       "S2": "01/01/2011", "S3": "01/01/2009", "D": "01/01/2013", "E": "01/01/2012", "F": "01/01/2005",
+       "G": "01/01/2006"}
+
+
+def write_table(folder: Path, name: str, rows: list[dict], columns=None):
+    columns = columns or TABLE_COLUMNS[name]
+    with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([r.get(c, "") for c in columns])
+
+
+def fixture_tables() -> dict[str, list[dict]]:
+    episodes = [dict(zip(EP, e), CIN="N1", HOME_POST="ZZ1 1", PL_POST="ZZ1 2", URN="XXXXXXX",
+                     REASON_PLACE_CHANGE="CARPL" if e[2] == "P" else "") for e in EPISODES]
+    header = [{"CHILD": c, "SEX": "1", "DOB": d, "ETHNIC": "WBRI", "UPN": f"A1234567890{i:02d}"}
+              for i, (c, d) in enumerate(DOB.items())]
+    uasc = [{"CHILD": "U", "SEX": "1", "DOB": DOB["U"], "DUC": "01/01/2017"},
+            {"CHILD": "U2", "SEX": "1", "DOB": DOB["U2"], "DUC": "01/03/2016"}]
+    pfa = [{"CHILD": "D", "DOB": DOB["D"], "DATE_PLACED": "15/05/2013", "DATE_PLACED_CEASED": "01/06/2014",
+            "REASON_PLACED_CEASED": "E11"},
+           {"CHILD": "E", "DOB": DOB["E"], "DATE_PLACED": "15/10/2013", "DATE_PLACED_CEASED": "01/10/2014",
+            "REASON_PLACED_CEASED": "E12"}]
+    ad1 = [{"CHILD": "D", "DOB": DOB["D"], "DATE_INT": "15/05/2013", "DATE_MATCH": "15/11/2013", "FOSTER_CARE": "0",
+            "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"},
+           {"CHILD": "E", "DOB": DOB["E"], "DATE_INT": "15/10/2013", "DATE_MATCH": "20/02/2014", "FOSTER_CARE": "0",
+            "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"}]
+    missing = [{"CHILD": "S3", "DOB": DOB["S3"], "MISSING": "M", "MIS_START": "30/04/2015", "MIS_END": "01/05/2015",
+                "RHI_OFFERED": "Y", "RHI_DATE": "07/05/2015"},
+               {"CHILD": "S3", "DOB": DOB["S3"], "MISSING": "M", "MIS_START": "31/05/2015", "MIS_END": "01/06/2015",
+                "RHI_OFFERED": "Y", "RHI_DATE": "05/06/2015"},
+               {"CHILD": "S3", "DOB": DOB["S3"], "MISSING": "A", "MIS_START": "30/06/2015", "MIS_END": "01/07/2015",
+                "RHI_OFFERED": "N", "RHI_DATE": ""}]
+    reviews = [{"CHILD": "A", "DOB": DOB["A"], "REVIEW": d, "REVIEW_CODE": "PN0"}
+               for d in ("01/05/2014", "02/08/2014", "01/02/2015")]
+    reviews.append({"CHILD": "S", "DOB": DOB["S"], "REVIEW": "15/03/2016", "REVIEW_CODE": "PN1"})  # extract date
+    return {"episodes": episodes, "header": header, "uasc": uasc, "placed_for_adoption": pfa, "ad1": ad1,
+            "missing": missing, "reviews": reviews}
+
+
+def write_fixture(folder: Path, tables: dict | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in (tables or fixture_tables()).items():
+        write_table(folder, name, rows)
+    return folder
+
+
+@pytest.fixture
+def fixture_dir(tmp_path) -> Path:
+    return write_fixture(tmp_path / "extract")
+
+
+@pytest.fixture
+def extract(fixture_dir):
+    from cicanalysis import load
+    return load(fixture_dir)
+
+
+@pytest.fixture(scope="session")
+def small_authority(tmp_path_factory) -> Path:
+    """A generated authority at a fifth of the county's size (quick to run notebooks on)."""
+    from cicanalysis.synthetic import generate
+    out = tmp_path_factory.mktemp("synthetic")
+    generate(out, seed=7, scale=0.2)
+    return out

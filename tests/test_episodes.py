@@ -1,0 +1,46 @@
+import pandas as pd
+
+T = pd.Timestamp
+
+
+def test_bla_runs_across_x1_episodes_and_a_gap_starts_a_new_period(extract):
+    poc = extract.periods_of_care.set_index("CHILD")
+    assert poc.loc["A", "BLA"] == T("2014-04-01") and pd.isna(poc.loc["A", "END"])
+    assert poc.loc["D", "BLA"] == T("2013-02-01") and poc.loc["D", "END"] == T("2014-06-01")
+    e = poc.loc["E"].sort_values("BLA")
+    assert list(e["BLA"]) == [T("2012-01-01"), T("2013-05-01")]
+    assert list(e["REC"]) == ["E4A", "E12"]
+
+
+def test_a_legal_status_change_is_not_a_new_placement(extract):
+    pl = extract.placements
+    a = pl[pl["CHILD"] == "A"].sort_values("START")
+    assert list(a["START"]) == [T("2014-04-01"), T("2015-01-01")]
+    assert a["END"].iloc[0] == T("2015-01-01")
+
+
+def test_adoption_dates_per_period_of_care(extract):
+    ad = extract.adoption_dates.set_index("CHILD")
+    e = ad.loc["E"].sort_values("BLA").iloc[-1]
+    assert e["PO_DATE"] == T("2013-09-01") and e["PLACED_FOR_ADOPTION"] == T("2014-03-01")
+    assert e["ADOPTION_ORDER"] == T("2014-10-01")
+
+
+def test_uasc_status_ends_at_duc(extract):
+    kids = pd.Series(["U", "U2", "A"])
+    assert list(extract.uasc_on(kids, T("2016-02-29"))) == [True, True, False]
+    assert list(extract.uasc_on(kids, T("2016-03-31"))) == [True, False, False]
+
+
+def test_age_and_units(extract):
+    kids = pd.Series(["A", "B"])
+    assert list(extract.age_on(kids, T("2016-03-31"))) == [5, 13]
+    units = extract.units_of(kids, T("2016-03-31"))
+    assert list(units["AREA"]) == ["North", "West"] and list(units["TEAM"]) == ["Ashby CIC 1", "Kelby CIC 1"]
+
+
+def test_in_care_on_counts_open_episodes_only(extract):
+    assert sorted(extract.in_care_on("2016-03-31")["CHILD"]) == ["A", "B", "S", "S2", "S3", "U", "U2"]
+    # F left on 15/04/2014: in care on the 14th, not on the 15th
+    assert "F" in set(extract.in_care_on("2014-04-14")["CHILD"])
+    assert "F" not in set(extract.in_care_on("2014-04-15")["CHILD"])

@@ -1,0 +1,87 @@
+"""Each indicator on the hand-built authority of conftest.py; figures worked out by hand there."""
+import pandas as pd
+import pytest
+
+from cicanalysis import scorecard
+
+T = pd.Timestamp
+
+
+def county(extract, period, indicator, include_uasc=True):
+    v = scorecard.values(extract, period, include_uasc, [indicator], levels=("county",)).iloc[0]
+    return v["numerator"], v["denominator"], v["value"]
+
+
+def test_children_in_care_split_by_uasc(extract):
+    assert county(extract, "2016-03-31", "CIC_TOTAL")[2] == 7
+    assert county(extract, "2016-03-31", "CIC_CITIZEN")[2] == 6   # U2's DUC passed on 01/03/2016
+    assert county(extract, "2016-03-31", "CIC_UASC")[2] == 1
+    assert county(extract, "2016-03-31", "CIC_TOTAL", include_uasc=False)[2] == 6
+    assert county(extract, "2016-02-29", "CIC_UASC")[2] == 2
+
+
+def test_three_or_more_placements(extract):
+    # only B had 3+ carers (4) in the 12 months to 31/03/2016
+    assert county(extract, "2016-03-31", "PLACEMENTS_3PLUS")[:2] == (1, 7)
+    assert county(extract, "2016-03-31", "PLACEMENTS_3PLUS", include_uasc=False)[:2] == (1, 6)
+
+
+def test_two_year_stability_counts_a_child_placed_for_adoption(extract):
+    # cohort S, S2, S3 (under 16, in care since 30/09/2013 or earlier); S same carer since 01/06/2013,
+    # S2 placed for adoption 01/12/2015 after a placement from 01/02/2014; S3 moved 01/01/2015
+    num, den, value = county(extract, "2016-03-31", "STABILITY_2Y")
+    assert (num, den) == (2, 3) and value == pytest.approx(200 / 3)
+
+
+def test_own_authority_or_relative_foster_care(extract):
+    # foster cohort A (U4 PR4), B (U6 PR1), S (U4 PR1), S3 (U5 PR4)
+    assert county(extract, "2016-03-31", "OWN_FOSTER")[:2] == (2, 4)
+
+
+def test_within_20_miles_excludes_uasc_and_unknown_distance(extract):
+    # B 2, U2 12, S 5 within; A 25, S3 30 beyond; U is UASC; S2 distance unknown
+    assert county(extract, "2016-03-31", "WITHIN_20_MILES")[:2] == (3, 5)
+
+
+def test_a1_and_a2_averages_for_children_adopted_in_the_12_months(extract):
+    # D: BLA 01/02/2013 -> placed 01/12/2013 = 303 days; PO 01/08/2013 -> match 15/11/2013 = 106 days
+    # E (second period of care): BLA 01/05/2013 -> 01/03/2014 = 304; PO 01/09/2013 -> 20/02/2014 = 172
+    assert county(extract, "2015-03-31", "A1_R12M") == (607, 2, 303.5)
+    assert county(extract, "2015-03-31", "A2_R12M") == (278, 2, 139)
+    assert county(extract, "2015-06-30", "A1_R12M")[:2] == (304, 1)  # D's order (01/06/2014) dropped out
+    assert county(extract, "2016-03-31", "A1_3Y")[:2] == (607, 2)
+
+
+def test_left_care_adopted_ytd_and_r12m_across_the_financial_year(extract):
+    # 2014-15 leavers: F (15/04/2014, home), D (adopted 01/06/2014), E (adopted 01/10/2014)
+    assert county(extract, "2015-03-31", "LEFT_CARE_ADOPTED")[:2] == (2, 3)
+    assert county(extract, "2014-04-30", "LEFT_CARE_ADOPTED")[:2] == (0, 1)   # YTD: only F so far
+    # 2013-14: only G (31/03/2014); E's first period ended 01/03/2012, in 2011-12
+    assert county(extract, "2014-03-31", "LEFT_CARE_ADOPTED")[:2] == (0, 1)
+    # R12M to 30/04/2015 (01/05/2014-30/04/2015): D and E adopted, F (15/04/2014) has dropped out
+    assert county(extract, "2015-04-30", "A1_R12M")[:2] == (607, 2)
+
+
+def test_adoption_plan_within_4_and_6_months(extract):
+    # D: ADM 15/05/2013, BLA 01/02/2013 (4 months = 01/06/2013): within; E: ADM 15/10/2013, BLA 01/05/2013:
+    # after 4 months (01/09/2013) but within 6 (01/11/2013)
+    assert county(extract, "2014-03-31", "ADOPT_PLAN_4M")[:2] == (1, 2)
+    assert county(extract, "2014-03-31", "ADOPT_PLAN_6M")[:2] == (2, 2)
+
+
+def test_return_interviews_in_working_days_over_a_bank_holiday(extract):
+    # returns 01/05/2015 (RHI 07/05: 3 working days, 4 May a bank holiday), 01/06/2015 (RHI 05/06: 4 days),
+    # 01/07/2015 (no interview)
+    assert county(extract, "2016-03-31", "RHI_3WD")[:2] == (1, 3)
+    assert county(extract, "2016-03-31", "RHI_COMPLETED")[:2] == (2, 3)
+
+
+def test_reviews_in_timescale_use_working_days_for_the_first(extract):
+    # BLA 01/04/2014; 20 working days (Good Friday and Easter Monday off) = 01/05/2014: on time.
+    # 2nd 02/08/2014 > 01/08/2014: late. 3rd 01/02/2015 <= 02/08/2014 + 6 months: on time.
+    assert county(extract, "2015-03-31", "REVIEWS_IN_TIMESCALE")[:2] == (2, 3)
+
+
+def test_area_level_splits_by_district_mapping(extract):
+    v = scorecard.values(extract, "2016-03-31", True, ["CIC_TOTAL"], levels=("area",)).set_index("unit_name")
+    assert v.loc["North", "value"] == 5 and v.loc["West", "value"] == 2 and v.loc["South", "value"] == 0
