@@ -48,9 +48,12 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
     ax.set_ylabel(axis_label(unit))
     ax.set_xlabel("Month end")
     ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
-    lo = np.nanmin(t[["value", "target", "floor"]].to_numpy(dtype=float)) if len(t) else 0
-    if unit == "%" and np.isfinite(lo):
-        ax.set_ylim(max(0, lo - 10), 100)
+    span = t[["value", "target", "floor"]].to_numpy(dtype=float)
+    lo, hi = (np.nanmin(span), np.nanmax(span)) if np.isfinite(span).any() else (0.0, 100.0)
+    if unit == "%":  # a scale an officer can read: from 0 for small percentages, up to 100 at most
+        ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
+    else:
+        ax.set_ylim(bottom=0)
     ax.legend(loc="best", fontsize=7, frameon=False)
     footnote(fig, source, t["period"].max())
     fig.tight_layout(rect=(0, 0.05, 1, 1))

@@ -1,0 +1,101 @@
+"""Bad files produce the expected data-quality rows (file, row, CHILD, column, rule, value, action)."""
+import pandas as pd
+import pytest
+
+from cicanalysis import CicError, load
+from conftest import fixture_tables, write_fixture, write_table
+
+
+def dq_for(extract, column):
+    return extract.dq[extract.dq["column"] == column]
+
+
+def test_clean_fixture_has_no_problems(extract):
+    assert extract.dq.empty
+
+
+def test_unknown_code_is_blanked_with_a_dq_row_naming_file_row_child(tmp_path):
+    t = fixture_tables()
+    t["episodes"][0]["LS"] = "ZZ"  # child A's first episode: spreadsheet row 2
+    x = load(write_fixture(tmp_path / "x", t))
+    row = dq_for(x, "LS").iloc[0]
+    assert (row["file"], row["row"], row["CHILD"], row["value"]) == ("episodes.csv", 2, "A", "ZZ")
+    assert "DfE codes" in row["rule"] and row["action"] == "value treated as blank"
+    assert len(x["episodes"]) == 25  # the episode is kept: only measures needing LS lose it
+
+
+def test_dec_before_decom_excludes_the_episode(tmp_path):
+    t = fixture_tables()
+    t["episodes"][23]["DEC"] = "01/12/2013"  # F: DECOM 01/01/2014
+    x = load(write_fixture(tmp_path / "x", t))
+    row = dq_for(x, "DEC").iloc[0]
+    assert (row["CHILD"], row["row"], row["action"]) == ("F", 25, "row excluded")
+    assert "F" not in set(x["episodes"]["CHILD"])
+
+
+def test_overlapping_episode_is_excluded(tmp_path):
+    t = fixture_tables()
+    t["episodes"].append(dict(t["episodes"][0], DECOM="01/05/2014", DEC="01/06/2014", RNE="P"))
+    x = load(write_fixture(tmp_path / "x", t))
+    rows = x.dq[x.dq["rule"].str.contains("overlap")]
+    assert list(rows["CHILD"]) == ["A"] and list(rows["row"]) == [27]
+
+
+def test_bad_date_duplicate_header_and_dob_after_decom(tmp_path):
+    t = fixture_tables()
+    t["header"].append(dict(t["header"][0]))           # A twice
+    t["header"][1]["DOB"] = "31/02/2003"               # B: impossible date
+    t["header"][5]["DOB"] = "01/01/2014"               # S2 born after entering care 01/01/2013
+    x = load(write_fixture(tmp_path / "x", t))
+    rules = set(x.dq["rule"])
+    assert "one header row per child (later duplicate ignored)" in rules
+    assert x.dq[(x.dq["column"] == "DOB") & (x.dq["CHILD"] == "B")]["value"].tolist() == ["31/02/2003"]
+    assert "DOB must be before DECOM" in set(x.dq[x.dq["CHILD"] == "S2"]["rule"])
+
+
+def test_missing_required_column_is_fatal_and_names_file_and_column(tmp_path):
+    t = fixture_tables()
+    folder = write_fixture(tmp_path / "x", t)
+    cols = [c for c in pd.read_csv(folder / "episodes.csv", nrows=0).columns if c != "RNE"]
+    write_table(folder, "episodes", t["episodes"], columns=cols)
+    with pytest.raises(CicError, match=r"episodes.csv, column RNE: .*'episodes' table"):
+        load(folder)
+
+
+def test_missing_folder_and_missing_table_are_fatal(tmp_path):
+    with pytest.raises(CicError, match="does not exist"):
+        load(tmp_path / "nowhere")
+    t = fixture_tables()
+    del t["header"]
+    with pytest.raises(CicError, match="'header' table was not found"):
+        load(write_fixture(tmp_path / "x", t))
+
+
+def test_unrecognised_file_is_reported_not_guessed(tmp_path):
+    folder = write_fixture(tmp_path / "x")
+    (folder / "notes.csv").write_text("FOO,BAR\n1,2\n")
+    x = load(folder)
+    assert x.dq[x.dq["file"] == "notes.csv"]["action"].tolist() == ["file ignored"]
+
+
+def test_columns_recognised_in_any_case_and_with_a_bom(tmp_path):
+    folder = write_fixture(tmp_path / "x")
+    text = (folder / "uasc.csv").read_text()
+    (folder / "uasc.csv").write_text("\ufeff" + text.replace("CHILD,SEX,DOB,DUC", "child,Sex,dob,duc"),
+                                     encoding="utf-8")
+    assert len(load(folder)["uasc"]) == 2
+
+
+def test_yearly_returns_are_merged_and_the_latest_wins(tmp_path):
+    t = fixture_tables()
+    old = {k: list(v) for k, v in t.items()}
+    old["episodes"] = [dict(e) for e in t["episodes"]]
+    old["episodes"][2]["PL_DISTANCE"] = "99"     # A's open episode as the 2014-15 return had it
+    new = {"episodes": [dict(e) for e in t["episodes"]], "header": t["header"]}
+    root = tmp_path / "returns"
+    write_fixture(root / "2015", old)
+    write_fixture(root / "2016", new)
+    x = load(root)
+    assert len(x["episodes"]) == 25               # one episode, not two
+    a = x["episodes"][(x["episodes"]["CHILD"] == "A") & (x["episodes"]["DECOM"] == pd.Timestamp("2015-01-01"))]
+    assert a["PL_DISTANCE"].tolist() == [25]      # the 2016 return wins

@@ -1,0 +1,57 @@
+import pandas as pd
+
+from cicanalysis import scorecard
+
+
+def hand_frame(period="2015-11-30"):
+    """A scorecard typed in by hand: 2 Green, 1 Amber, 1 Red, one activity count not rated."""
+    return pd.DataFrame({
+        "indicator": ["X1", "X2", "X3", "X4", "CIC_CITIZEN"],
+        "title": ["Alpha", "Beta", "Gamma", "Delta", "Citizen CIC"],
+        "unit": ["%", "%", "days", "%", "count"],
+        "level": "county", "period": period,
+        "value": [80.0, 91.0, 500.0, 40.0, 1400.0], "target": [75, 90, 426, 60, None],
+        "rag": ["G", "G", "R", "A", None],
+        "dot_previous": ["improved", "same", "worse", "improved", "worse"],
+        "dot_outturn": ["worse", "improved", "worse", "improved", "improved"]})
+
+
+def test_performance_summary_on_a_hand_typed_frame():
+    text = scorecard.performance_summary(hand_frame(), "Middleshire")
+    assert text == ("As at 30/11/2015, Middleshire has 2 indicators rated as Green, 1 as Amber and 1 as Red. "
+                    "Compared with last month 2 improved, 1 stayed the same and 1 worsened. "
+                    "Compared with the outturn (March 2015) 2 improved, 0 stayed the same and 2 worsened.")
+
+
+def test_changes_between_lists_band_moves_and_reds():
+    earlier = hand_frame("2015-08-31").assign(rag=["A", "G", "R", "R", None], value=[70.0, 91.0, 520.0, 30.0, 1380.0])
+    text = scorecard.changes_between(earlier, hand_frame())
+    assert text.startswith("1. 2 indicators moved to a better RAG band between August 2015 and November 2015: "
+                           "Alpha: 70.0% (Amber) to 80.0% (Green) against a target of 75.0%; "
+                           "Delta: 30.0% (Red) to 40.0% (Amber)")
+    assert "2. 0 indicators moved to a worse RAG band" in text
+    assert "3. At November 2015, 1 indicator is significantly away from target (Red): Gamma at 500 days" in text
+    assert "citizen children in care changed from 1,380 to 1,400 (+20)" in text
+
+
+def test_build_rates_and_compares_with_last_month_and_outturn(extract):
+    card = scorecard.build(extract, "2016-03-31", levels=("county",)).set_index("indicator")
+    assert list(card.columns[:3]) == ["title", "polarity", "measure_type"]
+    own = card.loc["OWN_FOSTER"]           # 2 of 4 = 50%: a denominator under 5 is not rated, and is small
+    assert own["value"] == 50 and pd.isna(own["rag"]) and own["small_denominator"]
+    moves = card.loc["PLACEMENTS_3PLUS"]    # 1 of 7 = 14.3% (L) against target 10, floor 12: Red, small
+    assert moves["rag"] == "R" and moves["small_denominator"] and moves["value"] == 100 / 7
+    uasc = card.loc["CIC_UASC"]             # 1 now, 2 last month (U2's DUC 01/03/2016)
+    assert (uasc["value"], uasc["previous_value"], uasc["dot_previous"]) == (1, 2, "improved")
+    assert pd.isna(uasc["rag"])             # activity counts are never rated
+    a1 = card.loc["A1_3Y"]                  # 2 children: not rated, flagged small
+    assert a1["value"] == 303.5 and pd.isna(a1["rag"]) and a1["small_denominator"]
+    # outturn = 31/03/2015: B (moved 4 times) was not yet in care, so 0 of 4 had 3+ placements
+    assert moves["outturn_value"] == 0 and moves["dot_outturn"] == "worse"
+
+
+def test_uasc_impact_variance(extract):
+    imp = scorecard.uasc_impact(extract, "2016-03-31").set_index("indicator")
+    assert imp.loc["CIC_TOTAL", "including_uasc"] == 7 and imp.loc["CIC_TOTAL", "excluding_uasc"] == 6
+    assert imp.loc["CIC_TOTAL", "variance"] == 1
+    assert imp.loc["WITHIN_20_MILES", "variance"] == 0   # always excludes UASC
