@@ -77,12 +77,17 @@ def recruitment_freezes(folder=None) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
             for s, e in zip(df["START"], df["END"])]
 
 
-def targets() -> pd.DataFrame:
-    """INDICATOR, FINANCIAL_YEAR (blank = every year), TARGET, AMBER_FLOOR, TOLERANCE, SOURCE."""
+@lru_cache(maxsize=1)
+def _targets() -> pd.DataFrame:
     df = _read(REFERENCE_DIR / "targets.csv")
     for col in ("TARGET", "AMBER_FLOOR", "TOLERANCE"):
         df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce")
     return df
+
+
+def targets() -> pd.DataFrame:
+    """INDICATOR, FINANCIAL_YEAR (blank = every year), TARGET, AMBER_FLOOR, TOLERANCE, SOURCE (read once)."""
+    return _targets().copy()
 
 
 def adoption_thresholds() -> pd.DataFrame:

@@ -335,7 +335,10 @@ def read_extract(folder) -> Loaded:
                            f"are missing", file=rel, column=missing[0], rule="required columns present")
         df["_FILE"] = rel
         df["_ROW"] = np.arange(2, len(df) + 2)  # spreadsheet row: the header is row 1
-        parts.setdefault(table, []).append((_return_order(path.parent, root), df))
+        order = _return_order(path.parent, root)
+        if "YEAR" in TABLES[table].optional and "YEAR" not in df and 0 < order[0] < 10**6:
+            df["YEAR"] = str(order[0])  # OC2/OC3 of a yearly return: the collection year is the folder's
+        parts.setdefault(table, []).append((order, df))
         sources.setdefault(table, []).append(rel)
     tables = {}
     for name, spec in TABLES.items():

@@ -126,7 +126,7 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
 
 def target_for(indicator: str, period) -> tuple[float, float, float]:
     """(target, amber floor, tolerance) for the period's financial year, else the every-year row."""
-    t = reference.targets()
+    t = reference._targets()
     t = t[t["INDICATOR"] == indicator]
     fy = P.financial_year_label(period)
     row = t[t["FINANCIAL_YEAR"] == fy]

@@ -50,6 +50,7 @@ class Child:
     uasc: bool = False
     home_post: str | None = None
     episodes: list = field(default_factory=list)
+    adoption_rec: str | None = None
 
 
 class Authority:
@@ -319,6 +320,7 @@ class Authority:
             end, rec, adoption = self.period_of_care(child, bla, pathway, plan)
             if adoption is not None:
                 adoption["children"].append(child)
+                child.adoption_rec = rec
             # some children come back into care after going home
             if pathway == "home" and end is not None and rng.random() < 0.12:
                 bla2 = end + self.days(300, 200, 30)
@@ -372,7 +374,7 @@ class Authority:
                 ceased = ceased if ceased <= ex else None
                 reason = reason if ceased is not None else ""
             elif adopted_by is not None:
-                ceased, reason = adopted_by, child_rec(self, child)
+                ceased, reason = adopted_by, child.adoption_rec
             else:
                 ceased, reason = None, ""
             self.rows["placed_for_adoption"].append({
@@ -400,8 +402,8 @@ class Authority:
                 "MATCHING_MEETING_DATE": meeting if matched else None,
                 "PANEL_DATE": panel if matched else None,
                 "ADM_MATCH_DATE": plan["match"] if matched else None,
-                "PLAN_CHANGED_DATE": change[0] if change is not None and change[0] <= ex else None,
-                "NEW_PLAN": change[1] if change is not None and change[0] <= ex else "",
+                "PLAN_CHANGED_DATE": change[0] if changed_before_placed and change[0] <= ex else None,
+                "NEW_PLAN": change[1] if changed_before_placed and change[0] <= ex else "",
                 "PLACEMENT_TYPE": ptype if matched else "",
                 "REPEAT_ADOPTERS": repeat if matched else "",
                 "RELINQUISHED": "Y" if plan["relinquished"] else "N",
@@ -514,11 +516,6 @@ class Authority:
                     "MIS_START": t, "MIS_END": back, "RHI_OFFERED": "Y" if offered else "N",
                     "RHI_DATE": _working_forward(back, wd) if done else None})
                 t = back
-
-
-def child_rec(auth, child):
-    for decom, dec, place, ls in reversed(child.episodes):
-        return "E11" if place.startswith("A") else "E12"
 
 
 def hash_int(text: str) -> int:

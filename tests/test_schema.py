@@ -99,3 +99,14 @@ def test_yearly_returns_are_merged_and_the_latest_wins(tmp_path):
     assert len(x["episodes"]) == 25               # one episode, not two
     a = x["episodes"][(x["episodes"]["CHILD"] == "A") & (x["episodes"]["DECOM"] == pd.Timestamp("2015-01-01"))]
     assert a["PL_DISTANCE"].tolist() == [25]      # the 2016 return wins
+
+
+def test_oc2_of_a_yearly_return_takes_the_folder_year(tmp_path):
+    t = fixture_tables()
+    root = tmp_path / "returns"
+    write_fixture(root / "2015", {"episodes": t["episodes"], "header": t["header"]})
+    write_table(root / "2015", "oc2", [{"CHILD": "S", "DOB": "01/01/2008", "HEALTH_CHECK": "1", "TEETH_CHECK": "0",
+                                        "IMMUNISATIONS": "1"}],
+                columns=["CHILD", "DOB", "HEALTH_CHECK", "TEETH_CHECK", "IMMUNISATIONS"])
+    x = load(root)
+    assert x["oc2"]["YEAR"].tolist() == [2015]
