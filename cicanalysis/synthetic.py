@@ -278,7 +278,7 @@ class Authority:
         months = pd.date_range(HISTORY_START, self.extract, freq="MS")
         for month in months:
             # citizen families entering care this month (about 610 children a year at scale 1)
-            n_fam = rng.poisson(36 * self.scale)
+            n_fam = rng.poisson(38 * self.scale)
             for _ in range(n_fam):
                 bla = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
                 if bla > self.extract:
@@ -301,9 +301,9 @@ class Authority:
         team = self.teams[rng.integers(len(self.teams) - 1)] if rng.random() > 0.04 else self.teams[-1]
         ethnic = _pick(rng, ETHNIC)
         if youngest < 1:
-            pathway = _pick(rng, {"adoption": 58, "home": 20, "sgo": 11, "longterm": 11})
+            pathway = _pick(rng, {"adoption": 66, "home": 16, "sgo": 9, "longterm": 9})
         elif youngest < 5:
-            pathway = _pick(rng, {"adoption": 34, "home": 32, "sgo": 16, "longterm": 18})
+            pathway = _pick(rng, {"adoption": 42, "home": 28, "sgo": 14, "longterm": 16})
         elif youngest < 10:
             pathway = _pick(rng, {"home": 45, "sgo": 15, "longterm": 40})
         else:
