@@ -90,7 +90,8 @@ def scorecard_table(frame: pd.DataFrame, caption: str = ""):
     if caption:
         styler = styler.set_caption(caption)
     return styler.set_table_styles([{"selector": "th", "props": "text-align: left; background: #1f4e79; color: white"},
-                                    {"selector": "td", "props": "padding: 2px 6px"}])
+                                    {"selector": "td", "props": "padding: 2px 6px"},
+                                    {"selector": "td:first-child", "props": "text-align: left"}])
 
 
 def suppress_small_counts(frame: pd.DataFrame, columns, suppress: bool) -> pd.DataFrame:
