@@ -171,25 +171,28 @@ class Extract:
         before_birthday = (d.dt.month < dob.dt.month) | ((d.dt.month == dob.dt.month) & (d.dt.day < dob.dt.day))
         return (years - before_birthday.astype(int)).where(dob.notna())
 
-    def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
-        """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
-        the date (else the child's first episode)."""
+    def episode_as_of(self, children: pd.Series, dates, columns) -> pd.DataFrame:
+        """``columns`` of each child's latest episode starting on or before each date (NaN when none),
+        aligned with ``children``. A blank date is taken as the extract date."""
         if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
             dates = pd.Series(pd.Timestamp(dates), index=children.index)
         when = pd.Series(pd.to_datetime(dates).to_numpy().astype("datetime64[ns]"))
         left = pd.DataFrame({"CHILD": pd.Series(children.to_numpy(), dtype=object),
                              "DATE": when.fillna(pd.Timestamp(self.extract_date)).to_numpy(),
-                             "_pos": np.arange(len(children))})
-        left = left.sort_values("DATE", kind="stable")
-        right = self.episodes[["CHILD", "DECOM", "TEAM", "DISTRICT_NAME", "AREA"]].sort_values("DECOM", kind="stable")
+                             "_pos": np.arange(len(children))}).sort_values("DATE", kind="stable")
+        right = self.episodes[["CHILD", "DECOM", *columns]].sort_values("DECOM", kind="stable")
         right = right.assign(DECOM=right["DECOM"].astype("datetime64[ns]"), CHILD=right["CHILD"].astype(object))
         m = pd.merge_asof(left, right, left_on="DATE", right_on="DECOM", by="CHILD", direction="backward")
+        return m.sort_values("_pos")[list(columns)].set_axis(children.index)
+
+    def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
+        """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
+        the date (else the child's first episode)."""
+        units = self.episode_as_of(children, dates, ["TEAM", "DISTRICT_NAME", "AREA"])
         first = self.episodes.drop_duplicates("CHILD").set_index("CHILD")
-        for c in ("TEAM", "DISTRICT_NAME", "AREA"):
-            m[c] = m[c].fillna(m["CHILD"].map(first[c])).fillna(UNKNOWN)
-        m = m.sort_values("_pos")
-        return pd.DataFrame({"TEAM": m["TEAM"].to_numpy(), "DISTRICT": m["DISTRICT_NAME"].to_numpy(),
-                             "AREA": m["AREA"].to_numpy()}, index=children.index)
+        for c in units.columns:
+            units[c] = units[c].fillna(children.map(first[c])).fillna(UNKNOWN)
+        return units.rename(columns={"DISTRICT_NAME": "DISTRICT"})
 
 
 def load(data_dir, authority_dir=None) -> Extract:

@@ -65,13 +65,7 @@ def children_in_care(x: Extract, period, window):
 
 def _bla_for(x: Extract, children: pd.Series, dates: pd.Series) -> pd.Series:
     """BLA of the period of care open (or last started) on each date."""
-    left = pd.DataFrame({"CHILD": pd.Series(children.to_numpy(), dtype=object),
-                         "DATE": pd.to_datetime(dates).to_numpy().astype("datetime64[ns]"),
-                         "_pos": np.arange(len(children))}).dropna(subset=["DATE"]).sort_values("DATE")
-    right = x.episodes[["CHILD", "DECOM", "BLA"]].sort_values("DECOM")
-    right = right.assign(DECOM=right["DECOM"].astype("datetime64[ns]"), CHILD=right["CHILD"].astype(object))
-    m = pd.merge_asof(left, right, left_on="DATE", right_on="DECOM", by="CHILD", direction="backward")
-    return pd.Series(m.set_index("_pos")["BLA"].reindex(range(len(children))).to_numpy(), index=children.index)
+    return x.episode_as_of(children, dates, ["BLA"])["BLA"]
 
 
 def adoption_plan_within(months: int):
