@@ -139,3 +139,9 @@ def report_header(x, period, title: str) -> str:
     return (f"# {x.authority['name']}: {title}\n\n**Period ending {p:%d %B %Y}** · Source: SSDA903-format extract "
             f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}) and local supplied indicators · "
             f"Aggregates only: no child identifiers are shown.")
+
+
+def uasc_impact_table(impact: pd.DataFrame):
+    """The including/excluding-UASC table: values to one decimal place, RAG as colour and letter."""
+    shown = impact.assign(**{c: impact[c].round(1) for c in ("including_uasc", "excluding_uasc", "variance")})
+    return shown.style.hide(axis="index").map(rag_cell, subset=["rag_including", "rag_excluding"])

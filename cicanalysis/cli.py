@@ -22,22 +22,18 @@ def _validate(args) -> int:
     import pandas as pd
 
     from .episodes import load
-    from .schema import dq_summary
+    from .schema import dq_headline, dq_summary
     x = load(args.dir)
     print(repr(x))
     summary = dq_summary(x.dq)
-    if summary.empty:
-        print("No data-quality problems found.")
-    else:
+    if not summary.empty:
         with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", 200):
             print(summary.to_string(index=False))
-        print(f"{len(x.dq)} data-quality rows; rows excluded: {(x.dq['action'] == 'row excluded').sum()}")
+    print(dq_headline(x.dq))
     return 0
 
 
 def _run(args) -> int:
-    import pandas as pd
-
     from . import periods as P
     from .run import run_period
     periods = [P.month_end(p) for p in (args.period or [])]
@@ -65,7 +61,6 @@ def _run(args) -> int:
     for r in failures:
         print(f"error: {r.period:%Y-%m-%d} {r.notebook} failed: {r.message} "
               f"(executed copy in {Path(args.out) / f'{r.period:%Y-%m-%d}.failed'})", file=sys.stderr)
-    _ = pd
     return 1 if failures else 0
 
 

@@ -11,6 +11,7 @@ value is blanked (the measures that need it lose that row) or, when the row cann
 """
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
             break
         except UnicodeDecodeError:
             continue
-    import io
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -375,3 +375,11 @@ def dq_summary(dq: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["file", "column", "rule", "action", "rows"])
     return (dq.groupby(["file", "column", "rule", "action"], dropna=False).size()
             .rename("rows").reset_index().sort_values("rows", ascending=False, kind="stable"))
+
+
+def dq_headline(dq: pd.DataFrame) -> str:
+    """One sentence on the data-quality table, for the CLI and the reports."""
+    if dq.empty:
+        return "No data-quality problems were found in the extract."
+    excluded = int((dq["action"] == EXCLUDED).sum())
+    return f"{len(dq)} data-quality rows; {excluded} rows excluded from the measures they break."

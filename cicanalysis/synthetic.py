@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
+from .periods import add_working_days
 
 DAY = pd.Timedelta(days=1)
 HISTORY_START = pd.Timestamp("2006-04-01")
@@ -191,25 +192,24 @@ class Authority:
         if pathway in ("longterm", "sgo") and ls0 in ("C1", "L2"):
             events.append((bla + self.days(200, 60, 60), "C2", None, False))
         # placement moves: a Poisson process whose rate depends on age
-        if True:
-            rate = 0.3 if age < 5 else 0.33 if age < 11 else 0.5
-            if age >= 11 and rng.random() < 0.14:
-                rate = 3.0  # a minority of teenagers move often
-            t = bla
-            placed_for_adoption = adoption_rows["placed"] if adoption_rows else None
-            while True:
-                t = t + pd.Timedelta(days=int(rng.exponential(365 / rate)) + 7)
-                if t >= horizon:
-                    break
-                if placed_for_adoption is not None and t >= placed_for_adoption - pd.Timedelta(days=14):
-                    break
-                a = (t - child.dob).days / 365.25
-                events.append((t, None, self.placement(a, "uasc" if pathway == "uasc" else "any"), False))
-            # long-term fostering: the foster placement is confirmed as long term after a year or so
-            if pathway == "longterm" and rng.random() < 0.55:
-                t_lt = bla + self.days(420, 150, 120)
-                if t_lt < horizon:
-                    events.append((t_lt, None, ("U4" if rng.random() < 0.8 else "U1", "PR1", first[2]), True))
+        rate = 0.3 if age < 5 else 0.33 if age < 11 else 0.5
+        if age >= 11 and rng.random() < 0.14:
+            rate = 3.0  # a minority of teenagers move often
+        t = bla
+        placed_for_adoption = adoption_rows["placed"] if adoption_rows else None
+        while True:
+            t = t + pd.Timedelta(days=int(rng.exponential(365 / rate)) + 7)
+            if t >= horizon:
+                break
+            if placed_for_adoption is not None and t >= placed_for_adoption - pd.Timedelta(days=14):
+                break
+            a = (t - child.dob).days / 365.25
+            events.append((t, None, self.placement(a, "uasc" if pathway == "uasc" else "any"), False))
+        # long-term fostering: the foster placement is confirmed as long term after a year or so
+        if pathway == "longterm" and rng.random() < 0.55:
+            t_lt = bla + self.days(420, 150, 120)
+            if t_lt < horizon:
+                events.append((t_lt, None, ("U4" if rng.random() < 0.8 else "U1", "PR1", first[2]), True))
 
         self._write_episodes(child, events, end, rec)
         return end, rec, adoption_rows
@@ -540,12 +540,10 @@ def _periods(eps):
 
 
 def _working_forward(date, days):
-    from .periods import add_working_days
     return add_working_days(date, days)
 
 
 def _working_back(date, days):
-    from .periods import add_working_days
     return add_working_days(date, -days)
 
 
