@@ -203,24 +203,20 @@ def reviews_in_timescale(x: Extract, period, window):
     return _cases(r["CHILD"], r["ON_TIME"], 1.0, r["REVIEW"])
 
 
-def adopted_in(x: Extract, window) -> pd.DataFrame:
-    a = x.adoption_dates
-    return a[a["ADOPTION_ORDER"].notna() & window.contains(a["ADOPTION_ORDER"])]
-
-
 def bla_to_moving_in_days(x: Extract, period, window):
-    """A1: days from BLA to moving in with the adoptive family, children adopted in the window."""
-    a = adopted_in(x, window)
-    a = a[a["PLACED_FOR_ADOPTION"].notna()]
-    return _cases(a["CHILD"], (a["PLACED_FOR_ADOPTION"] - a["BLA"]).dt.days, 1.0, a["ADOPTION_ORDER"])
+    """A1: days from BLA to moving in with the adoptive family, children adopted in the window
+    (the adoption journey's definition, :data:`cicanalysis.adoption.TIMESCALES`)."""
+    from .adoption import timescale_cases
+    c = timescale_cases(x, "A1", window)
+    return _cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
 
 
 def placement_order_to_match_days(x: Extract, period, window):
-    """A2: days from the placement order to the ADM match decision, children adopted in the window."""
-    a = adopted_in(x, window)
-    match = a["CHILD"].map(x["ad1"].drop_duplicates("CHILD", keep="last").set_index("CHILD")["DATE_MATCH"])
-    ok = a["PO_DATE"].notna() & match.notna()
-    return _cases(a["CHILD"][ok], (match - a["PO_DATE"]).dt.days[ok], 1.0, a["ADOPTION_ORDER"][ok])
+    """A2: days from the placement order to the ADM match decision (0 when matched before the order),
+    children adopted in the window."""
+    from .adoption import timescale_cases
+    c = timescale_cases(x, "A2", window)
+    return _cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
 
 
 def left_care_adopted(x: Extract, period, window):

@@ -25,6 +25,7 @@ from .periods import add_working_days
 DAY = pd.Timedelta(days=1)
 HISTORY_START = pd.Timestamp("2006-04-01")
 REPORT_START = pd.Timestamp("2012-04-01")
+KEEP_FROM = pd.Timestamp("2011-04-01")
 DEFAULT_EXTRACT_DATE = pd.Timestamp("2016-03-31")
 
 ETHNIC = {"WBRI": 72, "WIRI": 1, "WOTH": 4, "WIRT": 1, "MWBC": 5, "MWBA": 2, "MWAS": 1.5, "MOTH": 3,
@@ -752,9 +753,10 @@ def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_E
     auth = Authority(seed, scale, pd.Timestamp(extract_date))
     auth.simulate()
     auth.per_child_tables()
-    # keep children whose care touches the reporting years (April 2012 on) and their history
+    # keep children whose care touches the year before the reporting years (April 2011 on: the adoption
+    # report compares with four previous financial years) and their history
     keep = {c.cid for c in auth.children
-            if any(dec is None or dec >= REPORT_START for _, dec, *_ in c.episodes)}
+            if any(dec is None or dec >= KEEP_FROM for _, dec, *_ in c.episodes)}
     counts = {}
     for table, rows in auth.rows.items():
         kept = [r for r in rows if r["CHILD"] in keep]

@@ -1,0 +1,696 @@
+"""The children's adoption journey (SPEC 4): one row per child's adoption journey, the timescales, A1/A2
+against the DfE thresholds with a forecast, the summary statistics and every distribution.
+
+The span of a report is 1 April to the period end, compared with the same span last year and with the
+previous four financial years.
+
+Everything starts from :func:`journeys`: one row per period of care that reached an ADM best-interest
+decision, a placement order, an adoptive placement or an adoption order, with the dates from the SSDA903
+extract (BLA, ADM_DATE from ``placed_for_adoption``, PO_DATE from the first E1 legal status, PLACED_DATE
+from the first A3–A6 placement, ADOPTION_ORDER from an E11/E12 end, MATCH_DATE from ``ad1``) and, when the
+optional ``adoption_tracking`` table is present, the local family-finding dates and flags. Tracking and
+``ad1`` rows are per child; they belong to the child's latest journey.
+
+Timescales are declared in ``TIMESCALES`` (one entry each: start and end columns, the limit and its
+unit, the date that decides which period a case falls in).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import periods as P
+from . import reference
+from .episodes import ADOPTION_PLACEMENTS, UNKNOWN, Extract
+
+MONTH_DAYS = 365.25 / 12
+NOT_RECORDED = "Not recorded"
+TRACKING_COLUMNS = ["SHORTLIST_DATE", "VISIT_DATE", "MATCHING_MEETING_DATE", "PANEL_DATE", "ADM_MATCH_DATE",
+                    "PLAN_CHANGED_DATE", "NEW_PLAN", "PLACEMENT_TYPE", "REPEAT_ADOPTERS", "RELINQUISHED", "DISABLED",
+                    "DISRUPTION_DATE", "CELEBRATION_DATE", "LIFE_STORY_BOOK_DATE", "LATER_LIFE_LETTER_DATE",
+                    "FAMILY_FINDING_STATUS", "SIBLING_GROUP_SIZE"]
+AGE_BANDS = ["Under 1", "1", "2-4", "5+"]
+PLACED_BANDS = ["Up to 2 months", "2-4 months", "4-6 months", "6-12 months", "Over 12 months"]
+PROCEEDINGS_BANDS = ["Under 2 months", "2-4 months", "4-6 months", "Over 6 months"]
+WAITING_BANDS = ["Under 3 months", "3-6 months", "6-12 months", "12-18 months", "Over 18 months"]
+STATUS_PLACED = "Placed, not yet adopted"
+STATUS_WAITING = "Waiting with a placement order, not placed"
+STATUS_PROCEEDINGS = "In proceedings: ADM decision, no placement order"
+
+
+def has_tracking(x: Extract) -> bool:
+    """True when the optional local ``adoption_tracking`` table was supplied and has rows."""
+    return len(x["adoption_tracking"]) > 0
+
+
+def tracking_note(x: Extract, what: str) -> str:
+    """The one line shown in place of a section that needs the tracking table ('' when present)."""
+    return "" if has_tracking(x) else (f"{what}: not available, because this needs the local adoption tracking "
+                                       f"table (adoption_tracking.csv), which was not supplied.")
+
+
+# ---------------------------------------------------------------- the journeys
+def journeys(x: Extract) -> pd.DataFrame:
+    """One row per adoption journey (period of care), built once per extract. See the module notes."""
+    if "adoption_journeys" not in x.cache:
+        x.cache["adoption_journeys"] = _build_journeys(x)
+    return x.cache["adoption_journeys"]
+
+
+def _build_journeys(x: Extract) -> pd.DataFrame:
+    dates = x.adoption_dates.set_index("PERIOD_ID")
+    pfa = x["placed_for_adoption"].dropna(subset=["CHILD", "DATE_PLACED"]).copy()
+    # the ADM decision belongs to the period of care open (or last started) on its date
+    pfa["PERIOD_ID"] = x.episode_as_of(pfa["CHILD"], pfa["DATE_PLACED"], ["PERIOD_ID"])["PERIOD_ID"]
+    first_period = x.periods_of_care.sort_values("BLA").drop_duplicates("CHILD").set_index("CHILD")["PERIOD_ID"]
+    pfa["PERIOD_ID"] = pfa["PERIOD_ID"].fillna(pfa["CHILD"].map(first_period))
+    pfa = pfa.dropna(subset=["PERIOD_ID"]).sort_values(["PERIOD_ID", "DATE_PLACED"], kind="stable")
+    pfa["PERIOD_ID"] = pfa["PERIOD_ID"].astype(int)
+    last = pfa.drop_duplicates("PERIOD_ID", keep="last").set_index("PERIOD_ID")
+    dates["ADM_DATE"] = pfa.groupby("PERIOD_ID")["DATE_PLACED"].min()
+    dates["ADM_CEASED"] = last["DATE_PLACED_CEASED"]
+    dates["ADM_CEASED_REASON"] = last["REASON_PLACED_CEASED"]
+    events = ["ADM_DATE", "PO_DATE", "PLACED_FOR_ADOPTION", "ADOPTION_ORDER"]
+    j = dates[dates[events].notna().any(axis=1)].rename(columns={"PLACED_FOR_ADOPTION": "PLACED_DATE"})
+    j = j.reset_index().sort_values(["CHILD", "BLA"], kind="stable").reset_index(drop=True)
+
+    header = x["header"].drop_duplicates("CHILD").set_index("CHILD")
+    for col in ("DOB", "SEX", "ETHNIC"):
+        j[col] = j["CHILD"].map(header[col])
+    latest = ~j["CHILD"].duplicated(keep="last")  # per-child tables belong to the latest journey
+
+    tr = x["adoption_tracking"].drop_duplicates("CHILD", keep="last").set_index("CHILD")
+    for col in TRACKING_COLUMNS:
+        if col in tr and len(tr):
+            j[col] = j["CHILD"].map(tr[col]).where(latest)
+        else:
+            j[col] = pd.Series(np.nan if col == "SIBLING_GROUP_SIZE" else pd.NaT if col.endswith("_DATE") else pd.NA,
+                               index=j.index)
+    ad1 = x["ad1"].drop_duplicates("CHILD", keep="last").set_index("CHILD")
+    j["MATCH_DATE"] = pd.to_datetime(j["CHILD"].map(ad1["DATE_MATCH"])).where(latest).fillna(j["ADM_MATCH_DATE"])
+    j["PANEL_DATE"] = j["PANEL_DATE"].fillna(j["MATCH_DATE"])
+    j["FOSTER_CARER"] = (j["PLACEMENT_TYPE"].eq("foster carer").fillna(False)
+                         | j["CHILD"].map(ad1["FOSTER_CARE"]).astype("string").eq("1").fillna(False).where(latest, False))
+
+    # plan changes: the tracking date, else the 903's "placed for adoption" decision ceasing with RD1-RD4
+    ceased_rd = j["ADM_CEASED"].where(j["ADM_CEASED_REASON"].astype("string").str.startswith("RD").fillna(False))
+    tracked_change = j["PLAN_CHANGED_DATE"].notna()
+    j["PLAN_CHANGED_DATE"] = j["PLAN_CHANGED_DATE"].fillna(ceased_rd)
+    j["NEW_PLAN"] = j["NEW_PLAN"].where(tracked_change & j["NEW_PLAN"].notna() & j["NEW_PLAN"].ne(""),
+                                        NOT_RECORDED).where(j["PLAN_CHANGED_DATE"].notna())
+
+    # disruption: an adoptive placement that ended while the child stayed in care (from the episodes)
+    pl = x.placements
+    ended = pl[pl["FIRST_PLACE"].isin(ADOPTION_PLACEMENTS) & pl["END"].notna()]
+    period_end = ended["PERIOD_ID"].map(x.periods_of_care.set_index("PERIOD_ID")["END"])
+    disrupted = ended[period_end.isna() | (ended["END"] < period_end)].groupby("PERIOD_ID")["END"].min()
+    if len(disrupted):
+        j["DISRUPTION_DATE"] = pd.to_datetime(j["PERIOD_ID"].map(disrupted)).fillna(j["DISRUPTION_DATE"])
+    return j
+
+
+# ---------------------------------------------------------------- timescales
+@dataclass(frozen=True)
+class Timescale:
+    id: str
+    title: str
+    start: str                 # journey column the clock starts from
+    end: str                   # journey column the clock stops at
+    limit: float | None        # in ``unit``; None for A1/A2 (the DfE threshold of the year)
+    unit: str                  # months, weeks, working days, threshold
+    counted_at: str = ""       # the date that puts a case in a period (default: ``end``)
+    tracking: bool = False     # needs the local adoption tracking table
+    cohort: str = ""
+
+    @property
+    def when(self) -> str:
+        return self.counted_at or self.end
+
+    @property
+    def limit_label(self) -> str:
+        if self.unit == "threshold":
+            return "DfE threshold"
+        n = int(self.limit)
+        return f"{n} {self.unit}"
+
+
+TIMESCALES = [
+    Timescale("BLA_TO_ADM", "Entering care to ADM best-interest decision", "BLA", "ADM_DATE", 6, "months",
+              cohort="ADM adoption decisions in the period"),
+    Timescale("BLA_TO_PO", "Entering care to placement order", "BLA", "PO_DATE", 26, "weeks",
+              cohort="placement orders granted in the period"),
+    Timescale("A1", "A1: entering care to moving in with the adoptive family", "BLA", "PLACED_DATE", None,
+              "threshold", counted_at="ADOPTION_ORDER", cohort="children adopted in the period"),
+    Timescale("ADM_TO_PANEL", "ADM decision to panel match", "ADM_DATE", "PANEL_DATE", 6, "months",
+              cohort="matches at panel in the period"),
+    Timescale("A2", "A2: placement order to ADM match decision", "PO_DATE", "MATCH_DATE", None, "threshold",
+              counted_at="ADOPTION_ORDER", cohort="children adopted in the period (0 days when matched before the order)"),
+    Timescale("SHORTLIST_TO_VISIT", "Shortlist to visit", "SHORTLIST_DATE", "VISIT_DATE", 5, "working days",
+              tracking=True, cohort="visits in the period"),
+    Timescale("VISIT_TO_MEETING", "Visit to matching meeting", "VISIT_DATE", "MATCHING_MEETING_DATE", 10,
+              "working days", tracking=True, cohort="matching meetings in the period"),
+    Timescale("MEETING_TO_PANEL", "Matching meeting to panel", "MATCHING_MEETING_DATE", "PANEL_DATE", 15,
+              "working days", tracking=True, cohort="panels in the period"),
+    Timescale("PLACEMENT_TO_ORDER", "Placement to adoption order", "PLACED_DATE", "ADOPTION_ORDER", 6, "months",
+              cohort="children adopted in the period"),
+    Timescale("LIFE_STORY_BOOK", "Celebration hearing to life story book", "CELEBRATION_DATE",
+              "LIFE_STORY_BOOK_DATE", 10, "working days", counted_at="CELEBRATION_DATE", tracking=True,
+              cohort="celebration hearings in the period"),
+    Timescale("LATER_LIFE_LETTER", "Celebration hearing to later life letter", "CELEBRATION_DATE",
+              "LATER_LIFE_LETTER_DATE", 10, "working days", counted_at="CELEBRATION_DATE", tracking=True,
+              cohort="celebration hearings in the period"),
+]
+TIMESCALE = {t.id: t for t in TIMESCALES}
+
+
+def three_year_label(date) -> str:
+    """The DfE 3-year window ending with the financial year of ``date``: 2013-16 for 2015-16."""
+    start = P.financial_year_start(date).year
+    return f"{start - 2}-{(start + 1) % 100:02d}"
+
+
+def three_year_window(date) -> P.Window:
+    fy = P.financial_year_window(date)
+    return P.Window(fy.start - pd.DateOffset(years=2), fy.end)
+
+
+def threshold(measure: str, date) -> float:
+    """The DfE threshold for the 3-year window ending with the financial year of ``date``; before the first
+    published window the first, after the last the last (thresholds stopped being raised after 2013-16)."""
+    t = reference.adoption_thresholds()
+    t = t[t["MEASURE"] == measure].sort_values("WINDOW")
+    if t.empty:
+        return np.nan
+    label = three_year_label(date)
+    earlier = t[t["WINDOW"] <= label]
+    return float((earlier.iloc[-1] if len(earlier) else t.iloc[0])["THRESHOLD_DAYS"])
+
+
+def timescale_cases(x: Extract, timescale: str | Timescale, window: P.Window | None = None) -> pd.DataFrame:
+    """One row per case of a timescale: CHILD, START, END, DATE (the date that counts), DAYS (calendar days,
+    or working days for working-day limits), WITHIN, LIMIT_DAYS, DISTRICT, AREA."""
+    ts = TIMESCALE[timescale] if isinstance(timescale, str) else timescale
+    j = journeys(x)
+    c = j[j[ts.start].notna() & j[ts.end].notna() & j[ts.when].notna()]
+    if window is not None:
+        c = c[window.contains(c[ts.when])]
+    start, end, when = c[ts.start], c[ts.end], c[ts.when]
+    if ts.unit == "working days":
+        days = P.working_days_between(start, end)
+    else:
+        days = (end - start).dt.days.astype(float)
+    if ts.id == "A2":  # DfE: a child matched before the placement order counts 0 days
+        days = days.clip(lower=0)
+    if ts.unit == "months":
+        within = end <= start + pd.DateOffset(months=int(ts.limit))
+        limit_days = pd.Series(ts.limit * MONTH_DAYS, index=c.index)
+    elif ts.unit == "threshold":
+        by_year = {}
+        for d in when:
+            fy = P.financial_year_start(d)
+            if fy not in by_year:
+                by_year[fy] = threshold(ts.id, fy)
+        limit_days = pd.Series([by_year[P.financial_year_start(d)] for d in when], index=c.index, dtype=float)
+        within = days <= limit_days
+    else:
+        per = 7 if ts.unit == "weeks" else 1
+        limit_days = pd.Series(float(ts.limit * per), index=c.index)
+        within = days <= limit_days
+    out = pd.DataFrame({"CHILD": c["CHILD"], "START": start, "END": end, "DATE": when, "DAYS": days,
+                        "WITHIN": within.astype(bool), "LIMIT_DAYS": limit_days})
+    units = x.units_of(out["CHILD"], out["DATE"]) if len(out) else pd.DataFrame(columns=["DISTRICT", "AREA"])
+    out["DISTRICT"], out["AREA"] = units["DISTRICT"], units["AREA"]
+    return out.reset_index(drop=True)
+
+
+def _summary(cases: pd.DataFrame) -> dict:
+    n = len(cases)
+    avg = cases["DAYS"].mean() if n else np.nan
+    return {"cases": n, "within": int(cases["WITHIN"].sum()), "pct_within": 100 * cases["WITHIN"].mean() if n else np.nan,
+            "avg_days": avg, "avg_months": avg / MONTH_DAYS if n else np.nan,
+            "limit_days": cases["LIMIT_DAYS"].mean() if n else np.nan}
+
+
+def span_window(period) -> P.Window:
+    """1 April to the period end."""
+    return P.ytd_window(period)
+
+
+def same_span_last_year(period) -> P.Window:
+    p = P.month_end(period)
+    return span_window(P.month_end_of(p - pd.DateOffset(years=1)))
+
+
+def span_label(period) -> str:
+    """'2015-16' for a March period end, else '2015-16 (to 30/09)'."""
+    p = P.month_end(period)
+    label = P.financial_year_label(p)
+    return label if p.month == 3 else f"{label} (to {p:%d/%m})"
+
+
+def year_windows(period, years: int = 4) -> list[tuple[str, P.Window]]:
+    """The previous ``years`` full financial years and the current span, oldest first."""
+    p = P.month_end(period)
+    fy = P.financial_year_start(p)
+    out = [(P.financial_year_label(fy - pd.DateOffset(years=k)), P.financial_year_window(fy - pd.DateOffset(years=k)))
+           for k in range(years, 0, -1)]
+    return out + [(span_label(p), span_window(p))]
+
+
+def timescales_by_year(x: Extract, period, years: int = 4, timescales=None) -> pd.DataFrame:
+    """Per timescale and financial year (the previous ``years`` and the current span): cases, within,
+    pct_within, avg_days, avg_months, limit_days."""
+    rows = []
+    for ts in timescales or TIMESCALES:
+        ts = TIMESCALE[ts] if isinstance(ts, str) else ts
+        cases = timescale_cases(x, ts, P.Window(year_windows(period, years)[0][1].start, P.month_end(period)))
+        for label, w in year_windows(period, years):
+            rows.append({"timescale": ts.id, "title": ts.title, "limit": ts.limit_label, "group": label,
+                         **_summary(cases[w.contains(cases["DATE"])])})
+    return pd.DataFrame(rows)
+
+
+def timescales_by_district(x: Extract, period, timescales=None) -> pd.DataFrame:
+    """Per timescale and district for the current span (every configured district listed, plus a total)."""
+    districts = list(dict.fromkeys(x.teams["DISTRICT"]))
+    rows = []
+    for ts in timescales or TIMESCALES:
+        ts = TIMESCALE[ts] if isinstance(ts, str) else ts
+        cases = timescale_cases(x, ts, span_window(period))
+        extra = [d for d in cases["DISTRICT"].unique() if d not in districts]
+        for d in districts + sorted(extra) + ["Total"]:
+            sub = cases if d == "Total" else cases[cases["DISTRICT"] == d]
+            rows.append({"timescale": ts.id, "title": ts.title, "limit": ts.limit_label, "group": d, **_summary(sub)})
+    return pd.DataFrame(rows)
+
+
+def adm_decisions_by_district(x: Extract, period) -> pd.DataFrame:
+    """ADM decisions in the span by district: within 6 months of BLA, after 6 months, total, % within."""
+    t = timescales_by_district(x, period, ["BLA_TO_ADM"])
+    return pd.DataFrame({"district": t["group"], "within_6_months": t["within"],
+                         "after_6_months": t["cases"] - t["within"], "decisions": t["cases"],
+                         "pct_within": t["pct_within"]})
+
+
+# ---------------------------------------------------------------- A1 and A2 against the thresholds
+def a1_a2_by_year(x: Extract, period, years: int = 5) -> pd.DataFrame:
+    """A1 and A2 per financial year (single year and 3-year rolling average) against the DfE threshold of the
+    3-year window, with England and statistical-neighbour averages where the reference data has them."""
+    p = P.month_end(period)
+    comp = reference.comparators()
+    rows = []
+    windows = year_windows(p, years - 1)
+    for measure in ("A1", "A2"):
+        cases = timescale_cases(x, measure, P.Window(windows[0][1].start - pd.DateOffset(years=2), p))
+        for label, w in windows:
+            three = P.Window(w.start - pd.DateOffset(years=2), w.end)
+            year, three_cases = cases[w.contains(cases["DATE"])], cases[three.contains(cases["DATE"])]
+            fy_end = P.financial_year_window(w.start).end
+
+            def comparator(ind, col):
+                hit = comp[(comp["INDICATOR"] == ind) & (comp["DATE"] == fy_end)][col]
+                return float(hit.iloc[0]) if len(hit) and pd.notna(hit.iloc[0]) else np.nan
+            rows.append({"measure": measure, "year": label, "window": three_year_label(w.start),
+                         "year_children": len(year), "year_avg_days": year["DAYS"].mean() if len(year) else np.nan,
+                         "three_year_children": len(three_cases),
+                         "three_year_avg_days": three_cases["DAYS"].mean() if len(three_cases) else np.nan,
+                         "threshold": threshold(measure, w.start),
+                         "england_year": comparator(f"{measure}_R12M", "ENGLAND"),
+                         "england_three_year": comparator(f"{measure}_3Y", "ENGLAND"),
+                         "neighbours_three_year": comparator(f"{measure}_3Y", "STATISTICAL_NEIGHBOURS")})
+    out = pd.DataFrame(rows)
+    out["meets_threshold"] = out["three_year_avg_days"] <= out["threshold"]
+    return out
+
+
+def average_excluding(cases: pd.DataFrame, exclude=()) -> dict:
+    """The average DAYS with and without the named children (outliers agreed by the service)."""
+    excluded = cases["CHILD"].isin(list(exclude or ()))
+    kept = cases[~excluded]
+    return {"children": len(cases), "average": cases["DAYS"].mean() if len(cases) else np.nan,
+            "excluded": int(excluded.sum()), "average_excluding": kept["DAYS"].mean() if len(kept) else np.nan}
+
+
+def outlier_sentence(measure: str, cases: pd.DataFrame, exclude=()) -> str:
+    a = average_excluding(cases, exclude)
+    if not a["children"]:
+        return f"{measure}: no children in the window."
+    text = f"{measure}: the average is {a['average']:,.0f} days over {a['children']:,} children"
+    if a["excluded"]:
+        text += (f"; excluding {a['excluded']} {'case' if a['excluded'] == 1 else 'cases'} the average is "
+                 f"{a['average_excluding']:,.0f} days")
+    return text + "."
+
+
+def status_on(x: Extract, date) -> pd.DataFrame:
+    """Journeys open on ``date`` with a STATUS: placed not yet adopted; waiting with a placement order (legal
+    status E1, not in an adoptive placement, plan unchanged); in proceedings (ADM decision not ceased, no
+    placement order yet). Adds PLACE and LS of the open episode."""
+    d = pd.Timestamp(date)
+    j = journeys(x)
+    open_ = x.in_care_on(d)[["CHILD", "PERIOD_ID", "PLACE", "LS"]]
+    s = j.merge(open_, on=["CHILD", "PERIOD_ID"])
+    changed = (s["PLAN_CHANGED_DATE"] <= d).fillna(False)
+    placed = s["PLACE"].isin(ADOPTION_PLACEMENTS)
+    has_po = (s["PO_DATE"] <= d).fillna(False)
+    waiting = ~placed & has_po & s["LS"].eq("E1") & ~changed
+    proceedings = (~placed & ~has_po & (s["ADM_DATE"] <= d).fillna(False)
+                   & ~(s["ADM_CEASED"] <= d).fillna(False) & ~changed)
+    s["STATUS"] = np.select([placed, waiting, proceedings], [STATUS_PLACED, STATUS_WAITING, STATUS_PROCEEDINGS], "")
+    return s[s["STATUS"] != ""].reset_index(drop=True)
+
+
+def _medians(x: Extract, period) -> dict:
+    """Median days (children adopted in the 3 years to the period) used to project the children still on the
+    way: PO → placed, match → placed, placed → order."""
+    j = journeys(x)
+    a = j[j["ADOPTION_ORDER"].notna() & P.rolling_years_window(period, 3).contains(j["ADOPTION_ORDER"])]
+
+    def med(s, default):
+        s = s.dropna()
+        return float(s.median()) if len(s) else default
+    return {"po_to_placed": med((a["PLACED_DATE"] - a["PO_DATE"]).dt.days, 180.0),
+            "match_to_placed": med((a["PLACED_DATE"] - a["MATCH_DATE"]).dt.days, 21.0),
+            "placed_to_order": med((a["ADOPTION_ORDER"] - a["PLACED_DATE"]).dt.days, 240.0)}
+
+
+def projected_journeys(x: Extract, period) -> pd.DataFrame:
+    """Every child adopted, placed, matched or waiting with a placement order at the period end with the date
+    they moved in (actual) or are expected to (``EXPECTED_PLACED``), the expected order date and A1 days.
+
+    Projection: matched children move in the median match→placement days after the match; waiting children
+    the later of PO + median PO→placement and period end + median match→placement; orders follow the median
+    placement→order days (never before the period end)."""
+    p = P.month_end(period)
+    j = journeys(x)
+    m = _medians(x, p)
+    day = pd.Timedelta(days=1)
+    adopted = j[(j["ADOPTION_ORDER"] <= p).fillna(False)].assign(STATUS="Adopted")
+    adopted["EXPECTED_PLACED"], adopted["EXPECTED_ORDER"] = adopted["PLACED_DATE"], adopted["ADOPTION_ORDER"]
+    s = status_on(x, p)
+    placed = s[s["STATUS"] == STATUS_PLACED].assign(STATUS="Placed, awaiting the order")
+    placed["EXPECTED_PLACED"] = placed["PLACED_DATE"]
+    waiting = s[s["STATUS"] == STATUS_WAITING].copy()
+    matched = (waiting["MATCH_DATE"] <= p).fillna(False)
+    waiting["STATUS"] = np.where(matched, "Matched, awaiting placement", "Waiting with a placement order")
+    soonest = p + day
+    after_match = (waiting["MATCH_DATE"] + pd.Timedelta(days=m["match_to_placed"])).clip(lower=soonest)
+    unmatched = (waiting["PO_DATE"] + pd.Timedelta(days=m["po_to_placed"])).clip(
+        lower=p + pd.Timedelta(days=m["match_to_placed"]))
+    waiting["EXPECTED_PLACED"] = after_match.where(matched, unmatched)
+    out = pd.concat([placed, waiting])
+    out["EXPECTED_ORDER"] = (out["EXPECTED_PLACED"] + pd.Timedelta(days=m["placed_to_order"])).clip(lower=soonest)
+    out = pd.concat([adopted, out], ignore_index=True)
+    out = out[out["BLA"].notna() & out["EXPECTED_PLACED"].notna()]
+    out["A1_DAYS"] = (out["EXPECTED_PLACED"] - out["BLA"]).dt.days.astype(float)
+    return out.reset_index(drop=True)
+
+
+FORECAST_ORDER = ["Adopted", "Placed, awaiting the order", "Matched, awaiting placement", "Waiting with a placement order"]
+
+
+def _by_status(frame: pd.DataFrame, exclude=()) -> pd.DataFrame:
+    frame = frame[~frame["CHILD"].isin(list(exclude or ()))]
+    g = frame.groupby("STATUS")["A1_DAYS"]
+    t = pd.DataFrame({"children": g.size(), "average_a1_days": g.mean()}).reindex(FORECAST_ORDER)
+    t["children"] = t["children"].fillna(0).astype(int)
+    total = pd.DataFrame({"children": [len(frame)], "average_a1_days": [frame["A1_DAYS"].mean()]}, index=["All"])
+    return pd.concat([t, total]).rename_axis("status").reset_index()
+
+
+def a1_forecast(x: Extract, period, exclude=()) -> pd.DataFrame:
+    """Forecast A1 for the 3-year window ending with the current financial year: children adopted so far in
+    the window plus those placed, matched or waiting whose expected order falls in the window."""
+    w = three_year_window(period)
+    pj = projected_journeys(x, period)
+    t = _by_status(pj[w.contains(pj["EXPECTED_ORDER"])], exclude)
+    t["window"] = three_year_label(period)
+    t["threshold"] = threshold("A1", period)
+    return t
+
+
+def a1_po_cohort(x: Extract, period, since, exclude=()) -> pd.DataFrame:
+    """A1 (actual, or projected for those still waiting) for the children granted a placement order since
+    ``since``."""
+    pj = projected_journeys(x, period)
+    t = _by_status(pj[(pj["PO_DATE"] >= pd.Timestamp(since)).fillna(False)], exclude)
+    t["since"] = pd.Timestamp(since)
+    return t
+
+
+def forecast_sentence(forecast: pd.DataFrame) -> str:
+    allrow = forecast[forecast["status"] == "All"].iloc[0]
+    thr = forecast["threshold"].iloc[0]
+    if not allrow["children"]:
+        return f"No children are adopted or expected to be adopted in {forecast['window'].iloc[0]}."
+    verdict = "within" if allrow["average_a1_days"] <= thr else "above"
+    return (f"The forecast A1 for {forecast['window'].iloc[0]} is {allrow['average_a1_days']:,.0f} days over "
+            f"{allrow['children']:,} children (those adopted so far plus those placed, matched or waiting who are "
+            f"expected to be adopted by 31 March), {verdict} the DfE threshold of {thr:,.0f} days.")
+
+
+# ---------------------------------------------------------------- categories
+def age_band(age: pd.Series) -> pd.Series:
+    """Under 1, 1, 2-4, 5+ (whole years)."""
+    return pd.Series(pd.cut(age, [-np.inf, 0.5, 1.5, 4.5, np.inf], labels=AGE_BANDS), index=age.index) \
+        .astype("string").fillna(NOT_RECORDED)
+
+
+def ethnic_group(codes: pd.Series) -> pd.Series:
+    """DfE ethnicity codes in the broad groups a report shows."""
+    c = codes.astype("string").str.upper().fillna("")
+    first = c.str[:1]
+    out = first.map({"W": "White other", "M": "Mixed", "A": "Asian or Asian British", "B": "Black or Black British",
+                     "C": "Other ethnic group", "O": "Other ethnic group"}).astype("string")
+    out = out.mask(c.eq("WBRI"), "White British").mask(c.isin(["REFU", "NOBT", ""]), NOT_RECORDED)
+    return out.fillna(NOT_RECORDED)
+
+
+def months_band(months: pd.Series, edges, labels, closed_right: bool = True) -> pd.Series:
+    return pd.Series(pd.cut(months, [-np.inf, *edges, np.inf], labels=labels, right=closed_right),
+                     index=months.index).astype("string")
+
+
+def sibling_group(size: pd.Series) -> pd.Series:
+    return pd.Series(np.where(size > 1, "Sibling group", np.where(size == 1, "Single child", NOT_RECORDED)),
+                     index=size.index)
+
+
+def _flag(values: pd.Series) -> pd.Series:
+    v = values.astype("string").str.upper().str[:1]
+    return pd.Series(np.where(v.eq("Y").fillna(False), "Yes", np.where(v.eq("N").fillna(False), "No", NOT_RECORDED)),
+                     index=values.index)
+
+
+def events_in(x: Extract, event: str, window: P.Window) -> pd.DataFrame:
+    """Journeys whose ``event`` date (a journey column) falls in the window, with DATE, MONTH, FY, DISTRICT,
+    AREA, AGE and AGE_BAND on that date, ETHNIC_GROUP, SIBLINGS and DISABLED."""
+    j = journeys(x)
+    e = j[j[event].notna() & window.contains(j[event])].copy()
+    e["DATE"] = e[event]
+    return _describe(x, e)
+
+
+def _describe(x: Extract, e: pd.DataFrame) -> pd.DataFrame:
+    e = e.reset_index(drop=True)
+    e["MONTH"] = e["DATE"].dt.to_period("M").dt.to_timestamp("M").dt.normalize() if len(e) else pd.Series(dtype="datetime64[ns]")
+    e["FY"] = [P.financial_year_label(d) for d in e["DATE"]]
+    units = x.units_of(e["CHILD"], e["DATE"]) if len(e) else pd.DataFrame({"DISTRICT": [], "AREA": []})
+    e["DISTRICT"], e["AREA"] = units["DISTRICT"].to_numpy(), units["AREA"].to_numpy()
+    e["AGE"] = x.age_on(e["CHILD"], e["DATE"]) if len(e) else pd.Series(dtype=float)
+    e["AGE_BAND"] = age_band(e["AGE"])
+    e["ETHNIC_GROUP"] = ethnic_group(e["ETHNIC"])
+    e["SIBLINGS"] = sibling_group(e["SIBLING_GROUP_SIZE"].astype(float))
+    e["DISABILITY"] = _flag(e["DISABLED"])
+    return e
+
+
+def breakdown(frame: pd.DataFrame, by: str | list, order=None, name: str = "children") -> pd.DataFrame:
+    """Counts by one or two columns, with every category of ``order`` shown (zeros included)."""
+    if isinstance(by, list) and len(by) == 2:
+        t = frame.groupby(by).size().unstack(fill_value=0)
+        if order is not None:
+            t = t.reindex(columns=list(order) + [c for c in t.columns if c not in order], fill_value=0)
+        return t.rename_axis(index=by[0], columns=None).reset_index()
+    counts = frame.groupby(by).size()
+    cats = list(order) if order is not None else sorted(counts.index)
+    cats += [c for c in counts.index if c not in cats]
+    return pd.DataFrame({by: cats, name: [int(counts.get(c, 0)) for c in cats]})
+
+
+def monthly(x: Extract, event: str, period, years: int = 2) -> pd.DataFrame:
+    """Counts by month of ``event`` for the current span and the same months of the previous years:
+    MONTH (month end), FY, MONTH_NAME, children."""
+    p = P.month_end(period)
+    start = P.financial_year_start(p) - pd.DateOffset(years=years - 1)
+    e = events_in(x, event, P.Window(start, p))
+    months = P.month_ends(start, p)
+    counts = e.groupby("MONTH").size()
+    out = pd.DataFrame({"MONTH": months, "children": [int(counts.get(m, 0)) for m in months]})
+    out["FY"] = [P.financial_year_label(m) for m in months]
+    out["MONTH_NAME"] = [f"{m:%b}" for m in months]
+    return out
+
+
+def areas(x: Extract) -> list[str]:
+    return list(dict.fromkeys(x.teams["AREA"]))
+
+
+def districts(x: Extract) -> list[str]:
+    return list(dict.fromkeys(x.teams["DISTRICT"]))
+
+
+# ---------------------------------------------------------------- snapshots at the period end
+def placed_not_adopted(x: Extract, period) -> pd.DataFrame:
+    """Children placed for adoption and not yet adopted at the period end with MONTHS_PLACED and its band
+    (up to 2, 2-4, 4-6, 6-12, over 12 months)."""
+    p = P.month_end(period)
+    s = status_on(x, p)
+    s = s[s["STATUS"] == STATUS_PLACED].assign(DATE=p)
+    s = _describe(x, s)
+    s["MONTHS_PLACED"] = (p - s["PLACED_DATE"]).dt.days / MONTH_DAYS
+    s["TIME_PLACED"] = months_band(s["MONTHS_PLACED"], [2, 4, 6, 12], PLACED_BANDS)
+    return s
+
+
+def waiting_children(x: Extract, period) -> pd.DataFrame:
+    """Children waiting with a placement order and not placed at the period end, with their family-finding
+    STATUS_FF (matched when a match is dated by then, else the tracking status), AGE_BAND, ETHNIC_GROUP,
+    SIBLINGS, DISABILITY and time since the order (TIME_SINCE_PO)."""
+    p = P.month_end(period)
+    s = status_on(x, p)
+    s = _describe(x, s[s["STATUS"] == STATUS_WAITING].assign(DATE=p))
+    ff = s["FAMILY_FINDING_STATUS"].astype("string").str.strip().str.lower()
+    ff = ff.where(ff.ne("matched") & ff.ne(""), pd.NA).str.capitalize()
+    s["STATUS_FF"] = pd.Series(np.where((s["MATCH_DATE"] <= p).fillna(False), "Matched", ff.fillna(NOT_RECORDED)),
+                               index=s.index)
+    s["MONTHS_SINCE_PO"] = (p - s["PO_DATE"]).dt.days / MONTH_DAYS
+    s["TIME_SINCE_PO"] = months_band(s["MONTHS_SINCE_PO"], [3, 6, 12, 18], WAITING_BANDS, closed_right=False)
+    return s
+
+
+def in_proceedings(x: Extract, period) -> pd.DataFrame:
+    """Children with an ADM decision and no placement order at the period end, by time since the decision
+    (under 2, 2-4, 4-6, over 6 months)."""
+    p = P.month_end(period)
+    s = status_on(x, p)
+    s = _describe(x, s[s["STATUS"] == STATUS_PROCEEDINGS].assign(DATE=p))
+    s["MONTHS_SINCE_ADM"] = (p - s["ADM_DATE"]).dt.days / MONTH_DAYS
+    s["TIME_SINCE_ADM"] = months_band(s["MONTHS_SINCE_ADM"], [2, 4, 6], PROCEEDINGS_BANDS, closed_right=False)
+    return s
+
+
+# ---------------------------------------------------------------- the summary
+SUMMARY = [  # (measure, kind, journey column or status, filter, needs tracking)
+    ("Children adopted", "span", "ADOPTION_ORDER", None, False),
+    ("Placed for adoption, not yet adopted (at the period end)", "snapshot", STATUS_PLACED, None, False),
+    ("Children placed for adoption", "span", "PLACED_DATE", None, False),
+    ("  of whom relinquished babies", "span", "PLACED_DATE", lambda e: _flag(e["RELINQUISHED"]).eq("Yes"), True),
+    ("  of whom disabled", "span", "PLACED_DATE", lambda e: e["DISABILITY"].eq("Yes"), True),
+    ("  of whom with voluntary-agency adopters", "span", "PLACED_DATE",
+     lambda e: e["PLACEMENT_TYPE"].eq("voluntary agency").fillna(False), True),
+    ("  of whom with relatives or foster to adopt", "span", "PLACED_DATE",
+     lambda e: e["PLACEMENT_TYPE"].eq("foster to adopt").fillna(False), True),
+    ("  of whom with their foster carer", "span", "PLACED_DATE", lambda e: e["FOSTER_CARER"], False),
+    ("  of whom with repeat adopters", "span", "PLACED_DATE", lambda e: _flag(e["REPEAT_ADOPTERS"]).eq("Yes"), True),
+    ("Matches agreed", "span", "MATCH_DATE", None, False),
+    ("Placement orders granted", "span", "PO_DATE", None, False),
+    ("ADM adoption decisions", "span", "ADM_DATE", None, False),
+    ("Plans changed away from adoption", "span", "PLAN_CHANGED_DATE", None, False),
+    ("Disruptions before the adoption order", "span", "DISRUPTION_DATE", None, False),
+    ("Children waiting with a placement order and no placement (at the period end)", "snapshot", STATUS_WAITING,
+     None, False),
+    ("Children in proceedings with an ADM decision and no placement order (at the period end)", "snapshot",
+     STATUS_PROCEEDINGS, None, False),
+]
+
+
+def summary_statistics(x: Extract, period) -> pd.DataFrame:
+    """measure, this_span, last_year (same span last year), change; plans changed are also split by the new
+    plan. Measures that need the tracking table are blank when it is absent."""
+    p = P.month_end(period)
+    p_last = P.month_end_of(p - pd.DateOffset(years=1))
+    windows = {"this_span": span_window(p), "last_year": span_window(p_last)}
+    snap = {"this_span": status_on(x, p)["STATUS"].value_counts(), "last_year": status_on(x, p_last)["STATUS"].value_counts()}
+    tracked = has_tracking(x)
+    rows = []
+    for measure, kind, what, keep, needs in SUMMARY:
+        row = {"measure": measure}
+        for key, w in windows.items():
+            if needs and not tracked:
+                row[key] = np.nan
+            elif kind == "snapshot":
+                row[key] = int(snap[key].get(what, 0))
+            else:
+                e = events_in(x, what, w)
+                row[key] = int(keep(e).sum()) if keep is not None else len(e)
+        rows.append(row)
+        if what == "PLAN_CHANGED_DATE":
+            plans = {k: events_in(x, what, w)["NEW_PLAN"].value_counts() for k, w in windows.items()}
+            for plan in sorted(set(plans["this_span"].index) | set(plans["last_year"].index)):
+                rows.append({"measure": f"  to {plan}" if plan != NOT_RECORDED else "  new plan not recorded",
+                             **{k: int(v.get(plan, 0)) for k, v in plans.items()}})
+    out = pd.DataFrame(rows)
+    out["change"] = out["this_span"] - out["last_year"]
+    return out
+
+
+def _span_words(period) -> str:
+    p = P.month_end(period)
+    w = span_window(p)
+    return f"between {w.start:%-d %B %Y} and {p:%-d %B %Y}"
+
+
+def summary_bullets(summary: pd.DataFrame, period) -> list[str]:
+    """One plain-English line per headline measure with the change against the same span last year (or, for
+    counts at the period end, against the same date last year)."""
+    p = P.month_end(period)
+    last = P.month_end_of(p - pd.DateOffset(years=1))
+    get = summary.set_index("measure")
+    span = _span_words(p)
+
+    def line(measure, text, snapshot=False):
+        r = get.loc[measure]
+        if pd.isna(r["this_span"]):
+            return None
+        now, before = r["this_span"], r["last_year"]
+        against = f"at {last:%d/%m/%Y}" if snapshot else "in the same period last year"
+        if now == before:
+            change = f", the same as {against} ({before:,.0f})"
+        else:
+            change = f", {abs(now - before):,.0f} {'more' if now > before else 'fewer'} than {against} ({before:,.0f})"
+        return text.format(n=f"{now:,.0f}") + change + "."
+
+    out = [
+        line("Children adopted", f"{{n}} children were adopted {span}"),
+        line("Children placed for adoption", f"{{n}} children were placed with their adoptive families {span}"),
+        line("Matches agreed", f"{{n}} matches were agreed {span}"),
+        line("Placement orders granted", f"{{n}} placement orders were granted {span}"),
+        line("ADM adoption decisions", f"{{n}} children had an agency decision that they should be adopted {span}"),
+        line("Plans changed away from adoption", f"{{n}} children's plans changed away from adoption {span}"),
+        line("Placed for adoption, not yet adopted (at the period end)",
+             f"At {p:%d/%m/%Y}, {{n}} children were placed for adoption and not yet adopted", True),
+        line("Children waiting with a placement order and no placement (at the period end)",
+             f"At {p:%d/%m/%Y}, {{n}} children were waiting with a placement order and no adoptive placement", True),
+        line("Children in proceedings with an ADM decision and no placement order (at the period end)",
+             f"At {p:%d/%m/%Y}, {{n}} children with an adoption decision were in proceedings with no placement order",
+             True),
+    ]
+    return [b for b in out if b]
+
+
+def projected_full_year(x: Extract, period) -> pd.DataFrame:
+    """Adoption orders and placement orders: so far this span, projected for the full year from the run rate
+    (so far × 12 ÷ months elapsed) and last full year's total."""
+    p = P.month_end(period)
+    months = (p.month - 3) % 12 or 12
+    last_fy = P.financial_year_window(P.financial_year_start(p) - pd.DateOffset(years=1))
+    rows = []
+    for label, col in (("Adoption orders", "ADOPTION_ORDER"), ("Placement orders", "PO_DATE")):
+        so_far = len(events_in(x, col, span_window(p)))
+        rows.append({"measure": label, "so_far": so_far, "months": months,
+                     "projected_full_year": so_far * 12 / months,
+                     "last_full_year": len(events_in(x, col, last_fy))})
+    return pd.DataFrame(rows)
