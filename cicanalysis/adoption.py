@@ -651,7 +651,7 @@ def summary_bullets(summary: pd.DataFrame, period) -> list[str]:
     get = summary.set_index("measure")
     span = _span_words(p)
 
-    def line(measure, text, snapshot=False):
+    def line(measure, one, many, rest, snapshot=False):
         r = get.loc[measure]
         if pd.isna(r["this_span"]):
             return None
@@ -661,22 +661,23 @@ def summary_bullets(summary: pd.DataFrame, period) -> list[str]:
             change = f", the same as {against} ({before:,.0f})"
         else:
             change = f", {abs(now - before):,.0f} {'more' if now > before else 'fewer'} than {against} ({before:,.0f})"
-        return text.format(n=f"{now:,.0f}") + change + "."
+        start = f"At {p:%d/%m/%Y}, " if snapshot else ""
+        return f"{start}{now:,.0f} {one if now == 1 else many} {rest}{change}."
 
     out = [
-        line("Children adopted", f"{{n}} children were adopted {span}"),
-        line("Children placed for adoption", f"{{n}} children were placed with their adoptive families {span}"),
-        line("Matches agreed", f"{{n}} matches were agreed {span}"),
-        line("Placement orders granted", f"{{n}} placement orders were granted {span}"),
-        line("ADM adoption decisions", f"{{n}} children had an agency decision that they should be adopted {span}"),
-        line("Plans changed away from adoption", f"{{n}} children's plans changed away from adoption {span}"),
-        line("Placed for adoption, not yet adopted (at the period end)",
-             f"At {p:%d/%m/%Y}, {{n}} children were placed for adoption and not yet adopted", True),
-        line("Children waiting with a placement order and no placement (at the period end)",
-             f"At {p:%d/%m/%Y}, {{n}} children were waiting with a placement order and no adoptive placement", True),
-        line("Children in proceedings with an ADM decision and no placement order (at the period end)",
-             f"At {p:%d/%m/%Y}, {{n}} children with an adoption decision were in proceedings with no placement order",
-             True),
+        line("Children adopted", "child was", "children were", f"adopted {span}"),
+        line("Children placed for adoption", "child was", "children were",
+             f"placed with their adoptive families {span}"),
+        line("Matches agreed", "match was", "matches were", f"agreed {span}"),
+        line("Placement orders granted", "placement order was", "placement orders were", f"granted {span}"),
+        line("ADM adoption decisions", "child", "children", f"had an agency decision that they should be adopted {span}"),
+        line("Plans changed away from adoption", "child's plan", "children's plans", f"changed away from adoption {span}"),
+        line("Placed for adoption, not yet adopted (at the period end)", "child was", "children were",
+             "placed for adoption and not yet adopted", True),
+        line("Children waiting with a placement order and no placement (at the period end)", "child was",
+             "children were", "waiting with a placement order and no adoptive placement", True),
+        line("Children in proceedings with an ADM decision and no placement order (at the period end)", "child",
+             "children", "with an adoption decision had no placement order yet (in proceedings)", True),
     ]
     return [b for b in out if b]
 

@@ -157,8 +157,9 @@ class Extract:
     def uasc_on(self, children: pd.Series, dates) -> pd.Series:
         """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC."""
         spells = self._uasc_spells.set_index("CHILD")["DUC"]
+        spells = spells[~spells.index.duplicated(keep="last")]
         listed = children.isin(spells.index)
-        duc = children.map(spells)
+        duc = pd.Series(spells.reindex(children.to_numpy()).to_numpy(), index=children.index)  # map() fails when empty
         d = pd.Series(pd.to_datetime(dates), index=children.index) if not np.isscalar(dates) else pd.Timestamp(dates)
         return (listed & (duc.isna() | (duc > d))).astype(bool)
 
