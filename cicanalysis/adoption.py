@@ -695,3 +695,82 @@ def projected_full_year(x: Extract, period) -> pd.DataFrame:
                      "projected_full_year": so_far * 12 / months,
                      "last_full_year": len(events_in(x, col, last_fy))})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- the report's distributions
+def distributions(x: Extract, period) -> list[dict]:
+    """Every distribution of SPEC 4 as a list of {section, title, table, category, kind, tracking} where
+    ``table`` is tidy (a category column and ``children``, or MONTH/FY/children for kind "monthly", or a
+    category with one column per band for kind "stacked"). The notebook shows each as a table and a chart."""
+    p = P.month_end(period)
+    span = span_window(p)
+    five_years = P.Window(year_windows(p, 4)[0][1].start, p)
+    ages, area_list, district_list = AGE_BANDS, areas(x), districts(x)
+    adopted, placed_in = events_in(x, "ADOPTION_ORDER", span), events_in(x, "PLACED_DATE", span)
+    pos = events_in(x, "PO_DATE", span)
+    placed_now, waiting, proceedings = placed_not_adopted(x, p), waiting_children(x, p), in_proceedings(x, p)
+    out = []
+
+    def add(section, title, table, category, kind="bar", tracking=False):
+        out.append({"section": section, "title": title, "table": table, "category": category, "kind": kind,
+                    "tracking": tracking})
+
+    s = "Children adopted"
+    add(s, "Children adopted by month", monthly(x, "ADOPTION_ORDER", p), "MONTH", "monthly")
+    add(s, "Children adopted by area (current span)", breakdown(adopted, "AREA", area_list), "AREA")
+    s = "Children placed for adoption, not yet adopted"
+    add(s, f"Placed, not yet adopted at {p:%d/%m/%Y}, by area", breakdown(placed_now, "AREA", area_list), "AREA")
+    add(s, f"Placed, not yet adopted at {p:%d/%m/%Y}, by time since placement",
+        breakdown(placed_now, "TIME_PLACED", PLACED_BANDS), "TIME_PLACED")
+    s = "Children placed for adoption"
+    add(s, "Children placed for adoption by month", monthly(x, "PLACED_DATE", p), "MONTH", "monthly")
+    add(s, "Placed for adoption by district (current span)", breakdown(placed_in, "DISTRICT", district_list), "DISTRICT")
+    add(s, "Placed for adoption by age at placement (current span)", breakdown(placed_in, "AGE_BAND", ages), "AGE_BAND")
+    add(s, "Placed for adoption: single children and sibling groups (current span)",
+        breakdown(placed_in, "SIBLINGS", ["Single child", "Sibling group", NOT_RECORDED]), "SIBLINGS", tracking=True)
+    s = "Matches"
+    add(s, "Matches agreed by month", monthly(x, "MATCH_DATE", p), "MONTH", "monthly")
+    s = "Placement orders"
+    add(s, "Placement orders granted by month (three years)", monthly(x, "PO_DATE", p, years=3), "MONTH", "monthly")
+    add(s, "Placement orders by area (current span)", breakdown(pos, "AREA", area_list), "AREA")
+    add(s, "Placement orders by age of the child (current span)", breakdown(pos, "AGE_BAND", ages), "AGE_BAND")
+    add(s, "Placement orders: age mix by financial year",
+        breakdown(events_in(x, "PO_DATE", five_years), ["FY", "AGE_BAND"], ages), "FY", "stacked")
+    add(s, "Placement orders by ethnicity (current span)", breakdown(pos, "ETHNIC_GROUP"), "ETHNIC_GROUP")
+    s = "Children waiting with a placement order"
+    add(s, "Waiting by family-finding status", breakdown(waiting, "STATUS_FF"), "STATUS_FF", tracking=True)
+    add(s, "Waiting by age", breakdown(waiting, "AGE_BAND", ages), "AGE_BAND")
+    add(s, "Waiting by ethnicity", breakdown(waiting, "ETHNIC_GROUP"), "ETHNIC_GROUP")
+    add(s, "Waiting: single children and sibling groups",
+        breakdown(waiting, "SIBLINGS", ["Single child", "Sibling group", NOT_RECORDED]), "SIBLINGS", tracking=True)
+    add(s, "Waiting by disability", breakdown(waiting, "DISABILITY", ["No", "Yes", NOT_RECORDED]), "DISABILITY",
+        tracking=True)
+    add(s, "Waiting by time since the placement order", breakdown(waiting, "TIME_SINCE_PO", WAITING_BANDS),
+        "TIME_SINCE_PO")
+    s = "Children in proceedings"
+    add(s, "In proceedings (ADM decision, no placement order) by time since the ADM decision",
+        breakdown(proceedings, "TIME_SINCE_ADM", PROCEEDINGS_BANDS), "TIME_SINCE_ADM")
+    s = "ADM decisions"
+    add(s, "ADM adoption decisions by month", monthly(x, "ADM_DATE", p), "MONTH", "monthly")
+    add(s, "ADM adoption decisions by district (current span)", breakdown(events_in(x, "ADM_DATE", span), "DISTRICT",
+                                                                           district_list), "DISTRICT")
+    s = "Disruptions"
+    add(s, "Disruptions before the adoption order by financial year",
+        breakdown(events_in(x, "DISRUPTION_DATE", five_years), "FY",
+                  [P.financial_year_label(w.start) for _, w in year_windows(p, 4)]), "FY")
+    return out
+
+
+def timescale_definitions() -> pd.DataFrame:
+    """The timescales as a table an officer can read (shown at the end of the report)."""
+    return pd.DataFrame([{"Timescale": t.title, "From": t.start, "To": t.end, "Within": t.limit_label,
+                          "Counted in the period of": t.when, "Cases": t.cohort,
+                          "Needs the tracking table": "yes" if t.tracking else ""} for t in TIMESCALES])
+
+
+def timescale_display(frame: pd.DataFrame, group: str = "Year") -> pd.DataFrame:
+    """A by-year or by-district timescale frame with the column names of the report."""
+    return pd.DataFrame({"Timescale": frame["title"], "Within": frame["limit"], group: frame["group"],
+                         "Cases": frame["cases"], "Within timescale": frame["within"], "% within": frame["pct_within"],
+                         "Average days (working days where the limit is)": frame["avg_days"],
+                         "Average months": frame["avg_months"].where(~frame["limit"].str.endswith("working days"))})

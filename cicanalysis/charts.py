@@ -133,11 +133,11 @@ def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False):
                                {"selector": "td", "props": "font-size: 8pt; padding: 1px 4px"}]))
 
 
-def report_header(x, period, title: str) -> str:
+def report_header(x, period, title: str, also: str = "local supplied indicators") -> str:
     """Markdown heading for a report: authority, title, period, source (shown at the top of every page)."""
     p = pd.Timestamp(period)
     return (f"# {x.authority['name']}: {title}\n\n**Period ending {p:%d %B %Y}** · Source: SSDA903-format extract "
-            f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}) and local supplied indicators · "
+            f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}) and {also} · "
             f"Aggregates only: no child identifiers are shown.")
 
 
@@ -145,3 +145,158 @@ def uasc_impact_table(impact: pd.DataFrame):
     """The including/excluding-UASC table: values to one decimal place, RAG as colour and letter."""
     shown = impact.assign(**{c: impact[c].round(1) for c in ("including_uasc", "excluding_uasc", "variance")})
     return shown.style.hide(axis="index").map(rag_cell, subset=["rag_including", "rag_excluding"])
+
+
+# ---------------------------------------------------------------- adoption and adopters' journey charts
+def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts=(), decimals: int = 1):
+    """A table for officers: no index, numbers rounded, counts of 1-5 shown as '<6' when publishing."""
+    shown = suppress_small_counts(frame, [c for c in counts if c in frame], suppress)
+    fmt = {c: (lambda v, d=decimals: "" if pd.isna(v) else f"{v:,.{d}f}") for c in shown.columns
+           if pd.api.types.is_float_dtype(shown[c])}
+    styler = shown.style.hide(axis="index").format(fmt)
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler.set_table_styles([{"selector": "th", "props": "text-align: left; background: #1f4e79; color: white"},
+                                    {"selector": "td", "props": "padding: 2px 6px"}])
+
+
+def timescale_chart(by_year: pd.DataFrame, by_district: pd.DataFrame, timescale: str, source: str, period):
+    """Average days by financial year and by district (bars, labelled with the % within the timescale) against
+    the timescale line (the DfE threshold of each year for A1 and A2)."""
+    house_style()
+    y = by_year[by_year["timescale"] == timescale]
+    d = by_district[(by_district["timescale"] == timescale) & (by_district["group"] != "Total")]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [2, 3]})
+    working = "working days" in y["limit"].iloc[0]
+    for ax, t, xlabel in ((axes[0], y, "Financial year"), (axes[1], d, "District (current span)")):
+        pos = np.arange(len(t))
+        ax.bar(pos, t["avg_days"].fillna(0), color=LINE, label="Average")
+        ax.plot(pos, t["limit_days"], linestyle="--", marker="_", markersize=14, color=TARGET,
+                label=f"Timescale ({y['limit'].iloc[0]})")
+        for i, (v, pct, n) in enumerate(zip(t["avg_days"], t["pct_within"], t["cases"])):
+            if n:
+                ax.annotate(f"{pct:.0f}%", (i, v), ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(pos, t["group"], rotation=0 if len(t) < 7 else 60, ha="center" if len(t) < 7 else "right")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("Average working days" if working else "Average days")
+        ax.set_ylim(bottom=0)
+    axes[0].legend(loc="lower left", fontsize=7, frameon=False)
+    fig.suptitle(f"{y['title'].iloc[0]}: average and % within the timescale (bar labels)", x=0.01, ha="left",
+                 fontsize=10, fontweight="bold")
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    return fig
+
+
+def threshold_chart(a1a2: pd.DataFrame, measure: str, source: str, period):
+    """A1 or A2: single-year and 3-year rolling averages against the DfE threshold, England where present."""
+    house_style()
+    t = a1a2[a1a2["measure"] == measure]
+    fig, ax = plt.subplots()
+    pos = np.arange(len(t))
+    ax.bar(pos, t["year_avg_days"].fillna(0), color="#9ecae1", label="Single year")
+    ax.plot(pos, t["three_year_avg_days"], marker="o", color=LINE, label="3-year average")
+    ax.plot(pos, t["threshold"], linestyle="--", marker="_", markersize=14, color=FLOOR, label="DfE threshold (3-year)")
+    for col, label, marker in (("england_year", "England (single year)", "s"),
+                               ("england_three_year", "England (3-year)", "D"),
+                               ("neighbours_three_year", "Statistical neighbours (3-year)", "^")):
+        if t[col].notna().any():
+            ax.plot(pos, t[col], linestyle="none", marker=marker, color="#555555", label=label)
+    ax.set_xticks(pos, [f"{y}\n({w})" for y, w in zip(t["year"], t["window"])])
+    ax.set_xlabel("Financial year (3-year window)")
+    ax.set_ylabel("Average days")
+    ax.set_ylim(bottom=0)
+    name = {"A1": "A1: days from entering care to moving in with the adoptive family",
+            "A2": "A2: days from placement order to the match decision"}.get(measure, measure)
+    ax.set_title(name, loc="left")
+    ax.legend(loc="lower left", fontsize=7, frameon=False, ncol=2)
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: str = "children",
+                  ylabel: str = "Number of children", shade=()):
+    """One line per financial year over the months April to March (``frame``: MONTH, FY, ``value``).
+    ``shade``: (start, end) periods (e.g. recruitment freezes) shaded on the months they cover."""
+    house_style()
+    fig, ax = plt.subplots()
+    months = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+    years = list(dict.fromkeys(frame["FY"]))
+    blues = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
+    palette = [blues[i] for i in np.linspace(1 if len(years) < 5 else 0, 4, len(years)).round().astype(int)] \
+        if len(years) <= 5 else None
+    for i, fy in enumerate(years):
+        t = frame[frame["FY"] == fy]
+        pos = [(m.month - 4) % 12 for m in t["MONTH"]]
+        ax.plot(pos, t[value], marker="o", label=fy, color=palette[i] if palette else None,
+                linewidth=2.2 if i == len(years) - 1 else 1.2)
+    for start, end in shade:
+        for i, fy in enumerate(years):
+            fy_start = pd.Timestamp(int(fy[:4]), 4, 1)
+            fy_end = pd.Timestamp(int(fy[:4]) + 1, 3, 31)
+            s, e = max(pd.Timestamp(start), fy_start), min(pd.Timestamp(end), fy_end)
+            if s <= e:
+                ax.axvspan((s.month - 4) % 12 - 0.5, (e.month - 4) % 12 + 0.5, color="#bbbbbb", alpha=0.25,
+                           label="Recruitment freeze" if i == 0 or not ax.get_legend_handles_labels()[1].count(
+                               "Recruitment freeze") else None)
+    ax.set_xticks(range(12), months)
+    ax.set_xlabel("Month")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.set_title(title, loc="left")
+    ax.legend(loc="best", fontsize=7, frameon=False)
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def bar_chart(frame: pd.DataFrame, category: str, title: str, source: str, period, value: str = "children",
+              ylabel: str = "Number of children", xlabel: str = "", stacked_columns=None, suppress: bool = False):
+    """Bars of ``value`` by ``category`` (or stacked ``stacked_columns``), titled, labelled and footnoted."""
+    house_style()
+    fig, ax = plt.subplots()
+    if stacked_columns:
+        frame.set_index(category)[list(stacked_columns)].plot(kind="bar", stacked=True, ax=ax, rot=0, width=0.7)
+        ax.legend(fontsize=7, frameon=False)
+    else:
+        ax.bar(frame[category].astype(str), frame[value], color=LINE)
+        for i, v in enumerate(frame[value]):
+            text = "<6" if suppress and 1 <= v <= 5 else f"{v:,.0f}"
+            ax.annotate(text, (i, v), ha="center", va="bottom", fontsize=7)
+    if len(frame) > 6:
+        plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
+    ax.set_xlabel(xlabel or category.replace("_", " ").capitalize())
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def distribution_chart(d: dict, source: str, period, suppress: bool = False):
+    """The chart of one entry of ``adoption.distributions``: lines by month, stacked or plain bars."""
+    t = d["table"]
+    if d["kind"] == "monthly":
+        return monthly_chart(t, d["title"], source, period)
+    label = d["category"].replace("_", " ").capitalize()
+    if d["kind"] == "stacked":
+        return bar_chart(t, d["category"], d["title"], source, period, xlabel=label,
+                         stacked_columns=[c for c in t.columns if c != d["category"]])
+    return bar_chart(t, d["category"], d["title"], source, period, xlabel=label, suppress=suppress)
+
+
+def distribution_table(d: dict, suppress: bool = False):
+    """The table of one entry of ``adoption.distributions`` (months down, financial years across for
+    monthly counts); counts of 1-5 shown as '<6' when publishing."""
+    t = d["table"]
+    if d["kind"] == "monthly":
+        t = t.pivot_table(index="MONTH_NAME", columns="FY", values="children", sort=False).reset_index()
+        t = t.rename(columns={"MONTH_NAME": "Month"})
+        category = "Month"
+    else:
+        category = d["category"]
+        t = t.rename(columns={category: category.replace("_", " ").capitalize()})
+        category = category.replace("_", " ").capitalize()
+    counts = [c for c in t.columns if c != category]
+    return plain_table(t, caption=d["title"], suppress=suppress, counts=counts, decimals=0)

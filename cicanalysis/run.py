@@ -23,6 +23,8 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 # name → (file, title, due(period) -> bool)
 NOTEBOOKS = {
     "scorecard": ("scorecard.ipynb", "Children in Care performance scorecard", lambda p: True),
+    # six-monthly: spans ending 30 September and 31 March (any month end can be run by naming the notebook)
+    "adoption_journey": ("adoption_journey.ipynb", "The children's adoption journey", lambda p: p.month in (3, 9)),
 }
 
 

@@ -7,7 +7,7 @@ from cicanalysis.run import run_period
 
 
 def test_scorecard_notebook_runs_and_exports_html_without_code_or_identifiers(small_authority, tmp_path):
-    results = run_period("2016-03-31", small_authority, tmp_path)
+    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["scorecard"])
     assert [r.ok for r in results] == [True], results
     html = (tmp_path / "2016-03-31" / "scorecard.html").read_text()
     assert "As at 31/03/2016" in html and "County scorecard" in html
@@ -25,8 +25,43 @@ def test_a_failed_run_leaves_the_last_good_outputs_untouched(small_authority, tm
     good = tmp_path / "2016-03-31"
     good.mkdir(parents=True)
     (good / "scorecard.html").write_text("last good report")
-    results = run_period("2016-03-31", small_authority, tmp_path, parameters={"data_dir": str(tmp_path / "gone")})
+    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["scorecard"],
+                         parameters={"data_dir": str(tmp_path / "gone")})
     assert not results[0].ok and "does not exist" in results[0].message
     assert (good / "scorecard.html").read_text() == "last good report"
     assert (tmp_path / "2016-03-31.failed" / "scorecard.ipynb").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # no half-written temp folder
+
+
+def _identifiers(folder):
+    header = pd.read_csv(folder / "header.csv", dtype=str)
+    return set(header["CHILD"]), set(header["UPN"].dropna())
+
+
+def test_adoption_journey_notebook_shows_every_section(small_authority, tmp_path):
+    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["adoption_journey"],
+                         parameters={"exclude_children": ["C0000001"]})
+    assert [r.ok for r in results] == [True], results
+    html = (tmp_path / "2016-03-31" / "adoption_journey.html").read_text()
+    for section in ("Summary", "Projected full year", "Timescales", "A1 and A2 against the DfE thresholds",
+                    "Forecast A1 for the current 3-year window", "Children waiting with a placement order",
+                    "Children in proceedings", "Disruptions", "Data quality", "Definitions"):
+        assert f">{section}" in html, section
+    assert "children were adopted between 1 April 2015 and 31 March 2016" in html
+    assert "The forecast A1 for 2013-16 is" in html and "Traceback" not in html
+    assert html.count("data:image/png;base64") >= 30
+    children, upns = _identifiers(small_authority)
+    assert not (set(re.findall(r"C\d{7}", html)) & children) and not any(u in html for u in upns)
+
+
+def test_adoption_journey_runs_without_the_tracking_table(small_authority, tmp_path):
+    import shutil
+    data = tmp_path / "untracked"
+    shutil.copytree(small_authority, data)
+    (data / "adoption_tracking.csv").unlink()
+    results = run_period("2015-09-30", data, tmp_path / "out", notebooks=["adoption_journey"],
+                         parameters={"suppress_small": True})
+    assert [r.ok for r in results] == [True], results
+    html = (tmp_path / "out" / "2015-09-30" / "adoption_journey.html").read_text()
+    assert "Shortlist to visit: not available, because this needs the local adoption tracking table" in html
+    assert "between 1 April 2015 and 30 September 2015" in html and "&lt;6" in html
