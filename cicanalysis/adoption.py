@@ -25,7 +25,7 @@ from . import periods as P
 from . import reference
 from .episodes import ADOPTION_PLACEMENTS, UNKNOWN, Extract
 
-MONTH_DAYS = 365.25 / 12
+MONTH_DAYS = P.MONTH_DAYS
 NOT_RECORDED = "Not recorded"
 TRACKING_COLUMNS = ["SHORTLIST_DATE", "VISIT_DATE", "MATCHING_MEETING_DATE", "PANEL_DATE", "ADM_MATCH_DATE",
                     "PLAN_CHANGED_DATE", "NEW_PLAN", "PLACEMENT_TYPE", "REPEAT_ADOPTERS", "RELINQUISHED", "DISABLED",
@@ -197,16 +197,10 @@ def timescale_cases(x: Extract, timescale: str | Timescale, window: P.Window | N
     if window is not None:
         c = c[window.contains(c[ts.when])]
     start, end, when = c[ts.start], c[ts.end], c[ts.when]
-    if ts.unit == "working days":
-        days = P.working_days_between(start, end)
-    else:
-        days = (end - start).dt.days.astype(float)
+    days = P.elapsed(start, end, "working days" if ts.unit == "working days" else "days")
     if ts.id == "A2":  # DfE: a child matched before the placement order counts 0 days
         days = days.clip(lower=0)
-    if ts.unit == "months":
-        within = end <= start + pd.DateOffset(months=int(ts.limit))
-        limit_days = pd.Series(ts.limit * MONTH_DAYS, index=c.index)
-    elif ts.unit == "threshold":
+    if ts.unit == "threshold":
         by_year = {}
         for d in when:
             fy = P.financial_year_start(d)
@@ -215,9 +209,8 @@ def timescale_cases(x: Extract, timescale: str | Timescale, window: P.Window | N
         limit_days = pd.Series([by_year[P.financial_year_start(d)] for d in when], index=c.index, dtype=float)
         within = days <= limit_days
     else:
-        per = 7 if ts.unit == "weeks" else 1
-        limit_days = pd.Series(float(ts.limit * per), index=c.index)
-        within = days <= limit_days
+        limit_days = pd.Series(P.limit_days(ts.limit, ts.unit), index=c.index)
+        within = P.within_limit(start, end, ts.limit, ts.unit)
     out = pd.DataFrame({"CHILD": c["CHILD"], "START": start, "END": end, "DATE": when, "DAYS": days,
                         "WITHIN": within.astype(bool), "LIMIT_DAYS": limit_days})
     units = x.units_of(out["CHILD"], out["DATE"]) if len(out) else pd.DataFrame(columns=["DISTRICT", "AREA"])
@@ -521,17 +514,9 @@ def breakdown(frame: pd.DataFrame, by: str | list, order=None, name: str = "chil
 
 
 def monthly(x: Extract, event: str, period, years: int = 2) -> pd.DataFrame:
-    """Counts by month of ``event`` for the current span and the same months of the previous years:
-    MONTH (month end), FY, MONTH_NAME, children."""
-    p = P.month_end(period)
-    start = P.financial_year_start(p) - pd.DateOffset(years=years - 1)
-    e = events_in(x, event, P.Window(start, p))
-    months = P.month_ends(start, p)
-    counts = e.groupby("MONTH").size()
-    out = pd.DataFrame({"MONTH": months, "children": [int(counts.get(m, 0)) for m in months]})
-    out["FY"] = [P.financial_year_label(m) for m in months]
-    out["MONTH_NAME"] = [f"{m:%b}" for m in months]
-    return out
+    """Counts of ``event`` by month for the current span and the same months of the previous years:
+    MONTH (month end), children, FY, MONTH_NAME."""
+    return P.monthly_counts(journeys(x)[event], period, years)
 
 
 def areas(x: Extract) -> list[str]:

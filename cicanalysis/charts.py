@@ -238,8 +238,7 @@ def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: s
             s, e = max(pd.Timestamp(start), fy_start), min(pd.Timestamp(end), fy_end)
             if s <= e:
                 ax.axvspan((s.month - 4) % 12 - 0.5, (e.month - 4) % 12 + 0.5, color="#bbbbbb", alpha=0.25,
-                           label="Recruitment freeze" if i == 0 or not ax.get_legend_handles_labels()[1].count(
-                               "Recruitment freeze") else None)
+                           label=f"Recruitment freeze ({fy}: {s:%b}-{e:%b %Y})")
     ax.set_xticks(range(12), months)
     ax.set_xlabel("Month")
     ax.set_ylabel(ylabel)
@@ -300,3 +299,47 @@ def distribution_table(d: dict, suppress: bool = False):
         category = category.replace("_", " ").capitalize()
     counts = [c for c in t.columns if c != category]
     return plain_table(t, caption=d["title"], suppress=suppress, counts=counts, decimals=0)
+
+
+def grouped_bars(frame: pd.DataFrame, category: str, columns, title: str, source: str, period,
+                 ylabel: str = "Per cent (%)", xlabel: str = ""):
+    """Side-by-side bars of ``columns`` (e.g. this span and last year) by ``category``."""
+    house_style()
+    fig, ax = plt.subplots()
+    t = frame.set_index(category)[list(columns)]
+    t.plot(kind="bar", ax=ax, rot=0, width=0.75, color=["#9ecae1", LINE][-len(columns):] if len(columns) <= 2 else None)
+    if len(t) > 4:
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    ax.set_xlabel(xlabel or category)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    ax.legend(fontsize=7, frameon=False)
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def forecast_chart(forecast, source: str):
+    """Adopter sufficiency: the supply of households against the cumulative households needed, with the
+    run-out date and the latest date recruitment must restart."""
+    house_style()
+    t = forecast.projection
+    fig, ax = plt.subplots()
+    ax.plot(t["month"], [forecast.supply] * len(t), color=TARGET, linestyle="--", label="Supply of households")
+    ax.plot(t["month"], t["households_needed"], color=LINE, marker="o", markersize=3,
+            label="Households needed (cumulative)")
+    ax.fill_between(t["month"], t["supply_remaining"], color="#9ecae1", alpha=0.4, label="Supply remaining")
+    for date, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
+                                (forecast.restart_by, "Restart recruitment by", "#f9a825")):
+        if date is not None:
+            ax.axvline(date, color=colour, linestyle=":")
+            ax.annotate(f"{label}\n{date:%b %Y}", (date, ax.get_ylim()[1] * 0.9), fontsize=7, ha="right", color=colour)
+    ax.set_xlabel("Month end")
+    ax.set_ylabel("Households")
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    ax.set_title("Adopter sufficiency: projected supply against need", loc="left")
+    ax.legend(loc="center left", fontsize=7, frameon=False)
+    footnote(fig, source, forecast.period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

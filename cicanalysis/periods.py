@@ -200,3 +200,41 @@ def add_working_days(start, days: int):
         out[ok] = np.busday_offset(s_days[ok], days, roll="backward", holidays=bank_holidays())
     res = pd.Series(pd.to_datetime(out), index=None if scalar else start.index)
     return res.iloc[0] if scalar else res
+
+
+# ---------------------------------------------------------------- elapsed time against a limit
+MONTH_DAYS = 365.25 / 12
+
+
+def elapsed(start: pd.Series, end: pd.Series, unit: str) -> pd.Series:
+    """Time from ``start`` to ``end``: working days for a working-day limit, else calendar days."""
+    if unit == "working days":
+        return working_days_between(start, end)
+    return (end - start).dt.days.astype(float)
+
+
+def limit_days(limit: float, unit: str) -> float:
+    """A limit in days (months at 365.25/12 days each), for drawing it on a chart."""
+    return float(limit) * {"months": MONTH_DAYS, "weeks": 7.0}.get(unit, 1.0)
+
+
+def within_limit(start: pd.Series, end: pd.Series, limit: float, unit: str) -> pd.Series:
+    """True where ``end`` is within the limit of ``start``: calendar months (6 months from 01/12 is 01/06,
+    inclusive), weeks (26 weeks = 182 days), days or working days (weekends and bank holidays skipped)."""
+    if unit == "months":
+        return (end <= start + pd.DateOffset(months=int(limit))).astype(bool)
+    return (elapsed(start, end, unit) <= limit_days(limit, unit)).astype(bool)
+
+
+def monthly_counts(dates: pd.Series, period, years: int = 2, name: str = "children") -> pd.DataFrame:
+    """Counts by month from 1 April ``years - 1`` financial years back to the period end: MONTH (month end),
+    ``name``, FY, MONTH_NAME (every month listed, zeros included)."""
+    p = month_end(period)
+    start = financial_year_start(p) - pd.DateOffset(years=years - 1)
+    d = pd.Series(pd.to_datetime(dates)).dropna()
+    d = d[(d >= start) & (d <= p)]
+    counts = (d + pd.offsets.MonthEnd(0)).dt.normalize().value_counts()
+    months = month_ends(start, p)
+    return pd.DataFrame({"MONTH": months, name: [int(counts.get(m, 0)) for m in months],
+                         "FY": [financial_year_label(m) for m in months],
+                         "MONTH_NAME": [f"{m:%b}" for m in months]})

@@ -101,3 +101,9 @@ def comparators() -> pd.DataFrame:
     return df.assign(DATE=pd.to_datetime(df["DATE"], format="%d/%m/%Y"),
                      ENGLAND=pd.to_numeric(df["ENGLAND"], errors="coerce"),
                      STATISTICAL_NEIGHBOURS=pd.to_numeric(df["STATISTICAL_NEIGHBOURS"], errors="coerce"))
+
+
+def national_averages() -> pd.DataFrame:
+    """MEASURE, FINANCIAL_YEAR, VALUE, UNIT, SOURCE (e.g. adopters' Stage 1 and Stage 2 average days)."""
+    df = _read(REFERENCE_DIR / "national_averages.csv")
+    return df.assign(VALUE=pd.to_numeric(df["VALUE"], errors="coerce"))

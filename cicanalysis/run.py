@@ -25,6 +25,7 @@ NOTEBOOKS = {
     "scorecard": ("scorecard.ipynb", "Children in Care performance scorecard", lambda p: True),
     # six-monthly: spans ending 30 September and 31 March (any month end can be run by naming the notebook)
     "adoption_journey": ("adoption_journey.ipynb", "The children's adoption journey", lambda p: p.month in (3, 9)),
+    "adopters_journey": ("adopters_journey.ipynb", "The adopters' journey and adopter sufficiency", lambda p: p.month in (3, 9)),
 }
 
 

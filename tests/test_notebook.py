@@ -65,3 +65,18 @@ def test_adoption_journey_runs_without_the_tracking_table(small_authority, tmp_p
     html = (tmp_path / "out" / "2015-09-30" / "adoption_journey.html").read_text()
     assert "Shortlist to visit: not available, because this needs the local adoption tracking table" in html
     assert "between 1 April 2015 and 30 September 2015" in html and "&lt;6" in html
+
+
+def test_adopters_journey_notebook_shows_every_section_and_the_forecast(small_authority, tmp_path):
+    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["adopters_journey"],
+                         parameters={"lead_time_months": 9})
+    assert [r.ok for r in results] == [True], results
+    html = (tmp_path / "2016-03-31" / "adopters_journey.html").read_text()
+    for section in ("Summary", "Initial enquiries", "Timeliness", "Stage 2 applications", "Assessments open",
+                    "Withdrawals and de-registrations", "Approvals", "Approved households not yet matched",
+                    "Adopter sufficiency forecast", "Definitions"):
+        assert f">{section}" in html, section
+    assert "With a recruitment lead time of 9 months" in html
+    assert html.count("data:image/png;base64") >= 5 and "Traceback" not in html
+    households = set(pd.read_csv(small_authority / "adopters.csv", dtype=str)["HOUSEHOLD_ID"])
+    assert not (set(re.findall(r"H\d{6}", html)) & households)
