@@ -143,6 +143,8 @@ TIMESCALES = [
               cohort="placement orders granted in the period"),
     Timescale("A1", "A1: entering care to moving in with the adoptive family", "BLA", "PLACED_DATE", None,
               "threshold", counted_at="ADOPTION_ORDER", cohort="children adopted in the period"),
+    Timescale("BLA_TO_PLACED", "Entering care to moving in with the adoptive family (14 months)", "BLA",
+              "PLACED_DATE", 14, "months", cohort="children placed for adoption in the period"),
     Timescale("ADM_TO_PANEL", "ADM decision to panel match", "ADM_DATE", "PANEL_DATE", 6, "months",
               cohort="matches at panel in the period"),
     Timescale("A2", "A2: placement order to ADM match decision", "PO_DATE", "MATCH_DATE", None, "threshold",

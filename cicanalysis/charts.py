@@ -137,7 +137,7 @@ def report_header(x, period, title: str, also: str = "local supplied indicators"
     """Markdown heading for a report: authority, title, period, source (shown at the top of every page)."""
     p = pd.Timestamp(period)
     return (f"# {x.authority['name']}: {title}\n\n**Period ending {p:%d %B %Y}** · Source: SSDA903-format extract "
-            f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}) and {also} · "
+            f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}){' and ' + also if also else ''} · "
             f"Aggregates only: no child identifiers are shown.")
 
 
@@ -341,5 +341,28 @@ def forecast_chart(forecast, source: str):
     ax.set_title("Adopter sufficiency: projected supply against need", loc="left")
     ax.legend(loc="center left", fontsize=7, frameon=False)
     footnote(fig, source, forecast.period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: str, period):
+    """A sufficiency measure by quarter: the county line (and the areas when present), the expected direction
+    in the title."""
+    house_style()
+    t = trend[trend["measure"] == measure].sort_values("quarter")
+    fig, ax = plt.subplots()
+    county = t[t["level"] == "county"]
+    ax.plot(county["quarter"], county["value"], marker="o", color=LINE, linewidth=2.2, label="County")
+    for name, a in t[t["level"] == "area"].groupby("unit_name", sort=False):
+        ax.plot(a["quarter"], a["value"], linewidth=1, marker=".", label=name)
+    unit = t["unit"].iloc[0]
+    ax.set_title(f"{t['number'].iloc[0]}. {t['title'].iloc[0]} ({expected})", loc="left", wrap=True)
+    ax.set_ylabel(axis_label(unit))
+    ax.set_xlabel("Quarter end")
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    ax.set_ylim(bottom=0, top=(100 if unit == "%" else None))
+    if len(t["unit_name"].unique()) > 1:
+        ax.legend(loc="lower left", fontsize=7, frameon=False, ncol=3)
+    footnote(fig, source, period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from . import periods as P
-from .episodes import (ADOPTED_REC, ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, RELATIVE_FOSTER, Extract)
+from .episodes import (ADOPTED_REC, ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, LONG_TERM_FOSTER, RELATIVE_FOSTER,
+                       Extract)
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,25 @@ def left_care_adopted(x: Extract, period, window):
     return _cases(left["CHILD"], left["REC"].isin(ADOPTED_REC), 1.0, left["END"])
 
 
+def children_entering_care(x: Extract, period, window):
+    """Periods of care starting in the window (a child entering twice counts twice)."""
+    poc = x.periods_of_care
+    started = poc[window.contains(poc["BLA"])]
+    return _cases(started["CHILD"], 1.0, np.nan, started["BLA"])
+
+
+def long_term_fostering(x: Extract, period, window):
+    cic = x.in_care_on(period)
+    return _cases(cic["CHILD"], cic["PLACE"].isin(LONG_TERM_FOSTER), np.nan)
+
+
+def bla_to_placed_for_adoption_days(x: Extract, period, window):
+    """Days from BLA to moving in with the adoptive family, children placed for adoption in the window."""
+    from .adoption import timescale_cases
+    c = timescale_cases(x, "BLA_TO_PLACED", window)
+    return _cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+
+
 # ---------------------------------------------------------------- the catalogue
 I = Indicator
 CATALOGUE: list[Indicator] = [
@@ -316,7 +336,18 @@ CATALOGUE: list[Indicator] = [
       source="supplied", group="Workforce"),
 ]
 
-BY_ID = {i.id: i for i in CATALOGUE}
+# Indicators the sufficiency strategy report uses that are not on the monthly scorecard
+EXTRA: list[Indicator] = [
+    I("CIC_STARTED", "Children entering care in the quarter", "L", "Q", "count",
+      "periods of care starting (BLA) in the quarter", "-", children_entering_care, group="Children in care"),
+    I("LONG_TERM_FOSTER", "Children in permanent long-term fostering (U1/U4)", "H", "SS", "count",
+      "children in care at the period end placed in U1 or U4", "-", long_term_fostering, group="Placements"),
+    I("BLA_TO_PLACED_R12M", "Average days from entering care to being placed for adoption (12 months)", "L", "R12M",
+      "days", "days from BLA to the first A3-A6 placement, summed", "children placed for adoption in the 12 months",
+      bla_to_placed_for_adoption_days, group="Adoption"),
+]
+
+BY_ID = {i.id: i for i in CATALOGUE + EXTRA}
 
 
 def get(indicator_id: str) -> Indicator:

@@ -120,7 +120,7 @@ def snapshot_window(period) -> Window:
 
 
 def window_for(measure_type: str, period) -> Window:
-    """The counting window of a measure type: SS (snapshot), YTD or R12M."""
+    """The counting window of a measure type: SS (snapshot), YTD, R12M, R36M or Q (the 3 months to the period)."""
     if measure_type == "SS":
         return snapshot_window(period)
     if measure_type == "YTD":
@@ -129,6 +129,9 @@ def window_for(measure_type: str, period) -> Window:
         return r12m_window(period)
     if measure_type == "R36M":
         return rolling_years_window(period, 3)
+    if measure_type == "Q":
+        p = month_end(period)
+        return Window((p - pd.offsets.MonthEnd(3) + pd.Timedelta(days=1)).normalize(), p)
     raise CicError(f"unknown measure type {measure_type!r}: use SS, YTD, R12M or R36M")
 
 

@@ -26,6 +26,8 @@ NOTEBOOKS = {
     # six-monthly: spans ending 30 September and 31 March (any month end can be run by naming the notebook)
     "adoption_journey": ("adoption_journey.ipynb", "The children's adoption journey", lambda p: p.month in (3, 9)),
     "adopters_journey": ("adopters_journey.ipynb", "The adopters' journey and adopter sufficiency", lambda p: p.month in (3, 9)),
+    "sufficiency_strategy": ("sufficiency_strategy.ipynb", "Placement sufficiency strategy progress (quarterly)",
+                             P.is_quarter_end),
 }
 
 

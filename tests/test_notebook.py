@@ -80,3 +80,17 @@ def test_adopters_journey_notebook_shows_every_section_and_the_forecast(small_au
     assert html.count("data:image/png;base64") >= 5 and "Traceback" not in html
     households = set(pd.read_csv(small_authority / "adopters.csv", dtype=str)["HOUSEHOLD_ID"])
     assert not (set(re.findall(r"H\d{6}", html)) & households)
+
+
+def test_sufficiency_strategy_notebook_shows_eight_measures_and_the_summary(small_authority, tmp_path):
+    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["sufficiency_strategy"],
+                         parameters={"tolerance": 2.0})
+    assert [r.ok for r in results] == [True], results
+    html = (tmp_path / "2016-03-31" / "sufficiency_strategy.html").read_text()
+    for n in range(1, 5):
+        assert f">Challenge {n}:" in html
+    assert html.count("<strong>Analysis.</strong>") == 11 and ">Performance summary" in html
+    assert "a change of at most 2 percentage point(s)" in html and "Traceback" not in html
+    assert html.count("data:image/png;base64") >= 11
+    children = set(pd.read_csv(small_authority / "header.csv", dtype=str)["CHILD"])
+    assert not (set(re.findall(r"C\d{7}", html)) & children)

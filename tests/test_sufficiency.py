@@ -1,0 +1,82 @@
+"""Sufficiency strategy measures by quarter on the 11-child fixture of conftest.py, worked by hand.
+
+At 31/12/2015 and 31/03/2016 (quarter ends) the children in care are A (U4 PR4, 25 miles), B (U5 PR4 8 miles
+then from 01/02/2016 U6 PR1 2 miles), U (UASC), U2 (UASC until 01/03/2016, 12 miles), S (U4 PR1, 5 miles),
+S2 (in care since 01/01/2013, U5 from 01/02/2014, placed for adoption A6 01/12/2015) and S3 (U5 PR4, 30 miles).
+"""
+import math
+
+import pandas as pd
+import pytest
+
+from cicanalysis import CicError
+from cicanalysis import sufficiency as S
+
+Q3, Q4 = pd.Timestamp("2015-12-31"), pd.Timestamp("2016-03-31")
+
+
+@pytest.fixture
+def t(extract):
+    return S.trend(extract, Q4, start="2015-04-01")
+
+
+def value(t, measure, quarter, unit="Ashby"):
+    s = t[(t["measure"] == measure) & (t["quarter"] == quarter) & (t["level"] == "county")]
+    return float(s["value"].iloc[0])
+
+
+def test_children_in_care_including_and_excluding_uasc_and_entrants(t):
+    assert list(t["quarter"].unique()) == [pd.Timestamp(d) for d in ("2015-06-30", "2015-09-30", "2015-12-31", "2016-03-31")]
+    assert value(t, "CIC_INCL", Q3) == 7 and value(t, "CIC_INCL", Q4) == 7
+    assert value(t, "CIC_EXCL", Q3) == 5 and value(t, "CIC_EXCL", Q4) == 6     # U2 stopped being UASC 01/03/2016
+    # entering care: B 01/05/2015 and U2 01/06/2015 in Q1, U 01/09/2015 in Q2
+    assert [value(t, "STARTED", q) for q in t["quarter"].unique()] == [2, 1, 0, 0]
+
+
+def test_placements_close_to_home_own_foster_care_and_long_term_fostering(t):
+    # within 20 miles, citizens with a known distance: Q3 B 8, S 5 of A, B, S, S3 (U2 still UASC); Q4 B 2, U2 12,
+    # S 5 of A, B, U2, S, S3 (S2's distance unknown)
+    assert value(t, "NEAR_PCT", Q3) == 50 and value(t, "NEAR_PCT", Q4) == 60
+    assert value(t, "NEAR_NUMBER", Q3) == 2 and value(t, "NEAR_NUMBER", Q4) == 3
+    areas = t[(t["measure"] == "NEAR_PCT") & (t["quarter"] == Q4) & (t["level"] == "area")].set_index("unit_name")
+    assert areas.loc["North", "value"] == pytest.approx(200 / 3) and areas.loc["West", "value"] == 50  # B yes, S3 no
+    # own-authority (PR1) or relative foster care, UASC excluded: Q3 S of A, B (U5 PR4), S, S3; Q4 B and S of four
+    assert value(t, "OWN_FOSTER", Q3) == 25 and value(t, "OWN_FOSTER", Q4) == 50
+    assert value(t, "LONG_TERM", Q3) == 2 and value(t, "LONG_TERM", Q4) == 2     # A and S in U4
+
+
+def test_stability_counts_a_child_placed_for_adoption_once_two_years_have_passed(t):
+    # under 16 in care 2.5 years+: S, S2, S3. S2's adoptive placement (01/12/2015) and the foster placement
+    # before it (from 01/02/2014) reach 2 years on 01/02/2016: not stable at Q3, stable at Q4
+    assert value(t, "STABILITY", Q3) == pytest.approx(100 / 3)
+    assert value(t, "STABILITY", Q4) == pytest.approx(200 / 3)
+    # B had 4 placements in the 12 months to Q4 (3 to Q3): 1 of 7 children in care
+    assert value(t, "MOVES", Q3) == pytest.approx(100 / 7) and value(t, "MOVES", Q4) == pytest.approx(100 / 7)
+    # S2: entered care 01/01/2013, placed for adoption 01/12/2015 = 1,064 days
+    assert value(t, "BLA_TO_PLACED", Q4) == 1064 and math.isnan(value(t, "BLA_TO_PLACED", pd.Timestamp("2015-09-30")))
+
+
+def test_direction_at_the_tolerance_edge():
+    assert S.direction(51.0, 50.0, "H", "%", tolerance=1.0) == S.STABLE               # exactly 1 point
+    assert S.direction(51.01, 50.0, "H", "%", tolerance=1.0) == S.IMPROVING
+    assert S.direction(48.9, 50.0, "H", "%", tolerance=1.0) == S.DECLINING
+    assert S.direction(101, 100, "L", "count", tolerance=1.0) == S.STABLE             # 1% of 100
+    assert S.direction(102, 100, "L", "count", tolerance=1.0) == S.DECLINING
+    assert S.direction(98, 100, "L", "count", tolerance=1.0) == S.IMPROVING
+    assert S.direction(0.3 + 0.7, 1.0 - 1e-16, "H", "%", tolerance=0) == S.STABLE     # float noise is not a change
+    assert S.direction(5, float("nan"), "H", "%") == ""
+
+
+def test_analysis_line_and_summary_table(t):
+    line = S.analysis_line(t, "NEAR_PCT")
+    assert line.startswith("The percentage of children placed within 20 miles of home (excluding UASC) has increased")
+    assert "to 60.0% in March 2016 (50.0% the previous quarter: improving)" in line and "expects an increase" in line
+    table = S.summary_table(t, Q4).set_index("Measure")
+    assert len(table) == 11 and table["Challenge"].str[:1].tolist() == sorted(table["Challenge"].str[:1].tolist())
+    row = table.loc["1b Children in care at the quarter end (excluding UASC)"]
+    assert (row["Current performance"], row["Previous quarter"], row["Direction"]) == ("6", "5", S.DECLINING)
+
+
+def test_the_report_is_quarterly(extract):
+    with pytest.raises(CicError, match="not a quarter end"):
+        S.trend(extract, "2016-02-29")
