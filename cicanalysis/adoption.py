@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import periods as P
 from . import reference
-from .episodes import ADOPTION_PLACEMENTS, UNKNOWN, Extract
+from .episodes import ADOPTION_PLACEMENTS, UNKNOWN, Extract, lookup
 
 MONTH_DAYS = P.MONTH_DAYS
 NOT_RECORDED = "Not recorded"
@@ -89,10 +89,10 @@ def _build_journeys(x: Extract) -> pd.DataFrame:
             j[col] = pd.Series(np.nan if col == "SIBLING_GROUP_SIZE" else pd.NaT if col.endswith("_DATE") else pd.NA,
                                index=j.index)
     ad1 = x["ad1"].drop_duplicates("CHILD", keep="last").set_index("CHILD")
-    j["MATCH_DATE"] = pd.to_datetime(j["CHILD"].map(ad1["DATE_MATCH"])).where(latest).fillna(j["ADM_MATCH_DATE"])
+    j["MATCH_DATE"] = lookup(j["CHILD"], ad1["DATE_MATCH"]).where(latest).fillna(j["ADM_MATCH_DATE"])
     j["PANEL_DATE"] = j["PANEL_DATE"].fillna(j["MATCH_DATE"])
     j["FOSTER_CARER"] = (j["PLACEMENT_TYPE"].eq("foster carer").fillna(False)
-                         | j["CHILD"].map(ad1["FOSTER_CARE"]).astype("string").eq("1").fillna(False).where(latest, False))
+                         | lookup(j["CHILD"], ad1["FOSTER_CARE"].astype("string")).eq("1").fillna(False).where(latest, False))
 
     # plan changes: the tracking date, else the 903's "placed for adoption" decision ceasing with RD1-RD4
     ceased_rd = j["ADM_CEASED"].where(j["ADM_CEASED_REASON"].astype("string").str.startswith("RD").fillna(False))
@@ -761,3 +761,36 @@ def timescale_display(frame: pd.DataFrame, group: str = "Year") -> pd.DataFrame:
                          "Cases": frame["cases"], "Within timescale": frame["within"], "% within": frame["pct_within"],
                          "Average days (working days where the limit is)": frame["avg_days"],
                          "Average months": frame["avg_months"].where(~frame["limit"].str.endswith("working days"))})
+
+
+# ---------------------------------------------------------------- consistency of the adoption dates
+def consistency_checks(x: Extract) -> pd.DataFrame:
+    """Data-quality rows (reported only) for adoption dates out of order: an ADM decision after the placement
+    order, a match before the ADM decision, a child adopted with no ADM decision in ``placed_for_adoption``.
+    The figures still use the dates as recorded; the rows tell the analyst which ones to check."""
+    from .schema import DQ_COLUMNS, NOTED
+    j = journeys(x)
+    out = []
+
+    def rows(mask, table, column, rule, value):
+        bad = j[mask.fillna(False).astype(bool)]
+        if bad.empty:
+            return
+        src = x[table].drop_duplicates("CHILD", keep="last").set_index("CHILD") if table != "episodes" else \
+            x.episodes.drop_duplicates("PERIOD_ID", keep="last").set_index("PERIOD_ID")
+        key = bad["PERIOD_ID"] if table == "episodes" else bad["CHILD"]
+        out.append(pd.DataFrame({"file": key.map(src["_FILE"]).to_numpy(), "row": key.map(src["_ROW"]).to_numpy(),
+                                 "CHILD": bad["CHILD"].to_numpy(), "column": column, "rule": rule,
+                                 "value": value(bad).dt.strftime("%d/%m/%Y").to_numpy(), "action": NOTED}))
+    rows(j["ADM_DATE"] > j["PO_DATE"], "placed_for_adoption", "DATE_PLACED",
+         "ADM decision after the placement order (first E1): check the dates", lambda b: b["ADM_DATE"])
+    ad1 = set(x["ad1"]["CHILD"])
+    before = j["MATCH_DATE"] < j["ADM_DATE"]
+    rows(before & j["CHILD"].isin(ad1), "ad1", "DATE_MATCH", "match before the ADM decision: check the dates",
+         lambda b: b["MATCH_DATE"])
+    rows(before & ~j["CHILD"].isin(ad1), "adoption_tracking", "ADM_MATCH_DATE",
+         "match before the ADM decision: check the dates", lambda b: b["MATCH_DATE"])
+    rows(j["ADOPTION_ORDER"].notna() & j["ADM_DATE"].isna(), "episodes", "REC",
+         "adopted (REC E11/E12) but no placed_for_adoption row: ADM timescales leave this child out",
+         lambda b: b["ADOPTION_ORDER"])
+    return pd.concat(out, ignore_index=True)[DQ_COLUMNS] if out else pd.DataFrame(columns=DQ_COLUMNS)

@@ -27,6 +27,13 @@ ADOPTED_REC = ("E11", "E12")
 UNKNOWN = "Unknown"
 
 
+def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``keys.map(values)`` that also works when ``values`` is empty or has repeated keys (the last wins):
+    pandas cannot map through an empty date Series."""
+    values = values[~values.index.duplicated(keep="last")]
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
+
+
 class Extract:
     """An authority's validated extract plus derived views. Build with :func:`load`."""
 
@@ -202,4 +209,9 @@ def load(data_dir, authority_dir=None) -> Extract:
     data_dir = Path(data_dir)
     if authority_dir is None and (data_dir / "authority").is_dir():
         authority_dir = data_dir / "authority"
-    return Extract(read_extract(data_dir), authority_dir=authority_dir, source=str(data_dir))
+    x = Extract(read_extract(data_dir), authority_dir=authority_dir, source=str(data_dir))
+    from .adoption import consistency_checks  # needs the derived views, so it runs after the table rules
+    extra = consistency_checks(x)
+    if len(extra):
+        x.dq = pd.concat([x.dq, extra], ignore_index=True)
+    return x

@@ -91,6 +91,8 @@ def run_period(period, data_dir, out_dir, notebooks=None, parameters: dict | Non
         raise CicError(f"unknown notebook(s) {', '.join(unknown)}; known: {', '.join(NOTEBOOKS)}")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        for stale in out_dir.glob(f".{p:%Y-%m-%d}.*"):  # left by an interrupted run: never read, now removed
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{p:%Y-%m-%d}.", dir=out_dir))
     except OSError as exc:
         raise CicError(f"cannot write to the output folder ({exc.strerror})", file=str(out_dir),

@@ -149,7 +149,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         first = str(exc).splitlines()[0]
-        raise CicError(f"cannot be read as CSV ({first})", file=str(path), rule="readable file") from None
+        line = re.search(r"line (\d+)", first)
+        raise CicError(f"cannot be read as CSV ({first.replace('Error tokenizing data. C error: ', '')}): a row "
+                       f"with more fields than the header, often an unquoted comma", file=str(path),
+                       row=int(line.group(1)) if line else None, rule="readable file") from None
     df.columns = [str(c).strip().upper() for c in df.columns]
     df = df.apply(lambda s: s.str.strip()).replace("", np.nan) if len(df) else df
     return df
@@ -191,8 +194,21 @@ def discover(root: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- validation
+DMY = r"\d{1,2}/\d{1,2}/\d{4}"      # the DfE format (day and month may lack a leading zero)
+ISO = r"\d{4}-\d{2}-\d{2}"          # also unambiguous, so accepted; anything else (two-digit years,
+                                     # Excel serial numbers, 31/02/2015) is a data-quality row
+
+
+def parse_dates(s: pd.Series) -> pd.Series:
+    """dd/mm/YYYY or YYYY-MM-DD strings to dates; anything else (or an impossible date) is NaT."""
+    text = s.astype("string")
+    dmy = pd.to_datetime(text.where(text.str.fullmatch(DMY).fillna(False)), format=DATE_FORMAT, errors="coerce")
+    iso = pd.to_datetime(text.where(text.str.fullmatch(ISO).fillna(False)), format="%Y-%m-%d", errors="coerce")
+    return dmy.fillna(iso)
+
+
 def _date_ok(s: pd.Series) -> pd.Series:
-    return s.isna() | pd.to_datetime(s, format=DATE_FORMAT, errors="coerce").notna()
+    return s.isna() | parse_dates(s).notna()
 
 
 def _number_ok(s: pd.Series) -> pd.Series:
@@ -205,7 +221,7 @@ def column_schema(spec: TableSpec, present: list[str]) -> pa.DataFrameSchema:
     for c in present:
         checks = []
         if c in spec.dates:
-            checks.append(pa.Check(_date_ok, name="date", error="date must be dd/mm/YYYY and a real date"))
+            checks.append(pa.Check(_date_ok, name="date", error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
         if c in spec.numbers:
             checks.append(pa.Check(_number_ok, name="number", error="must be a number"))
         if c in spec.codes and c in CODES:
@@ -257,7 +273,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
     out = out.drop(index=list(drop))
     for c in spec.dates:
         if c in out:
-            out[c] = pd.to_datetime(out[c], format=DATE_FORMAT, errors="coerce")
+            out[c] = parse_dates(out[c]).astype("datetime64[s]")
     for c in spec.numbers:
         if c in out:
             out[c] = pd.to_numeric(out[c], errors="coerce")
@@ -307,6 +323,41 @@ def cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFram
     dq.append(_dq_rows(ep, no_header, "CHILD", "child has episodes but no header row (age and sex unknown)",
                        NOTED))
     tables = dict(tables, episodes=ep, header=hd)
+    return tables, dq
+
+
+ADOPTER_DATE_ORDER = [("FORMAL_ENQUIRY_DATE", "ENQUIRY_DATE"), ("ROI_PACK_SENT_DATE", "FORMAL_ENQUIRY_DATE"),
+                      ("VISIT_REPORT_DATE", "INITIAL_VISIT_DATE"), ("VISIT_SIGNOFF_DATE", "VISIT_REPORT_DATE"),
+                      ("ROI_DECISION_DATE", "ROI_DATE"), ("STAGE1_END", "STAGE1_START"),
+                      ("STAGE2_END", "STAGE2_START"), ("APPROVAL_DATE", "STAGE2_START"),
+                      ("MATCH_DATE", "APPROVAL_DATE"), ("PLACEMENT_DATE", "MATCH_DATE")]
+
+
+def local_table_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
+    """Rules for the local tables: supplied indicators (no negatives, no numerator above the denominator of
+    a percentage, a 0 denominator noted) and the adopters' dates in journey order."""
+    from .metrics import BY_ID  # the catalogue says which indicators are percentages
+    dq = []
+    s = tables["supplied_indicators"]
+    negative = (s["NUMERATOR"] < 0) | (s["DENOMINATOR"] < 0)
+    dq.append(_dq_rows(s, negative & (s["NUMERATOR"] < 0), "NUMERATOR", "must not be negative", EXCLUDED))
+    dq.append(_dq_rows(s, negative & ~(s["NUMERATOR"] < 0), "DENOMINATOR", "must not be negative", EXCLUDED))
+    pct = s["INDICATOR"].map(lambda i: BY_ID[i].unit == "%" if i in BY_ID else False).astype(bool)
+    above = ~negative & pct & (s["NUMERATOR"] > s["DENOMINATOR"])
+    dq.append(_dq_rows(s, above, "NUMERATOR", "numerator must not exceed the denominator of a percentage", EXCLUDED))
+    orphan = ~negative & ~above & (s["DENOMINATOR"] == 0) & (s["NUMERATOR"] > 0)
+    dq.append(_dq_rows(s, orphan, "DENOMINATOR", "denominator is 0 but the numerator is not", EXCLUDED))
+    above = above | orphan  # (0 of 0 is a month with no cases: no value and no RAG, not an error)
+    unknown = ~s["INDICATOR"].isin(list(BY_ID))
+    dq.append(_dq_rows(s, unknown, "INDICATOR", "not an indicator of the catalogue (row ignored)", EXCLUDED))
+    tables = dict(tables, supplied_indicators=s[~negative & ~above & ~unknown])
+    a = tables["adopters"].copy()
+    for later, earlier in ADOPTER_DATE_ORDER:
+        if later in a and earlier in a:
+            bad = a[later].notna() & a[earlier].notna() & (a[later] < a[earlier])
+            dq.append(_dq_rows(a, bad, later, f"{later} must not be before {earlier}", BLANKED))
+            a.loc[bad, later] = pd.NaT
+    tables["adopters"] = a
     return tables, dq
 
 
@@ -360,8 +411,13 @@ def read_extract(folder) -> Loaded:
         if len(ordered) > 1:  # an episode present in several returns is one episode: the latest wins
             key = [k for k in spec.key if k in typed]
             typed = typed.sort_values("_RETURN", kind="stable").drop_duplicates(key, keep="last")
+        if spec.mandatory and typed.empty:
+            raise CicError(f"the '{name}' table has no usable rows (header only, or every row excluded: see "
+                           f"`cicanalysis validate`)", file=", ".join(sources[name]), rule="table has rows")
         tables[name] = typed.sort_index()
     tables, extra = cross_checks(tables)
+    tables, more = local_table_checks(tables)
+    extra.extend(more)
     dq.extend(extra)
     dq_frame = pd.concat([d for d in dq if len(d)], ignore_index=True) if any(len(d) for d in dq) \
         else pd.DataFrame(columns=DQ_COLUMNS)

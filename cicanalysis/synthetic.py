@@ -541,7 +541,8 @@ def _periods(eps):
 
 
 def _working_forward(date, days):
-    return add_working_days(date, days)
+    """``days`` working days after ``date``, never before it (0 days from a Saturday is the Saturday)."""
+    return max(pd.Timestamp(date), add_working_days(date, days))
 
 
 def _working_back(date, days):

@@ -9,7 +9,8 @@ Children (DISTRICT maps to teams in data/reference/authority/teams.csv: Ashby = 
   S2  in care since 01/01/2013, U5 from 01/02/2014, placed for adoption (A6) 01/12/2015, distance unknown.
   S3  in care since 01/06/2013, U5 PR4 since 01/01/2015, 30 miles, West: not stable. Three missing episodes.
   D   adopted 01/06/2014: BLA 01/02/2013, PO 01/08/2013, match 15/11/2013, placed A6 01/12/2013 (X1 episodes).
-  E   two periods of care; adopted 01/10/2014: BLA 01/05/2013, PO 01/09/2013, match 20/02/2014, placed 01/03/2014.
+  E   two periods of care; adopted 01/10/2014: BLA 01/05/2013, ADM 15/10/2013, PO 01/11/2013, match 20/02/2014,
+      placed 01/03/2014.
   F   left care 15/04/2014 (E4A).   G   left care 31/03/2014 (E4A).
 """
 from __future__ import annotations
@@ -44,8 +45,8 @@ EPISODES = [
     ("D", "01/08/2013", "L", "E1", "U6", "PR1", "01/12/2013", "X1", "Ashby CIC 1", "4"),
     ("D", "01/12/2013", "P", "E1", "A6", "PR1", "01/06/2014", "E11", "Ashby CIC 1", "15"),
     ("E", "01/01/2012", "S", "V2", "U6", "PR1", "01/03/2012", "E4A", "Ashby CIC 1", "3"),
-    ("E", "01/05/2013", "S", "C1", "U6", "PR1", "01/09/2013", "X1", "Ashby CIC 1", "3"),
-    ("E", "01/09/2013", "L", "E1", "U6", "PR1", "01/03/2014", "X1", "Ashby CIC 1", "3"),
+    ("E", "01/05/2013", "S", "C1", "U6", "PR1", "01/11/2013", "X1", "Ashby CIC 1", "3"),
+    ("E", "01/11/2013", "L", "E1", "U6", "PR1", "01/03/2014", "X1", "Ashby CIC 1", "3"),
     ("E", "01/03/2014", "P", "E1", "A6", "PR1", "01/10/2014", "E12", "Ashby CIC 1", "9"),
     ("F", "01/01/2014", "S", "V2", "U6", "PR1", "15/04/2014", "E4A", "Ashby CIC 1", "3"),
     ("G", "01/01/2014", "S", "V2", "U6", "PR1", "31/03/2014", "E4A", "Ashby CIC 1", "3"),

@@ -22,7 +22,7 @@ def test_a_legal_status_change_is_not_a_new_placement(extract):
 def test_adoption_dates_per_period_of_care(extract):
     ad = extract.adoption_dates.set_index("CHILD")
     e = ad.loc["E"].sort_values("BLA").iloc[-1]
-    assert e["PO_DATE"] == T("2013-09-01") and e["PLACED_FOR_ADOPTION"] == T("2014-03-01")
+    assert e["PO_DATE"] == T("2013-11-01") and e["PLACED_FOR_ADOPTION"] == T("2014-03-01")
     assert e["ADOPTION_ORDER"] == T("2014-10-01")
 
 

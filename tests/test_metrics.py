@@ -45,9 +45,9 @@ def test_within_20_miles_excludes_uasc_and_unknown_distance(extract):
 
 def test_a1_and_a2_averages_for_children_adopted_in_the_12_months(extract):
     # D: BLA 01/02/2013 -> placed 01/12/2013 = 303 days; PO 01/08/2013 -> match 15/11/2013 = 106 days
-    # E (second period of care): BLA 01/05/2013 -> 01/03/2014 = 304; PO 01/09/2013 -> 20/02/2014 = 172
+    # E (second period of care): BLA 01/05/2013 -> 01/03/2014 = 304; PO 01/11/2013 -> 20/02/2014 = 111
     assert county(extract, "2015-03-31", "A1_R12M") == (607, 2, 303.5)
-    assert county(extract, "2015-03-31", "A2_R12M") == (278, 2, 139)
+    assert county(extract, "2015-03-31", "A2_R12M") == (217, 2, 108.5)
     assert county(extract, "2015-06-30", "A1_R12M")[:2] == (304, 1)  # D's order (01/06/2014) dropped out
     assert county(extract, "2016-03-31", "A1_3Y")[:2] == (607, 2)
 
