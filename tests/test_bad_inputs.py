@@ -1,0 +1,386 @@
+"""A corpus of broken extracts, each made in the test from the small generated authority (nothing large is
+committed), and the outcome each must have:
+
+- FATAL: `cicanalysis validate` exits 2 with one line naming the file (and the column or row when there is
+  one) and the rule; no traceback;
+- DQ: the extract loads, a data-quality row names the file, column and rule, the scorecard is still built,
+  and the measures the problem cannot touch equal those of the clean extract;
+- OK: nothing is wrong (another encoding, column order, extra columns, ISO dates, a merged yearly return):
+  no data-quality row and the same figures as the clean extract.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import pytest
+
+from cicanalysis import CicError, load, scorecard
+from cicanalysis.cli import main
+
+PERIOD = "2016-03-31"
+SUPPLIED = ["SW_PERM_QUALIFIED", "AGENCY_STAFF", "CASELOAD", "SAME_SW_12M", "IHA_20WD"]
+ANNUAL = ["HEALTH_CHECK", "DENTAL_CHECK", "CL_IN_TOUCH", "CL_SUITABLE_ACCOM", "CL_EET"]
+COMPUTED = [i for i in scorecard.M.BY_ID if i not in SUPPLIED and i in {c.id for c in scorecard.M.CATALOGUE}]
+
+
+# ---------------------------------------------------------------- editing a copied extract
+def read(folder: Path, table: str) -> tuple[list[str], list[list[str]]]:
+    with open(folder / f"{table}.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def write(folder: Path, table: str, header, data, encoding="utf-8", name=None):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([header, *data])
+    (folder / (name or f"{table}.csv")).write_bytes(buf.getvalue().encode(encoding))
+
+
+def set_cell(folder, table, column, value, row=0, where: Callable | None = None):
+    """Set ``column`` of the ``row``-th data row (or of the first row where ``where(record)``); return it."""
+    header, data = read(folder, table)
+    i = header.index(column)
+    if where is not None:
+        row = next(n for n, r in enumerate(data) if where(dict(zip(header, r))))
+    data[row][i] = value
+    write(folder, table, header, data)
+    return dict(zip(header, data[row]))
+
+
+def in_care_at_period(folder) -> str:
+    """A citizen child with an open episode at the period end (the last rows of episodes.csv)."""
+    header, data = read(folder, "episodes")
+    uasc = {r[0] for r in read(folder, "uasc")[1]}
+    return next(r[0] for r in reversed(data) if r[header.index("DEC")] == "" and r[0] not in uasc)
+
+
+# ---------------------------------------------------------------- the cases
+@dataclass
+class Case:
+    name: str
+    make: Callable[[Path], None]
+    outcome: str                     # FATAL, DQ, OK
+    file: str = ""                   # FATAL and DQ: the file named
+    column: str = ""
+    rule: str = ""                   # a fragment of the rule
+    unchanged: tuple = ()            # DQ: indicators whose county values must equal the clean extract's
+
+
+def _drop(table):
+    return lambda f: (f / f"{table}.csv").unlink()
+
+
+def _empty(table):
+    return lambda f: (f / f"{table}.csv").write_bytes(b"")
+
+
+def _header_only(table):
+    return lambda f: write(f, table, read(f, table)[0], [])
+
+
+def _drop_column(table, column):
+    def make(f):
+        header, data = read(f, table)
+        i = header.index(column)
+        write(f, table, [c for n, c in enumerate(header) if n != i], [[v for n, v in enumerate(r) if n != i] for r in data])
+    return make
+
+
+def _extra_columns(f):
+    header, data = read(f, "episodes")
+    write(f, "episodes", header + ["LOCAL_NOTE", "CASE_WORKER"], [r + ["checked", "team"] for r in data])
+
+
+def _reorder_and_lowercase(f):
+    header, data = read(f, "episodes")
+    write(f, "episodes", [c.lower() for c in reversed(header)], [list(reversed(r)) for r in data])
+
+
+def _encoded(encoding, text):
+    def make(f):
+        header, data = read(f, "header")
+        write(f, "header", header + ["NOTE"], [r + [text] for r in data], encoding=encoding)
+    return make
+
+
+def _iso_dates(f):
+    header, data = read(f, "episodes")
+    for c in ("DECOM", "DEC"):
+        i = header.index(c)
+        for r in data:
+            if r[i]:
+                d, m, y = r[i].split("/")
+                r[i] = f"{y}-{m}-{d}"
+    write(f, "episodes", header, data)
+
+
+def _yearly_returns(f):
+    """episodes split into 2015/ and 2016/ returns, the older one holding a stale copy of every episode that
+    started before 2015 with a different (wrong) PL_DISTANCE: the latest return must win."""
+    header, data = read(f, "episodes")
+    (f / "2015").mkdir()
+    (f / "2016").mkdir()
+    old = [list(r) for r in data if int(r[header.index("DECOM")][-4:]) < 2015]
+    for r in old:
+        r[header.index("PL_DISTANCE")] = "999"
+    write(f / "2015", "episodes", header, old)
+    write(f / "2016", "episodes", header, data)
+    (f / "episodes.csv").unlink()
+
+
+def _episode_dates(column, value, offset_days=None):
+    def make(f):
+        child = in_care_at_period(f)
+        if offset_days is None:
+            set_cell(f, "episodes", column, value, where=lambda r: r["CHILD"] == child)
+        else:  # DEC before DECOM on the first closed episode in the file
+            header, data = read(f, "episodes")
+            n = next(n for n, r in enumerate(data) if r[header.index("DEC")])
+            decom = pd.to_datetime(data[n][header.index("DECOM")], format="%d/%m/%Y")
+            data[n][header.index("DEC")] = f"{decom - pd.Timedelta(days=offset_days):%d/%m/%Y}"
+            write(f, "episodes", header, data)
+    return make
+
+
+def _overlap(f):
+    header, data = read(f, "episodes")
+    d, dec = header.index("DECOM"), header.index("DEC")
+    n = next(n for n in range(1, len(data)) if data[n][0] == data[n - 1][0] and data[n - 1][dec])
+    start = pd.to_datetime(data[n - 1][dec], format="%d/%m/%Y")
+    data[n][d] = f"{start - pd.Timedelta(days=10):%d/%m/%Y}"
+    write(f, "episodes", header, data)
+
+
+def _no_header_row(f):
+    child = in_care_at_period(f)
+    header, data = read(f, "header")
+    write(f, "header", header, [r for r in data if r[0] != child])
+
+
+def _duplicate_header(f):
+    header, data = read(f, "header")
+    write(f, "header", header, data + [list(data[0])])
+
+
+def _code(column, value):
+    return lambda f: set_cell(f, "episodes", column, value, where=lambda r: r["CHILD"] == in_care_at_period(f))
+
+
+def _dob_after_decom(f):
+    child = in_care_at_period(f)
+    set_cell(f, "header", "DOB", "01/04/2016", where=lambda r: r["CHILD"] == child)
+
+
+def _adoption_dates(kind):
+    def make(f):
+        header, data = read(f, "episodes")
+        pfa_h, pfa = read(f, "placed_for_adoption")
+        if kind == "adm_after_po":  # an ADM decision dated after the child's placement order
+            child = next(r[0] for r in data if r[header.index("LS")] == "E1" and r[0] in {p[0] for p in pfa})
+            set_cell(f, "placed_for_adoption", "DATE_PLACED", "31/03/2016", where=lambda r: r["CHILD"] == child)
+        elif kind == "match_before_adm":
+            ad1_h, ad1 = read(f, "ad1")
+            child = ad1[0][0]
+            set_cell(f, "ad1", "DATE_MATCH", "01/01/2000", where=lambda r: r["CHILD"] == child)
+        else:  # an adopted child with no placed-for-adoption row
+            adopted = {r[0] for r in data if r[header.index("REC")] in ("E11", "E12")}
+            write(f, "placed_for_adoption", pfa_h, [p for p in pfa if p[0] != sorted(adopted)[0]])
+    return make
+
+
+def _supplied(column, value, indicator="AGENCY_STAFF"):
+    return lambda f: set_cell(f, "supplied_indicators", column, value,
+                              where=lambda r: r["INDICATOR"] == indicator and r["PERIOD"] == "31/03/2016"
+                              and r["LEVEL"] == "team")
+
+
+def _supplied_zero_denominator(f):
+    header, data = read(f, "supplied_indicators")
+    n = next(n for n, r in enumerate(data) if r[1] == "AGENCY_STAFF" and r[0] == "31/03/2016" and r[2] == "team")
+    data[n][header.index("NUMERATOR")], data[n][header.index("DENOMINATOR")] = "3", "0"
+    write(f, "supplied_indicators", header, data)
+
+
+def _stage2_end_before_start(f):
+    header, data = read(f, "adopters")
+    s, e = header.index("STAGE2_START"), header.index("STAGE2_END")
+    n = next(n for n, r in enumerate(data) if r[s] and r[e])
+    data[n][e] = "01/01/2000"
+    write(f, "adopters", header, data)
+
+
+def _ragged(f):
+    text = (f / "missing.csv").read_text().splitlines()
+    text[3] = text[3] + ",surplus,fields"
+    (f / "missing.csv").write_text("\n".join(text) + "\n")
+
+
+def _garbage(f):
+    (f / "export.csv").write_bytes(bytes(range(256)) * 20)
+
+
+def _unrecognised(f):
+    (f / "notes.csv").write_text("REF,COMMENT\n1,hello\n")
+
+
+CASES = [
+    Case("missing header file", _drop("header"), "FATAL", "", "", "required table present"),
+    Case("empty episodes file", _empty("episodes"), "FATAL", "episodes.csv", "", "readable file"),
+    Case("header-only episodes", _header_only("episodes"), "FATAL", "episodes.csv", "", "table has rows"),
+    Case("header-only optional table", _header_only("missing"), "OK", unchanged=tuple(SUPPLIED + ANNUAL)),
+    Case("missing required column", _drop_column("episodes", "DECOM"), "FATAL", "episodes.csv", "DECOM",
+         "required columns present"),
+    Case("extra unknown columns", _extra_columns, "OK"),
+    Case("columns reordered and lower case", _reorder_and_lowercase, "OK"),
+    Case("UTF-8 with BOM", _encoded("utf-8-sig", "ok"), "OK"),
+    Case("cp1252", _encoded("cp1252", "Zoë – £5"), "OK"),
+    Case("latin-1", _encoded("latin-1", "Zoë £5"), "OK"),
+    Case("dates as YYYY-MM-DD", _iso_dates, "OK"),
+    Case("duplicate episodes across yearly returns", _yearly_returns, "OK"),
+    Case("Excel serial date", _episode_dates("DECOM", "42094"), "DQ", "episodes.csv", "DECOM", "date must be",
+         tuple(SUPPLIED + ANNUAL)),
+    Case("impossible date 31/02/2015", _episode_dates("DEC", "31/02/2015"), "DQ", "episodes.csv", "DEC",
+         "date must be", tuple(SUPPLIED + ANNUAL)),
+    Case("two-digit year", lambda f: set_cell(f, "header", "DOB", "01/04/09"), "DQ",
+         "header.csv", "DOB", "date must be", tuple(SUPPLIED + ANNUAL)),
+    Case("DEC before DECOM", _episode_dates("DEC", None, offset_days=5), "DQ", "episodes.csv", "DEC",
+         "DEC must be on or after DECOM", tuple(SUPPLIED + ANNUAL)),
+    Case("overlapping episodes", _overlap, "DQ", "episodes.csv", "DECOM", "must not overlap", tuple(SUPPLIED + ANNUAL)),
+    Case("child in episodes but not header", _no_header_row, "DQ", "episodes.csv", "CHILD", "no header row",
+         tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "PLACEMENTS_3PLUS", "OWN_FOSTER"])),
+    Case("duplicate header rows", _duplicate_header, "DQ", "header.csv", "CHILD", "one header row per child",
+         tuple(COMPUTED)),
+    Case("unknown LS code", _code("LS", "Z9"), "DQ", "episodes.csv", "LS", "DfE codes",
+         tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "PLACEMENTS_3PLUS", "OWN_FOSTER"])),
+    Case("unknown PLACE code", _code("PLACE", "Q7"), "DQ", "episodes.csv", "PLACE", "DfE codes",
+         tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "CIC_RATE", "A1_3Y", "A2_3Y"])),
+    Case("unknown REC code", lambda f: set_cell(f, "episodes", "REC", "E99", where=lambda r: r["REC"] == "E4A"),
+         "DQ", "episodes.csv", "REC", "DfE codes", tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "A1_3Y"])),
+    Case("DOB after DECOM", _dob_after_decom, "DQ", "episodes.csv", "DOB", "DOB must be before DECOM",
+         tuple(SUPPLIED + ANNUAL)),
+    Case("ADM decision after the placement order", _adoption_dates("adm_after_po"), "DQ", "placed_for_adoption.csv",
+         "DATE_PLACED", "after the placement order", tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "A1_3Y", "A2_3Y"])),
+    Case("match before the ADM decision", _adoption_dates("match_before_adm"), "DQ", "ad1.csv", "DATE_MATCH",
+         "match before the ADM decision", tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "A1_3Y"])),
+    Case("adopted with no placed-for-adoption row", _adoption_dates("adopted_no_pfa"), "DQ", "episodes.csv", "REC",
+         "no placed_for_adoption row", tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "A1_3Y", "A2_3Y"])),
+    Case("negative supplied numerator", _supplied("NUMERATOR", "-4"), "DQ", "supplied_indicators.csv", "NUMERATOR",
+         "must not be negative", tuple(COMPUTED + ["CASELOAD", "SAME_SW_12M"])),
+    Case("non-numeric supplied numerator", _supplied("NUMERATOR", "n/a"), "DQ", "supplied_indicators.csv",
+         "NUMERATOR", "must be a number", tuple(COMPUTED + ["CASELOAD"])),
+    Case("supplied denominator 0 with a numerator", _supplied_zero_denominator, "DQ", "supplied_indicators.csv",
+         "DENOMINATOR", "denominator is 0", tuple(COMPUTED + ["CASELOAD"])),
+    Case("numerator above the denominator", _supplied("NUMERATOR", "900"), "DQ", "supplied_indicators.csv",
+         "NUMERATOR", "must not exceed the denominator", tuple(COMPUTED + ["CASELOAD"])),
+    Case("adopters' Stage 2 end before start", _stage2_end_before_start, "DQ", "adopters.csv", "STAGE2_END",
+         "must not be before STAGE2_START", tuple(COMPUTED + SUPPLIED)),
+    Case("ragged CSV row", _ragged, "FATAL", "missing.csv", "", "readable file"),
+    Case("binary file named .csv", _garbage, "FATAL", "export.csv", "", "readable file"),
+    Case("CSV of no known table", _unrecognised, "DQ", "notes.csv", "", "matches no known table", tuple(COMPUTED)),
+]
+
+
+@pytest.fixture(scope="module")
+def clean(small_authority):
+    x = load(small_authority)
+    return scorecard.values(x, PERIOD, levels=("county",)).set_index("indicator")["value"]
+
+
+def county_values(x, indicators):
+    return scorecard.values(x, PERIOD, indicators=list(indicators), levels=("county",)).set_index("indicator")["value"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input(case, small_authority, clean, tmp_path, capsys):
+    folder = tmp_path / "extract"
+    shutil.copytree(small_authority, folder)
+    case.make(folder)
+    before = {p: p.read_bytes() for p in folder.rglob("*.csv")}
+    if case.outcome == "FATAL":
+        assert main(["validate", str(folder)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and err.startswith("error: ") and "Traceback" not in err
+        assert case.file in err and f"column {case.column}" in err if case.column else case.file in err
+        assert f"[rule: {case.rule}" in err
+    else:
+        x = load(folder)
+        dq = x.dq
+        if case.outcome == "OK":
+            assert dq.empty, dq.head()
+            indicators = case.unchanged or COMPUTED
+        else:
+            hit = dq[dq["file"].astype(str).str.endswith(case.file) & dq["rule"].str.contains(case.rule, regex=False)]
+            if case.column:
+                hit = hit[hit["column"] == case.column]
+            assert len(hit) >= 1, dq[["file", "column", "rule", "action"]].drop_duplicates().to_string()
+            card = scorecard.build(x, PERIOD, levels=("county",))      # the report is still produced
+            assert len(card) == len(scorecard.M.CATALOGUE)
+            indicators = case.unchanged
+        got = county_values(x, indicators)
+        pd.testing.assert_series_equal(got, clean.reindex(got.index), check_names=False)
+    after = {p: p.read_bytes() for p in folder.rglob("*.csv")}
+    assert after == before                                             # input files are never modified
+
+
+# ---------------------------------------------------------------- requests that cannot be met
+@pytest.mark.parametrize("period,rule", [("2005-01-31", "period within the extract"),
+                                         ("2016-06-30", "period within the extract"),
+                                         ("2015-02-30", "not a date"), ("2015-13-31", "not a date"),
+                                         ("2015-11-15", "not a month end")])
+def test_periods_before_the_data_after_the_extract_or_not_real(period, rule, small_authority, tmp_path, capsys):
+    assert main(["run", "--period", period, "--data", str(small_authority), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and rule in err
+    assert not any(tmp_path.iterdir())                               # nothing written
+
+
+def test_a_period_with_no_data_still_builds(small_authority):
+    x = load(small_authority)
+    first = scorecard.P.month_end_of(x.first_date)
+    card = scorecard.build(x, first, levels=("county",))             # last month and the outturn precede the data
+    assert card["previous_value"].isna().all() and card["dot_previous"].fillna("").eq("").all()
+
+
+def test_an_output_folder_that_cannot_be_written(small_authority, tmp_path, capsys):
+    blocker = tmp_path / "outputs"
+    blocker.write_text("a file where the output folder should be")
+    assert main(["run", "--period", PERIOD, "--data", str(small_authority), "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert "output folder writable" in err and len(err.strip().splitlines()) == 1
+    if os.geteuid() != 0:                                            # root ignores permissions
+        ro = tmp_path / "ro"
+        ro.mkdir(mode=0o555)
+        assert main(["run", "--period", PERIOD, "--data", str(small_authority), "--out", str(ro)]) == 2
+
+
+def test_an_interrupted_run_leaves_the_last_good_outputs(small_authority, tmp_path):
+    out = tmp_path / "outputs"
+    good = out / PERIOD
+    good.mkdir(parents=True)
+    (good / "index.html").write_text("last good run")
+    cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(small_authority),
+           "--out", str(out), "--notebooks", "scorecard", "adoption_journey"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not list(out.glob(f".{PERIOD}.*/scorecard.html")):
+        time.sleep(0.2)
+    assert list(out.glob(f".{PERIOD}.*/scorecard.html")), "the first notebook never finished"
+    os.killpg(proc.pid, signal.SIGKILL)                             # killed after the first notebook
+    proc.wait()
+    assert (good / "index.html").read_text() == "last good run"     # untouched
+    assert sorted(p.name for p in good.iterdir()) == ["index.html"]
+    # the next run clears the interrupted run's temporary folder and replaces the outputs whole
+    from cicanalysis.run import run_period
+    assert all(r.ok for r in run_period(PERIOD, small_authority, out, notebooks=["scorecard"]))
+    assert not list(out.glob(f".{PERIOD}.*")) and (good / "scorecard.html").exists()

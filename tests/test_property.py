@@ -1,0 +1,61 @@
+"""Property: deleting or corrupting any cells, rows or columns of a small clean extract never raises anything
+but the library's own error (CicError) from load, validate or scorecard.build."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cicanalysis import CicError, load, scorecard
+from cicanalysis.cli import main
+from cicanalysis.synthetic import TABLE_COLUMNS
+from conftest import fixture_tables, write_table
+
+TABLES = fixture_tables()
+NAMES = sorted(TABLES)
+JUNK = st.sampled_from(["", "x", "-1", "0", "99999", "31/02/2015", "2015-13-01", "01/01/1800", "01/01/2999",
+                        "1e308", "nan", "NULL", "Z9", "é", ",", '"', "01/04/15", "42094", " "])
+
+
+@st.composite
+def corruptions(draw):
+    edits = []
+    for _ in range(draw(st.integers(1, 5))):
+        table = draw(st.sampled_from(NAMES))
+        kind = draw(st.sampled_from(["cell", "cell", "cell", "row", "column"]))
+        row = draw(st.integers(0, max(len(TABLES[table]) - 1, 0)))
+        column = draw(st.sampled_from(TABLE_COLUMNS[table]))
+        edits.append((table, kind, row, column, draw(JUNK)))
+    return edits
+
+
+def apply(edits):
+    tables = {k: [dict(r) for r in v] for k, v in TABLES.items()}
+    columns = {k: list(TABLE_COLUMNS[k]) for k in TABLES}
+    for table, kind, row, column, junk in edits:
+        rows = tables[table]
+        if kind == "row" and rows:
+            rows.pop(min(row, len(rows) - 1))
+        elif kind == "column" and column in columns[table] and len(columns[table]) > 1:
+            columns[table].remove(column)
+        elif kind == "cell" and rows:
+            rows[min(row, len(rows) - 1)][column] = junk
+    return tables, columns
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(corruptions())
+def test_corrupted_extracts_raise_only_cicerror(edits):
+    tables, columns = apply(edits)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, rows in tables.items():
+            write_table(folder, name, rows, columns[name])
+        assert main(["validate", str(folder)]) in (0, 2)
+        try:
+            x = load(folder)
+            scorecard.build(x, "2016-03-31")
+        except CicError:
+            pass
