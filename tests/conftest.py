@@ -118,3 +118,12 @@ def small_authority(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("synthetic")
     generate(out, seed=7, scale=0.2)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_authority(tmp_path_factory) -> Path:
+    """A generated authority at a twentieth of the county's size: the base of the bad-input corpus."""
+    from cicanalysis.synthetic import generate
+    out = tmp_path_factory.mktemp("tiny")
+    generate(out, seed=11, scale=0.05)
+    return out

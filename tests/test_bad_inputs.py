@@ -292,8 +292,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def clean(small_authority):
-    x = load(small_authority)
+def clean(tiny_authority):
+    x = load(tiny_authority)
     return scorecard.values(x, PERIOD, levels=("county",)).set_index("indicator")["value"]
 
 
@@ -302,9 +302,9 @@ def county_values(x, indicators):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_input(case, small_authority, clean, tmp_path, capsys):
+def test_bad_input(case, tiny_authority, clean, tmp_path, capsys):
     folder = tmp_path / "extract"
-    shutil.copytree(small_authority, folder)
+    shutil.copytree(tiny_authority, folder)
     case.make(folder)
     before = {p: p.read_bytes() for p in folder.rglob("*.csv")}
     if case.outcome == "FATAL":
@@ -338,38 +338,38 @@ def test_bad_input(case, small_authority, clean, tmp_path, capsys):
                                          ("2016-06-30", "period within the extract"),
                                          ("2015-02-30", "not a date"), ("2015-13-31", "not a date"),
                                          ("2015-11-15", "not a month end")])
-def test_periods_before_the_data_after_the_extract_or_not_real(period, rule, small_authority, tmp_path, capsys):
-    assert main(["run", "--period", period, "--data", str(small_authority), "--out", str(tmp_path)]) == 2
+def test_periods_before_the_data_after_the_extract_or_not_real(period, rule, tiny_authority, tmp_path, capsys):
+    assert main(["run", "--period", period, "--data", str(tiny_authority), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and rule in err
     assert not any(tmp_path.iterdir())                               # nothing written
 
 
-def test_a_period_with_no_data_still_builds(small_authority):
-    x = load(small_authority)
+def test_a_period_with_no_data_still_builds(tiny_authority):
+    x = load(tiny_authority)
     first = scorecard.P.month_end_of(x.first_date)
     card = scorecard.build(x, first, levels=("county",))             # last month and the outturn precede the data
     assert card["previous_value"].isna().all() and card["dot_previous"].fillna("").eq("").all()
 
 
-def test_an_output_folder_that_cannot_be_written(small_authority, tmp_path, capsys):
+def test_an_output_folder_that_cannot_be_written(tiny_authority, tmp_path, capsys):
     blocker = tmp_path / "outputs"
     blocker.write_text("a file where the output folder should be")
-    assert main(["run", "--period", PERIOD, "--data", str(small_authority), "--out", str(blocker / "sub")]) == 2
+    assert main(["run", "--period", PERIOD, "--data", str(tiny_authority), "--out", str(blocker / "sub")]) == 2
     err = capsys.readouterr().err
     assert "output folder writable" in err and len(err.strip().splitlines()) == 1
     if os.geteuid() != 0:                                            # root ignores permissions
         ro = tmp_path / "ro"
         ro.mkdir(mode=0o555)
-        assert main(["run", "--period", PERIOD, "--data", str(small_authority), "--out", str(ro)]) == 2
+        assert main(["run", "--period", PERIOD, "--data", str(tiny_authority), "--out", str(ro)]) == 2
 
 
-def test_an_interrupted_run_leaves_the_last_good_outputs(small_authority, tmp_path):
+def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_path):
     out = tmp_path / "outputs"
     good = out / PERIOD
     good.mkdir(parents=True)
     (good / "index.html").write_text("last good run")
-    cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(small_authority),
+    cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(tiny_authority),
            "--out", str(out), "--notebooks", "scorecard", "adoption_journey"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
@@ -380,7 +380,9 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(small_authority, tmp_pa
     proc.wait()
     assert (good / "index.html").read_text() == "last good run"     # untouched
     assert sorted(p.name for p in good.iterdir()) == ["index.html"]
-    # the next run clears the interrupted run's temporary folder and replaces the outputs whole
+    # the next run (here one that fails at once) clears the interrupted run's temporary folder and, failing,
+    # still leaves the last good outputs as they were
     from cicanalysis.run import run_period
-    assert all(r.ok for r in run_period(PERIOD, small_authority, out, notebooks=["scorecard"]))
-    assert not list(out.glob(f".{PERIOD}.*")) and (good / "scorecard.html").exists()
+    results = run_period(PERIOD, tiny_authority, out, notebooks=["scorecard"], parameters={"data_dir": "/nonexistent"})
+    assert not results[0].ok and not list(out.glob(f".{PERIOD}.*"))
+    assert (good / "index.html").read_text() == "last good run"
