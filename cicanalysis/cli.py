@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,7 +37,7 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     from . import periods as P
-    from .run import run_period
+    from .run import run
     periods = [P.month_end(p) for p in (args.period or [])]
     if args.from_ or args.to:
         if not (args.from_ and args.to):
@@ -48,19 +50,28 @@ def _run(args) -> int:
     x = load(args.data)
     for p in periods:
         check_period(x, p)
-    failures = []
-    for n, p in enumerate(sorted(set(periods)), 1):
-        t = time.perf_counter()
-        results = run_period(p, args.data, args.out, notebooks=args.notebooks)
-        for r in results:
-            state = "ok" if r.ok else f"FAILED: {r.message}"
-            print(f"[{n}/{len(set(periods))}] {p:%Y-%m-%d} {r.notebook}: {state}")
-            if not r.ok:
-                failures.append(r)
-        print(f"  {p:%Y-%m-%d} done in {time.perf_counter() - t:.1f}s -> {Path(args.out) / f'{p:%Y-%m-%d}'}")
+    t = time.perf_counter()
+    jobs = args.jobs or (os.cpu_count() or 1)
+    parameters = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            raise CicError(f"--param {item!r}: give NAME=VALUE, e.g. --param suppress_small=true")
+        try:
+            parameters[name] = json.loads(value)
+        except json.JSONDecodeError:
+            parameters[name] = value  # a plain string
+    results = run(sorted(set(periods)), args.data, args.out, notebooks=args.notebooks, jobs=jobs,
+                  progress=not args.quiet, parameters=parameters or None)
+    failures = [r for r in results if not r.ok]
+    done = sorted({r.period for r in results} - {r.period for r in failures})
+    print(f"{len(results) - len(failures)} of {len(results)} notebooks ok in {time.perf_counter() - t:.1f}s "
+          f"({jobs} at a time); {len(done)} of {len(set(periods))} periods written; index: "
+          f"{Path(args.out) / 'index.html'}")
     for r in failures:
-        print(f"error: {r.period:%Y-%m-%d} {r.notebook} failed: {r.message} "
-              f"(executed copy in {Path(args.out) / f'{r.period:%Y-%m-%d}.failed'})", file=sys.stderr)
+        print(f"error: {r.period:%Y-%m-%d} {r.notebook} failed: {r.message} (executed copy in "
+              f"{Path(args.out) / f'{r.period:%Y-%m-%d}.failed'}; the period's previous outputs were kept)",
+              file=sys.stderr)
     return 1 if failures else 0
 
 
@@ -83,6 +94,11 @@ def main(argv=None) -> int:
     r.add_argument("--data", default="data/synthetic")
     r.add_argument("--out", default="outputs")
     r.add_argument("--notebooks", nargs="*", help="notebook names (default: those due for the period)")
+    r.add_argument("--jobs", type=int, default=0, help="notebooks run at a time (default: the number of CPUs)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="notebook parameter, e.g. suppress_small=true or exclude_children='[\"C0000123\"]' (JSON, "
+                        "else text); repeatable")
     r.set_defaults(func=_run)
     args = parser.parse_args(argv)
     try:

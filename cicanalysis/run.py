@@ -1,14 +1,18 @@
-"""Batch runs: execute the notebooks for a period with papermill, export HTML for officers.
+"""Batch runs: execute the notebooks due for each period with papermill (in parallel up to ``jobs``),
+export each to HTML for officers in one house template, and write the index pages.
 
 Each period is built in a temporary folder beside ``outputs/<period>`` and moved into place only when
-every notebook succeeded, so a failed run never overwrites the last good outputs. A failing notebook's
-executed copy (with the error) is kept in ``outputs/<period>.failed/`` for the analyst.
+every notebook of that period succeeded, so a failed or interrupted run never overwrites the last good
+outputs. A failing notebook's executed copy (with the error) is kept in ``outputs/<period>.failed/``.
+``outputs/index.html`` lists every period with outputs.
 """
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,21 +43,66 @@ class Result:
     message: str = ""
 
 
-def export_html(ipynb: Path, html_path: Path) -> None:
-    """HTML for officers: code cells and prompts hidden, images embedded (nbconvert)."""
+def due(period, notebooks=None) -> list[str]:
+    """The notebooks to run for a period: those named, else those due (scorecard monthly, sufficiency at
+    quarter ends, the adoption reports at 30 September and 31 March)."""
+    p = P.month_end(period)
+    names = list(notebooks) if notebooks else [n for n, (_, _, is_due) in NOTEBOOKS.items() if is_due(p)]
+    unknown = [n for n in names if n not in NOTEBOOKS]
+    if unknown:
+        raise CicError(f"unknown notebook(s) {', '.join(unknown)}; known: {', '.join(NOTEBOOKS)}")
+    return names
+
+
+# ---------------------------------------------------------------- the house template
+STYLE = """
+body{font-family:"Segoe UI",Arial,sans-serif;font-size:14px;color:#222;max-width:1100px;margin:0 auto;padding:0 1.5em 3em}
+header.house{background:#1f4e79;color:#fff;padding:.8em 1.2em;margin:0 -1.5em 1em}
+header.house .authority{font-size:13px;opacity:.85} header.house .title{font-size:22px;font-weight:bold}
+header.house .meta{font-size:12px;opacity:.9}
+nav.contents{background:#f3f6f9;border:1px solid #d0d9e2;padding:.5em 1em;margin:1em 0;font-size:13px}
+nav.contents ol{margin:.3em 0;padding-left:1.5em;columns:2}
+h1{font-size:20px;color:#1f4e79} h2{font-size:18px;color:#1f4e79;border-bottom:2px solid #1f4e79;padding-top:.6em}
+h3{font-size:15px;color:#1f4e79} a.anchor-link{display:none}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:12px} th,td{border:1px solid #d0d9e2;padding:2px 6px}
+img{max-width:100%;height:auto} .jp-OutputPrompt,.jp-InputPrompt{display:none}
+footer.house{margin-top:2em;font-size:11px;color:#555;border-top:1px solid #ccc;padding-top:.5em}
+"""
+
+
+def _page(title: str, body: str, authority: str, period: pd.Timestamp, source: str, contents: list[tuple[str, str]]):
+    items = "".join(f'<li><a href="#{html.escape(i)}">{html.escape(t)}</a></li>' for i, t in contents)
+    nav = f'<nav class="contents"><strong>Contents</strong><ol>{items}</ol></nav>' if contents else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(authority)}: {html.escape(title)} to {period:%d/%m/%Y}</title><style>{STYLE}</style></head>
+<body><header class="house"><div class="authority">{html.escape(authority)}</div>
+<div class="title">{html.escape(title)}</div>
+<div class="meta">Period ending {period:%d %B %Y} · Source: {html.escape(source)} · Aggregates only: no child identifiers</div>
+</header>{nav}<main>{body}</main>
+<footer class="house">{html.escape(authority)} · {html.escape(title)} · period ending {period:%d/%m/%Y} · source: {html.escape(source)}
+· <a href="index.html">all reports for this period</a></footer></body></html>
+"""
+
+
+def export_html(ipynb: Path, html_path: Path, title: str = "", period=None, authority: str = "", source: str = ""):
+    """HTML for officers: code and prompts hidden, images embedded, stderr dropped, in the house template
+    (authority, title, period, source, a contents list of the report's sections). Self-contained: no
+    script or file is fetched from the internet."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
     nb = nbformat.read(str(ipynb), as_version=4)
-    # stderr streams (warnings, progress) are for analysts, not officers
-    for cell in nb.cells:
+    for cell in nb.cells:  # stderr streams (warnings, progress) are for analysts, not officers
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     body, _ = exporter.from_notebook_node(nb)
-    html_path.write_text(body, encoding="utf-8")
+    contents = [(i, re.sub(r"<[^>]+>|¶", "", t).strip()) for i, t in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body)]
+    period = pd.Timestamp(period) if period is not None else pd.Timestamp.today().normalize()
+    html_path.write_text(_page(title or ipynb.stem, body, authority, period, source, contents), encoding="utf-8")
 
 
 def execute(name: str, period: pd.Timestamp, data_dir: Path, dest: Path, parameters: dict | None = None) -> Path:
@@ -68,63 +117,133 @@ def execute(name: str, period: pd.Timestamp, data_dir: Path, dest: Path, paramet
     return out
 
 
+def _authority_name(data_dir: Path) -> str:
+    folder = Path(data_dir) / "authority"
+    return reference.authority(folder if folder.is_dir() else None).get("name", "")
+
+
+def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: dict | None) -> tuple[bool, str]:
+    """One notebook of one period, run in a worker process: execute, then export. (ok, message)."""
+    try:
+        ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
+        export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, _authority_name(Path(data_dir)),
+                    f"{Path(data_dir).name} extract")
+        return True, ""
+    except Exception as exc:  # noqa: BLE001 - reported per notebook, the run goes on
+        last = [line for line in str(exc).strip().splitlines() if line.strip()]
+        return False, (last[-1] if last else type(exc).__name__)[:300]
+
+
+# ---------------------------------------------------------------- index pages
 def write_period_index(folder: Path, period: pd.Timestamp, done: list[str], data_dir: Path) -> None:
-    name = reference.authority().get("name", "")
+    name = _authority_name(data_dir)
     items = "\n".join(f'<li><a href="{n}.html">{html.escape(NOTEBOOKS[n][1])}</a></li>' for n in done)
-    folder.joinpath("index.html").write_text(f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(name)}: reports to {period:%d/%m/%Y}</title>
-<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}} h1{{color:#1f4e79}}</style></head>
-<body><h1>{html.escape(name)}</h1><p>Children's services performance reports for the period ending
-<strong>{period:%d %B %Y}</strong>.</p><ul>{items}</ul>
-<p style="color:#555;font-size:small">Source: {html.escape(Path(data_dir).name)} extract. Aggregates only: no child
-identifiers are shown.</p></body></html>
-""", encoding="utf-8")
+    body = (f"<p>Children's services performance reports for the period ending <strong>{period:%d %B %Y}</strong>.</p>"
+            f"<ul>{items}</ul><p><a href=\"../index.html\">All periods</a></p>")
+    page = _page("Reports", body, name, period, f"{Path(data_dir).name} extract", [])
+    folder.joinpath("index.html").write_text(page.replace('<a href="index.html">all reports for this period</a>',
+                                                          '<a href="../index.html">all periods</a>'), encoding="utf-8")
 
 
-def run_period(period, data_dir, out_dir, notebooks=None, parameters: dict | None = None) -> list[Result]:
-    """Run the notebooks due for ``period`` into ``out_dir/<period>``; return one Result per notebook."""
-    p = P.month_end(period)
-    data_dir, out_dir = Path(data_dir), Path(out_dir)
-    names = list(notebooks) if notebooks else [n for n, (_, _, due) in NOTEBOOKS.items() if due(p)]
-    unknown = [n for n in names if n not in NOTEBOOKS]
-    if unknown:
-        raise CicError(f"unknown notebook(s) {', '.join(unknown)}; known: {', '.join(NOTEBOOKS)}")
+def write_outputs_index(out_dir: Path, data_dir: Path) -> Path:
+    """``outputs/index.html``: every period folder with its reports, newest first."""
+    out_dir = Path(out_dir)
+    rows = []
+    for folder in sorted((p for p in out_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name)),
+                         reverse=True):
+        reports = [n for n in NOTEBOOKS if (folder / f"{n}.html").exists()]
+        links = " · ".join(f'<a href="{folder.name}/{n}.html">{html.escape(NOTEBOOKS[n][1])}</a>' for n in reports)
+        rows.append(f'<tr><td><a href="{folder.name}/index.html">{pd.Timestamp(folder.name):%d %B %Y}</a></td>'
+                    f"<td>{links}</td></tr>")
+    name = _authority_name(data_dir)
+    body = ("<p>Every reporting period with reports, newest first.</p><table><tr><th>Period ending</th>"
+            f"<th>Reports</th></tr>{''.join(rows)}</table>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(name)}: children's services performance reports</title>
+<style>{STYLE}</style></head><body><header class="house"><div class="authority">{html.escape(name)}</div>
+<div class="title">Children's services performance reports</div>
+<div class="meta">Aggregates only: no child identifiers</div></header><main>{body}</main></body></html>
+"""
+    target = out_dir / "index.html"
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+# ---------------------------------------------------------------- running
+def _prepare(out_dir: Path, p: pd.Timestamp) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for stale in out_dir.glob(f".{p:%Y-%m-%d}.*"):  # left by an interrupted run: never read, now removed
             shutil.rmtree(stale, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{p:%Y-%m-%d}.", dir=out_dir))
+        return Path(tempfile.mkdtemp(prefix=f".{p:%Y-%m-%d}.", dir=out_dir))
     except OSError as exc:
         raise CicError(f"cannot write to the output folder ({exc.strerror})", file=str(out_dir),
                        rule="output folder writable") from None
-    results, done = [], []
-    for name in names:
-        try:
-            ipynb = execute(name, p, data_dir, tmp, parameters)
-            export_html(ipynb, tmp / f"{name}.html")
-            results.append(Result(p, name, True))
-            done.append(name)
-        except Exception as exc:  # noqa: BLE001 - reported per notebook, the run goes on
-            failed = out_dir / f"{p:%Y-%m-%d}.failed"
-            failed.mkdir(exist_ok=True)
-            src = tmp / NOTEBOOKS[name][0]
-            if src.exists():
-                shutil.copy2(src, failed / src.name)
-            last = str(exc).strip().splitlines()
-            results.append(Result(p, name, False, last[-1] if last else type(exc).__name__))
-    if all(r.ok for r in results):
-        write_period_index(tmp, p, done, data_dir)
-        final = out_dir / f"{p:%Y-%m-%d}"
-        old = out_dir / f".{p:%Y-%m-%d}.old"
+
+
+def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results: list[Result], data_dir: Path):
+    """Move a period's outputs into place when every notebook succeeded; else keep the failed copies."""
+    ok = [r for r in results if r.ok]
+    if len(ok) == len(names):
+        write_period_index(tmp, p, names, data_dir)
+        final, old = out_dir / f"{p:%Y-%m-%d}", out_dir / f".{p:%Y-%m-%d}.old"
         if old.exists():
             shutil.rmtree(old)
         if final.exists():
             final.rename(old)
         tmp.chmod(0o755)
         tmp.rename(final)
-        if old.exists():
-            shutil.rmtree(old)
+        shutil.rmtree(old, ignore_errors=True)
         shutil.rmtree(out_dir / f"{p:%Y-%m-%d}.failed", ignore_errors=True)
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return results
+        return
+    failed = out_dir / f"{p:%Y-%m-%d}.failed"
+    failed.mkdir(exist_ok=True)
+    for r in results:
+        src = tmp / NOTEBOOKS[r.notebook][0]
+        if not r.ok and src.exists():
+            shutil.copy2(src, failed / src.name)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1,
+        progress: bool = False) -> list[Result]:
+    """Run the notebooks due for every period, up to ``jobs`` at a time; one Result per notebook."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    plan = {P.month_end(p): due(p, notebooks) for p in periods}
+    tmps = {p: _prepare(out_dir, p) for p in plan}
+    tasks = [(p, n) for p, names in plan.items() for n in names]
+    results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(tasks), unit="notebook", desc="cicanalysis run", leave=True)
+
+    def record(p, name, ok, message):
+        results[p].append(Result(p, name, ok, message))
+        if bar is not None:
+            bar.set_postfix_str(f"{p:%Y-%m-%d} {name} {'ok' if ok else 'FAILED'}")
+            bar.update()
+        if len(results[p]) == len(plan[p]):
+            _finish(p, tmps[p], out_dir, plan[p], results[p], data_dir)
+
+    try:
+        if jobs <= 1 or len(tasks) <= 1:
+            for p, name in tasks:
+                record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters): (p, name)
+                           for p, name in tasks}
+                for f in as_completed(futures):
+                    record(*futures[f], *f.result())
+    finally:
+        if bar is not None:
+            bar.close()
+    write_outputs_index(out_dir, data_dir)
+    order = {n: i for i, n in enumerate(NOTEBOOKS)}
+    return [r for p in plan for r in sorted(results[p], key=lambda r: order[r.notebook])]
+
+
+def run_period(period, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1) -> list[Result]:
+    """Run the notebooks due for ``period`` into ``out_dir/<period>``; return one Result per notebook."""
+    return run([period], data_dir, out_dir, notebooks, parameters, jobs)

@@ -127,3 +127,19 @@ def tiny_authority(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("tiny")
     generate(out, seed=11, scale=0.05)
     return out
+
+
+# parameters of the session's default-period run: papermill passes them to every notebook, each uses its own
+DEFAULT_RUN_PARAMETERS = {"exclude_children": ["C0000001"], "lead_time_months": 9, "tolerance": 2.0}
+
+
+@pytest.fixture(scope="session")
+def default_outputs(small_authority, tmp_path_factory) -> Path:
+    """All four reports of the default period (31/03/2016) on the small authority, run once, two at a time."""
+    from cicanalysis.run import run
+    out = tmp_path_factory.mktemp("outputs")
+    results = run(["2016-03-31"], small_authority, out, parameters=DEFAULT_RUN_PARAMETERS, jobs=2)
+    assert [(r.notebook, r.ok) for r in results] == [(n, True) for n in
+                                                    ("scorecard", "adoption_journey", "adopters_journey",
+                                                     "sufficiency_strategy")], results
+    return out

@@ -1,4 +1,7 @@
-"""The scorecard notebook runs with papermill on a small generated authority and exports clean HTML."""
+"""Every notebook runs with papermill on a small generated authority and exports clean HTML.
+
+The four reports of the default period are run once per test session (``default_outputs`` in conftest.py,
+two at a time, as `cicanalysis run` does) and each test reads the HTML it needs."""
 import re
 
 import pandas as pd
@@ -6,14 +9,16 @@ import pandas as pd
 from cicanalysis.run import run_period
 
 
-def test_scorecard_notebook_runs_and_exports_html_without_code_or_identifiers(small_authority, tmp_path):
-    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["scorecard"])
-    assert [r.ok for r in results] == [True], results
-    html = (tmp_path / "2016-03-31" / "scorecard.html").read_text()
+def page(default_outputs, name):
+    return (default_outputs / "2016-03-31" / f"{name}.html").read_text()
+
+
+def test_scorecard_notebook_runs_and_exports_html_without_code_or_identifiers(default_outputs, small_authority):
+    html = page(default_outputs, "scorecard")
     assert "As at 31/03/2016" in html and "County scorecard" in html
     assert "Traceback" not in html and "cic.load(" not in html       # code cells hidden
     assert html.count("data:image/png;base64") >= 20                  # trend charts embedded
-    assert (tmp_path / "2016-03-31" / "index.html").exists()
+    assert (default_outputs / "2016-03-31" / "index.html").exists()
     children = set(pd.read_csv(small_authority / "header.csv", dtype=str)["CHILD"])
     found = set(re.findall(r"C\d{7}", html))
     assert not (found & children), sorted(found & children)[:5]
@@ -38,11 +43,8 @@ def _identifiers(folder):
     return set(header["CHILD"]), set(header["UPN"].dropna())
 
 
-def test_adoption_journey_notebook_shows_every_section(small_authority, tmp_path):
-    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["adoption_journey"],
-                         parameters={"exclude_children": ["C0000001"]})
-    assert [r.ok for r in results] == [True], results
-    html = (tmp_path / "2016-03-31" / "adoption_journey.html").read_text()
+def test_adoption_journey_notebook_shows_every_section(default_outputs, small_authority):
+    html = page(default_outputs, "adoption_journey")
     for section in ("Summary", "Projected full year", "Timescales", "A1 and A2 against the DfE thresholds",
                     "Forecast A1 for the current 3-year window", "Children waiting with a placement order",
                     "Children in proceedings", "Disruptions", "Data quality", "Definitions"):
@@ -67,11 +69,8 @@ def test_adoption_journey_runs_without_the_tracking_table(small_authority, tmp_p
     assert "between 1 April 2015 and 30 September 2015" in html and "&lt;6" in html
 
 
-def test_adopters_journey_notebook_shows_every_section_and_the_forecast(small_authority, tmp_path):
-    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["adopters_journey"],
-                         parameters={"lead_time_months": 9})
-    assert [r.ok for r in results] == [True], results
-    html = (tmp_path / "2016-03-31" / "adopters_journey.html").read_text()
+def test_adopters_journey_notebook_shows_every_section_and_the_forecast(default_outputs, small_authority):
+    html = page(default_outputs, "adopters_journey")
     for section in ("Summary", "Initial enquiries", "Timeliness", "Stage 2 applications", "Assessments open",
                     "Withdrawals and de-registrations", "Approvals", "Approved households not yet matched",
                     "Adopter sufficiency forecast", "Definitions"):
@@ -82,11 +81,8 @@ def test_adopters_journey_notebook_shows_every_section_and_the_forecast(small_au
     assert not (set(re.findall(r"H\d{6}", html)) & households)
 
 
-def test_sufficiency_strategy_notebook_shows_eight_measures_and_the_summary(small_authority, tmp_path):
-    results = run_period("2016-03-31", small_authority, tmp_path, notebooks=["sufficiency_strategy"],
-                         parameters={"tolerance": 2.0})
-    assert [r.ok for r in results] == [True], results
-    html = (tmp_path / "2016-03-31" / "sufficiency_strategy.html").read_text()
+def test_sufficiency_strategy_notebook_shows_eight_measures_and_the_summary(default_outputs, small_authority):
+    html = page(default_outputs, "sufficiency_strategy")
     for n in range(1, 5):
         assert f">Challenge {n}:" in html
     assert html.count("<strong>Analysis.</strong>") == 11 and ">Performance summary" in html
