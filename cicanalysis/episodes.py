@@ -193,13 +193,36 @@ class Extract:
         m = pd.merge_asof(left, right, left_on="DATE", right_on="DECOM", by="CHILD", direction="backward")
         return m.sort_values("_pos")[list(columns)].set_axis(children.index)
 
+    @cached_property
+    def _first_units(self) -> pd.DataFrame:
+        return self.episodes.drop_duplicates("CHILD").set_index("CHILD")[["TEAM", "DISTRICT_NAME", "AREA"]]
+
+    def _units_on(self, date) -> pd.DataFrame:
+        """TEAM, DISTRICT_NAME, AREA of every child's latest episode starting on or before ``date`` (cached)."""
+        key = ("units_on", pd.Timestamp(date))
+        if key not in self.cache:
+            ep = self.episodes
+            latest = ep[ep["DECOM"] <= pd.Timestamp(date)].drop_duplicates("CHILD", keep="last")
+            self.cache[key] = latest.set_index("CHILD")[["TEAM", "DISTRICT_NAME", "AREA"]]
+        return self.cache[key]
+
     def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
         """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
         the date (else the child's first episode)."""
-        units = self.episode_as_of(children, dates, ["TEAM", "DISTRICT_NAME", "AREA"])
-        first = self.episodes.drop_duplicates("CHILD").set_index("CHILD")
+        single = np.isscalar(dates) or isinstance(dates, pd.Timestamp)
+        if not single:
+            d = pd.Series(pd.to_datetime(dates))
+            single = len(d) > 0 and d.notna().all() and (d == d.iloc[0]).all()
+            if single:
+                dates = d.iloc[0]
+        if single:  # one date for every child (snapshots): a cached table instead of an as-of merge
+            table = self._units_on(dates)
+            units = pd.DataFrame({c: lookup(children, table[c]) for c in table.columns}, index=children.index)
+        else:
+            units = self.episode_as_of(children, dates, ["TEAM", "DISTRICT_NAME", "AREA"])
+        first = self._first_units
         for c in units.columns:
-            units[c] = units[c].fillna(children.map(first[c])).fillna(UNKNOWN)
+            units[c] = units[c].fillna(lookup(children, first[c])).fillna(UNKNOWN)
         return units.rename(columns={"DISTRICT_NAME": "DISTRICT"})
 
 
