@@ -370,7 +370,7 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     good.mkdir(parents=True)
     (good / "index.html").write_text("last good run")
     cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(tiny_authority),
-           "--out", str(out), "--notebooks", "scorecard", "adoption_journey"]
+           "--out", str(out), "--jobs", "1", "--notebooks", "scorecard", "adoption_journey"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
     while time.time() < deadline and not list(out.glob(f".{PERIOD}.*/scorecard.html")):
