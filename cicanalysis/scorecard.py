@@ -74,12 +74,14 @@ def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: 
     units["county"] = x.authority["name"]
     rows = []
     wanted = _all_units(x)
+    num_w = np.nan_to_num(cases["NUM"].to_numpy(dtype=float))  # a blank counts as 0, as in a group sum
+    den_w = np.nan_to_num(cases["DEN"].to_numpy(dtype=float))
     for level, col in (("county", "county"), ("area", "AREA"), ("team", "TEAM")):
-        g = cases.groupby(units[col].to_numpy())[["NUM", "DEN"]].sum()
-        names = wanted[level] + [u for u in g.index if u not in wanted[level]]
-        g = g.reindex(names, fill_value=0.0)
-        for name, r in g.iterrows():
-            num, den = float(r["NUM"]), float(r["DEN"])
+        found, which = np.unique(units[col].to_numpy(dtype=str), return_inverse=True)
+        sums = dict(zip(found, zip(np.bincount(which, num_w, len(found)), np.bincount(which, den_w, len(found)))))
+        names = wanted[level] + [u for u in found if u not in wanted[level]]
+        for name in names:
+            num, den = (float(v) for v in sums.get(name, (0.0, 0.0)))
             if ind.unit == "per 10,000":
                 if level != "county":
                     continue
