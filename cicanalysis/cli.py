@@ -62,7 +62,7 @@ def _run(args) -> int:
         except json.JSONDecodeError:
             parameters[name] = value  # a plain string
     results = run(sorted(set(periods)), args.data, args.out, notebooks=args.notebooks, jobs=jobs,
-                  progress=not args.quiet, parameters=parameters or None)
+                  progress=not args.quiet, parameters=parameters or None, extract=x)
     failures = [r for r in results if not r.ok]
     done = sorted({r.period for r in results} - {r.period for r in failures})
     print(f"{len(results) - len(failures)} of {len(results)} notebooks ok in {time.perf_counter() - t:.1f}s "

@@ -236,12 +236,55 @@ class Extract:
         return units.rename(columns={"DISTRICT_NAME": "DISTRICT"})
 
 
+# A batch run (``cicanalysis run``) loads the extract once and names a pickle of it here; ``load`` in the
+# notebooks of that run reads it instead of re-reading and re-validating the CSVs, but only when every file
+# under the data folder (and the authority folder) still has the size and modification time it had.
+RUN_CACHE_ENV = "CICANALYSIS_RUN_EXTRACT"
+
+
+def _signature(data_dir: Path, authority_dir) -> tuple:
+    folders = [Path(data_dir)] + ([Path(authority_dir)] if authority_dir is not None else [])
+    files = sorted({p.resolve() for d in folders if d.is_dir() for p in d.rglob("*") if p.is_file()})
+    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()])
+
+
+def save_run_cache(x: "Extract", data_dir, path) -> None:
+    """Write ``x`` (loaded from ``data_dir``) where :func:`load` looks when ``RUN_CACHE_ENV`` names ``path``."""
+    import pickle
+    with open(path, "wb") as fh:
+        pickle.dump({"signature": _signature(Path(data_dir), x.authority_dir), "extract": x}, fh, protocol=5)
+
+
+def _from_run_cache(data_dir: Path, authority_dir):
+    import os
+    import pickle
+    path = os.environ.get(RUN_CACHE_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            saved = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a cache that cannot be read is ignored, the CSVs are read instead
+        return None
+    x = saved.get("extract")
+    def same(a, b):
+        return (a is None and b is None) or (a is not None and b is not None and Path(a).resolve() == Path(b).resolve())
+    if (not isinstance(x, Extract) or not same(x.authority_dir, authority_dir)
+            or saved.get("signature") != _signature(data_dir, authority_dir)):
+        return None
+    x.source, x.authority_dir = str(data_dir), authority_dir
+    return x
+
+
 def load(data_dir, authority_dir=None) -> Extract:
     """Read, validate and index an extract folder. ``authority_dir`` defaults to ``<data_dir>/authority``
     when that folder exists, else the committed reference configuration."""
     data_dir = Path(data_dir)
     if authority_dir is None and (data_dir / "authority").is_dir():
         authority_dir = data_dir / "authority"
+    cached = _from_run_cache(data_dir, authority_dir)
+    if cached is not None:
+        return cached
     x = Extract(read_extract(data_dir), authority_dir=authority_dir, source=str(data_dir))
     from .adoption import consistency_checks  # needs the derived views, so it runs after the table rules
     extra = consistency_checks(x)

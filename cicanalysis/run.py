@@ -9,6 +9,7 @@ outputs. A failing notebook's executed copy (with the error) is kept in ``output
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ import pandas as pd
 
 from . import periods as P
 from . import reference
+from .episodes import RUN_CACHE_ENV
 from .errors import CicError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,12 +212,39 @@ def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _share_extract(extract, data_dir: Path, out_dir: Path) -> Path | None:
+    """Pickle the loaded extract for the run's notebooks (see ``episodes.RUN_CACHE_ENV``); None if it cannot
+    be loaded here (the notebooks then load it themselves and report the error)."""
+    from .episodes import load, save_run_cache
+    for stale in out_dir.glob(".extract.*.pkl"):  # left by a killed run (its process is gone): child-level data
+        try:
+            os.kill(int(stale.name.split(".")[2]), 0)
+        except (ValueError, ProcessLookupError):
+            stale.unlink(missing_ok=True)
+        except PermissionError:
+            pass
+    try:
+        x = extract if extract is not None else load(data_dir)
+        path = out_dir / f".extract.{os.getpid()}.pkl"
+        save_run_cache(x, data_dir, path)
+        return path
+    except (CicError, OSError):
+        return None
+
+
 def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1,
-        progress: bool = False) -> list[Result]:
-    """Run the notebooks due for every period, up to ``jobs`` at a time; one Result per notebook."""
+        progress: bool = False, extract=None) -> list[Result]:
+    """Run the notebooks due for every period, up to ``jobs`` at a time; one Result per notebook.
+
+    The extract is loaded once (or ``extract``, already loaded from ``data_dir``, is used) and shared with
+    the notebooks through a pickle in ``out_dir`` removed at the end of the run."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
     tmps = {p: _prepare(out_dir, p) for p in plan}
+    shared = _share_extract(extract, data_dir, out_dir)
+    previous_env = os.environ.get(RUN_CACHE_ENV)
+    if shared is not None:
+        os.environ[RUN_CACHE_ENV] = str(shared.resolve())
     # longest notebooks first, so that parallel workers finish together (the pool takes tasks in order)
     tasks = sorted(((p, n) for p, names in plan.items() for n in names), key=lambda t: -RELATIVE_COST.get(t[1], 0))
     results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
@@ -245,6 +274,12 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
     finally:
         if bar is not None:
             bar.close()
+        if shared is not None:
+            shared.unlink(missing_ok=True)
+            if previous_env is None:
+                os.environ.pop(RUN_CACHE_ENV, None)
+            else:
+                os.environ[RUN_CACHE_ENV] = previous_env
     write_outputs_index(out_dir, data_dir)
     order = {n: i for i, n in enumerate(NOTEBOOKS)}
     return [r for p in plan for r in sorted(results[p], key=lambda r: order[r.notebook])]

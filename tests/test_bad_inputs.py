@@ -380,9 +380,11 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     proc.wait()
     assert (good / "index.html").read_text() == "last good run"     # untouched
     assert sorted(p.name for p in good.iterdir()) == ["index.html"]
+    assert list(out.glob(".extract.*.pkl"))                         # the killed run's shared extract is left...
     # the next run (here one that fails at once) clears the interrupted run's temporary folder and, failing,
     # still leaves the last good outputs as they were
     from cicanalysis.run import run_period
     results = run_period(PERIOD, tiny_authority, out, notebooks=["scorecard"], parameters={"data_dir": "/nonexistent"})
     assert not results[0].ok and not list(out.glob(f".{PERIOD}.*"))
+    assert not list(out.glob(".extract.*"))                         # ...and removed by the next run
     assert (good / "index.html").read_text() == "last good run"

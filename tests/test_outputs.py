@@ -2,6 +2,7 @@
 and every page checked in a real browser (Debian chromium, headless, driven by playwright)."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -104,3 +105,37 @@ def test_a_failing_notebook_does_not_stop_the_others_and_the_cli_says_which(smal
     assert "1 of 2 notebooks ok" in captured.out
     assert (good / "index.html").read_text() == "last good run"      # previous outputs untouched
     assert (out / "2016-03-31.failed" / "adopters_journey.ipynb").exists()
+
+
+def test_the_notebooks_of_a_run_share_the_extract_it_loaded(tiny_authority, tmp_path):
+    """``run`` hands its loaded extract to the notebooks (a pickle named by an environment variable): the
+    marked copy's authority name appears in the report, and the pickle is gone when the run ends."""
+    from cicanalysis import load
+    from cicanalysis.episodes import RUN_CACHE_ENV
+    from cicanalysis.run import run
+    x = load(tiny_authority)
+    x.authority = {**x.authority, "name": "Shared Extract Marker"}
+    out = tmp_path / "outputs"
+    results = run(["2016-03-31"], tiny_authority, out, notebooks=["adopters_journey"], extract=x)
+    assert results[0].ok, results
+    assert "Shared Extract Marker" in (out / "2016-03-31" / "adopters_journey.html").read_text(encoding="utf-8")
+    assert not list(out.glob(".extract.*")) and RUN_CACHE_ENV not in os.environ
+
+
+def test_the_shared_extract_is_used_only_while_the_files_are_unchanged(tiny_authority, tmp_path, monkeypatch):
+    from cicanalysis import load
+    from cicanalysis.episodes import RUN_CACHE_ENV, save_run_cache
+    data = tmp_path / "data"
+    shutil.copytree(tiny_authority, data)
+    x = load(data)
+    x.authority = {**x.authority, "name": "Marker"}
+    save_run_cache(x, data, tmp_path / "x.pkl")
+    monkeypatch.setenv(RUN_CACHE_ENV, str(tmp_path / "x.pkl"))
+    assert load(data).authority["name"] == "Marker"
+    other = tmp_path / "other"                        # another folder with the same files: not this extract
+    shutil.copytree(tiny_authority, other)
+    assert load(other).authority["name"] != "Marker"
+    header = next(data.rglob("header*.csv"))          # a file changed since: read the CSVs again
+    stat = header.stat()
+    os.utime(header, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load(data).authority["name"] != "Marker"
