@@ -200,11 +200,16 @@ ISO = r"\d{4}-\d{2}-\d{2}"          # also unambiguous, so accepted; anything el
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
-    """dd/mm/YYYY or YYYY-MM-DD strings to dates; anything else (or an impossible date) is NaT."""
-    text = s.astype("string")
+    """dd/mm/YYYY or YYYY-MM-DD strings to dates; anything else (or an impossible date) is NaT.
+    Each distinct string is parsed once (an extract has far fewer distinct dates than rows)."""
+    codes, distinct = pd.factorize(s, use_na_sentinel=True)
+    text = pd.Series(distinct, dtype="string")
     dmy = pd.to_datetime(text.where(text.str.fullmatch(DMY).fillna(False)), format=DATE_FORMAT, errors="coerce")
     iso = pd.to_datetime(text.where(text.str.fullmatch(ISO).fillna(False)), format="%Y-%m-%d", errors="coerce")
-    return dmy.fillna(iso)
+    parsed = dmy.fillna(iso).to_numpy(dtype="datetime64[ns]")
+    out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[codes >= 0] = parsed[codes[codes >= 0]]
+    return pd.Series(out, index=s.index)
 
 
 def _date_ok(s: pd.Series) -> pd.Series:
@@ -229,7 +234,8 @@ def column_schema(spec: TableSpec, present: list[str]) -> pa.DataFrameSchema:
             checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="code",
                                    error=f"{c} must be one of the DfE codes"))
         nullable = not (c == spec.key[0] or (spec.name == "episodes" and c == "DECOM"))
-        cols[c] = pa.Column(object, checks=checks, nullable=nullable, required=False, coerce=False)
+        # every column is read as text, so no dtype check (pandera would try to coerce each cell to check it)
+        cols[c] = pa.Column(None, checks=checks, nullable=nullable, required=False, coerce=False)
     return pa.DataFrameSchema(cols, strict=False)
 
 
