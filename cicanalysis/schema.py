@@ -154,8 +154,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
                        f"with more fields than the header, often an unquoted comma", file=str(path),
                        row=int(line.group(1)) if line else None, rule="readable file") from None
     df.columns = [str(c).strip().upper() for c in df.columns]
-    df = df.apply(lambda s: s.str.strip()).replace("", np.nan) if len(df) else df
+    df = df.apply(_strip).replace("", np.nan) if len(df) else df
     return df
+
+
+def _strip(s: pd.Series) -> pd.Series:
+    """Spaces around values removed; the column is left as it is when none of its distinct values has any."""
+    distinct = pd.Series(s.unique(), dtype=s.dtype)
+    return s if distinct.str.strip().equals(distinct) else s.str.strip()
 
 
 def recognise(columns) -> tuple[str | None, list[str]]:
