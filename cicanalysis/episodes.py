@@ -208,13 +208,22 @@ class Extract:
         return self.episodes.drop_duplicates("CHILD").set_index("CHILD")[["TEAM", "DISTRICT_NAME", "AREA"]]
 
     def _units_on(self, date) -> pd.DataFrame:
-        """TEAM, DISTRICT_NAME, AREA of every child's latest episode starting on or before ``date`` (cached)."""
+        """TEAM, DISTRICT_NAME, AREA of every child on ``date``: from the latest episode starting on or before
+        it, else the child's first episode (cached per date)."""
         key = ("units_on", pd.Timestamp(date))
         if key not in self.cache:
             ep = self.episodes
             latest = ep[ep["DECOM"] <= pd.Timestamp(date)].drop_duplicates("CHILD", keep="last")
-            self.cache[key] = latest.set_index("CHILD")[["TEAM", "DISTRICT_NAME", "AREA"]]
+            latest = latest.set_index("CHILD")[["TEAM", "DISTRICT_NAME", "AREA"]]
+            first = self._first_units
+            self.cache[key] = latest.reindex(first.index).fillna(first)
         return self.cache[key]
+
+    @staticmethod
+    def _reindex(table: pd.DataFrame, children: pd.Series) -> pd.DataFrame:
+        """Rows of ``table`` (indexed by unique CHILD) aligned with ``children``; NaN for a child not in it."""
+        return pd.DataFrame(table.reindex(children.to_numpy()).to_numpy(), index=children.index,
+                            columns=table.columns)
 
     def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
         """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
@@ -226,14 +235,11 @@ class Extract:
             if single:
                 dates = d.iloc[0]
         if single:  # one date for every child (snapshots): a cached table instead of an as-of merge
-            table = self._units_on(dates)
-            units = pd.DataFrame({c: lookup(children, table[c]) for c in table.columns}, index=children.index)
+            units = self._reindex(self._units_on(dates), children)
         else:
             units = self.episode_as_of(children, dates, ["TEAM", "DISTRICT_NAME", "AREA"])
-        first = self._first_units
-        for c in units.columns:
-            units[c] = units[c].fillna(lookup(children, first[c])).fillna(UNKNOWN)
-        return units.rename(columns={"DISTRICT_NAME": "DISTRICT"})
+            units = units.where(units.notna(), self._reindex(self._first_units, children).to_numpy())
+        return units.fillna(UNKNOWN).rename(columns={"DISTRICT_NAME": "DISTRICT"})
 
 
 # A batch run (``cicanalysis run``) loads the extract once and names a pickle of it here; ``load`` in the

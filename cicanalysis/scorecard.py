@@ -77,9 +77,9 @@ def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: 
     num_w = np.nan_to_num(cases["NUM"].to_numpy(dtype=float))  # a blank counts as 0, as in a group sum
     den_w = np.nan_to_num(cases["DEN"].to_numpy(dtype=float))
     for level, col in (("county", "county"), ("area", "AREA"), ("team", "TEAM")):
-        found, which = np.unique(units[col].to_numpy(dtype=str), return_inverse=True)
+        which, found = pd.factorize(units[col].to_numpy())
         sums = dict(zip(found, zip(np.bincount(which, num_w, len(found)), np.bincount(which, den_w, len(found)))))
-        names = wanted[level] + [u for u in found if u not in wanted[level]]
+        names = wanted[level] + sorted(u for u in found if u not in wanted[level])
         for name in names:
             num, den = (float(v) for v in sums.get(name, (0.0, 0.0)))
             if ind.unit == "per 10,000":
