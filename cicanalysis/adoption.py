@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -181,11 +183,15 @@ def three_year_window(date) -> P.Window:
 def threshold(measure: str, date) -> float:
     """The DfE threshold for the 3-year window ending with the financial year of ``date``; before the first
     published window the first, after the last the last (thresholds stopped being raised after 2013-16)."""
+    return _threshold(measure, three_year_label(date))
+
+
+@lru_cache(maxsize=256)
+def _threshold(measure: str, label: str) -> float:
     t = reference.adoption_thresholds()
     t = t[t["MEASURE"] == measure].sort_values("WINDOW")
     if t.empty:
         return np.nan
-    label = three_year_label(date)
     earlier = t[t["WINDOW"] <= label]
     return float((earlier.iloc[-1] if len(earlier) else t.iloc[0])["THRESHOLD_DAYS"])
 
@@ -203,12 +209,8 @@ def timescale_cases(x: Extract, timescale: str | Timescale, window: P.Window | N
     if ts.id == "A2":  # DfE: a child matched before the placement order counts 0 days
         days = days.clip(lower=0)
     if ts.unit == "threshold":
-        by_year = {}
-        for d in when:
-            fy = P.financial_year_start(d)
-            if fy not in by_year:
-                by_year[fy] = threshold(ts.id, fy)
-        limit_days = pd.Series([by_year[P.financial_year_start(d)] for d in when], index=c.index, dtype=float)
+        limit_of = {d: threshold(ts.id, P.financial_year_start(d)) for d in when.unique()}  # per distinct date
+        limit_days = pd.Series([limit_of[d] for d in when], index=c.index, dtype=float)
         within = days <= limit_days
     else:
         limit_days = pd.Series(P.limit_days(ts.limit, ts.unit), index=c.index)

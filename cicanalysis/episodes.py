@@ -25,6 +25,8 @@ RELATIVE_FOSTER = ("U1", "U2", "U3")
 LONG_TERM_FOSTER = ("U1", "U4")
 ADOPTED_REC = ("E11", "E12")
 UNKNOWN = "Unknown"
+_DAY_OFFSET = 200_000   # days are counted from 1970; the offset keeps any date from 1423 to 2517 positive
+_DAY_SPAN = 400_000     # and below this, so that child * span + day sorts by child, then day
 
 
 def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -163,12 +165,16 @@ class Extract:
 
     def uasc_on(self, children: pd.Series, dates) -> pd.Series:
         """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC."""
-        spells = self._uasc_spells.set_index("CHILD")["DUC"]
-        spells = spells[~spells.index.duplicated(keep="last")]
+        spells = self._uasc_duc
         listed = children.isin(spells.index)
         duc = pd.Series(spells.reindex(children.to_numpy()).to_numpy(), index=children.index)  # map() fails when empty
         d = pd.Series(pd.to_datetime(dates), index=children.index) if not np.isscalar(dates) else pd.Timestamp(dates)
         return (listed & (duc.isna() | (duc > d))).astype(bool)
+
+    @cached_property
+    def _uasc_duc(self) -> pd.Series:
+        spells = self._uasc_spells.set_index("CHILD")["DUC"]
+        return spells[~spells.index.duplicated(keep="last")]
 
     def age_on(self, children: pd.Series, dates) -> pd.Series:
         """Age in whole years on the date (NaN when the DOB is unknown)."""
@@ -185,23 +191,31 @@ class Extract:
         if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
             dates = pd.Series(pd.Timestamp(dates), index=children.index)
         when = pd.Series(pd.to_datetime(dates).to_numpy().astype("datetime64[ns]"))
-        codes, right = self._episodes_by_decom
-        left = pd.DataFrame({"CODE": codes.get_indexer(children.to_numpy()),  # -1 (no episode) never matches
-                             "DATE": when.fillna(pd.Timestamp(self.extract_date)).to_numpy(),
-                             "_pos": np.arange(len(children))}).sort_values("DATE", kind="stable")
-        m = pd.merge_asof(left, right[["CODE", "DECOM", *columns]], left_on="DATE", right_on="DECOM", by="CODE",
-                          direction="backward")
-        return m.sort_values("_pos")[list(columns)].set_axis(children.index)
+        codes, keys, rows = self._episodes_by_child_and_day
+        if not len(rows):
+            return pd.DataFrame(np.nan, index=children.index, columns=list(columns))
+        code = codes.get_indexer(children.to_numpy())                  # -1: a child with no episode
+        days = when.fillna(pd.Timestamp(self.extract_date)).to_numpy().astype("datetime64[D]").astype(np.int64)
+        at = np.searchsorted(keys, self._as_of_key(code, days), side="right") - 1  # last episode on or before
+        found = (code >= 0) & (at >= 0)
+        found[found] &= keys[at[found]] // _DAY_SPAN == code[found]    # ... of the same child
+        picked = self.episodes[list(columns)].iloc[rows[np.where(found, at, 0)]].set_axis(children.index)
+        return picked.where(pd.Series(found, index=children.index), axis=0)
+
+    @staticmethod
+    def _as_of_key(code: np.ndarray, days: np.ndarray) -> np.ndarray:
+        return code.astype(np.int64) * _DAY_SPAN + (days + _DAY_OFFSET)
 
     @cached_property
-    def _episodes_by_decom(self) -> tuple[pd.Index, pd.DataFrame]:
-        """(the children as an index, episodes sorted by DECOM with each child's position in it as CODE):
-        built once for the as-of merges, which are much faster on an integer key."""
+    def _episodes_by_child_and_day(self) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+        """(the children as an index, a sorted integer key per episode: child then DECOM day, the episode's row
+        for each key): built once, so that each as-of lookup is one binary search instead of a merge."""
         ep = self.episodes
         codes = pd.Index(ep["CHILD"].astype(object).unique())
-        right = ep.assign(CODE=codes.get_indexer(ep["CHILD"].astype(object)),
-                          DECOM=ep["DECOM"].astype("datetime64[ns]")).sort_values("DECOM", kind="stable")
-        return codes, right.reset_index(drop=True)
+        days = ep["DECOM"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        keys = self._as_of_key(codes.get_indexer(ep["CHILD"].astype(object)), days)
+        rows = np.argsort(keys, kind="stable")      # ties keep the episodes' order, the later one wins
+        return codes, keys[rows], rows
 
     @cached_property
     def _first_units(self) -> pd.DataFrame:

@@ -56,15 +56,20 @@ def teams(folder=None) -> pd.DataFrame:
     return _teams(str(authority_dir(folder))).copy()
 
 
-def population(folder=None) -> pd.DataFrame:
-    """YEAR, POPULATION_0_17 (mid-year estimate)."""
-    df = _read(authority_dir(folder) / "population.csv")
+@lru_cache(maxsize=8)
+def _population(folder: str) -> pd.DataFrame:
+    df = _read(Path(folder) / "population.csv")
     return df.assign(YEAR=df["YEAR"].astype(int), POPULATION_0_17=df["POPULATION_0_17"].astype(float))
+
+
+def population(folder=None) -> pd.DataFrame:
+    """YEAR, POPULATION_0_17 (mid-year estimate; read once per folder)."""
+    return _population(str(authority_dir(folder))).copy()
 
 
 def population_at(date, folder=None) -> float:
     """Child population for a date: the latest mid-year estimate on or before it (else the earliest)."""
-    pop = population(folder).sort_values("YEAR")
+    pop = _population(str(authority_dir(folder))).sort_values("YEAR")
     year = pd.Timestamp(date).year if pd.Timestamp(date).month >= 7 else pd.Timestamp(date).year - 1
     earlier = pop[pop["YEAR"] <= year]
     row = earlier.iloc[-1] if len(earlier) else pop.iloc[0]
@@ -90,10 +95,15 @@ def targets() -> pd.DataFrame:
     return _targets().copy()
 
 
-def adoption_thresholds() -> pd.DataFrame:
-    """MEASURE (A1/A2), WINDOW (e.g. 2013-16), THRESHOLD_DAYS."""
+@lru_cache(maxsize=1)
+def _adoption_thresholds() -> pd.DataFrame:
     df = _read(REFERENCE_DIR / "adoption_thresholds.csv")
     return df.assign(THRESHOLD_DAYS=df["THRESHOLD_DAYS"].astype(float))
+
+
+def adoption_thresholds() -> pd.DataFrame:
+    """MEASURE (A1/A2), WINDOW (e.g. 2013-16), THRESHOLD_DAYS (read once)."""
+    return _adoption_thresholds().copy()
 
 
 def comparators() -> pd.DataFrame:

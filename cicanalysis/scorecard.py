@@ -7,6 +7,8 @@ sentences from any frame with those columns (including one typed in by hand).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -128,9 +130,13 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
 
 def target_for(indicator: str, period) -> tuple[float, float, float]:
     """(target, amber floor, tolerance) for the period's financial year, else the every-year row."""
+    return _target_for(indicator, P.financial_year_label(period))
+
+
+@lru_cache(maxsize=4096)
+def _target_for(indicator: str, fy: str) -> tuple[float, float, float]:
     t = reference._targets()
     t = t[t["INDICATOR"] == indicator]
-    fy = P.financial_year_label(period)
     row = t[t["FINANCIAL_YEAR"] == fy]
     if row.empty:
         row = t[t["FINANCIAL_YEAR"] == ""]

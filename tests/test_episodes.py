@@ -44,3 +44,28 @@ def test_in_care_on_counts_open_episodes_only(extract):
     # F left on 15/04/2014: in care on the 14th, not on the 15th
     assert "F" in set(extract.in_care_on("2014-04-14")["CHILD"])
     assert "F" not in set(extract.in_care_on("2014-04-15")["CHILD"])
+
+
+def test_episode_as_of_takes_each_childs_latest_episode_starting_on_or_before_the_date(extract):
+    ep = extract.episodes
+    a = ep[ep["CHILD"] == "A"].sort_values("DECOM")
+    first, second = a["DECOM"].iloc[0], a["DECOM"].iloc[1]
+    kids = pd.Series(["A", "A", "A", "A", "ZZ", "A"], index=[10, 11, 12, 13, 14, 15])
+    dates = pd.Series([first - pd.Timedelta(days=1), first, second - pd.Timedelta(days=1), second, second, pd.NaT],
+                      index=kids.index)
+    got = extract.episode_as_of(kids, dates, ["DECOM"])["DECOM"]
+    assert list(got.index) == [10, 11, 12, 13, 14, 15]
+    assert pd.isna(got[10]) and got[11] == first and got[12] == first and got[13] == second
+    assert pd.isna(got[14])                                             # a child with no episode
+    assert got[15] == a["DECOM"].iloc[-1]                               # a blank date: the extract date
+    # every child on every episode start, the day before and the day after, against a plain filter
+    pairs = [(c, d + pd.Timedelta(days=k)) for c, d in zip(ep["CHILD"], ep["DECOM"]) for k in (-1, 0, 1)]
+    kids, dates = pd.Series([c for c, _ in pairs]), pd.Series([d for _, d in pairs])
+    got = extract.episode_as_of(kids, dates, ["DECOM", "PERIOD_ID"])
+    for i, (c, d) in enumerate(pairs):
+        mine = ep[(ep["CHILD"] == c) & (ep["DECOM"] <= d)]
+        if mine.empty:
+            assert pd.isna(got["DECOM"].iloc[i])
+        else:
+            assert got["DECOM"].iloc[i] == mine["DECOM"].iloc[-1]
+            assert got["PERIOD_ID"].iloc[i] == mine["PERIOD_ID"].iloc[-1]
