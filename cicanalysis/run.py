@@ -37,8 +37,8 @@ NOTEBOOKS = {
 }
 
 
-# relative run time of each notebook on the synthetic authority (scorecard ~22 s, adoption ~16 s,
-# sufficiency ~11 s, adopters ~7 s): used only to order the work
+# relative run time of each notebook on the synthetic authority (23/11/2026: scorecard ~16 s, adoption
+# ~15 s, sufficiency ~7 s, adopters ~5 s): used only to order the work
 RELATIVE_COST = {"scorecard": 4, "adoption_journey": 3, "sufficiency_strategy": 2, "adopters_journey": 1}
 
 
