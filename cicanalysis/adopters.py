@@ -396,10 +396,10 @@ def forecast_inputs(x: Extract, period, **overrides) -> dict:
     return d
 
 
-def forecast_paragraph(f: Forecast, authority: str = "The authority") -> str:
+def forecast_paragraph(f: Forecast, authority: str = "the authority") -> str:
     """One paragraph in an officer's words: when supply runs out and when recruitment must restart."""
     i = f.inputs
-    text = (f"At {f.period:%d/%m/%Y} {authority} has {i['approved_unlinked']:,.0f} approved adoptive households not yet "
+    text = (f"At {f.period:%d/%m/%Y}, {authority} has {i['approved_unlinked']:,.0f} approved adoptive households not yet "
             f"linked with a child and {i['in_assessment']:,.0f} in assessment"
             + (f" (counted at a {i['completion_rate']:.0%} completion rate)" if i["completion_rate"] != 1 else "")
             + f", a supply of {f.supply:,.0f} households. With about {i['placement_orders_per_year']:,.0f} placement "

@@ -55,6 +55,12 @@ def footnote(fig, source: str, period) -> None:
              color="#555555", ha="left", va="bottom")
 
 
+def key_above(ax, title: str, ncol: int) -> None:
+    """The chart's title with its key in one row beneath it, both above the plot, so the key covers no data."""
+    ax.set_title(title, loc="left", pad=18)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, fontsize=7, frameon=False, borderaxespad=0.2)
+
+
 def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
     """Line of the indicator's monthly values with its target and amber floor drawn as dashed lines."""
     house_style()
@@ -202,11 +208,13 @@ def timescale_chart(by_year: pd.DataFrame, by_district: pd.DataFrame, timescale:
         ax.set_xlabel(xlabel)
         ax.set_ylabel("Average working days" if working else "Average days")
         ax.set_ylim(bottom=0)
-    axes[0].legend(loc="lower left", fontsize=7, frameon=False)
     fig.suptitle(f"{y['title'].iloc[0]}: average and % within the timescale (bar labels)", x=0.01, ha="left",
                  fontsize=10, fontweight="bold")
+    # The key sits under the title, outside both panels, so it never covers a bar.
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(0.01, 0.93), ncol=2,
+               fontsize=7, frameon=False)
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    fig.tight_layout(rect=(0, 0.05, 1, 0.88))
     return fig
 
 
@@ -230,8 +238,7 @@ def threshold_chart(a1a2: pd.DataFrame, measure: str, source: str, period):
     ax.set_ylim(bottom=0)
     name = {"A1": "A1: days from entering care to moving in with the adoptive family",
             "A2": "A2: days from placement order to the match decision"}.get(measure, measure)
-    ax.set_title(name, loc="left")
-    ax.legend(loc="lower left", fontsize=7, frameon=False, ncol=2)
+    key_above(ax, name, ncol=5)
     footnote(fig, source, period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
@@ -360,8 +367,7 @@ def forecast_chart(forecast, source: str):
     ax.set_ylabel("Households")
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
-    ax.set_title("Adopter sufficiency: projected supply against need", loc="left")
-    ax.legend(loc="center left", fontsize=7, frameon=False)
+    key_above(ax, "Adopter sufficiency: projected supply against need", ncol=3)
     footnote(fig, source, forecast.period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

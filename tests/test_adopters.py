@@ -130,6 +130,8 @@ def test_forecast_worked_by_hand_from_the_spec_example():
     assert f.projection.loc[13, "supply_remaining"] == pytest.approx(65 - 13 * 4.78125)
     text = A.forecast_paragraph(f, "Middleshire")
     assert "runs out at the end of November 2016" in text and "must restart by the end of April 2016" in text
+    assert text.startswith("At 31/10/2015, Middleshire has 65 approved adoptive households")
+    assert A.forecast_paragraph(f).startswith("At 31/10/2015, the authority has")
 
 
 def test_forecast_when_restart_has_passed_or_supply_never_runs_out():
