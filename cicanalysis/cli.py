@@ -25,7 +25,9 @@ def _validate(args) -> int:
 
     from .episodes import load
     from .schema import dq_headline, dq_summary
-    x = load(args.dir)
+    if args.dir and args.data and args.dir != args.data:
+        raise CicError(f"two extract folders given ({args.dir} and {args.data}); give one")
+    x = load(args.dir or args.data or "data/synthetic")
     print(repr(x))
     summary = dq_summary(x.dq)
     if not summary.empty:
@@ -85,7 +87,8 @@ def main(argv=None) -> int:
     g.add_argument("--extract-date", default="2016-03-31")
     g.set_defaults(func=_generate)
     v = sub.add_parser("validate", help="load and validate an extract folder, print the data-quality summary")
-    v.add_argument("dir")
+    v.add_argument("dir", nargs="?", help="the extract folder (default: data/synthetic)")
+    v.add_argument("--data", dest="data", help="the extract folder, as for run")
     v.set_defaults(func=_validate)
     r = sub.add_parser("run", help="run the reports for one or more periods")
     r.add_argument("--period", action="append", help="month end, e.g. 2016-03-31 (repeatable)")

@@ -20,6 +20,10 @@ def test_validate_prints_dq_summary(fixture_dir, capsys):
     assert main(["validate", str(fixture_dir)]) == 0
     out = capsys.readouterr().out
     assert "LS must be one of the DfE codes" in out and "value treated as blank" in out
+    assert main(["validate", "--data", str(fixture_dir)]) == 0                  # the spelling `run` uses
+    assert "LS must be one of the DfE codes" in capsys.readouterr().out
+    assert main(["validate", str(fixture_dir), "--data", str(fixture_dir / "x")]) == 2
+    assert "two extract folders" in capsys.readouterr().err
 
 
 def test_run_refuses_a_period_after_the_extract(fixture_dir, tmp_path, capsys):
