@@ -120,8 +120,20 @@ def execute(name: str, period: pd.Timestamp, data_dir: Path, dest: Path, paramet
     params = {"period": f"{period:%Y-%m-%d}", "data_dir": str(Path(data_dir).resolve())}
     params.update(parameters or {})
     pm.execute_notebook(str(file), str(out), parameters=params, kernel_name="python3", progress_bar=False,
-                        cwd=str(NOTEBOOK_DIR), log_output=False)
+                        cwd=str(NOTEBOOK_DIR), log_output=False, config=_kernel_config())
     return out
+
+
+def _kernel_config():
+    """Encrypt the kernel's local sockets (CurveZMQ) when pyzmq and the kernel support it: recent ipykernels
+    print a warning on every start otherwise, which buried the progress bar."""
+    import zmq
+    from jupyter_client import KernelManager
+    from traitlets.config import Config
+
+    if KernelManager.class_traits().get("transport_encryption") is None or not zmq.has("curve"):
+        return Config()  # an older jupyter_client, or libzmq without CurveZMQ: plain local sockets
+    return Config({"KernelManager": {"transport_encryption": "auto"}})
 
 
 def _authority_name(data_dir: Path) -> str:
