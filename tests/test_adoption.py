@@ -274,3 +274,10 @@ def test_scorecard_a1_a2_use_the_same_definitions(x):
     # 3 years 01/10/2012-30/09/2015: P8, P9, P1, P2 (P7 adopted 01/01/2013 too)
     assert v.loc["A1_3Y", "value"] == pytest.approx((427 + 365 + 334 + 244 + 228) / 5)
     assert v.loc["A2_3Y", "value"] == pytest.approx((213 + 151 + 123 + 132 + 0) / 5)
+
+
+def test_the_903_foster_carer_flag_counts_without_the_tracking_table(untracked):
+    # AD1 FOSTER_CARE is 1 for P2 only; with no tracking table it is the only source of "with their foster carer"
+    # (it was once lost by comparing a float-mapped flag "1.0" with "1")
+    j = ad.journeys(untracked)
+    assert set(j.loc[j["FOSTER_CARER"], "CHILD"]) == {"P2"}
