@@ -25,6 +25,7 @@ RELATIVE_FOSTER = ("U1", "U2", "U3")
 LONG_TERM_FOSTER = ("U1", "U4")
 ADOPTED_REC = ("E11", "E12")
 UNKNOWN = "Unknown"
+UNIT_COLUMNS = ("TEAM", "DISTRICT_NAME", "AREA")
 _DAY_OFFSET = 200_000   # days are counted from 1970; the offset keeps any date from 1423 to 2517 positive
 _DAY_SPAN = 400_000     # and below this, so that child * span + day sorts by child, then day
 
@@ -159,22 +160,61 @@ class Extract:
     def in_care_on(self, date) -> pd.DataFrame:
         """Episodes open on ``date`` (DECOM ≤ date and DEC blank or after date): one row per child."""
         d = pd.Timestamp(date)
-        ep = self.episodes
-        open_ = ep[(ep["DECOM"] <= d) & (ep["DEC"].isna() | (ep["DEC"] > d))]
-        return open_.drop_duplicates("CHILD", keep="last")
+        key = ("in_care_on", d)
+        if key not in self.cache:   # several indicators ask for the same date
+            ep = self.episodes
+            open_ = ep[(ep["DECOM"] <= d) & (ep["DEC"].isna() | (ep["DEC"] > d))]
+            self.cache[key] = open_.drop_duplicates("CHILD", keep="last")
+        return self.cache[key].copy()
 
-    def uasc_on(self, children: pd.Series, dates) -> pd.Series:
-        """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC."""
-        spells = self._uasc_duc
-        listed = children.isin(spells.index)
-        duc = pd.Series(spells.reindex(children.to_numpy()).to_numpy(), index=children.index)  # map() fails when empty
-        d = pd.Series(pd.to_datetime(dates), index=children.index) if not np.isscalar(dates) else pd.Timestamp(dates)
-        return (listed & (duc.isna() | (duc > d))).astype(bool)
+    # Array lookups by child. Every child of the episodes (in the episodes' order), then the other children
+    # of the UASC list, has a code: its position in ``_children``; a child in neither has -1. Arrays indexed
+    # by code carry one extra last slot, so that code -1 reads "not known" without a mask.
+    @cached_property
+    def _children(self) -> pd.Index:
+        in_episodes = pd.unique(self.episodes["CHILD"].astype(object).to_numpy())
+        others = self._uasc_duc.index.difference(pd.Index(in_episodes))
+        return pd.Index(np.concatenate([in_episodes, np.asarray(others, dtype=object)]), dtype=object)
+
+    def child_codes(self, children) -> np.ndarray:
+        """Each child's code (its position in the extract's list of children), -1 for a child not in it."""
+        return self._children.get_indexer(np.asarray(children, dtype=object))
+
+    @staticmethod
+    def _days(dates, n: int, default) -> np.ndarray:
+        """Dates (one, or one per row) as integer days; blanks are ``default``."""
+        if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
+            dates = np.full(n, np.datetime64(pd.Timestamp(dates), "ns"))
+        when = pd.Series(pd.to_datetime(pd.Series(dates).to_numpy()).to_numpy().astype("datetime64[ns]"))
+        return when.fillna(pd.Timestamp(default)).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+    def uasc_on(self, children: pd.Series, dates, codes: np.ndarray | None = None) -> pd.Series:
+        """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC.
+        ``codes``: the children's :meth:`child_codes`, when the caller has them already."""
+        listed, until = self._uasc_by_code
+        code = self.child_codes(children) if codes is None else codes
+        duc = until[code]
+        if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
+            d = np.datetime64(pd.Timestamp(dates), "ns")
+        else:
+            d = pd.to_datetime(pd.Series(dates).to_numpy()).to_numpy().astype("datetime64[ns]")
+        return pd.Series(listed[code] & (np.isnat(duc) | (duc > d)), index=children.index)
 
     @cached_property
     def _uasc_duc(self) -> pd.Series:
         spells = self._uasc_spells.set_index("CHILD")["DUC"]
         return spells[~spells.index.duplicated(keep="last")]
+
+    @cached_property
+    def _uasc_by_code(self) -> tuple[np.ndarray, np.ndarray]:
+        """(listed as UASC, the DUC or NaT) by child code."""
+        duc = self._uasc_duc
+        listed = np.zeros(len(self._children) + 1, dtype=bool)
+        until = np.full(len(self._children) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+        at = self._children.get_indexer(np.asarray(duc.index, dtype=object))
+        listed[at] = True
+        until[at] = duc.to_numpy().astype("datetime64[ns]")
+        return listed, until
 
     def age_on(self, children: pd.Series, dates) -> pd.Series:
         """Age in whole years on the date (NaN when the DOB is unknown)."""
@@ -185,21 +225,25 @@ class Extract:
         before_birthday = (d.dt.month < dob.dt.month) | ((d.dt.month == dob.dt.month) & (d.dt.day < dob.dt.day))
         return (years - before_birthday.astype(int)).where(dob.notna())
 
+    def _rows_as_of(self, code: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Row in ``episodes`` of each child's latest episode starting on or before the day (-1 when none):
+        one binary search over a sorted child-then-day key."""
+        keys, rows = self._episodes_by_child_and_day
+        if not len(rows):
+            return np.full(len(code), -1)
+        at = np.searchsorted(keys, self._as_of_key(code, days), side="right") - 1
+        found = (code >= 0) & (at >= 0)
+        found[found] &= keys[at[found]] // _DAY_SPAN == code[found]    # ... of the same child
+        return np.where(found, rows[np.where(found, at, 0)], -1)
+
     def episode_as_of(self, children: pd.Series, dates, columns) -> pd.DataFrame:
         """``columns`` of each child's latest episode starting on or before each date (NaN when none),
         aligned with ``children``. A blank date is taken as the extract date."""
-        if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
-            dates = pd.Series(pd.Timestamp(dates), index=children.index)
-        when = pd.Series(pd.to_datetime(dates).to_numpy().astype("datetime64[ns]"))
-        codes, keys, rows = self._episodes_by_child_and_day
-        if not len(rows):
+        if not len(self.episodes):
             return pd.DataFrame(np.nan, index=children.index, columns=list(columns))
-        code = codes.get_indexer(children.to_numpy())                  # -1: a child with no episode
-        days = when.fillna(pd.Timestamp(self.extract_date)).to_numpy().astype("datetime64[D]").astype(np.int64)
-        at = np.searchsorted(keys, self._as_of_key(code, days), side="right") - 1  # last episode on or before
-        found = (code >= 0) & (at >= 0)
-        found[found] &= keys[at[found]] // _DAY_SPAN == code[found]    # ... of the same child
-        picked = self.episodes[list(columns)].iloc[rows[np.where(found, at, 0)]].set_axis(children.index)
+        row = self._rows_as_of(self.child_codes(children), self._days(dates, len(children), self.extract_date))
+        found = row >= 0
+        picked = self.episodes[list(columns)].iloc[np.where(found, row, 0)].set_axis(children.index)
         return picked.where(pd.Series(found, index=children.index), axis=0)
 
     @staticmethod
@@ -207,53 +251,69 @@ class Extract:
         return code.astype(np.int64) * _DAY_SPAN + (days + _DAY_OFFSET)
 
     @cached_property
-    def _episodes_by_child_and_day(self) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-        """(the children as an index, a sorted integer key per episode: child then DECOM day, the episode's row
-        for each key): built once, so that each as-of lookup is one binary search instead of a merge."""
+    def _episodes_by_child_and_day(self) -> tuple[np.ndarray, np.ndarray]:
+        """(a sorted integer key per episode: child code then DECOM day, the episode's row for each key): built
+        once, so that each as-of lookup is one binary search instead of a merge."""
         ep = self.episodes
-        codes = pd.Index(ep["CHILD"].astype(object).unique())
         days = ep["DECOM"].to_numpy().astype("datetime64[D]").astype(np.int64)
-        keys = self._as_of_key(codes.get_indexer(ep["CHILD"].astype(object)), days)
+        keys = self._as_of_key(self.child_codes(ep["CHILD"]), days)
         rows = np.argsort(keys, kind="stable")      # ties keep the episodes' order, the later one wins
-        return codes, keys[rows], rows
+        return keys[rows], rows
 
     @cached_property
-    def _first_units(self) -> pd.DataFrame:
-        return self.episodes.drop_duplicates("CHILD").set_index("CHILD")[["TEAM", "DISTRICT_NAME", "AREA"]]
+    def _unit_codes(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """For TEAM, DISTRICT_NAME and AREA: (each episode's code, -1 when blank; the names; each child's code
+        from its first episode, by child code)."""
+        ep = self.episodes
+        children, first = np.unique(self.child_codes(ep["CHILD"]), return_index=True)
+        out = {}
+        for col in UNIT_COLUMNS:
+            codes, names = pd.factorize(ep[col].to_numpy())
+            by_child = np.full(len(self._children) + 1, -1)
+            by_child[children] = codes[first]
+            out[col] = (codes, np.asarray(names, dtype=object), by_child)
+        return out
 
-    def _units_on(self, date) -> pd.DataFrame:
-        """TEAM, DISTRICT_NAME, AREA of every child on ``date``: from the latest episode starting on or before
-        it, else the child's first episode (cached per date)."""
-        key = ("units_on", pd.Timestamp(date))
+    def _unit_codes_on(self, date) -> dict[str, np.ndarray]:
+        """Every child's unit codes on ``date``, by child code (cached per date: snapshots ask for the same
+        date for every child)."""
+        key = ("unit_codes_on", pd.Timestamp(date))
         if key not in self.cache:
-            ep = self.episodes
-            latest = ep[ep["DECOM"] <= pd.Timestamp(date)].drop_duplicates("CHILD", keep="last")
-            latest = latest.set_index("CHILD")[["TEAM", "DISTRICT_NAME", "AREA"]]
-            first = self._first_units
-            self.cache[key] = latest.reindex(first.index).fillna(first)
+            everyone = np.arange(len(self._children))
+            row = self._rows_as_of(everyone, self._days(date, len(everyone), self.extract_date))
+            self.cache[key] = {col: np.append(self._unit_code_at(col, row, everyone), -1) for col in UNIT_COLUMNS}
         return self.cache[key]
 
-    @staticmethod
-    def _reindex(table: pd.DataFrame, children: pd.Series) -> pd.DataFrame:
-        """Rows of ``table`` (indexed by unique CHILD) aligned with ``children``; NaN for a child not in it."""
-        return pd.DataFrame(table.reindex(children.to_numpy()).to_numpy(), index=children.index,
-                            columns=table.columns)
+    def _unit_code_at(self, col: str, row: np.ndarray, code: np.ndarray) -> np.ndarray:
+        """The unit of episode ``row`` (the child's first episode's when there is none or it is blank)."""
+        codes, _, by_child = self._unit_codes[col]
+        at = np.where(row >= 0, codes[row], -1)
+        return np.where(at >= 0, at, by_child[code])
 
-    def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
-        """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
-        the date (else the child's first episode)."""
+    def unit_codes(self, children: pd.Series, dates, codes: np.ndarray | None = None
+                   ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """TEAM, DISTRICT_NAME, AREA of each child on each date as (codes, names): ``names[codes]`` is the
+        unit, code -1 unknown. From the latest episode starting on or before the date, else the child's first
+        episode. The fast form of :meth:`units_of` for counting by unit. ``codes`` as for :meth:`uasc_on`."""
+        code = self.child_codes(children) if codes is None else codes
         single = np.isscalar(dates) or isinstance(dates, pd.Timestamp)
         if not single:
-            d = pd.Series(pd.to_datetime(dates))
+            d = pd.Series(pd.to_datetime(pd.Series(dates).to_numpy()))
             single = len(d) > 0 and d.notna().all() and (d == d.iloc[0]).all()
             if single:
                 dates = d.iloc[0]
-        if single:  # one date for every child (snapshots): a cached table instead of an as-of merge
-            units = self._reindex(self._units_on(dates), children)
-        else:
-            units = self.episode_as_of(children, dates, ["TEAM", "DISTRICT_NAME", "AREA"])
-            units = units.where(units.notna(), self._reindex(self._first_units, children).to_numpy())
-        return units.fillna(UNKNOWN).rename(columns={"DISTRICT_NAME": "DISTRICT"})
+        if single:
+            on = self._unit_codes_on(dates)
+            return {col: (on[col][code], self._unit_codes[col][1]) for col in UNIT_COLUMNS}
+        row = self._rows_as_of(code, self._days(dates, len(code), self.extract_date))
+        return {col: (self._unit_code_at(col, row, code), self._unit_codes[col][1]) for col in UNIT_COLUMNS}
+
+    def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
+        """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
+        the date (else the child's first episode); "Unknown" when neither is known."""
+        found = self.unit_codes(children, dates)
+        return pd.DataFrame({("DISTRICT" if col == "DISTRICT_NAME" else col): np.append(names, UNKNOWN)[codes]
+                             for col, (codes, names) in found.items()}, index=children.index)
 
 
 # A batch run (``cicanalysis run``) loads the extract once and names a pickle of it here; ``load`` in the

@@ -64,24 +64,34 @@ def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: 
     window = P.window_for(ind.measure_type, period)
     cases = ind.count(x, period, window)
     dates = cases["DATE"] if "DATE" in cases else pd.Series(period, index=cases.index)
-    uasc = x.uasc_on(cases["CHILD"], dates)
+    children = x.child_codes(cases["CHILD"])
+    uasc = x.uasc_on(cases["CHILD"], dates, codes=children)
     if ind.uasc == "exclude" or (not include_uasc and ind.uasc == "include"):
         keep = ~uasc
     elif ind.uasc == "only":
         keep = uasc & include_uasc
     else:
         keep = pd.Series(True, index=cases.index)
-    cases, dates = cases[keep], dates[keep]
-    units = x.units_of(cases["CHILD"], dates)
-    units["county"] = x.authority["name"]
+    cases, dates, children = cases[keep], dates[keep], children[keep.to_numpy()]
+    units = x.unit_codes(cases["CHILD"], dates, codes=children)
     rows = []
     wanted = _all_units(x)
     num_w = np.nan_to_num(cases["NUM"].to_numpy(dtype=float))  # a blank counts as 0, as in a group sum
     den_w = np.nan_to_num(cases["DEN"].to_numpy(dtype=float))
-    for level, col in (("county", "county"), ("area", "AREA"), ("team", "TEAM")):
-        which, found = pd.factorize(units[col].to_numpy())
-        sums = dict(zip(found, zip(np.bincount(which, num_w, len(found)), np.bincount(which, den_w, len(found)))))
-        names = wanted[level] + sorted(u for u in found if u not in wanted[level])
+    for level, col in (("county", None), ("area", "AREA"), ("team", "TEAM")):
+        if col is None:
+            which, labels = np.zeros(len(cases), dtype=np.int64), np.array([x.authority["name"]], dtype=object)
+        else:
+            codes, names = units[col]
+            which, labels = np.where(codes >= 0, codes, len(names)), np.append(names, UNKNOWN)
+        cases_in = np.bincount(which, minlength=len(labels))
+        num_in = np.bincount(which, num_w, len(labels))
+        den_in = np.bincount(which, den_w, len(labels))
+        sums: dict[str, tuple[float, float]] = {}
+        for i in np.flatnonzero(cases_in):      # units with at least one case (a name may have two codes)
+            n0, d0 = sums.get(labels[i], (0.0, 0.0))
+            sums[labels[i]] = (n0 + num_in[i], d0 + den_in[i])
+        names = wanted[level] + sorted(u for u in sums if u not in wanted[level])
         for name in names:
             num, den = (float(v) for v in sums.get(name, (0.0, 0.0)))
             if ind.unit == "per 10,000":
