@@ -226,13 +226,16 @@ def _number_ok(s: pd.Series) -> pd.Series:
     return s.isna() | pd.to_numeric(s, errors="coerce").notna()
 
 
-def column_schema(spec: TableSpec, present: list[str]) -> pa.DataFrameSchema:
-    """The pandera schema of one table's columns (format rules only; cross-row rules are separate)."""
+def column_schema(spec: TableSpec, present: list[str], parsed: dict | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of one table's columns (format rules only; cross-row rules are separate).
+    ``parsed``: date columns already parsed with :func:`parse_dates`, so that the check does not parse again."""
     cols = {}
     for c in present:
         checks = []
         if c in spec.dates:
-            checks.append(pa.Check(_date_ok, name="date", error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
+            ok = _date_ok if parsed is None or c not in parsed else \
+                (lambda s, d=parsed[c]: s.isna() | d.reindex(s.index).notna())
+            checks.append(pa.Check(ok, name="date", error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
         if c in spec.numbers:
             checks.append(pa.Check(_number_ok, name="number", error="must be a number"))
         if c in spec.codes and c in CODES:
@@ -272,9 +275,10 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
     """Validate one table (strings in), return (typed frame, DQ rows)."""
     present = [c for c in spec.required + spec.optional if c in df.columns]
     dq = pd.DataFrame(columns=DQ_COLUMNS + ["_index"])
+    parsed = {c: parse_dates(df[c]) for c in spec.dates if c in present}   # parsed once: checked, then used
     if len(df):
         try:
-            column_schema(spec, present).validate(df, lazy=True)
+            column_schema(spec, present, parsed).validate(df, lazy=True)
         except SchemaErrors as err:
             dq = _failures_to_dq(err, df, spec)
     out = df.copy()
@@ -284,8 +288,8 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
     drop = set(dq.loc[dq["action"] == EXCLUDED, "_index"])
     out = out.drop(index=list(drop))
     for c in spec.dates:
-        if c in out:
-            out[c] = parse_dates(out[c]).astype("datetime64[s]")
+        if c in out:   # a value blanked above did not parse (or was blank) in the first place
+            out[c] = (parsed[c].reindex(out.index) if c in parsed else parse_dates(out[c])).astype("datetime64[s]")
     for c in spec.numbers:
         if c in out:
             out[c] = pd.to_numeric(out[c], errors="coerce")
