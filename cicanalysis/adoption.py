@@ -209,8 +209,9 @@ def timescale_cases(x: Extract, timescale: str | Timescale, window: P.Window | N
     if ts.id == "A2":  # DfE: a child matched before the placement order counts 0 days
         days = days.clip(lower=0)
     if ts.unit == "threshold":
-        limit_of = {d: threshold(ts.id, P.financial_year_start(d)) for d in when.unique()}  # per distinct date
-        limit_days = pd.Series([limit_of[d] for d in when], index=c.index, dtype=float)
+        which, dates = pd.factorize(when)       # the threshold looked up once per distinct date
+        limits = np.array([threshold(ts.id, P.financial_year_start(d)) for d in dates], dtype=float)
+        limit_days = pd.Series(limits[which] if len(limits) else np.empty(0), index=c.index, dtype=float)
         within = days <= limit_days
     else:
         limit_days = pd.Series(P.limit_days(ts.limit, ts.unit), index=c.index)

@@ -146,7 +146,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+        # only an empty field is blank ("NA", "N/A" … are values); the parser blanks it, faster than a replace
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
+                         skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         first = str(exc).splitlines()[0]
         line = re.search(r"line (\d+)", first)
@@ -154,14 +156,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
                        f"with more fields than the header, often an unquoted comma", file=str(path),
                        row=int(line.group(1)) if line else None, rule="readable file") from None
     df.columns = [str(c).strip().upper() for c in df.columns]
-    df = df.apply(_strip).replace("", np.nan) if len(df) else df
-    return df
+    return df.apply(_strip) if len(df) else df
 
 
 def _strip(s: pd.Series) -> pd.Series:
-    """Spaces around values removed; the column is left as it is when none of its distinct values has any."""
+    """Spaces around values removed (a value of spaces only is blank); the column is left as it is when
+    none of its distinct values has any."""
     distinct = pd.Series(s.unique(), dtype=s.dtype)
-    return s if distinct.str.strip().equals(distinct) else s.str.strip()
+    return s if distinct.str.strip().equals(distinct) else s.str.strip().replace("", np.nan)
 
 
 def recognise(columns) -> tuple[str | None, list[str]]:
@@ -237,7 +239,9 @@ def column_schema(spec: TableSpec, present: list[str], parsed: dict | None = Non
                 (lambda s, d=parsed[c]: s.isna() | d.reindex(s.index).notna())
             checks.append(pa.Check(ok, name="date", error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
         if c in spec.numbers:
-            checks.append(pa.Check(_number_ok, name="number", error="must be a number"))
+            ok = _number_ok if parsed is None or c not in parsed else \
+                (lambda s, n=parsed[c]: s.isna() | n.reindex(s.index).notna())
+            checks.append(pa.Check(ok, name="number", error="must be a number"))
         if c in spec.codes and c in CODES:
             allowed = set(CODES[c])
             checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="code",
@@ -275,7 +279,9 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
     """Validate one table (strings in), return (typed frame, DQ rows)."""
     present = [c for c in spec.required + spec.optional if c in df.columns]
     dq = pd.DataFrame(columns=DQ_COLUMNS + ["_index"])
-    parsed = {c: parse_dates(df[c]) for c in spec.dates if c in present}   # parsed once: checked, then used
+    # dates and numbers parsed once: the checks read the parse, and the typed table uses it
+    parsed = {c: parse_dates(df[c]) for c in spec.dates if c in present}
+    parsed.update({c: pd.to_numeric(df[c], errors="coerce") for c in spec.numbers if c in present and c not in parsed})
     if len(df):
         try:
             column_schema(spec, present, parsed).validate(df, lazy=True)
@@ -288,11 +294,13 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
     drop = set(dq.loc[dq["action"] == EXCLUDED, "_index"])
     out = out.drop(index=list(drop))
     for c in spec.dates:
-        if c in out:   # a value blanked above did not parse (or was blank) in the first place
-            out[c] = (parsed[c].reindex(out.index) if c in parsed else parse_dates(out[c])).astype("datetime64[s]")
+        if c in out:   # (a value blanked above stays blank)
+            d = parsed[c].reindex(out.index).where(out[c].notna()) if c in parsed else parse_dates(out[c])
+            out[c] = d.astype("datetime64[s]")
     for c in spec.numbers:
-        if c in out:
-            out[c] = pd.to_numeric(out[c], errors="coerce")
+        if c in out and c not in spec.dates:
+            out[c] = parsed[c].reindex(out.index).where(out[c].notna()) if c in parsed \
+                else pd.to_numeric(out[c], errors="coerce")
     for c in spec.required + spec.optional:
         if c not in out:
             out[c] = pd.Series(pd.NaT if c in spec.dates else np.nan, index=out.index,

@@ -110,3 +110,13 @@ def test_oc2_of_a_yearly_return_takes_the_folder_year(tmp_path):
                 columns=["CHILD", "DOB", "HEALTH_CHECK", "TEETH_CHECK", "IMMUNISATIONS"])
     x = load(root)
     assert x["oc2"]["YEAR"].tolist() == [2015]
+
+
+def test_blank_cells_in_any_form_are_blank_and_na_is_a_value(tmp_path):
+    from cicanalysis.schema import _read_csv
+    path = tmp_path / "cells.csv"
+    path.write_text('A,B,C,D\n"",  ,\t, x \n,"NA",N/A,y\n', encoding="utf-8")
+    df = _read_csv(path)
+    assert df["A"].isna().all() and df["B"].isna().iloc[0] and pd.isna(df["C"].iloc[0])
+    assert list(df["D"]) == ["x", "y"]
+    assert (df["B"].iloc[1], df["C"].iloc[1]) == ("NA", "N/A")   # codes, not blanks
