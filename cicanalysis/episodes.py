@@ -181,23 +181,25 @@ class Extract:
         return self._children.get_indexer(np.asarray(children, dtype=object))
 
     @staticmethod
-    def _days(dates, n: int, default) -> np.ndarray:
-        """Dates (one, or one per row) as integer days; blanks are ``default``."""
+    def _datetimes(dates, n: int) -> np.ndarray:
+        """Dates (one for all ``n`` rows, or one per row) as a datetime64[ns] array of length ``n``."""
         if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
-            dates = np.full(n, np.datetime64(pd.Timestamp(dates), "ns"))
-        when = pd.Series(pd.to_datetime(pd.Series(dates).to_numpy()).to_numpy().astype("datetime64[ns]"))
-        return when.fillna(pd.Timestamp(default)).to_numpy().astype("datetime64[D]").astype(np.int64)
+            return np.full(n, np.datetime64(pd.Timestamp(dates), "ns"))
+        return pd.to_datetime(pd.Series(dates).to_numpy()).to_numpy().astype("datetime64[ns]")
+
+    @classmethod
+    def _days(cls, dates, n: int, default) -> np.ndarray:
+        """Dates (one, or one per row) as integer days; blanks are ``default``."""
+        when = cls._datetimes(dates, n)
+        when = np.where(np.isnat(when), np.datetime64(pd.Timestamp(default), "ns"), when)
+        return when.astype("datetime64[D]").astype(np.int64)
 
     def uasc_on(self, children: pd.Series, dates, codes: np.ndarray | None = None) -> pd.Series:
         """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC.
         ``codes``: the children's :meth:`child_codes`, when the caller has them already."""
         listed, until = self._uasc_by_code
         code = self.child_codes(children) if codes is None else codes
-        duc = until[code]
-        if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
-            d = np.datetime64(pd.Timestamp(dates), "ns")
-        else:
-            d = pd.to_datetime(pd.Series(dates).to_numpy()).to_numpy().astype("datetime64[ns]")
+        duc, d = until[code], self._datetimes(dates, len(code))
         return pd.Series(listed[code] & (np.isnat(duc) | (duc > d)), index=children.index)
 
     @cached_property
@@ -296,16 +298,11 @@ class Extract:
         unit, code -1 unknown. From the latest episode starting on or before the date, else the child's first
         episode. The fast form of :meth:`units_of` for counting by unit. ``codes`` as for :meth:`uasc_on`."""
         code = self.child_codes(children) if codes is None else codes
-        single = np.isscalar(dates) or isinstance(dates, pd.Timestamp)
-        if not single:
-            d = pd.Series(pd.to_datetime(pd.Series(dates).to_numpy()))
-            single = len(d) > 0 and d.notna().all() and (d == d.iloc[0]).all()
-            if single:
-                dates = d.iloc[0]
-        if single:
-            on = self._unit_codes_on(dates)
+        when = self._datetimes(dates, len(code))
+        if len(when) and not np.isnat(when).any() and (when == when[0]).all():
+            on = self._unit_codes_on(when[0])   # one date for every child (snapshots): a table kept per date
             return {col: (on[col][code], self._unit_codes[col][1]) for col in UNIT_COLUMNS}
-        row = self._rows_as_of(code, self._days(dates, len(code), self.extract_date))
+        row = self._rows_as_of(code, self._days(when, len(code), self.extract_date))
         return {col: (self._unit_code_at(col, row, code), self._unit_codes[col][1]) for col in UNIT_COLUMNS}
 
     def units_of(self, children: pd.Series, dates) -> pd.DataFrame:

@@ -220,28 +220,30 @@ def parse_dates(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index)
 
 
-def _date_ok(s: pd.Series) -> pd.Series:
-    return s.isna() | parse_dates(s).notna()
+def parse_columns(df: pd.DataFrame, spec: TableSpec) -> dict[str, pd.Series]:
+    """The table's date and number columns parsed (NaT/NaN where a value is not one): done once, read by the
+    checks and then used as the typed columns."""
+    parsed = {c: parse_dates(df[c]) for c in spec.dates if c in df}
+    parsed.update({c: pd.to_numeric(df[c], errors="coerce") for c in spec.numbers if c in df and c not in parsed})
+    return parsed
 
 
-def _number_ok(s: pd.Series) -> pd.Series:
-    return s.isna() | pd.to_numeric(s, errors="coerce").notna()
+def _parses(parsed: pd.Series):
+    """A check: the value is blank, or it parsed."""
+    return lambda s: s.isna() | parsed.reindex(s.index).notna()
 
 
-def column_schema(spec: TableSpec, present: list[str], parsed: dict | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of one table's columns (format rules only; cross-row rules are separate).
-    ``parsed``: date columns already parsed with :func:`parse_dates`, so that the check does not parse again."""
+def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series]) -> pa.DataFrameSchema:
+    """The pandera schema of one table's columns (format rules only; cross-row rules are separate);
+    ``parsed`` is :func:`parse_columns` of the table."""
     cols = {}
     for c in present:
         checks = []
         if c in spec.dates:
-            ok = _date_ok if parsed is None or c not in parsed else \
-                (lambda s, d=parsed[c]: s.isna() | d.reindex(s.index).notna())
-            checks.append(pa.Check(ok, name="date", error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
-        if c in spec.numbers:
-            ok = _number_ok if parsed is None or c not in parsed else \
-                (lambda s, n=parsed[c]: s.isna() | n.reindex(s.index).notna())
-            checks.append(pa.Check(ok, name="number", error="must be a number"))
+            checks.append(pa.Check(_parses(parsed[c]), name="date",
+                                   error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
+        elif c in spec.numbers:
+            checks.append(pa.Check(_parses(parsed[c]), name="number", error="must be a number"))
         if c in spec.codes and c in CODES:
             allowed = set(CODES[c])
             checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="code",
@@ -279,9 +281,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
     """Validate one table (strings in), return (typed frame, DQ rows)."""
     present = [c for c in spec.required + spec.optional if c in df.columns]
     dq = pd.DataFrame(columns=DQ_COLUMNS + ["_index"])
-    # dates and numbers parsed once: the checks read the parse, and the typed table uses it
-    parsed = {c: parse_dates(df[c]) for c in spec.dates if c in present}
-    parsed.update({c: pd.to_numeric(df[c], errors="coerce") for c in spec.numbers if c in present and c not in parsed})
+    parsed = parse_columns(df[present], spec)
     if len(df):
         try:
             column_schema(spec, present, parsed).validate(df, lazy=True)
@@ -293,14 +293,9 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
         out.loc[bad.to_numpy(), column] = np.nan
     drop = set(dq.loc[dq["action"] == EXCLUDED, "_index"])
     out = out.drop(index=list(drop))
-    for c in spec.dates:
-        if c in out:   # (a value blanked above stays blank)
-            d = parsed[c].reindex(out.index).where(out[c].notna()) if c in parsed else parse_dates(out[c])
-            out[c] = d.astype("datetime64[s]")
-    for c in spec.numbers:
-        if c in out and c not in spec.dates:
-            out[c] = parsed[c].reindex(out.index).where(out[c].notna()) if c in parsed \
-                else pd.to_numeric(out[c], errors="coerce")
+    for c, values in parsed.items():   # a value blanked above stays blank
+        values = values.reindex(out.index).where(out[c].notna())
+        out[c] = values.astype("datetime64[s]") if c in spec.dates else values
     for c in spec.required + spec.optional:
         if c not in out:
             out[c] = pd.Series(pd.NaT if c in spec.dates else np.nan, index=out.index,

@@ -56,8 +56,11 @@ def _finish(num: float, den: float, unit: str) -> float:
 
 
 def _all_units(x: Extract) -> dict[str, list[str]]:
-    return {"county": [x.authority["name"]], "area": sorted(x.teams["AREA"].unique()),
-            "team": list(x.teams["TEAM"])}
+    """The units every scorecard lists (even with no cases), from the authority's teams: worked out once."""
+    if "all_units" not in x.cache:
+        x.cache["all_units"] = {"county": [x.authority["name"]], "area": sorted(x.teams["AREA"].unique()),
+                                "team": list(x.teams["TEAM"])}
+    return x.cache["all_units"]
 
 
 def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: bool) -> pd.DataFrame:
