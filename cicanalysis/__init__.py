@@ -6,7 +6,8 @@
     print(cic.scorecard.performance_summary(card))
 """
 from . import charts, metrics, periods, rag, reference, schema, scorecard  # noqa: F401
-from .episodes import Extract, load  # noqa: F401
+from .episodes import Extract  # noqa: F401
+from .loading import load, notices  # noqa: F401
 from .errors import CicError  # noqa: F401
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Command line: ``cicanalysis generate | validate | run``. Errors print one line and exit 2."""
+"""Command line: ``cicanalysis generate | init | validate | run``. Errors print one line and exit 2."""
 from __future__ import annotations
 
 import argparse
@@ -20,20 +20,40 @@ def _generate(args) -> int:
     return 0
 
 
+def _load(args, folder):
+    from .loading import load
+    return load(folder, la=args.la, extract_date=args.extract_date, authority_name=args.authority_name)
+
+
 def _validate(args) -> int:
     import pandas as pd
 
-    from .episodes import load
     from .schema import dq_headline, dq_summary
     if args.dir and args.data and args.dir != args.data:
         raise CicError(f"two extract folders given ({args.dir} and {args.data}); give one")
-    x = load(args.dir or args.data or "data/synthetic")
+    x = _load(args, args.dir or args.data or "data/synthetic")
     print(repr(x))
-    summary = dq_summary(x.dq)
+    print(f"Extract date {x.extract_date:%d/%m/%Y} ({x.extract_date_rule}); tables: "
+          + "; ".join(f"{t} from {', '.join(f)}" for t, f in x.sources.items()))
+    ignored = x.dq[x.dq["action"] == "file ignored"]
+    for _, r in ignored.iterrows():
+        print(f"ignored: {r['file']}: {r['rule']}")
+    for line in x.notices:
+        print(f"notice: {line}")
+    summary = dq_summary(x.dq[x.dq["action"] != "file ignored"])
     if not summary.empty:
         with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", 200):
             print(summary.to_string(index=False))
     print(dq_headline(x.dq))
+    return 0
+
+
+def _init(args) -> int:
+    from .authority_template import write_template
+    x = _load(args, args.data)
+    written = write_template(x, args.data, args.out, force=args.force)
+    print(f"Authority template written to {written}: fill in authority.csv (name), teams.csv (the AREA of each "
+          f"DISTRICT found), population.csv (ONS mid-year estimates aged 0-17) and targets.csv; then run validate.")
     return 0
 
 
@@ -47,9 +67,8 @@ def _run(args) -> int:
         periods += P.month_ends(P.month_end(args.from_), P.month_end(args.to))
     if not periods:
         raise CicError("give at least one --period (a month end such as 2016-03-31) or --from/--to")
-    from .episodes import load
     from .scorecard import check_period
-    x = load(args.data)
+    x = _load(args, args.data)
     for p in periods:
         check_period(x, p)
     t = time.perf_counter()
@@ -86,10 +105,25 @@ def main(argv=None) -> int:
     g.add_argument("--out", default="data/synthetic")
     g.add_argument("--extract-date", default="2016-03-31")
     g.set_defaults(func=_generate)
+    def extract_options(p):
+        p.add_argument("--la", help="pooled files (an LA column): the code of the authority to keep")
+        p.add_argument("--extract-date", dest="extract_date",
+                       help="the date the extract was taken (default: the end of the latest collection year of "
+                            "yearly returns, else the latest episode start or end)")
+        p.add_argument("--authority-name", dest="authority_name",
+                       help="the authority's name when the data folder has no authority/ configuration")
+
     v = sub.add_parser("validate", help="load and validate an extract folder, print the data-quality summary")
     v.add_argument("dir", nargs="?", help="the extract folder (default: data/synthetic)")
     v.add_argument("--data", dest="data", help="the extract folder, as for run")
+    extract_options(v)
     v.set_defaults(func=_validate)
+    i = sub.add_parser("init", help="write an authority/ configuration template from an extract")
+    i.add_argument("--data", required=True, help="the extract folder; the template goes in <data>/authority")
+    i.add_argument("--out", help="where to write the template (default: <data>/authority)")
+    i.add_argument("--force", action="store_true", help="overwrite an existing authority/ folder's files")
+    extract_options(i)
+    i.set_defaults(func=_init)
     r = sub.add_parser("run", help="run the reports for one or more periods")
     r.add_argument("--period", action="append", help="month end, e.g. 2016-03-31 (repeatable)")
     r.add_argument("--from", dest="from_", help="first month end of a range")
@@ -99,6 +133,7 @@ def main(argv=None) -> int:
     r.add_argument("--notebooks", nargs="*", help="notebook names (default: those due for the period)")
     r.add_argument("--jobs", type=int, default=0, help="notebooks run at a time (default: the number of CPUs)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    extract_options(r)
     r.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="notebook parameter, e.g. suppress_small=true or exclude_children='[\"C0000123\"]' (JSON, "
                         "else text); repeatable")

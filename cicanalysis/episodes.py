@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
-from .schema import Loaded, read_extract
+from .schema import Loaded
 
 NEW_PLACEMENT_RNE = ("S", "P", "B")
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
@@ -40,14 +40,22 @@ def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
 class Extract:
     """An authority's validated extract plus derived views. Build with :func:`load`."""
 
-    def __init__(self, loaded: Loaded, authority_dir=None, source: str = ""):
+    def __init__(self, loaded: Loaded, authority_dir=None, source: str = "", authority_name: str | None = None):
         self.tables = loaded.tables
         self.dq = loaded.dq
         self.sources = loaded.sources
+        self.present = loaded.present            # the columns each table had in the files
+        self.return_years = loaded.return_years
+        self.extract_date = loaded.extract_date
+        self.extract_date_rule = loaded.extract_date_rule
         self.source = source
         self.authority_dir = authority_dir
         self.authority = reference.authority(authority_dir)
+        if authority_name:
+            self.authority.update(name=authority_name, short_name=authority_name)
         self.teams = reference.teams(authority_dir)
+        self.notices: list[str] = []            # one line each, shown at the top of every report
+        self.load_options: dict = {}            # la, extract_date, authority_name given to load()
         self.cache: dict = {}  # per-extract results reused across periods (see scorecard.values)
 
     def __repr__(self) -> str:
@@ -59,15 +67,10 @@ class Extract:
         return self.tables[table]
 
     # ------------------------------------------------------------ dates
-    @cached_property
-    def extract_date(self) -> pd.Timestamp:
-        """The latest event date in the child-level tables (episodes, reviews, missing, adoption), taken
-        as the date of the extract. Future-dated fields such as DUC are not events and are ignored."""
-        t = self.tables
-        dates = [t["episodes"]["DECOM"], t["episodes"]["DEC"], t["reviews"]["REVIEW"], t["missing"]["MIS_END"],
-                 t["placed_for_adoption"]["DATE_PLACED"], t["ad1"]["DATE_MATCH"]]
-        latest = pd.concat([d.astype("datetime64[ns]") for d in dates]).max()
-        return pd.Timestamp(latest).normalize() if pd.notna(latest) else pd.NaT
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the extract's files gave ``table`` the column (an absent optional column is blank throughout,
+        so the measures that need it are not available rather than 0)."""
+        return column in self.present.get(table, ())
 
     @cached_property
     def first_date(self) -> pd.Timestamp:
@@ -311,60 +314,3 @@ class Extract:
         found = self.unit_codes(children, dates)
         return pd.DataFrame({("DISTRICT" if col == "DISTRICT_NAME" else col): np.append(names, UNKNOWN)[codes]
                              for col, (codes, names) in found.items()}, index=children.index)
-
-
-# A batch run (``cicanalysis run``) loads the extract once and names a pickle of it here; ``load`` in the
-# notebooks of that run reads it instead of re-reading and re-validating the CSVs, but only when every file
-# under the data folder (and the authority folder) still has the size and modification time it had.
-RUN_CACHE_ENV = "CICANALYSIS_RUN_EXTRACT"
-
-
-def _signature(data_dir: Path, authority_dir) -> tuple:
-    folders = [Path(data_dir)] + ([Path(authority_dir)] if authority_dir is not None else [])
-    files = sorted({p.resolve() for d in folders if d.is_dir() for p in d.rglob("*") if p.is_file()})
-    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()])
-
-
-def save_run_cache(x: "Extract", data_dir, path) -> None:
-    """Write ``x`` (loaded from ``data_dir``) where :func:`load` looks when ``RUN_CACHE_ENV`` names ``path``."""
-    import pickle
-    with open(path, "wb") as fh:
-        pickle.dump({"signature": _signature(Path(data_dir), x.authority_dir), "extract": x}, fh, protocol=5)
-
-
-def _from_run_cache(data_dir: Path, authority_dir):
-    import os
-    import pickle
-    path = os.environ.get(RUN_CACHE_ENV)
-    if not path or not Path(path).is_file():
-        return None
-    try:
-        with open(path, "rb") as fh:
-            saved = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a cache that cannot be read is ignored, the CSVs are read instead
-        return None
-    x = saved.get("extract")
-    def same(a, b):
-        return (a is None and b is None) or (a is not None and b is not None and Path(a).resolve() == Path(b).resolve())
-    if (not isinstance(x, Extract) or not same(x.authority_dir, authority_dir)
-            or saved.get("signature") != _signature(data_dir, authority_dir)):
-        return None
-    x.source, x.authority_dir = str(data_dir), authority_dir
-    return x
-
-
-def load(data_dir, authority_dir=None) -> Extract:
-    """Read, validate and index an extract folder. ``authority_dir`` defaults to ``<data_dir>/authority``
-    when that folder exists, else the committed reference configuration."""
-    data_dir = Path(data_dir)
-    if authority_dir is None and (data_dir / "authority").is_dir():
-        authority_dir = data_dir / "authority"
-    cached = _from_run_cache(data_dir, authority_dir)
-    if cached is not None:
-        return cached
-    x = Extract(read_extract(data_dir), authority_dir=authority_dir, source=str(data_dir))
-    from .adoption import consistency_checks  # needs the derived views, so it runs after the table rules
-    extra = consistency_checks(x)
-    if len(extra):
-        x.dq = pd.concat([x.dq, extra], ignore_index=True)
-    return x

@@ -35,6 +35,7 @@ class Indicator:
     source: str = "SSDA903"       # or "supplied"
     uasc: str = "include"         # include (follows the scorecard's UASC switch), exclude, only
     group: str = ""
+    needs: tuple[str, ...] = ()   # "table.COLUMN"s beyond header and episodes: without them, not available
 
     @property
     def activity(self) -> bool:
@@ -94,9 +95,13 @@ def _annual_table(x: Extract, table: str, period) -> tuple[pd.DataFrame, pd.Time
     return df[years == year], pd.Timestamp(year=year, month=3, day=31)
 
 
-def oc2_check(column: str):
+def oc2_check(column: str, under: int | None = None):
+    """Children in the OC2 cohort of the year (in care 12 months+ at 31 March) with ``column`` = 1; with
+    ``under``, only those younger than ``under`` at 31 March (the development check is for under-5s)."""
     def count(x: Extract, period, window):
         df, asat = _annual_table(x, "oc2", period)
+        if under is not None:
+            df = df[x.age_on(df["CHILD"], asat) < under]
         return _cases(df["CHILD"], df[column] == 1, 1.0, asat)
     count.__name__ = f"oc2_{column.lower()}"
     return count
@@ -221,15 +226,20 @@ def placement_order_to_match_days(x: Extract, period, window):
 
 
 def left_care_adopted(x: Extract, period, window):
+    """Children leaving care in the window (a child who left twice counts once, by the last occasion, as the
+    DfE publishes leavers), adopted when that period of care ended with E11 or E12."""
     poc = x.periods_of_care
     left = poc[poc["END"].notna() & window.contains(poc["END"])]
+    left = left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="last")
     return _cases(left["CHILD"], left["REC"].isin(ADOPTED_REC), 1.0, left["END"])
 
 
 def children_entering_care(x: Extract, period, window):
-    """Periods of care starting in the window (a child entering twice counts twice)."""
+    """Children starting to be looked after in the window (a child who started twice counts once, by the first
+    occasion, as the DfE publishes starters)."""
     poc = x.periods_of_care
     started = poc[window.contains(poc["BLA"])]
+    started = started.sort_values(["BLA", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="first")
     return _cases(started["CHILD"], 1.0, np.nan, started["BLA"])
 
 
@@ -267,27 +277,34 @@ CATALOGUE: list[Indicator] = [
     I("ADOPT_PLAN_6M", "% with adoption agreed as the plan within 6 months of BLA (cumulative)", "H", "YTD", "%",
       "ADM best-interest decisions within 6 months of BLA", "ADM best-interest decisions in the year",
       adoption_plan_within(6), group="Adoption"),
-    I("HEALTH_CHECK", "% of children in care 12 months+ with an annual health assessment", "H", "SS", "%",
-      "children with HEALTH_CHECK = 1 in the latest OC2 year", "children in care 12 months+ at 31 March (OC2)",
-      oc2_check("HEALTH_CHECK"), group="Health"),
+    I("HEALTH_ASSESSMENT", "% of children in care 12 months+ with an annual health assessment", "H", "SS", "%",
+      "children with HEALTH_ASSESSMENT = 1 in the latest OC2 year", "children in care 12 months+ at 31 March (OC2)",
+      oc2_check("HEALTH_ASSESSMENT"), group="Health", needs=("oc2.HEALTH_ASSESSMENT",)),
+    I("DEV_CHECK_U5", "% of children under 5 in care 12 months+ with an up-to-date development assessment", "H",
+      "SS", "%", "children under 5 at 31 March with HEALTH_CHECK = 1 in the latest OC2 year",
+      "children under 5 in care 12 months+ at 31 March (OC2)", oc2_check("HEALTH_CHECK", under=5),
+      group="Health", needs=("oc2.HEALTH_CHECK",)),
     I("DENTAL_CHECK", "% of children in care 12 months+ with a dental check", "H", "SS", "%",
       "children with TEETH_CHECK = 1 in the latest OC2 year", "children in care 12 months+ at 31 March (OC2)",
-      oc2_check("TEETH_CHECK"), group="Health"),
+      oc2_check("TEETH_CHECK"), group="Health", needs=("oc2.TEETH_CHECK",)),
     I("RHI_3WD", "% of returns from missing with a return interview within 3 working days", "H", "YTD", "%",
       "returns with RHI_DATE within 3 working days of MIS_END", "returns from missing (MIS_END) in the year",
-      returner_interviews_within_3_working_days, group="Missing"),
+      returner_interviews_within_3_working_days, group="Missing", needs=("missing.RHI_DATE",)),
     I("RHI_COMPLETED", "% of returns from missing with a return interview completed", "H", "YTD", "%",
-      "returns with an RHI_DATE", "returns from missing in the year", returner_interviews_completed, group="Missing"),
+      "returns with an RHI_DATE", "returns from missing in the year", returner_interviews_completed, group="Missing",
+      needs=("missing.RHI_DATE",)),
     I("CL_IN_TOUCH", "% of care leavers aged 19-21 the authority is in touch with", "H", "SS", "%",
       "care leavers with IN_TOUCH = YES", "care leavers aged 19-21 in the latest OC3 year",
-      oc3_outcome(lambda d: d["IN_TOUCH"] == "YES", "care_leavers_in_touch"), group="Care leavers"),
+      oc3_outcome(lambda d: d["IN_TOUCH"] == "YES", "care_leavers_in_touch"), group="Care leavers",
+      needs=("oc3.IN_TOUCH",)),
     I("CL_SUITABLE_ACCOM", "% of care leavers aged 19-21 in suitable accommodation", "H", "SS", "%",
       "care leavers whose ACCOM code ends in 1 (suitable)", "care leavers aged 19-21 in the latest OC3 year",
       oc3_outcome(lambda d: d["ACCOM"].astype("string").str.endswith("1"), "care_leavers_suitable_accommodation"),
-      group="Care leavers"),
+      group="Care leavers", needs=("oc3.ACCOM",)),
     I("CL_EET", "% of care leavers aged 19-21 in education, employment or training", "H", "SS", "%",
       "care leavers with ACTIV F1, P1, F2, P2, F4, P4, F5 or P5", "care leavers aged 19-21 in the latest OC3 year",
-      oc3_outcome(lambda d: d["ACTIV"].isin(EET_CODES), "care_leavers_eet"), group="Care leavers"),
+      oc3_outcome(lambda d: d["ACTIV"].isin(EET_CODES), "care_leavers_eet"), group="Care leavers",
+      needs=("oc3.ACTIV",)),
     I("OWN_FOSTER", "% of children in foster care placed with own-authority or relative/friend carers", "H", "SS",
       "%", "in U1-U6 with PLACE_PROVIDER PR1, or in U1-U3 (relatives or friends)",
       "children in foster care (U1-U6) at the period end", own_authority_or_relative_foster_care,
@@ -301,13 +318,14 @@ CATALOGUE: list[Indicator] = [
       group="Placements"),
     I("WITHIN_20_MILES", "% of children in care placed within 20 miles of home (excluding UASC)", "H", "SS", "%",
       "children with PL_DISTANCE of 20 miles or less", "children in care at the period end with a known "
-      "distance, excluding UASC", placed_within_20_miles, uasc="exclude", group="Placements"),
+      "distance, excluding UASC", placed_within_20_miles, uasc="exclude", group="Placements",
+      needs=("episodes.PL_DISTANCE",)),
     I("REVIEW_PARTICIPATION", "% of reviews in which the child participated (aged 4+)", "H", "YTD", "%",
       "reviews with REVIEW_CODE PN1-PN6", "reviews in the year with REVIEW_CODE PN1-PN7", review_participation,
-      group="Reviews"),
+      group="Reviews", needs=("reviews.REVIEW_CODE",)),
     I("REVIEWS_IN_TIMESCALE", "% of reviews held in timescale", "H", "YTD", "%",
       "reviews held within 20 working days of BLA (1st), 3 months (2nd) or 6 months (later)",
-      "reviews held in the year", reviews_in_timescale, group="Reviews"),
+      "reviews held in the year", reviews_in_timescale, group="Reviews", needs=("reviews.REVIEW",)),
     I("A1_R12M", "A1: average days from entering care to moving in with the adoptive family (12 months)", "L",
       "R12M", "days", "days from BLA to the first A3-A6 placement, summed", "children adopted in the 12 months",
       bla_to_moving_in_days, group="Adoption"),
@@ -321,7 +339,8 @@ CATALOGUE: list[Indicator] = [
       "days from the first E1 legal status to DATE_MATCH, summed", "children adopted in the 3 years",
       placement_order_to_match_days, group="Adoption"),
     I("LEFT_CARE_ADOPTED", "% of children leaving care who were adopted", "H", "YTD", "%",
-      "periods of care ending with REC E11 or E12", "periods of care ending in the year", left_care_adopted,
+      "children whose last period of care ending in the year ended with REC E11 or E12",
+      "children leaving care in the year (each child once, by the last occasion)", left_care_adopted,
       group="Adoption"),
     I("SW_PERM_QUALIFIED", "% of social worker posts filled by permanent qualified staff", "H", "SS", "%",
       "posts filled by permanent qualified social workers (supplied)", "social worker posts (supplied)",
@@ -339,7 +358,8 @@ CATALOGUE: list[Indicator] = [
 # Indicators the sufficiency strategy report uses that are not on the monthly scorecard
 EXTRA: list[Indicator] = [
     I("CIC_STARTED", "Children entering care in the quarter", "L", "Q", "count",
-      "periods of care starting (BLA) in the quarter", "-", children_entering_care, group="Children in care"),
+      "children starting a period of care (BLA) in the quarter, each child once", "-", children_entering_care,
+      group="Children in care"),
     I("LONG_TERM_FOSTER", "Children in permanent long-term fostering (U1/U4)", "H", "SS", "count",
       "children in care at the period end placed in U1 or U4", "-", long_term_fostering, group="Placements"),
     I("BLA_TO_PLACED_R12M", "Average days from entering care to being placed for adoption (12 months)", "L", "R12M",
@@ -356,6 +376,21 @@ def get(indicator_id: str) -> Indicator:
         return BY_ID[indicator_id]
     except KeyError:
         raise CicError(f"unknown indicator {indicator_id!r}; known: {', '.join(BY_ID)}") from None
+
+
+def missing_inputs(x: Extract, ind: Indicator) -> list[str]:
+    """The ``needs`` of an indicator that the extract's files did not have (a table absent counts too)."""
+    return [n for n in ind.needs if not x.has_column(*n.split("."))]
+
+
+def unavailable(x: Extract) -> dict[tuple[str, ...], list[str]]:
+    """{the missing inputs: titles of the indicators they make not available}, for the reports' notices."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for ind in CATALOGUE:
+        missing = missing_inputs(x, ind)
+        if missing:
+            out.setdefault(tuple(missing), []).append(ind.title)
+    return out
 
 
 def catalogue_table() -> pd.DataFrame:

@@ -1,9 +1,11 @@
 """Batch runs: execute the notebooks due for each period with papermill (in parallel up to ``jobs``),
 export each to HTML for officers in one house template, and write the index pages.
 
-Each period is built in a temporary folder beside ``outputs/<period>`` and moved into place only when
-every notebook of that period succeeded, so a failed or interrupted run never overwrites the last good
-outputs. A failing notebook's executed copy (with the error) is kept in ``outputs/<period>.failed/``.
+Each period is built in a temporary folder beside ``outputs/<period>`` and moved into place when its
+notebooks have finished: a report that succeeded replaces its previous version, a report that failed keeps
+its previous good version (if any) and is marked failed, with its error line, in the period's index; an
+interrupted run changes nothing. A failing notebook's executed copy (with the error) is kept in
+``outputs/<period>.failed/``.
 ``outputs/index.html`` lists every period with outputs.
 """
 from __future__ import annotations
@@ -21,8 +23,8 @@ import pandas as pd
 
 from . import periods as P
 from . import reference
-from .episodes import RUN_CACHE_ENV
 from .errors import CicError
+from .loading import LOAD_OPTIONS_ENV, RUN_CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -141,11 +143,12 @@ def _authority_name(data_dir: Path) -> str:
     return reference.authority(folder if folder.is_dir() else None).get("name", "")
 
 
-def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: dict | None) -> tuple[bool, str]:
+def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: dict | None,
+          authority: str) -> tuple[bool, str]:
     """One notebook of one period, run in a worker process: execute, then export. (ok, message)."""
     try:
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
-        export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, _authority_name(Path(data_dir)),
+        export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority,
                     f"{Path(data_dir).name} extract")
         return True, ""
     except Exception as exc:  # noqa: BLE001 - reported per notebook, the run goes on
@@ -154,17 +157,30 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
 
 
 # ---------------------------------------------------------------- index pages
-def write_period_index(folder: Path, period: pd.Timestamp, done: list[str], data_dir: Path) -> None:
-    name = _authority_name(data_dir)
-    items = "\n".join(f'<li><a href="{n}.html">{html.escape(NOTEBOOKS[n][1])}</a></li>' for n in done)
+def write_period_index(folder: Path, period: pd.Timestamp, done: list[str], data_dir: Path,
+                       failed: dict[str, str] | None = None, authority: str | None = None) -> None:
+    """The period's index: a link per report; a report that failed on the last run is marked with its error
+    (and still linked when a previous good version was kept)."""
+    name = authority if authority is not None else _authority_name(data_dir)
+    failed = failed or {}
+    items = []
+    for n in NOTEBOOKS:
+        title = html.escape(NOTEBOOKS[n][1])
+        if n in failed:
+            kept = (folder / f"{n}.html").exists()
+            link = f'<a href="{n}.html">{title}</a> (previous version)' if kept else title
+            items.append(f'<li class="failed">{link}: <strong>failed on the last run</strong> — '
+                         f"{html.escape(failed[n])}</li>")
+        elif n in done or (folder / f"{n}.html").exists():
+            items.append(f'<li><a href="{n}.html">{title}</a></li>')
     body = (f"<p>Children's services performance reports for the period ending <strong>{period:%d %B %Y}</strong>.</p>"
-            f"<ul>{items}</ul><p><a href=\"../index.html\">All periods</a></p>")
+            f"<ul>{''.join(items)}</ul><p><a href=\"../index.html\">All periods</a></p>")
     page = _page("Reports", body, name, period, f"{Path(data_dir).name} extract", [])
     folder.joinpath("index.html").write_text(page.replace('<a href="index.html">all reports for this period</a>',
                                                           '<a href="../index.html">all periods</a>'), encoding="utf-8")
 
 
-def write_outputs_index(out_dir: Path, data_dir: Path) -> Path:
+def write_outputs_index(out_dir: Path, data_dir: Path, authority: str | None = None) -> Path:
     """``outputs/index.html``: every period folder with its reports, newest first."""
     out_dir = Path(out_dir)
     rows = []
@@ -174,7 +190,7 @@ def write_outputs_index(out_dir: Path, data_dir: Path) -> Path:
         links = " · ".join(f'<a href="{folder.name}/{n}.html">{html.escape(NOTEBOOKS[n][1])}</a>' for n in reports)
         rows.append(f'<tr><td><a href="{folder.name}/index.html">{pd.Timestamp(folder.name):%d %B %Y}</a></td>'
                     f"<td>{links}</td></tr>")
-    name = _authority_name(data_dir)
+    name = authority if authority is not None else _authority_name(data_dir)
     body = ("<p>Every reporting period with reports, newest first.</p><table><tr><th>Period ending</th>"
             f"<th>Reports</th></tr>{''.join(rows)}</table>")
     page = f"""<!DOCTYPE html>
@@ -200,34 +216,51 @@ def _prepare(out_dir: Path, p: pd.Timestamp) -> Path:
                        rule="output folder writable") from None
 
 
-def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results: list[Result], data_dir: Path):
-    """Move a period's outputs into place when every notebook succeeded; else keep the failed copies."""
-    ok = [r for r in results if r.ok]
-    if len(ok) == len(names):
-        write_period_index(tmp, p, names, data_dir)
-        final, old = out_dir / f"{p:%Y-%m-%d}", out_dir / f".{p:%Y-%m-%d}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if final.exists():
-            final.rename(old)
-        tmp.chmod(0o755)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-        shutil.rmtree(out_dir / f"{p:%Y-%m-%d}.failed", ignore_errors=True)
-        return
-    failed = out_dir / f"{p:%Y-%m-%d}.failed"
-    failed.mkdir(exist_ok=True)
+def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results: list[Result], data_dir: Path,
+            authority: str | None = None):
+    """Move a period's outputs into place: each report that succeeded replaces its previous version; one that
+    failed keeps its previous good version (copied into the new folder) and is marked in the index; its
+    executed copy goes to ``<period>.failed/``."""
+    final, old = out_dir / f"{p:%Y-%m-%d}", out_dir / f".{p:%Y-%m-%d}.old"
+    failed_dir = out_dir / f"{p:%Y-%m-%d}.failed"
+    failed = {r.notebook: r.message for r in results if not r.ok}
+    if failed:
+        failed_dir.mkdir(exist_ok=True)
     for r in results:
         src = tmp / NOTEBOOKS[r.notebook][0]
-        if not r.ok and src.exists():
-            shutil.copy2(src, failed / src.name)
-    shutil.rmtree(tmp, ignore_errors=True)
+        if not r.ok:
+            if src.exists():
+                shutil.copy2(src, failed_dir / src.name)
+            for stale in tmp.glob(f"{r.notebook}.*"):        # the failed run's partial files
+                stale.unlink()
+            if final.exists():                                # the previous good version, if any
+                for keep in final.glob(f"{r.notebook}.*"):
+                    shutil.copy2(keep, tmp / keep.name)
+    if final.exists():                # reports not run this time (another --notebooks selection) stay
+        for keep in final.iterdir():
+            stem = keep.name.split(".")[0]
+            if stem in NOTEBOOKS and stem not in names and keep.is_file() and not (tmp / keep.name).exists():
+                shutil.copy2(keep, tmp / keep.name)
+    write_period_index(tmp, p, [r.notebook for r in results if r.ok], data_dir, failed, authority)
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    tmp.chmod(0o755)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    if not failed:
+        shutil.rmtree(failed_dir, ignore_errors=True)
+    else:
+        for stale in failed_dir.glob("*.ipynb"):              # copies of reports that now succeed
+            if stale.stem in NOTEBOOKS and stale.stem not in failed:
+                stale.unlink()
 
 
 def _share_extract(extract, data_dir: Path, out_dir: Path) -> Path | None:
     """Pickle the loaded extract for the run's notebooks (see ``episodes.RUN_CACHE_ENV``); None if it cannot
     be loaded here (the notebooks then load it themselves and report the error)."""
-    from .episodes import load, save_run_cache
+    from .loading import load, save_run_cache
     for stale in out_dir.glob(".extract.*.pkl"):  # left by a killed run (its process is gone): child-level data
         try:
             os.kill(int(stale.name.split(".")[2]), 0)
@@ -250,13 +283,17 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
 
     The extract is loaded once (or ``extract``, already loaded from ``data_dir``, is used) and shared with
     the notebooks through a pickle in ``out_dir`` removed at the end of the run."""
+    import json
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
     tmps = {p: _prepare(out_dir, p) for p in plan}
     shared = _share_extract(extract, data_dir, out_dir)
-    previous_env = os.environ.get(RUN_CACHE_ENV)
+    authority = extract.authority["name"] if extract is not None else _authority_name(data_dir)
+    previous_env = {k: os.environ.get(k) for k in (RUN_CACHE_ENV, LOAD_OPTIONS_ENV)}
     if shared is not None:
         os.environ[RUN_CACHE_ENV] = str(shared.resolve())
+    if extract is not None and extract.load_options:    # --la, --extract-date, --authority-name: the notebooks'
+        os.environ[LOAD_OPTIONS_ENV] = json.dumps(extract.load_options, default=str)  # own load() uses them
     # longest notebooks first, so that parallel workers finish together (the pool takes tasks in order)
     tasks = sorted(((p, n) for p, names in plan.items() for n in names), key=lambda t: -RELATIVE_COST.get(t[1], 0))
     results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
@@ -271,15 +308,15 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
             bar.set_postfix_str(f"{p:%Y-%m-%d} {name} {'ok' if ok else 'FAILED'}")
             bar.update()
         if len(results[p]) == len(plan[p]):
-            _finish(p, tmps[p], out_dir, plan[p], results[p], data_dir)
+            _finish(p, tmps[p], out_dir, plan[p], results[p], data_dir, authority)
 
     try:
         if jobs <= 1 or len(tasks) <= 1:
             for p, name in tasks:
-                record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters))
+                record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters, authority))
         else:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters): (p, name)
+                futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters, authority): (p, name)
                            for p, name in tasks}
                 for f in as_completed(futures):
                     record(*futures[f], *f.result())
@@ -288,11 +325,12 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
             bar.close()
         if shared is not None:
             shared.unlink(missing_ok=True)
-            if previous_env is None:
-                os.environ.pop(RUN_CACHE_ENV, None)
+        for k, v in previous_env.items():
+            if v is None:
+                os.environ.pop(k, None)
             else:
-                os.environ[RUN_CACHE_ENV] = previous_env
-    write_outputs_index(out_dir, data_dir)
+                os.environ[k] = v
+    write_outputs_index(out_dir, data_dir, authority)
     order = {n: i for i, n in enumerate(NOTEBOOKS)}
     return [r for p in plan for r in sorted(results[p], key=lambda r: order[r.notebook])]
 

@@ -1,8 +1,10 @@
-"""Reading and validating an SSDA903-format extract (plus the local tables) with pandera.
+"""Recognising and validating an SSDA903-format extract (plus the local tables) with pandera.
 
-``read_extract(folder)`` finds every CSV in ``folder`` (and in yearly sub-folders, merged with the
-latest return winning), recognises each table by its columns, validates it and returns typed frames
-plus the data-quality table (file, row, CHILD, column, rule, value, action).
+``read_extract(folder)`` reads every file of ``folder`` (CSV, DfE XML, Excel; yearly sub-folders and the
+pooled layout's YEAR column are merged with the latest return winning: :mod:`cicanalysis.readers`),
+recognises each table by its columns, validates it, works out the extract date and returns typed frames
+plus the data-quality table (file, row, CHILD, column, rule, value, action). Nothing here knows the
+measures: rules that need the indicator catalogue or the derived views run after this layer.
 
 Fatal problems (folder or required table missing, a recognisable table missing a required column, an
 unreadable file) raise :class:`CicError` with one clear line. Everything else becomes a DQ row: a bad
@@ -11,8 +13,6 @@ value is blanked (the measures that need it lose that row) or, when the row cann
 """
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from . import readers
 from .errors import CicError
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -82,17 +83,22 @@ TABLES: dict[str, TableSpec] = {s.name: s for s in [
     _spec("oc2", ["CHILD", "DOB", "HEALTH_CHECK", "TEETH_CHECK", "IMMUNISATIONS"],
           optional=["YEAR", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
                     "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"],
-          dates=["DOB"], numbers=["HEALTH_CHECK", "TEETH_CHECK", "IMMUNISATIONS", "YEAR"], key=["CHILD", "YEAR"]),
+          dates=["DOB"], numbers=["HEALTH_CHECK", "TEETH_CHECK", "IMMUNISATIONS", "HEALTH_ASSESSMENT", "YEAR"],
+          key=["CHILD", "YEAR"]),
     _spec("oc3", ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"], optional=["YEAR"], dates=["DOB"],
           numbers=["YEAR"], codes=["IN_TOUCH"], key=["CHILD", "YEAR"]),
     _spec("missing", ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"], optional=["RHI_OFFERED", "RHI_DATE"],
           dates=["DOB", "MIS_START", "MIS_END", "RHI_DATE"], codes=["MISSING"], key=["CHILD", "MIS_START"]),
     _spec("reviews", ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"], dates=["DOB", "REVIEW"], codes=["REVIEW_CODE"],
           key=["CHILD", "REVIEW"]),
+    # the DfE file name is prev_perm, previous_permanence since 2023-24: recognised by its columns either way
     _spec("prev_perm", ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"], dates=["DOB", "DATE_PERM"],
           codes=["PREV_PERM"]),
     _spec("sw_episodes", ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
           dates=["DOB", "SW_DECOM", "SW_DEC"], key=["CHILD", "SW_ID", "SW_DECOM"]),
+    # deprivation of liberty orders (collection year 2026-27 on; the DfE validator's DoLo table)
+    _spec("dolo", ["CHILD", "DOB", "DOLO_START", "DOLO_END"], dates=["DOB", "DOLO_START", "DOLO_END"],
+          key=["CHILD", "DOLO_START"]),
     _spec("adoption_tracking", ["CHILD", "SHORTLIST_DATE", "VISIT_DATE", "MATCHING_MEETING_DATE", "PANEL_DATE",
                                 "ADM_MATCH_DATE", "PLAN_CHANGED_DATE", "NEW_PLAN", "PLACEMENT_TYPE"],
           optional=["REPEAT_ADOPTERS", "RELINQUISHED", "DISABLED", "DISRUPTION_DATE", "CELEBRATION_DATE",
@@ -131,47 +137,23 @@ class Loaded:
     tables: dict[str, pd.DataFrame]
     dq: pd.DataFrame
     sources: dict[str, list[str]] = field(default_factory=dict)
+    extract_date: pd.Timestamp = pd.NaT
+    extract_date_rule: str = ""
+    return_years: list[int] = field(default_factory=list)      # collection years of yearly returns
+    present: dict[str, list[str]] = field(default_factory=dict)  # columns each table had in the files
 
 
 # ---------------------------------------------------------------- reading files
-def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise CicError("file is empty (no header row): export the table again with its column names",
-                       file=str(path), rule="readable file")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    try:
-        # only an empty field is blank ("NA", "N/A" … are values); the parser blanks it, faster than a replace
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
-                         skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        first = str(exc).splitlines()[0]
-        line = re.search(r"line (\d+)", first)
-        raise CicError(f"cannot be read as CSV ({first.replace('Error tokenizing data. C error: ', '')}): a row "
-                       f"with more fields than the header, often an unquoted comma", file=str(path),
-                       row=int(line.group(1)) if line else None, rule="readable file") from None
-    df.columns = [str(c).strip().upper() for c in df.columns]
-    return df.apply(_strip) if len(df) else df
-
-
-def _strip(s: pd.Series) -> pd.Series:
-    """Spaces around values removed (a value of spaces only is blank); the column is left as it is when
-    none of its distinct values has any."""
-    distinct = pd.Series(s.unique(), dtype=s.dtype)
-    return s if distinct.str.strip().equals(distinct) else s.str.strip().replace("", np.nan)
+COMMON_COLUMNS = {"CHILD", "DOB", "SEX"}   # in many tables: a file is not a table for having these
 
 
 def recognise(columns) -> tuple[str | None, list[str]]:
     """The table whose required columns the file has; else (best partial match, its missing columns).
 
     A file is that table when it has all of the table's required columns; when several match, the one
-    with the most required columns wins. A file with at least half of a table's required columns
-    (and CHILD where the table has one) but not all is that table with columns missing.
+    with the most required columns wins. A file with the table's key column, at least half of its required
+    columns and at least one that is the table's own (not CHILD, DOB or SEX) is that table with columns
+    missing. Anything else is no table (None, []).
     """
     cols = set(columns)
     full = [s for s in TABLES.values() if set(s.required) <= cols]
@@ -179,31 +161,19 @@ def recognise(columns) -> tuple[str | None, list[str]]:
         return max(full, key=lambda s: len(s.required)).name, []
     best, best_missing, best_score = None, [], 0.0
     for s in TABLES.values():
-        have = len(set(s.required) & cols)
-        score = have / len(s.required)
-        key_ok = (s.key[0] in cols)
-        if key_ok and score >= 0.5 and score > best_score:
+        have = set(s.required) & cols
+        score = len(have) / len(s.required)
+        own = bool(have - COMMON_COLUMNS)
+        if s.key[0] in cols and own and score >= 0.5 and score > best_score:
             best, best_score = s.name, score
             best_missing = [c for c in s.required if c not in cols]
     return best, best_missing
 
 
-def _return_order(folder: Path, root: Path) -> tuple[int, str]:
-    if folder == root:
-        return (10**6, "")
-    m = re.search(r"(19|20)\d{2}", folder.name)
-    return (int(m.group(0)) if m else 0, folder.name)
-
-
-def discover(root: Path) -> list[Path]:
-    """CSV files at the top of ``root`` and in its yearly sub-folders (not ``authority/``)."""
-    files = sorted(root.glob("*.csv")) + sorted(p for p in root.glob("*/*.csv") if p.parent.name != "authority")
-    return files
-
-
 # ---------------------------------------------------------------- validation
 DMY = r"\d{1,2}/\d{1,2}/\d{4}"      # the DfE format (day and month may lack a leading zero)
-ISO = r"\d{4}-\d{2}-\d{2}"          # also unambiguous, so accepted; anything else (two-digit years,
+ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00:00)?"  # also unambiguous, so accepted (with a midnight time, as
+                                     # Excel and databases write dates); anything else (two-digit years,
                                      # Excel serial numbers, 31/02/2015) is a data-quality row
 
 
@@ -213,7 +183,8 @@ def parse_dates(s: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(s, use_na_sentinel=True)
     text = pd.Series(distinct, dtype="string")
     dmy = pd.to_datetime(text.where(text.str.fullmatch(DMY).fillna(False)), format=DATE_FORMAT, errors="coerce")
-    iso = pd.to_datetime(text.where(text.str.fullmatch(ISO).fillna(False)), format="%Y-%m-%d", errors="coerce")
+    iso = pd.to_datetime(text.where(text.str.fullmatch(ISO).fillna(False)).str[:10], format="%Y-%m-%d",
+                         errors="coerce")
     parsed = dmy.fillna(iso).to_numpy(dtype="datetime64[ns]")
     out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
     out[codes >= 0] = parsed[codes[codes >= 0]]
@@ -352,22 +323,25 @@ ADOPTER_DATE_ORDER = [("FORMAL_ENQUIRY_DATE", "ENQUIRY_DATE"), ("ROI_PACK_SENT_D
                       ("MATCH_DATE", "APPROVAL_DATE"), ("PLACEMENT_DATE", "MATCH_DATE")]
 
 
-def local_table_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
+def local_table_checks(tables: dict[str, pd.DataFrame], indicator_units: dict[str, str] | None = None
+                       ) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
     """Rules for the local tables: supplied indicators (no negatives, no numerator above the denominator of
-    a percentage, a 0 denominator noted) and the adopters' dates in journey order."""
-    from .metrics import BY_ID  # the catalogue says which indicators are percentages
+    a percentage, a 0 denominator noted, an indicator the catalogue knows) and the adopters' dates in journey
+    order. ``indicator_units`` ({indicator: unit}, from the catalogue, which this layer does not import) turns
+    on the two rules that need it."""
+    units = indicator_units or {}
     dq = []
     s = tables["supplied_indicators"]
     negative = (s["NUMERATOR"] < 0) | (s["DENOMINATOR"] < 0)
     dq.append(_dq_rows(s, negative & (s["NUMERATOR"] < 0), "NUMERATOR", "must not be negative", EXCLUDED))
     dq.append(_dq_rows(s, negative & ~(s["NUMERATOR"] < 0), "DENOMINATOR", "must not be negative", EXCLUDED))
-    pct = s["INDICATOR"].map(lambda i: BY_ID[i].unit == "%" if i in BY_ID else False).astype(bool)
+    pct = s["INDICATOR"].map(lambda i: units.get(i) == "%").astype(bool)
     orphan = ~negative & (s["DENOMINATOR"] == 0) & (s["NUMERATOR"] > 0)
     dq.append(_dq_rows(s, orphan, "DENOMINATOR", "denominator is 0 but the numerator is not", EXCLUDED))
     above = ~negative & ~orphan & pct & (s["NUMERATOR"] > s["DENOMINATOR"])
     dq.append(_dq_rows(s, above, "NUMERATOR", "numerator must not exceed the denominator of a percentage", EXCLUDED))
     above = above | orphan  # (0 of 0 is a month with no cases: no value and no RAG, not an error)
-    unknown = ~s["INDICATOR"].isin(list(BY_ID))
+    unknown = ~s["INDICATOR"].isin(list(units)) if indicator_units is not None else pd.Series(False, index=s.index)
     dq.append(_dq_rows(s, unknown, "INDICATOR", "not an indicator of the catalogue (row ignored)", EXCLUDED))
     tables = dict(tables, supplied_indicators=s[~negative & ~above & ~unknown])
     a = tables["adopters"].copy()
@@ -380,68 +354,195 @@ def local_table_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.Da
     return tables, dq
 
 
-def read_extract(folder) -> Loaded:
+def _ignored(path: str, reason: str, value: str = "") -> pd.DataFrame:
+    return pd.DataFrame([{"file": path, "row": None, "CHILD": None, "column": None, "rule": reason,
+                          "value": value, "action": "file ignored"}])
+
+
+def _return_year(part: readers.Part) -> pd.Series:
+    """Each row's collection year: the yearly folder's, else the pooled layout's YEAR column, else NaN."""
+    df = part.frame
+    if part.year is not None:
+        return pd.Series(float(part.year), index=df.index)
+    if "YEAR" in df:
+        return pd.to_numeric(df["YEAR"], errors="coerce")
+    return pd.Series(np.nan, index=df.index)
+
+
+def _recognised(parts: list[readers.Part], dq: list[pd.DataFrame]) -> dict[str, list[readers.Part]]:
+    """Each part under the table its columns make it; parts that are no table are DQ rows ("file ignored")."""
+    found: dict[str, list[readers.Part]] = {}
+    for part in parts:
+        columns = [c for c in part.frame.columns if not c.startswith("_")]
+        table, missing = recognise(columns)
+        if table is None:
+            dq.append(_ignored(part.source, "file matches no known table (columns not recognised)",
+                               ", ".join(columns[:6])))
+            continue
+        if missing and part.absent_is_blank:
+            for c in missing:          # XML: an element left out is a blank value (DfE XML layout, blank tags)
+                part.frame[c] = np.nan
+        elif missing and TABLES[table].mandatory:
+            raise CicError(f"looks like the '{table}' table but required column(s) {', '.join(missing)} "
+                           f"are missing", file=part.source, column=missing[0], rule="required columns present")
+        elif missing:
+            dq.append(_ignored(part.source, f"looks like the '{table}' table but lacks required column(s) "
+                                            f"{', '.join(missing)}: not read", ", ".join(columns[:6])))
+            continue
+        found.setdefault(table, []).append(part)
+    return found
+
+
+def _merged(spec: TableSpec, parts: list[readers.Part]) -> pd.DataFrame:
+    """The parts of one table as one frame: ``_RETURN`` orders the returns (a file at the top of the folder
+    after every yearly one), annual tables take their return's collection year as YEAR."""
+    frames = []
+    for part in parts:
+        df = part.frame.copy()
+        year = _return_year(part)
+        df["_RETURN"] = year.fillna(10**6)
+        if "YEAR" in spec.optional and part.year is not None and "YEAR" not in df:
+            df["YEAR"] = str(part.year)
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
+    if "YEAR" in spec.key and "YEAR" not in df:
+        df["YEAR"] = np.nan
+    return df
+
+
+def _empty_table(spec: TableSpec) -> pd.DataFrame:
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.required + spec.optional})
+    empty["_FILE"], empty["_ROW"] = pd.Series(dtype=str), pd.Series(dtype=int)
+    return validate_table(empty, spec)[0]
+
+
+# dates that say when something happened (an event): after the extract date they are data-quality rows. A
+# start after it excludes the row (it had not happened); an end after it is blanked (still open then).
+EVENT_DATES = {
+    "episodes": (("DECOM", EXCLUDED), ("DEC", BLANKED)),
+    "reviews": (("REVIEW", EXCLUDED),),
+    "missing": (("MIS_START", EXCLUDED), ("MIS_END", BLANKED)),
+    "placed_for_adoption": (("DATE_PLACED", EXCLUDED), ("DATE_PLACED_CEASED", BLANKED)),
+    "ad1": (("DATE_INT", BLANKED), ("DATE_MATCH", BLANKED)),
+    "sw_episodes": (("SW_DECOM", EXCLUDED), ("SW_DEC", BLANKED)),
+    "dolo": (("DOLO_START", EXCLUDED), ("DOLO_END", BLANKED)),
+}
+
+
+def extract_date_of(tables: dict[str, pd.DataFrame], return_years: list[int], override=None,
+                    today=None) -> tuple[pd.Timestamp, str]:
+    """(the extract date, how it was decided). ``override`` wins; yearly returns (year folders, or a YEAR
+    column in episodes) end on 31 March of the latest collection year; a single extract's is the month end
+    of its latest episode event (a DECOM or DEC not after ``today``) — never a review, a missing episode or a
+    DUC, which may be recorded ahead. (Reporting periods are month ends and extracts are taken at one: a
+    quiet last week must not cut that month's reviews off.)"""
+    if override is not None:
+        return pd.Timestamp(override).normalize(), "given"
+    if return_years:
+        return pd.Timestamp(year=max(return_years), month=3, day=31), \
+            f"end of the latest collection year ({max(return_years) - 1}-{str(max(return_years))[2:]})"
+    today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
+    ep = tables["episodes"]
+    dates = pd.concat([ep["DECOM"], ep["DEC"]]).astype("datetime64[ns]")
+    latest = dates[dates <= today].max()
+    if pd.isna(latest):
+        return pd.NaT, "no episode dates"
+    return (pd.Timestamp(latest) + pd.offsets.MonthEnd(0)).normalize(), \
+        f"month end of the latest episode start or end ({pd.Timestamp(latest):%d/%m/%Y})"
+
+
+def after_extract_date(tables: dict[str, pd.DataFrame], extract_date) -> tuple[dict, list[pd.DataFrame]]:
+    """Event dates after the extract date: DQ rows; the row is excluded (a start) or the date blanked (an end)."""
+    dq = []
+    if pd.isna(extract_date):
+        return tables, dq
+    tables = dict(tables)
+    rule = f"date after the extract date ({pd.Timestamp(extract_date):%d/%m/%Y})"
+    for name, columns in EVENT_DATES.items():
+        df = tables[name]
+        for column, action in columns:
+            late = df[column].notna() & (df[column] > extract_date)
+            if late.any():
+                dq.append(_dq_rows(df, late, column, rule, action))
+                df = df[~late] if action == EXCLUDED else df.assign(**{column: df[column].mask(late)})
+        tables[name] = df
+    return tables, dq
+
+
+def annual_years(tables: dict[str, pd.DataFrame], extract_date) -> dict[str, pd.DataFrame]:
+    """Annual tables (OC2, OC3) of a single extract belong to the collection year of its extract date: the
+    year ending on the latest 31 March on or before it."""
+    if pd.isna(extract_date):
+        return tables
+    e = pd.Timestamp(extract_date)
+    year = e.year if (e.month, e.day) >= (3, 31) else e.year - 1
+    out = dict(tables)
+    for name, spec in TABLES.items():
+        if "YEAR" in spec.optional and "YEAR" in out[name]:
+            out[name] = out[name].assign(YEAR=out[name]["YEAR"].fillna(float(year)))
+    return out
+
+
+def read_extract(folder, la: str | None = None, extract_date=None,
+                 indicator_units: dict[str, str] | None = None) -> Loaded:
+    """Read, recognise and validate every table of an extract folder.
+
+    ``la``: the authority to keep from pooled files (LA column); ``extract_date`` overrides the one worked
+    out from the data (see :func:`extract_date_of`); ``indicator_units`` see :func:`local_table_checks`."""
     root = Path(folder)
     if not root.exists() or not root.is_dir():
-        raise CicError("data folder does not exist: give the folder holding the SSDA903 CSV files "
+        raise CicError("data folder does not exist: give the folder holding the SSDA903 files "
                        "(e.g. data/synthetic)", file=str(root), rule="data folder exists")
-    files = discover(root)
+    files, skipped = readers.discover(root)
+    dq: list[pd.DataFrame] = [_ignored(s.path, s.reason) for s in skipped]
     if not files:
-        raise CicError("no CSV files found in the data folder", file=str(root), rule="data folder has CSV files")
-    parts: dict[str, list[tuple[tuple, pd.DataFrame]]] = {}
-    dq: list[pd.DataFrame] = []
-    sources: dict[str, list[str]] = {}
-    for path in files:
-        df = _read_csv(path)
-        table, missing = recognise(df.columns)
-        rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        if table is None:
-            dq.append(pd.DataFrame([{"file": rel, "row": None, "CHILD": None, "column": None,
-                                     "rule": "file matches no known table (columns not recognised)",
-                                     "value": ", ".join(df.columns[:6]), "action": "file ignored"}]))
-            continue
-        if missing:
-            raise CicError(f"looks like the '{table}' table but required column(s) {', '.join(missing)} "
-                           f"are missing", file=rel, column=missing[0], rule="required columns present")
-        df["_FILE"] = rel
-        df["_ROW"] = np.arange(2, len(df) + 2)  # spreadsheet row: the header is row 1
-        order = _return_order(path.parent, root)
-        if "YEAR" in TABLES[table].optional and "YEAR" not in df and 0 < order[0] < 10**6:
-            df["YEAR"] = str(order[0])  # OC2/OC3 of a yearly return: the collection year is the folder's
-        parts.setdefault(table, []).append((order, df))
-        sources.setdefault(table, []).append(rel)
+        raise CicError("no CSV, XML or Excel files found in the data folder", file=str(root),
+                       rule="data folder has data files")
+    parts = []
+    for path, year in files:
+        parts.extend(readers.read_file(path, str(path.relative_to(root)), year))
+    parts = readers.pick_authority(parts, la)
+    found = _recognised(parts, dq)
+    found, mixed = readers.one_format_per_return(found)
+    dq.extend(_ignored(m.path, m.reason) for m in mixed)
+    sources = {name: [p.source for p in ps] for name, ps in found.items()}
+    present = {name: sorted({c for p in ps for c in p.frame.columns if not c.startswith("_")})
+               for name, ps in found.items()}
+    return_years = sorted({p.year for ps in found.values() for p in ps if p.year is not None})
+    for p in found.get("episodes", []):
+        if p.year is None and "YEAR" in p.frame:
+            return_years = sorted(set(return_years) | set(_return_year(p).dropna().astype(int)))
     tables = {}
     for name, spec in TABLES.items():
-        if name not in parts:
+        if name not in found:
             if spec.mandatory:
-                raise CicError(f"the '{name}' table was not found: no CSV file has its columns "
+                raise CicError(f"the '{name}' table was not found: no file has its columns "
                                f"({', '.join(spec.required)})", file=str(root), rule="required table present")
-            empty = pd.DataFrame({c: pd.Series(dtype=str) for c in spec.required + spec.optional})
-            empty["_FILE"], empty["_ROW"] = pd.Series(dtype=str), pd.Series(dtype=int)
-            typed, _ = validate_table(empty, spec)
-            tables[name] = typed
+            tables[name] = _empty_table(spec)
             continue
-        ordered = [df.assign(_RETURN=i) for i, (_, df) in enumerate(sorted(parts[name], key=lambda x: x[0]))]
-        df = pd.concat(ordered, ignore_index=True)
-        if "YEAR" in spec.key and "YEAR" not in df:
-            df["YEAR"] = np.nan
+        df = _merged(spec, found[name])
         typed, table_dq = validate_table(df, spec)
         dq.append(table_dq)
-        if len(ordered) > 1:  # an episode present in several returns is one episode: the latest wins
+        if typed["_RETURN"].nunique() > 1:  # an episode present in several returns is one episode: the latest wins
             key = [k for k in spec.key if k in typed]
             typed = typed.sort_values("_RETURN", kind="stable").drop_duplicates(key, keep="last")
         if spec.mandatory and typed.empty:
             raise CicError(f"the '{name}' table has no usable rows (header only, or every row excluded: see "
                            f"`cicanalysis validate`)", file=", ".join(sources[name]), rule="table has rows")
         tables[name] = typed.sort_index()
+    date, how = extract_date_of(tables, return_years, extract_date)
+    tables, late = after_extract_date(tables, date)
+    dq.extend(late)
+    tables = annual_years(tables, date)
     tables, extra = cross_checks(tables)
-    tables, more = local_table_checks(tables)
+    tables, more = local_table_checks(tables, indicator_units)
     extra.extend(more)
     dq.extend(extra)
     dq_frame = pd.concat([d for d in dq if len(d)], ignore_index=True) if any(len(d) for d in dq) \
         else pd.DataFrame(columns=DQ_COLUMNS)
     dq_frame = dq_frame[DQ_COLUMNS]
-    return Loaded(tables, dq_frame.reset_index(drop=True), sources)
+    return Loaded(tables, dq_frame.reset_index(drop=True), sources, extract_date=date, extract_date_rule=how,
+                  return_years=return_years, present=present)
 
 
 def dq_summary(dq: pd.DataFrame) -> pd.DataFrame:

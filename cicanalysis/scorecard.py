@@ -15,7 +15,7 @@ import pandas as pd
 from . import metrics as M
 from . import periods as P
 from . import reference
-from .episodes import UNKNOWN, Extract, load
+from .episodes import UNKNOWN, Extract
 from .errors import CicError
 from .rag import RAG_NAMES, direction_of_travel, is_small_denominator, rag_rating
 
@@ -27,6 +27,7 @@ RAG_ORDER = {"R": 0, "A": 1, "G": 2}
 
 
 def _extract(data) -> Extract:
+    from .loading import load
     return data if isinstance(data, Extract) else load(data)
 
 
@@ -63,7 +64,18 @@ def _all_units(x: Extract) -> dict[str, list[str]]:
     return x.cache["all_units"]
 
 
+def _not_available(x: Extract, ind: M.Indicator, period: pd.Timestamp) -> pd.DataFrame:
+    """An indicator whose inputs the extract lacks: every unit listed with no value (n/a, not rated)."""
+    rows = [(ind.id, level, name, period, np.nan, np.nan, np.nan)
+            for level, names in _all_units(x).items() for name in names
+            if not (ind.unit == "per 10,000" and level != "county")]
+    return pd.DataFrame(rows, columns=["indicator", "level", "unit_name", "period", "numerator", "denominator",
+                                       "value"])
+
+
 def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: bool) -> pd.DataFrame:
+    if M.missing_inputs(x, ind):
+        return _not_available(x, ind, period)
     window = P.window_for(ind.measure_type, period)
     cases = ind.count(x, period, window)
     dates = cases["DATE"] if "DATE" in cases else pd.Series(period, index=cases.index)
@@ -141,14 +153,16 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
     return out[out["level"].isin(levels)].reset_index(drop=True)
 
 
-def target_for(indicator: str, period) -> tuple[float, float, float]:
-    """(target, amber floor, tolerance) for the period's financial year, else the every-year row."""
-    return _target_for(indicator, P.financial_year_label(period))
+def target_for(indicator: str, period, authority_dir=None) -> tuple[float, float, float]:
+    """(target, amber floor, tolerance) for the period's financial year, else the every-year row: the
+    authority's own targets, else the national ones (:func:`cicanalysis.reference.targets`)."""
+    folder = reference.authority_dir(authority_dir)
+    return _target_for(indicator, P.financial_year_label(period), str(folder) if folder is not None else None)
 
 
 @lru_cache(maxsize=4096)
-def _target_for(indicator: str, fy: str) -> tuple[float, float, float]:
-    t = reference._targets()
+def _target_for(indicator: str, fy: str, folder: str | None) -> tuple[float, float, float]:
+    t = reference._targets(folder)
     t = t[t["INDICATOR"] == indicator]
     row = t[t["FINANCIAL_YEAR"] == fy]
     if row.empty:
@@ -172,7 +186,7 @@ def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=Non
     cat = M.catalogue_table().set_index("indicator")
     for c in ("title", "polarity", "measure_type", "unit"):
         df[c] = df["indicator"].map(cat[c])
-    tgt = {i: target_for(i, p) for i in df["indicator"].unique()}
+    tgt = {i: target_for(i, p, x.authority_dir) for i in df["indicator"].unique()}
     df["target"] = df["indicator"].map(lambda i: tgt[i][0])
     df["floor"] = df["indicator"].map(lambda i: tgt[i][1])
     tolerance = df["indicator"].map(lambda i: tgt[i][2])
@@ -203,7 +217,7 @@ def trend(data, period, months: int = 13, include_uasc: bool = True, indicators=
     cat = M.catalogue_table().set_index("indicator")
     out["title"] = out["indicator"].map(cat["title"])
     out["unit"] = out["indicator"].map(cat["unit"])
-    tgt = {(i, e): target_for(i, e) for i in out["indicator"].unique() for e in ends}
+    tgt = {(i, e): target_for(i, e, x.authority_dir) for i in out["indicator"].unique() for e in ends}
     out["target"] = [tgt[(i, e)][0] for i, e in zip(out["indicator"], out["period"])]
     out["floor"] = [tgt[(i, e)][1] for i, e in zip(out["indicator"], out["period"])]
     return out

@@ -1,6 +1,8 @@
 """A tiny hand-built authority whose every figure is worked out by hand in the tests.
 
-Children (DISTRICT maps to teams in data/reference/authority/teams.csv: Ashby = North, Kelby = West):
+Its configuration is the synthetic county's (``data/reference/synthetic_authority`` copied in as
+``authority/``); its extract date is given (15/03/2016: the latest episode event is 01/02/2016).
+Children (DISTRICT maps to teams in data/reference/synthetic_authority/teams.csv: Ashby = North, Kelby = West):
   A   citizen, BLA 01/04/2014; X1 legal-status change (same carer) then a move 01/01/2015 to U4 PR4, 25 miles.
   B   citizen, 4 placements from 01/05/2015 (U6 PR1, K2, U5, U6 PR1 2 miles), West.
   U   UASC (DUC 01/01/2017), H5 from 01/09/2015, 50 miles.
@@ -93,11 +95,33 @@ def fixture_tables() -> dict[str, list[dict]]:
             "missing": missing, "reviews": reviews}
 
 
-def write_fixture(folder: Path, tables: dict | None = None) -> Path:
+FIXTURE_EXTRACT_DATE = "2016-03-15"
+
+
+def write_fixture(folder: Path, tables: dict | None = None, authority: bool = True) -> Path:
+    """The tables as CSV files in ``folder``, with the synthetic county's configuration as ``authority/``."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in (tables or fixture_tables()).items():
         write_table(folder, name, rows)
+    if authority:
+        copy_authority(folder)
     return folder
+
+
+def copy_authority(folder: Path) -> Path:
+    """The synthetic county's configuration as ``folder/authority`` (teams, areas, population, targets)."""
+    import shutil
+
+    from cicanalysis.reference import SYNTHETIC_AUTHORITY_DIR
+    if not (folder / "authority").exists():
+        shutil.copytree(SYNTHETIC_AUTHORITY_DIR, folder / "authority")
+    return folder
+
+
+def load_fixture(folder, **kw):
+    """``load`` with the fixture's extract date (its latest event is a review, which does not date an extract)."""
+    from cicanalysis import load
+    return load(folder, extract_date=kw.pop("extract_date", FIXTURE_EXTRACT_DATE), **kw)
 
 
 @pytest.fixture
@@ -107,8 +131,7 @@ def fixture_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def extract(fixture_dir):
-    from cicanalysis import load
-    return load(fixture_dir)
+    return load_fixture(fixture_dir)
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ import pytest
 
 from cicanalysis import adoption as ad
 from cicanalysis import load, scorecard
-from conftest import write_table
+from conftest import copy_authority, write_table
 
 PERIOD = "2015-09-30"
 EP = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC"]
@@ -95,6 +95,7 @@ TRACKING = [
 
 def write_adoption_fixture(folder, tracking: bool = True):
     folder.mkdir(parents=True, exist_ok=True)
+    copy_authority(folder)
     write_table(folder, "episodes", [dict(zip(EP, e), CIN="N1", DISTRICT="Kelby CIC 1" if e[0] == "P5" else "Ashby CIC 1",
                                           PL_DISTANCE="5") for e in EPISODES])
     write_table(folder, "header", [{"CHILD": c, "SEX": "1", "DOB": d, "ETHNIC": "MWBC" if c == "P4" else "WBRI"}

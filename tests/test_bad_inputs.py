@@ -30,7 +30,7 @@ from cicanalysis.cli import main
 
 PERIOD = "2016-03-31"
 SUPPLIED = ["SW_PERM_QUALIFIED", "AGENCY_STAFF", "CASELOAD", "SAME_SW_12M", "IHA_20WD"]
-ANNUAL = ["HEALTH_CHECK", "DENTAL_CHECK", "CL_IN_TOUCH", "CL_SUITABLE_ACCOM", "CL_EET"]
+ANNUAL = ["HEALTH_ASSESSMENT", "DEV_CHECK_U5", "DENTAL_CHECK", "CL_IN_TOUCH", "CL_SUITABLE_ACCOM", "CL_EET"]
 COMPUTED = [i for i in scorecard.M.BY_ID if i not in SUPPLIED and i in {c.id for c in scorecard.M.CATALOGUE}]
 
 
@@ -381,10 +381,11 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     assert (good / "index.html").read_text() == "last good run"     # untouched
     assert sorted(p.name for p in good.iterdir()) == ["index.html"]
     assert list(out.glob(".extract.*.pkl"))                         # the killed run's shared extract is left...
-    # the next run (here one that fails at once) clears the interrupted run's temporary folder and, failing,
-    # still leaves the last good outputs as they were
+    # the next run (here one that fails at once) clears the interrupted run's temporary folder; failing, it
+    # writes no report and marks the scorecard failed in the period's index
     from cicanalysis.run import run_period
     results = run_period(PERIOD, tiny_authority, out, notebooks=["scorecard"], parameters={"data_dir": "/nonexistent"})
     assert not results[0].ok and not list(out.glob(f".{PERIOD}.*"))
     assert not list(out.glob(".extract.*"))                         # ...and removed by the next run
-    assert (good / "index.html").read_text() == "last good run"
+    assert not (good / "scorecard.html").exists()
+    assert "failed on the last run" in (good / "index.html").read_text()

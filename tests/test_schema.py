@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from cicanalysis import CicError, load
-from conftest import fixture_tables, write_fixture, write_table
+from conftest import fixture_tables, load_fixture, write_fixture, write_table
 
 
 def dq_for(extract, column):
@@ -17,7 +17,7 @@ def test_clean_fixture_has_no_problems(extract):
 def test_unknown_code_is_blanked_with_a_dq_row_naming_file_row_child(tmp_path):
     t = fixture_tables()
     t["episodes"][0]["LS"] = "ZZ"  # child A's first episode: spreadsheet row 2
-    x = load(write_fixture(tmp_path / "x", t))
+    x = load_fixture(write_fixture(tmp_path / "x", t))
     row = dq_for(x, "LS").iloc[0]
     assert (row["file"], row["row"], row["CHILD"], row["value"]) == ("episodes.csv", 2, "A", "ZZ")
     assert "DfE codes" in row["rule"] and row["action"] == "value treated as blank"
@@ -27,7 +27,7 @@ def test_unknown_code_is_blanked_with_a_dq_row_naming_file_row_child(tmp_path):
 def test_dec_before_decom_excludes_the_episode(tmp_path):
     t = fixture_tables()
     t["episodes"][23]["DEC"] = "01/12/2013"  # F: DECOM 01/01/2014
-    x = load(write_fixture(tmp_path / "x", t))
+    x = load_fixture(write_fixture(tmp_path / "x", t))
     row = dq_for(x, "DEC").iloc[0]
     assert (row["CHILD"], row["row"], row["action"]) == ("F", 25, "row excluded")
     assert "F" not in set(x["episodes"]["CHILD"])
@@ -36,7 +36,7 @@ def test_dec_before_decom_excludes_the_episode(tmp_path):
 def test_overlapping_episode_is_excluded(tmp_path):
     t = fixture_tables()
     t["episodes"].append(dict(t["episodes"][0], DECOM="01/05/2014", DEC="01/06/2014", RNE="P"))
-    x = load(write_fixture(tmp_path / "x", t))
+    x = load_fixture(write_fixture(tmp_path / "x", t))
     rows = x.dq[x.dq["rule"].str.contains("overlap")]
     assert list(rows["CHILD"]) == ["A"] and list(rows["row"]) == [27]
 
@@ -46,7 +46,7 @@ def test_bad_date_duplicate_header_and_dob_after_decom(tmp_path):
     t["header"].append(dict(t["header"][0]))           # A twice
     t["header"][1]["DOB"] = "31/02/2003"               # B: impossible date
     t["header"][5]["DOB"] = "01/01/2014"               # S2 born after entering care 01/01/2013
-    x = load(write_fixture(tmp_path / "x", t))
+    x = load_fixture(write_fixture(tmp_path / "x", t))
     rules = set(x.dq["rule"])
     assert "one header row per child (later duplicate ignored)" in rules
     assert x.dq[(x.dq["column"] == "DOB") & (x.dq["CHILD"] == "B")]["value"].tolist() == ["31/02/2003"]
@@ -68,13 +68,13 @@ def test_missing_folder_and_missing_table_are_fatal(tmp_path):
     t = fixture_tables()
     del t["header"]
     with pytest.raises(CicError, match="'header' table was not found"):
-        load(write_fixture(tmp_path / "x", t))
+        load_fixture(write_fixture(tmp_path / "x", t))
 
 
 def test_unrecognised_file_is_reported_not_guessed(tmp_path):
     folder = write_fixture(tmp_path / "x")
     (folder / "notes.csv").write_text("FOO,BAR\n1,2\n")
-    x = load(folder)
+    x = load_fixture(folder)
     assert x.dq[x.dq["file"] == "notes.csv"]["action"].tolist() == ["file ignored"]
 
 
@@ -83,7 +83,7 @@ def test_columns_recognised_in_any_case_and_with_a_bom(tmp_path):
     text = (folder / "uasc.csv").read_text()
     (folder / "uasc.csv").write_text("\ufeff" + text.replace("CHILD,SEX,DOB,DUC", "child,Sex,dob,duc"),
                                      encoding="utf-8")
-    assert len(load(folder)["uasc"]) == 2
+    assert len(load_fixture(folder)["uasc"]) == 2
 
 
 def test_yearly_returns_are_merged_and_the_latest_wins(tmp_path):
@@ -113,10 +113,10 @@ def test_oc2_of_a_yearly_return_takes_the_folder_year(tmp_path):
 
 
 def test_blank_cells_in_any_form_are_blank_and_na_is_a_value(tmp_path):
-    from cicanalysis.schema import _read_csv
+    from cicanalysis.readers.csvfile import read_csv
     path = tmp_path / "cells.csv"
     path.write_text('A,B,C,D\n"",  ,\t, x \n,"NA",N/A,y\n', encoding="utf-8")
-    df = _read_csv(path)
+    df = read_csv(path, "cells.csv")
     assert df["A"].isna().all() and df["B"].isna().iloc[0] and pd.isna(df["C"].iloc[0])
     assert list(df["D"]) == ["x", "y"]
     assert (df["B"].iloc[1], df["C"].iloc[1]) == ("NA", "N/A")   # codes, not blanks

@@ -36,5 +36,5 @@ def test_default_authority_looks_like_a_real_county(tmp_path_factory):
     adopted = x.periods_of_care[x.periods_of_care["REC"].isin(["E11", "E12"])]
     per_year = adopted.groupby(adopted["END"].dt.to_period("Q-MAR").dt.qyear).size()
     assert per_year.loc[2014:2016].between(70, 140).all(), per_year
-    assert 5 <= card["PLACEMENTS_3PLUS"] <= 20 and card["HEALTH_CHECK"] > 80
+    assert 5 <= card["PLACEMENTS_3PLUS"] <= 20 and card["HEALTH_ASSESSMENT"] > 80
     assert len(x["oc3"]) > 100 and len(x["missing"]) > 100

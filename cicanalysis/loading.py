@@ -1,0 +1,142 @@
+"""Loading an extract: read and validate it (:mod:`cicanalysis.schema`), index it (:class:`Extract`), then
+the rules that need the measures (supplied indicators against the catalogue, the adoption journey's date
+consistency), and the notices every report shows (what the extract or the configuration lacks).
+
+This is the one module that joins the layers, so that reading and validation import nothing from the
+measures and the derived views import nothing from the reports.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pandas as pd
+
+from . import reference
+from .episodes import Extract
+from .schema import read_extract
+
+# A batch run (``cicanalysis run``) loads the extract once and names a pickle of it here; ``load`` in the
+# notebooks of that run reads it instead of re-reading and re-validating the files, but only when every file
+# under the data folder (and the authority folder) still has the size and modification time it had.
+RUN_CACHE_ENV = "CICANALYSIS_RUN_EXTRACT"
+# ... and passes the run's extract options (--la, --extract-date, --authority-name) here, as JSON, so that a
+# notebook that has to read the files itself reads them the same way
+LOAD_OPTIONS_ENV = "CICANALYSIS_LOAD_OPTIONS"
+
+
+def _signature(data_dir: Path, authority_dir) -> tuple:
+    folders = [Path(data_dir)] + ([Path(authority_dir)] if authority_dir is not None else [])
+    files = sorted({p.resolve() for d in folders if d.is_dir() for p in d.rglob("*") if p.is_file()})
+    return tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()])
+
+
+def save_run_cache(x: Extract, data_dir, path) -> None:
+    """Write ``x`` (loaded from ``data_dir``) where :func:`load` looks when ``RUN_CACHE_ENV`` names ``path``."""
+    with open(path, "wb") as fh:
+        pickle.dump({"signature": _signature(Path(data_dir), x.authority_dir), "extract": x,
+                     "options": x.load_options}, fh, protocol=5)
+
+
+def _from_run_cache(data_dir: Path, authority_dir, options: dict):
+    path = os.environ.get(RUN_CACHE_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            saved = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a cache that cannot be read is ignored, the files are read instead
+        return None
+    x = saved.get("extract")
+
+    def same(a, b):
+        return (a is None and b is None) or (a is not None and b is not None and Path(a).resolve() == Path(b).resolve())
+    if (not isinstance(x, Extract) or not same(x.authority_dir, authority_dir)
+            or saved.get("signature") != _signature(data_dir, authority_dir)
+            or (options and saved.get("options") != options)):
+        return None
+    x.source, x.authority_dir = str(data_dir), authority_dir
+    return x
+
+
+def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
+         authority_name: str | None = None) -> Extract:
+    """Read, validate and index an extract folder.
+
+    ``authority_dir`` defaults to ``<data_dir>/authority`` when that folder exists (else
+    ``CICANALYSIS_AUTHORITY_DIR``, else none: see :mod:`cicanalysis.reference`); ``la`` picks one authority
+    of pooled files; ``extract_date`` overrides the one worked out from the data; ``authority_name`` names
+    an authority that has no configuration."""
+    import json
+
+    from . import metrics
+    from .adoption import consistency_checks
+    run_options = json.loads(os.environ.get(LOAD_OPTIONS_ENV) or "{}")
+    la = la if la is not None else run_options.get("la")
+    extract_date = extract_date if extract_date is not None else run_options.get("extract_date")
+    authority_name = authority_name if authority_name is not None else run_options.get("authority_name")
+    data_dir = Path(data_dir)
+    if authority_dir is None and (data_dir / "authority").is_dir():
+        authority_dir = data_dir / "authority"
+    if authority_dir is None:
+        authority_dir = reference.authority_dir(None)
+    options = {k: v for k, v in (("la", la), ("extract_date", extract_date), ("authority_name", authority_name))
+               if v is not None}
+    cached = _from_run_cache(data_dir, authority_dir, options)
+    if cached is not None:
+        return cached
+    units = {i.id: i.unit for i in metrics.CATALOGUE + metrics.EXTRA}
+    loaded = read_extract(data_dir, la=la, extract_date=extract_date, indicator_units=units)
+    x = Extract(loaded, authority_dir=authority_dir, source=str(data_dir), authority_name=authority_name)
+    x.load_options = options
+    extra = consistency_checks(x)   # needs the derived views, so it runs after the table rules
+    if len(extra):
+        x.dq = pd.concat([x.dq, extra], ignore_index=True)
+    x.notices = extract_notices(x)
+    return x
+
+
+# ---------------------------------------------------------------- notices
+LOCAL_TABLES = {   # table: (file, what needs it, report)
+    "supplied_indicators": ("supplied_indicators.csv", "the workforce and initial health assessment indicators",
+                            "scorecard"),
+    "adoption_tracking": ("adoption_tracking.csv", "family-finding timescales, plan changes by new plan, placement "
+                          "types, life story books and the tracking-based summary lines", "adoption_journey"),
+    "adopters": ("adopters.csv", "every section of the adopters' journey and the adopter sufficiency forecast's "
+                 "supply of households", "adopters_journey"),
+}
+
+
+def extract_notices(x: Extract) -> list[str]:
+    """One line per thing the extract or the configuration lacks, for every report."""
+    from . import metrics
+    out = []
+    if not x.authority.get("configured"):
+        named = x.authority["name"] != reference.DEFAULT_NAME
+        out.append(f"No authority configuration was found: the reports {'use the name given' if named else 'say “Local authority”'}, "
+                   "show the county only and leave the rate per 10,000 and local targets blank. Run "
+                   "`cicanalysis init --data <folder>` and fill in the authority/ folder it writes (name, districts "
+                   "to areas, child population, targets).")
+    elif x.teams.empty:
+        out.append("The authority folder has no teams.csv: figures are shown for the county only.")
+    if not x.has_column("episodes", "DISTRICT") and not x.teams.empty:
+        out.append("The episodes have no DISTRICT column: areas and teams are “Unknown”; county figures are complete.")
+    for columns, titles in metrics.unavailable(x).items():
+        out.append(f"Not available ({', '.join(columns)} not in the extract): {'; '.join(titles)}.")
+    return out
+
+
+def notices(x: Extract, period=None, report: str | None = None) -> list[str]:
+    """The notices a report shows: the extract's (:func:`extract_notices`), a population year missing for
+    ``period``, and the local tables ``report`` needs but the extract lacks."""
+    out = list(x.notices)
+    if period is not None and x.authority.get("configured"):
+        year = reference.population_year(period)
+        if pd.isna(reference.population_at(period, x.authority_dir)):
+            out.append(f"The child population for mid-{year} is not in authority/population.csv: the rate per "
+                       f"10,000 is n/a (add the ONS mid-year estimate for {year}).")
+    for table, (file, what, where) in LOCAL_TABLES.items():
+        if (report is None or report == where) and not x.sources.get(table):
+            out.append(f"No {file}: {what} need it and are left out.")
+    return out

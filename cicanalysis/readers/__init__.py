@@ -1,0 +1,172 @@
+"""Reading an extract folder: one module per input format, each returning :class:`Part` objects.
+
+A part is one table's rows as text (column names upper-cased and stripped; blank cells NaN), with where
+each row came from (``_FILE``, ``_ROW``) and, for a yearly return, the collection year it belongs to.
+Nothing here knows what the tables mean: :mod:`cicanalysis.schema` recognises each part by its columns.
+
+Formats: CSV (:mod:`.csvfile`), the DfE XML submission layout (:mod:`.xmlfile`) and Excel workbooks,
+one sheet per table (:mod:`.excel`). The pooled regional layout (several authorities in one file, with
+``LA`` and ``YEAR`` columns) is any of these with an ``LA`` column: :func:`pick_authority` keeps one.
+
+Layout of a folder: files at the top, and yearly returns in sub-folders whose name holds a year
+(``2015``, ``2015-16``, ``return_2016``): the year is the collection year ending 31 March of that year
+(``2015-16`` → 2016). Other sub-folders (``old/``) and the ``authority/`` folder are not read as data.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import CicError
+
+FORMATS = {".csv": "csv", ".xml": "xml", ".xlsx": "excel", ".xlsm": "excel"}
+# documentation beside the data (the generator's README.txt, a PROVENANCE.md) is passed over without a word;
+# any other file that is not data (reviews.txt, missing.xls) is listed as ignored
+DOCUMENTATION = ("readme", "provenance", "licence", "license", "changelog")
+CONFIG_FOLDERS = {"authority"}
+
+
+@dataclass
+class Part:
+    """One table's rows from one file (or sheet, or XML element group)."""
+
+    frame: pd.DataFrame          # text cells, NaN for blank, plus _FILE and _ROW
+    source: str                  # what the user calls it: "2016/episodes.csv", "extract.xlsx [episodes]"
+    year: int | None = None      # collection year of a yearly return (folder name), else None
+    absent_is_blank: bool = False  # XML: an element left out is a blank value, not a missing column
+    file: str = ""               # the file it came from (relative to the data folder)
+    kind: str = ""               # csv, excel or xml
+
+
+@dataclass
+class Skipped:
+    """A file or folder not read as data, with the reason (listed by ``validate`` and in the DQ table)."""
+
+    path: str
+    reason: str
+
+
+def folder_year(name: str) -> int | None:
+    """The collection year a yearly-return folder name stands for: ``2016`` → 2016, ``2015-16`` and
+    ``2015_2016`` → 2016 (the year ending 31 March); None when the name holds no year."""
+    m = re.search(r"((?:19|20)\d{2})(?:\s*[-_/ ]\s*((?:19|20)?\d{2}))?", name)
+    if not m:
+        return None
+    first = int(m.group(1))
+    if m.group(2):
+        second = int(m.group(2)) if len(m.group(2)) == 4 else (first // 100) * 100 + int(m.group(2))
+        if second == first + 1:
+            return second
+    return first
+
+
+def discover(root: Path) -> tuple[list[tuple[Path, int | None]], list[Skipped]]:
+    """Data files at the top of ``root`` and in its yearly sub-folders (with each file's return year), and
+    what was passed over. File names and extensions are matched in any case."""
+    found: list[tuple[Path, int | None]] = []
+    skipped: list[Skipped] = []
+
+    def files_in(folder: Path, year: int | None, rel: str):
+        for p in sorted(folder.iterdir(), key=lambda q: q.name.lower()):
+            name = f"{rel}{p.name}"
+            if p.name.startswith(".") or p.name.startswith("~$"):
+                continue  # hidden files and Excel lock files
+            if p.is_file() and p.stem.lower().startswith(DOCUMENTATION) and p.suffix.lower() in ("", ".txt", ".md"):
+                continue
+            if p.is_dir():
+                if year is None and rel == "":
+                    if p.name.lower() in CONFIG_FOLDERS:
+                        continue
+                    y = folder_year(p.name)
+                    if y is None:
+                        skipped.append(Skipped(name + "/", "folder ignored: its name holds no collection year "
+                                                           "(yearly returns go in folders such as 2016/)"))
+                    else:
+                        files_in(p, y, name + "/")
+                else:
+                    skipped.append(Skipped(name + "/", "folder ignored: only one level of yearly folders is read"))
+                continue
+            if not p.is_file():
+                skipped.append(Skipped(name, "not a readable file (a broken link?)"))
+                continue
+            if p.suffix.lower() in FORMATS:
+                found.append((p, year))
+            else:
+                skipped.append(Skipped(name, f"file ignored: not a CSV, XML or Excel (.xlsx) file"))
+
+    files_in(root, None, "")
+    return found, skipped
+
+
+def read_file(path: Path, source: str, year: int | None) -> list[Part]:
+    """Every part in one file, by its format."""
+    kind = FORMATS[path.suffix.lower()]
+    if kind == "csv":
+        from .csvfile import read_csv
+        parts = [Part(read_csv(path, source), source)]
+    elif kind == "xml":
+        from .xmlfile import read_xml
+        parts = [Part(frame, f"{source} <{tag}>", absent_is_blank=True)
+                 for tag, frame in read_xml(path, source).items()]
+    else:
+        from .excel import read_excel
+        parts = [Part(frame, f"{source} [{sheet}]") for sheet, frame in read_excel(path, source).items()]
+    for part in parts:
+        part.year, part.file, part.kind = year, source, kind
+        if "_FILE" not in part.frame:
+            part.frame.insert(len(part.frame.columns), "_FILE", part.source)
+    return parts
+
+
+PREFERENCE = ("csv", "excel", "xml")
+
+
+def one_format_per_return(tables: dict[str, list[Part]]) -> tuple[dict[str, list[Part]], list[Skipped]]:
+    """A folder level (the top, or one yearly folder) that holds the same table in two formats holds two
+    extracts (e.g. a CSV export and an XML submission): the CSV files are read (else the Excel workbooks) and
+    every file of the other formats at that level is passed over, so that two authorities or two versions are
+    never mixed. Local tables beside an XML submission are no conflict."""
+    losers: dict[str, str] = {}
+    for name, parts in tables.items():
+        by_level: dict = {}
+        for p in parts:
+            by_level.setdefault(p.year, set()).add(p.kind)
+        for level, kinds in by_level.items():
+            if len(kinds) > 1:
+                keep = min(kinds, key=PREFERENCE.index)
+                for p in parts:
+                    if p.year == level and p.kind != keep:
+                        losers.setdefault(p.file, f"file ignored: the folder also holds the {name} table as "
+                                                  f"{'CSV' if keep == 'csv' else 'Excel'}: one extract per folder "
+                                                  f"(put this one in a folder of its own to read it)")
+    kept = {name: [p for p in parts if p.file not in losers] for name, parts in tables.items()}
+    return {n: ps for n, ps in kept.items() if ps}, [Skipped(f, r) for f, r in losers.items()]
+
+
+def pick_authority(parts: list[Part], la: str | None) -> list[Part]:
+    """The pooled regional layout: parts with an ``LA`` column hold several authorities' rows. With ``la``
+    the rows of that authority are kept; without it a file holding more than one authority is refused,
+    naming the codes it holds."""
+    pooled = [p for p in parts if "LA" in p.frame.columns]
+    codes = sorted({str(c) for p in pooled for c in p.frame["LA"].dropna().unique()})
+    if la is None:
+        for p in pooled:
+            here = sorted({str(c) for c in p.frame["LA"].dropna().unique()})
+            if len(here) > 1:
+                raise CicError(f"holds the rows of {len(here)} local authorities ({', '.join(here[:20])}"
+                               f"{' …' if len(here) > 20 else ''}): choose one with --la CODE",
+                               file=p.source, column="LA", rule="one authority per run")
+        return parts
+    if pooled and la not in codes:
+        raise CicError(f"--la {la} is not in the pooled files; their LA codes are {', '.join(codes[:30])}",
+                       column="LA", rule="authority code present")
+    out = []
+    for p in parts:
+        if "LA" in p.frame.columns:
+            p = Part(p.frame[p.frame["LA"].astype(str) == la].reset_index(drop=True), p.source, p.year,
+                     p.absent_is_blank, p.file, p.kind)
+        out.append(p)
+    return out
