@@ -29,6 +29,10 @@ def households(x: Extract) -> pd.DataFrame:
     """The adopters table with AREA_GROUP (a configured district, 'Out of area' for another authority's name,
     'Unknown' when blank) and STAGE2_DECISION (approval or rejection date)."""
     if "adopter_households" not in x.cache:
+        if not x.sources.get("adopters"):
+            from .errors import CicError
+            raise CicError("the extract has no adopters.csv (one row per prospective adoptive household): the "
+                           "adopters' journey needs it", file=x.source, rule="local table present")
         h = x["adopters"].copy()
         spec = TABLES["adopters"]
         for col in spec.optional:  # an optional column the file does not have is blank throughout

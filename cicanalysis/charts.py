@@ -161,12 +161,23 @@ def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False):
                                {"selector": "td", "props": "font-size: 8pt; padding: 1px 4px"}]))
 
 
-def report_header(x, period, title: str, also: str = "local supplied indicators") -> str:
-    """Markdown heading for a report: authority, title, period, source (shown at the top of every page)."""
+REPORT_OF_TITLE = {"scorecard": "scorecard", "adoption journey": "adoption_journey", "adopters": "adopters_journey",
+                   "sufficiency": "sufficiency_strategy"}
+
+
+def report_header(x, period, title: str, also: str = "local supplied indicators", report: str | None = None) -> str:
+    """Markdown heading for a report: authority, title, period, source (shown at the top of every page), then
+    one line per notice (:func:`cicanalysis.loading.notices`: what the extract or configuration lacks).
+    ``report`` (the notebook's name) picks the local tables it needs; by default it is read from the title."""
+    from .loading import notices
     p = pd.Timestamp(period)
+    if report is None:
+        report = next((r for key, r in REPORT_OF_TITLE.items() if key in title.lower()), None)
+    lines = notices(x, p, report) if report is not None else notices(x, p)
+    block = "".join(f"\n\n> **Notice:** {line}" for line in lines)
     return (f"# {x.authority['name']}: {title}\n\n**Period ending {p:%d %B %Y}** · Source: SSDA903-format extract "
             f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}){' and ' + also if also else ''} · "
-            f"Aggregates only: no child identifiers are shown.")
+            f"Aggregates only: no child identifiers are shown.{block}")
 
 
 def uasc_impact_table(impact: pd.DataFrame):

@@ -85,13 +85,14 @@ def _run(args) -> int:
     results = run(sorted(set(periods)), args.data, args.out, notebooks=args.notebooks, jobs=jobs,
                   progress=not args.quiet, parameters=parameters or None, extract=x)
     failures = [r for r in results if not r.ok]
-    done = sorted({r.period for r in results} - {r.period for r in failures})
     print(f"{len(results) - len(failures)} of {len(results)} notebooks ok in {time.perf_counter() - t:.1f}s "
-          f"({jobs} at a time); {len(done)} of {len(set(periods))} periods written; index: "
-          f"{Path(args.out) / 'index.html'}")
+          f"({jobs} at a time); {len(set(periods))} period(s) written; index: {Path(args.out) / 'index.html'}")
+    for r in results:
+        if r.ok and r.message:
+            print(f"note: {r.period:%Y-%m-%d} {r.notebook}: {r.message}")
     for r in failures:
         print(f"error: {r.period:%Y-%m-%d} {r.notebook} failed: {r.message} (executed copy in "
-              f"{Path(args.out) / f'{r.period:%Y-%m-%d}.failed'}; the period's previous outputs were kept)",
+              f"{Path(args.out) / f'{r.period:%Y-%m-%d}.failed'}; its previous version, if any, was kept)",
               file=sys.stderr)
     return 1 if failures else 0
 

@@ -39,6 +39,10 @@ NOTEBOOKS = {
 }
 
 
+# a report that cannot run at all without a local table: without it the period gets a one-page note instead
+REQUIRES = {"adopters_journey": ("adopters", "adopters.csv (one row per prospective adoptive household: SPEC 2.3)")}
+
+
 # relative run time of each notebook on the synthetic authority (23/11/2026: scorecard ~16 s, adoption
 # ~15 s, sufficiency ~7 s, adopters ~5 s): used only to order the work
 RELATIVE_COST = {"scorecard": 4, "adoption_journey": 3, "sufficiency_strategy": 2, "adopters_journey": 1}
@@ -141,6 +145,16 @@ def _kernel_config():
 def _authority_name(data_dir: Path) -> str:
     folder = Path(data_dir) / "authority"
     return reference.authority(folder if folder.is_dir() else None).get("name", "")
+
+
+def write_not_available(name: str, period: pd.Timestamp, folder: Path, authority: str, data_dir: Path) -> None:
+    """The page of a report whose required local table the extract lacks: what it needs, in one line."""
+    table, file = REQUIRES[name]
+    body = (f"<h1>{html.escape(NOTEBOOKS[name][1])}</h1><p><strong>Not produced for this period:</strong> every "
+            f"section of this report needs {html.escape(file)}, which the extract does not have. Add the file to "
+            f"the data folder and run the report again.</p>")
+    page = _page(NOTEBOOKS[name][1], body, authority, period, f"{Path(data_dir).name} extract", [])
+    (folder / f"{name}.html").write_text(page, encoding="utf-8")
 
 
 def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: dict | None,
@@ -287,6 +301,12 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
     tmps = {p: _prepare(out_dir, p) for p in plan}
+    if extract is None:
+        from .loading import load
+        try:
+            extract = load(data_dir)
+        except CicError:
+            extract = None      # the notebooks load it themselves and report the error
     shared = _share_extract(extract, data_dir, out_dir)
     authority = extract.authority["name"] if extract is not None else _authority_name(data_dir)
     previous_env = {k: os.environ.get(k) for k in (RUN_CACHE_ENV, LOAD_OPTIONS_ENV)}
@@ -310,6 +330,11 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
         if len(results[p]) == len(plan[p]):
             _finish(p, tmps[p], out_dir, plan[p], results[p], data_dir, authority)
 
+    lacking = {n for n, (table, _) in REQUIRES.items() if extract is not None and not extract.sources.get(table)}
+    for p, name in [t for t in tasks if t[1] in lacking]:
+        write_not_available(name, p, tmps[p], authority, data_dir)
+        record(p, name, True, f"not produced: needs {REQUIRES[name][1].split(' ')[0]}")
+    tasks = [t for t in tasks if t[1] not in lacking]
     try:
         if jobs <= 1 or len(tasks) <= 1:
             for p, name in tasks:
