@@ -97,7 +97,9 @@ def _annual_table(x: Extract, table: str, period) -> tuple[pd.DataFrame, pd.Time
 def oc2_check(column: str):
     def count(x: Extract, period, window):
         df, asat = _annual_table(x, "oc2", period)
-        return _cases(df["CHILD"], df[column] == 1, 1.0, asat)
+        if column not in df:  # an optional OC2 column the extract does not have: nothing to count
+            df = df.iloc[0:0].assign(**{column: 0})
+        return _cases(df["CHILD"], pd.to_numeric(df[column], errors="coerce") == 1, 1.0, asat)
     count.__name__ = f"oc2_{column.lower()}"
     return count
 
@@ -268,8 +270,8 @@ CATALOGUE: list[Indicator] = [
       "ADM best-interest decisions within 6 months of BLA", "ADM best-interest decisions in the year",
       adoption_plan_within(6), group="Adoption"),
     I("HEALTH_CHECK", "% of children in care 12 months+ with an annual health assessment", "H", "SS", "%",
-      "children with HEALTH_CHECK = 1 in the latest OC2 year", "children in care 12 months+ at 31 March (OC2)",
-      oc2_check("HEALTH_CHECK"), group="Health"),
+      "children with HEALTH_ASSESSMENT = 1 in the latest OC2 year", "children in care 12 months+ at 31 March (OC2)",
+      oc2_check("HEALTH_ASSESSMENT"), group="Health"),
     I("DENTAL_CHECK", "% of children in care 12 months+ with a dental check", "H", "SS", "%",
       "children with TEETH_CHECK = 1 in the latest OC2 year", "children in care 12 months+ at 31 March (OC2)",
       oc2_check("TEETH_CHECK"), group="Health"),
