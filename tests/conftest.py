@@ -56,6 +56,11 @@ DOB = {"A": "01/06/2010", "B": "01/01/2003", "U": "01/01/1999", "U2": "01/02/200
        "G": "01/01/2006"}
 
 
+# the DfE's codes for a UPN not known (UN1 under school age, UN2 never at school in England, ...): codes many
+# children share, not identifiers
+UNKNOWN_UPNS = {f"UN{i}" for i in range(1, 6)}
+
+
 def write_table(folder: Path, name: str, rows: list[dict], columns=None):
     columns = columns or TABLE_COLUMNS[name]
     with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
