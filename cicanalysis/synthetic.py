@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
-from .periods import add_working_days
+from .periods import bank_holidays
 
 DAY = pd.Timedelta(days=1)
 HISTORY_START = pd.Timestamp("2006-04-01")
@@ -708,13 +708,20 @@ def _periods(eps):
     return [(s, e) for s, e in spells]
 
 
+def _add_working_days(date, days: int) -> pd.Timestamp:
+    """``periods.add_working_days`` for one date without building a Series: the generator asks ~15,000 times
+    (reviews, return interviews, family finding), which took half its time."""
+    d = pd.Timestamp(date).to_datetime64().astype("datetime64[D]")
+    return pd.Timestamp(np.busday_offset(d, days, roll="backward", holidays=bank_holidays()))
+
+
 def _working_forward(date, days):
     """``days`` working days after ``date``, never before it (0 days from a Saturday is the Saturday)."""
-    return max(pd.Timestamp(date), add_working_days(date, days))
+    return max(pd.Timestamp(date), _add_working_days(date, days))
 
 
 def _working_back(date, days):
-    return add_working_days(date, -days)
+    return _add_working_days(date, -days)
 
 
 # ---------------------------------------------------------------- adopters and supplied measures

@@ -3,8 +3,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from cicanalysis import adoption, load, scorecard
-from cicanalysis.synthetic import generate
+from cicanalysis import adoption, load, periods, scorecard
+from cicanalysis.synthetic import _add_working_days, generate
 
 
 def digest(folder):
@@ -17,6 +17,15 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
     generate(tmp_path / "c", seed=4, scale=0.05)
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
     assert digest(tmp_path / "a")["episodes.csv"] != digest(tmp_path / "c")["episodes.csv"]
+
+
+def test_the_generators_working_days_are_the_engines():
+    """The generator's scalar shortcut gives the dates periods.add_working_days gives (bank holidays included:
+    Friday 1 May 2015 + 1 working day is Tuesday 5 May)."""
+    assert _add_working_days("2015-05-01", 1) == pd.Timestamp("2015-05-05")
+    starts = pd.Series(pd.date_range("2012-12-20", periods=60, freq="5D"))
+    for n in (-7, -1, 0, 1, 3, 20):
+        assert [_add_working_days(d, n) for d in starts] == list(periods.add_working_days(starts, n)), n
 
 
 def test_generated_extract_loads_clean(small_authority):
