@@ -43,7 +43,7 @@ CODES = {
     "REVIEW_CODE": [f"PN{i}" for i in range(0, 8)],
     "IN_TOUCH": ["YES", "NO", "DIED", "REFU", "NREQ", "RHOM"],
     "MISSING": ["M", "A"],
-    "REASON_PLACED_CEASED": ["E11", "E12", "RD1", "RD2", "RD3", "RD4"],
+    "REASON_PLACED_CEASED": ["RD1", "RD2", "RD3", "RD4"],  # an adopted child's decision does not cease
     "PREV_PERM": ["P1", "P2", "P3", "P4", "Z1"],
     "LEVEL": ["county", "area", "team"],
 }

@@ -58,6 +58,11 @@ DOB = {"A": "01/06/2010", "B": "01/01/2003", "U": "01/01/1999", "U2": "01/02/200
        "G": "01/01/2006"}
 
 
+# the DfE's codes for a UPN not known (UN1 under school age, UN2 never at school in England, ...): codes many
+# children share, not identifiers
+UNKNOWN_UPNS = {f"UN{i}" for i in range(1, 6)}
+
+
 def write_table(folder: Path, name: str, rows: list[dict], columns=None):
     columns = columns or TABLE_COLUMNS[name]
     with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
@@ -74,14 +79,15 @@ def fixture_tables() -> dict[str, list[dict]]:
               for i, (c, d) in enumerate(DOB.items())]
     uasc = [{"CHILD": "U", "SEX": "1", "DOB": DOB["U"], "DUC": "01/01/2017"},
             {"CHILD": "U2", "SEX": "1", "DOB": DOB["U2"], "DUC": "01/03/2016"}]
-    pfa = [{"CHILD": "D", "DOB": DOB["D"], "DATE_PLACED": "15/05/2013", "DATE_PLACED_CEASED": "01/06/2014",
-            "REASON_PLACED_CEASED": "E11"},
-           {"CHILD": "E", "DOB": DOB["E"], "DATE_PLACED": "15/10/2013", "DATE_PLACED_CEASED": "01/10/2014",
-            "REASON_PLACED_CEASED": "E12"}]
+    # D and E were adopted: as the DfE asks, their decisions to place for adoption do not cease
+    pfa = [{"CHILD": "D", "DOB": DOB["D"], "DATE_PLACED": "15/05/2013", "DATE_PLACED_CEASED": "",
+            "REASON_PLACED_CEASED": ""},
+           {"CHILD": "E", "DOB": DOB["E"], "DATE_PLACED": "15/10/2013", "DATE_PLACED_CEASED": "",
+            "REASON_PLACED_CEASED": ""}]
     ad1 = [{"CHILD": "D", "DOB": DOB["D"], "DATE_INT": "15/05/2013", "DATE_MATCH": "15/11/2013", "FOSTER_CARE": "0",
-            "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"},
+            "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L11"},
            {"CHILD": "E", "DOB": DOB["E"], "DATE_INT": "15/10/2013", "DATE_MATCH": "20/02/2014", "FOSTER_CARE": "0",
-            "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"}]
+            "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L11"}]
     missing = [{"CHILD": "S3", "DOB": DOB["S3"], "MISSING": "M", "MIS_START": "30/04/2015", "MIS_END": "01/05/2015",
                 "RHI_OFFERED": "Y", "RHI_DATE": "07/05/2015"},
                {"CHILD": "S3", "DOB": DOB["S3"], "MISSING": "M", "MIS_START": "31/05/2015", "MIS_END": "01/06/2015",

@@ -70,10 +70,11 @@ EPISODES = [
 ]
 DOB = {"P1": "01/01/2014", "P2": "01/03/2014", "P3": "01/06/2012", "P4": "01/06/2013", "P5": "01/01/2015",
        "P6": "01/05/2013", "P7": "01/01/2010", "P8": "01/01/2011", "P9": "01/02/2012"}
-ADM = [("P1", "01/06/2014", "01/06/2015", "E11"), ("P2", "15/07/2014", "15/07/2015", "E12"),
+# (child, ADM decision, ceased, reason): a decision ceases (RD1-RD4) only when the plan changes, not on adoption
+ADM = [("P1", "01/06/2014", "", ""), ("P2", "15/07/2014", "", ""),
        ("P3", "01/11/2013", "", ""), ("P4", "01/03/2015", "", ""), ("P5", "15/07/2015", "", ""),
-       ("P6", "01/06/2014", "01/08/2015", "RD1"), ("P7", "01/08/2011", "01/01/2013", "E11"),
-       ("P8", "01/09/2012", "31/03/2014", "E11"), ("P9", "01/08/2013", "01/04/2014", "E11")]
+       ("P6", "01/06/2014", "01/08/2015", "RD1"), ("P7", "01/08/2011", "", ""),
+       ("P8", "01/09/2012", "", ""), ("P9", "01/08/2013", "", "")]
 MATCH = {"P1": ("10/11/2014", "0"), "P2": ("15/09/2014", "1"), "P7": ("01/05/2012", "0"),
          "P8": ("01/03/2013", "0"), "P9": ("01/02/2014", "0")}
 TRACKING = [
@@ -103,7 +104,7 @@ def write_adoption_fixture(folder, tracking: bool = True):
     write_table(folder, "placed_for_adoption", [{"CHILD": c, "DOB": DOB[c], "DATE_PLACED": a, "DATE_PLACED_CEASED": e,
                                                  "REASON_PLACED_CEASED": r} for c, a, e, r in ADM])
     write_table(folder, "ad1", [{"CHILD": c, "DOB": DOB[c], "DATE_INT": "", "DATE_MATCH": m, "FOSTER_CARE": f,
-                                 "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L0"} for c, (m, f) in MATCH.items()])
+                                 "NB_ADOPTR": "2", "SEX_ADOPTR": "MF", "LS_ADOPTR": "L11"} for c, (m, f) in MATCH.items()])
     for empty in ("uasc", "missing", "reviews"):
         write_table(folder, empty, [])
     if tracking:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from cicanalysis.cli import main
+from conftest import UNKNOWN_UPNS
 
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 REPORTS = ["scorecard", "adoption_journey", "adopters_journey", "sufficiency_strategy"]
@@ -35,7 +36,7 @@ def test_no_child_identifiers_in_any_html(default_outputs, small_authority):
     header = pd.read_csv(small_authority / "header.csv", dtype=str)
     episodes = pd.read_csv(small_authority / "episodes.csv", dtype=str)
     households = pd.read_csv(small_authority / "adopters.csv", dtype=str)["HOUSEHOLD_ID"]
-    tokens = set(header["CHILD"]) | set(header["UPN"].dropna()) | set(households)
+    tokens = set(header["CHILD"]) | (set(header["UPN"].dropna()) - UNKNOWN_UPNS) | set(households)
     postcodes = set(episodes["HOME_POST"].dropna()) | set(episodes["PL_POST"].dropna())
     dob = pd.to_datetime(header["DOB"], format="%d/%m/%Y")
     dobs = {f"{d:%d/%m/%Y}" for d in dob if d.day != 1 and d != d + pd.offsets.MonthEnd(0)}
