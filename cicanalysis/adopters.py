@@ -453,8 +453,9 @@ def forecast_paragraph(f: Forecast, authority: str = "the authority") -> str:
 
 
 def step_definitions() -> pd.DataFrame:
-    return pd.DataFrame([{"Step": s.title, "From": s.start, "To": s.end, "Within": s.limit_label,
-                          "Compared with": s.national or ""} for s in STEPS])
+    from .formatting import label
+    return pd.DataFrame([{"Step": s.title, "From": label(s.start), "To": label(s.end), "Within": s.limit_label,
+                          "Compared with": "national average days" if s.national else ""} for s in STEPS])
 
 
 def timeliness_display(frame: pd.DataFrame) -> pd.DataFrame:

@@ -804,8 +804,9 @@ def distributions(x: Extract, period) -> list[dict]:
 
 def timescale_definitions() -> pd.DataFrame:
     """The timescales as a table an officer can read (shown at the end of the report)."""
-    return pd.DataFrame([{"Timescale": t.title, "From": t.start, "To": t.end, "Within": t.limit_label,
-                          "Counted in the period of": t.when, "Cases": t.cohort,
+    from .formatting import label
+    return pd.DataFrame([{"Timescale": t.title, "From": label(t.start), "To": label(t.end), "Within": t.limit_label,
+                          "Counted in the period of": label(t.when), "Cases": t.cohort,
                           "Needs the tracking table": "yes" if t.tracking else ""} for t in TIMESCALES])
 
 

@@ -314,6 +314,13 @@ def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, 
     return F.table(frame, caption=caption, suppress=suppress, counts=counts, kinds=kinds, **kw)
 
 
+def direction_table(frame: pd.DataFrame, caption: str = "", column: str = "Direction"):
+    """A table whose ``column`` holds Improving / Remaining stable / Declining, coloured as well as worded."""
+    from .sufficiency import direction_colour
+    styles = pd.DataFrame({column: [direction_colour(v) for v in frame[column]]})
+    return F.table(frame, caption=caption, styles=styles)
+
+
 def timescale_chart(by_year: pd.DataFrame, by_district: pd.DataFrame, timescale: str, source: str, period):
     """Average days by financial year and by district (bars, labelled with the % within the timescale) against
     the timescale line (the DfE threshold of each year for A1 and A2)."""
@@ -513,8 +520,8 @@ def timeliness_chart(steps: pd.DataFrame, source: str, period):
     stages = steps[(steps["span"] == "This span") & steps["national_avg_days"].notna()]
     sp = np.arange(len(stages))
     right.bar(sp, stages["avg_days"].fillna(0), color=LINE, width=0.5, label="Average days (this span)")
-    right.plot(sp, stages["national_avg_days"], linestyle="--", marker="_", markersize=30, color=TARGET,
-               label="National average")
+    right.hlines(stages["national_avg_days"], sp - 0.35, sp + 0.35, colors=TARGET, linestyles="--", linewidth=2.2,
+                 label="National average")
     right.set_xticks(sp, [t.split(" completed")[0].split(" decided")[0] for t in stages["title"]])
     right.set_ylabel("Average days")
     right.set_ylim(bottom=0)
@@ -573,12 +580,16 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         cols = 3
         rows = int(np.ceil(len(areas) / cols))
         fig, axes = plt.subplots(rows, cols, figsize=(10, 2.3 * rows + 0.9), sharex=True, sharey=True, squeeze=False)
+        values = t["value"].to_numpy(dtype=float)
+        lo, hi = (np.nanmin(values), np.nanmax(values)) if np.isfinite(values).any() else (0.0, 100.0)
         for ax, (name, a) in zip(axes.flat, areas):
             ax.plot(county["quarter"], county["value"], color=GREY, linestyle="--", linewidth=1, label="County")
             ax.plot(a["quarter"], a["value"], color=LINE, marker=".", linewidth=1.8, label=name)
             ax.set_title(name, loc="left", fontsize=9.5)
-            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
-            ax.set_ylim(bottom=0, top=(100 if unit == "%" else None))
+            ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(month=4))
+            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+            # the areas' own range (as on the trend charts): differences between areas stay visible
+            ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.1 + 2) if unit == "%" else hi * 1.2)
         for ax in list(axes.flat)[len(areas):]:
             ax.set_visible(False)
         for ax in axes[:, 0]:
@@ -587,7 +598,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
         footnote(fig, source, period)
         fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-        latest = t[t["quarter"] == t["quarter"].max()]
+        latest = t[(t["quarter"] == t["quarter"].max()) & (t["level"] == "area")]
         extra = "Latest quarter by area: " + ", ".join(f"{n} {_fmt(v, unit)}" for n, v in
                                                        zip(latest["unit_name"], latest["value"])) + "."
     else:

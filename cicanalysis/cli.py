@@ -74,6 +74,9 @@ def _run(args) -> int:
         print(f"error: {r.period:%Y-%m-%d} {r.notebook} failed: {r.message} (executed copy in "
               f"{Path(args.out) / f'{r.period:%Y-%m-%d}.failed'}; the period's previous outputs were kept)",
               file=sys.stderr)
+    for r in results:
+        if r.ok and r.message:  # the report is written; something beside it (the PDF) is not
+            print(f"warning: {r.period:%Y-%m-%d} {r.notebook}: {r.message}", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -163,8 +163,9 @@ def format_change(value, unit: str) -> str:
     """A difference by its unit: +1.2 pp for percentages, +5 for counts, +12 days, +0.3 otherwise."""
     if missing(value):
         return NA
-    if abs(value) < 1e-9:
-        value = 0.0
+    places = 0 if unit in ("days", "count") else 1
+    if round(value, places) == 0:      # no sign on a change that shows as nothing
+        return {"%": "0.0 pp", "days": "0 days", "count": "0"}.get(unit, "0.0")
     if unit == "%":
         return f"{value:+.1f} pp"
     if unit == "days":

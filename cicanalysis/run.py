@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import periods as P
-from . import reference
+from . import publish, reference
 from .episodes import RUN_CACHE_ENV
 from .errors import CicError
 
@@ -65,7 +65,7 @@ def due(period, notebooks=None) -> list[str]:
 STYLE = """
 body{font-family:"Segoe UI",Arial,sans-serif;font-size:14px;color:#222;max-width:1100px;margin:0 auto;padding:0 1.5em 3em}
 header.house{background:#1f4e79;color:#fff;padding:.8em 1.2em;margin:0 -1.5em 1em}
-header.house .authority{font-size:13px;opacity:.85} header.house .title{font-size:22px;font-weight:bold}
+header.house .authority{font-size:13px;opacity:.85} header.house h1.title{font-size:22px;font-weight:bold;color:#fff;margin:.1em 0}
 header.house .meta{font-size:12px;opacity:.9}
 nav.contents{background:#f3f6f9;border:1px solid #d0d9e2;padding:.5em 1em;margin:1em 0;font-size:13px}
 nav.contents ol{margin:.3em 0;padding-left:1.5em;columns:2}
@@ -74,6 +74,34 @@ h3{font-size:15px;color:#1f4e79} a.anchor-link{display:none}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:12px} th,td{border:1px solid #d0d9e2;padding:2px 6px}
 img{max-width:100%;height:auto} .jp-OutputPrompt,.jp-InputPrompt{display:none}
 footer.house{margin-top:2em;font-size:11px;color:#555;border-top:1px solid #ccc;padding-top:.5em}
+""" + """
+table.cic caption{text-align:left;font-weight:bold;padding:.2em 0;color:#1f4e79}
+table.cic thead th{background:#1f4e79;color:#fff;text-align:left;vertical-align:bottom}
+table.cic tbody th{text-align:left;font-weight:normal;background:#f7f9fb}
+table.cic td.num,table.cic th.num{text-align:right;white-space:nowrap} table.cic td.rag{white-space:nowrap}
+table.cic thead th.num{text-align:right}
+div.cic-table{max-width:100%} p.cic-note,p.cic-empty{font-size:12px;color:#444}
+div.cic-headline{background:#f3f6f9;border-left:4px solid #1f4e79;padding:.4em 1em;margin:.5em 0 1em}
+div.cic-notices{background:#fff4e5;border:1px solid #f0b45b;padding:.3em .8em;margin:.4em 0}
+div.cic-charts img{flex:0 1 auto}
+"""
+# A4 print: page breaks between sections, nothing wider than the page, colours kept for RAG cells
+PRINT_STYLE = """
+@page{size:A4;margin:12mm 12mm 16mm}
+@media print{
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ body{max-width:none;padding:0;font-size:10pt}
+ header.house{margin:0 0 .6em}
+ h2,h3{break-after:avoid}
+ main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
+ img,tr,div.cic-headline,div.cic-notices{break-inside:avoid}
+ thead{display:table-header-group}
+ table{font-size:8pt} table.cic caption{font-size:9pt}
+ div.cic-table{overflow:visible!important}
+ div.cic-charts{display:block!important} div.cic-charts img{display:block;margin:0 0 4mm}
+ a{color:inherit;text-decoration:none}
+ footer.house{display:none}
+}
 """
 
 
@@ -82,9 +110,9 @@ def _page(title: str, body: str, authority: str, period: pd.Timestamp, source: s
     nav = f'<nav class="contents"><strong>Contents</strong><ol>{items}</ol></nav>' if contents else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(authority)}: {html.escape(title)} to {period:%d/%m/%Y}</title><style>{STYLE}</style></head>
+<title>{html.escape(authority)}: {html.escape(title)} to {period:%d/%m/%Y}</title><style>{STYLE}{PRINT_STYLE}</style></head>
 <body><header class="house"><div class="authority">{html.escape(authority)}</div>
-<div class="title">{html.escape(title)}</div>
+<h1 class="title">{html.escape(title)}</h1>
 <div class="meta">Period ending {period:%d %B %Y} · Source: {html.escape(source)} · Aggregates only: no child identifiers</div>
 </header>{nav}<main>{body}</main>
 <footer class="house">{html.escape(authority)} · {html.escape(title)} · period ending {period:%d/%m/%Y} · source: {html.escape(source)}
@@ -106,6 +134,7 @@ def export_html(ipynb: Path, html_path: Path, title: str = "", period=None, auth
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    publish.strip_data_outputs(nb)  # figures for figures.csv and the workbook: nothing to read
     body, _ = exporter.from_notebook_node(nb)
     contents = [(i, re.sub(r"<[^>]+>|¶", "", t).strip()) for i, t in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body)]
     period = pd.Timestamp(period) if period is not None else pd.Timestamp.today().normalize()
@@ -147,21 +176,41 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
         export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, _authority_name(Path(data_dir)),
                     f"{Path(data_dir).name} extract")
-        return True, ""
+        return True, _pdf(name, period, Path(data_dir), Path(tmp))
     except Exception as exc:  # noqa: BLE001 - reported per notebook, the run goes on
         last = [line for line in str(exc).strip().splitlines() if line.strip()]
         return False, (last[-1] if last else type(exc).__name__)[:300]
 
 
+def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path) -> str:
+    """The report as an A4 PDF beside its HTML; '' when written, else a one-line warning (the HTML stands)."""
+    text = (f"{_authority_name(data_dir)} · {NOTEBOOKS[name][1]} · period ending {period:%d/%m/%Y} · "
+            f"source: {data_dir.name} extract")
+    try:
+        publish.write_pdf(folder / f"{name}.html", folder / f"{name}.pdf", text)
+        return ""
+    except CicError as exc:
+        return f"PDF not written: {exc}"
+
+
 # ---------------------------------------------------------------- index pages
 def write_period_index(folder: Path, period: pd.Timestamp, done: list[str], data_dir: Path) -> None:
     name = _authority_name(data_dir)
-    items = "\n".join(f'<li><a href="{n}.html">{html.escape(NOTEBOOKS[n][1])}</a></li>' for n in done)
+    items = "\n".join(f'<li><a href="{n}.html">{html.escape(NOTEBOOKS[n][1])}</a>'
+                      + (f' (<a href="{n}.pdf">A4 PDF</a>)' if (folder / f"{n}.pdf").exists() else "") + "</li>"
+                      for n in done)
     body = (f"<p>Children's services performance reports for the period ending <strong>{period:%d %B %Y}</strong>.</p>"
-            f"<ul>{items}</ul><p><a href=\"../index.html\">All periods</a></p>")
+            f"<ul>{items}</ul>{_downloads()}<p><a href=\"../index.html\">All periods</a></p>")
     page = _page("Reports", body, name, period, f"{Path(data_dir).name} extract", [])
     folder.joinpath("index.html").write_text(page.replace('<a href="index.html">all reports for this period</a>',
                                                           '<a href="../index.html">all periods</a>'), encoding="utf-8")
+
+
+def _downloads() -> str:
+    """Links to the period's figures for analysts (written when the run ends)."""
+    return (f'<p>For analysts: every table of the period as an Excel workbook (<a href="{publish.WORKBOOK}">'
+            f'{publish.WORKBOOK}</a>) and every figure as tidy CSV (<a href="{publish.FIGURES_CSV}">'
+            f'{publish.FIGURES_CSV}</a>: {", ".join(publish.FIGURE_COLUMNS)}).</p>')
 
 
 def write_outputs_index(out_dir: Path, data_dir: Path) -> Path:
@@ -172,15 +221,16 @@ def write_outputs_index(out_dir: Path, data_dir: Path) -> Path:
                          reverse=True):
         reports = [n for n in NOTEBOOKS if (folder / f"{n}.html").exists()]
         links = " · ".join(f'<a href="{folder.name}/{n}.html">{html.escape(NOTEBOOKS[n][1])}</a>' for n in reports)
-        rows.append(f'<tr><td><a href="{folder.name}/index.html">{pd.Timestamp(folder.name):%d %B %Y}</a></td>'
-                    f"<td>{links}</td></tr>")
+        rows.append(f'<tr><th scope="row"><a href="{folder.name}/index.html">{pd.Timestamp(folder.name):%d %B %Y}</a>'
+                    f"</th><td>{links}</td></tr>")
     name = _authority_name(data_dir)
-    body = ("<p>Every reporting period with reports, newest first.</p><table><tr><th>Period ending</th>"
-            f"<th>Reports</th></tr>{''.join(rows)}</table>")
+    body = ("<p>Every reporting period with reports, newest first.</p><table><thead><tr><th scope=\"col\">Period "
+            f"ending</th><th scope=\"col\">Reports</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(name)}: children's services performance reports</title>
-<style>{STYLE}</style></head><body><header class="house"><div class="authority">{html.escape(name)}</div>
-<div class="title">Children's services performance reports</div>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(name)}: children's services performance reports</title>
+<style>{STYLE}{PRINT_STYLE}</style></head><body><header class="house"><div class="authority">{html.escape(name)}</div>
+<h1 class="title">Children's services performance reports</h1>
 <div class="meta">Aggregates only: no child identifiers</div></header><main>{body}</main></body></html>
 """
     target = out_dir / "index.html"
@@ -244,6 +294,13 @@ def _share_extract(extract, data_dir: Path, out_dir: Path) -> Path | None:
         return None
 
 
+def _write_period_files(out_dir: Path, plan: dict, data_dir: Path) -> None:
+    """Each written period's ``tables.xlsx`` and ``figures.csv``, from the executed notebooks it holds."""
+    for p in plan:
+        title = f"{_authority_name(data_dir)}: children's services performance reports, period ending {p:%d/%m/%Y}"
+        publish.write_period_files(out_dir / f"{p:%Y-%m-%d}", title)
+
+
 def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1,
         progress: bool = False, extract=None) -> list[Result]:
     """Run the notebooks due for every period, up to ``jobs`` at a time; one Result per notebook.
@@ -292,6 +349,7 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
                 os.environ.pop(RUN_CACHE_ENV, None)
             else:
                 os.environ[RUN_CACHE_ENV] = previous_env
+    _write_period_files(out_dir, plan, data_dir)
     write_outputs_index(out_dir, data_dir)
     order = {n: i for i, n in enumerate(NOTEBOOKS)}
     return [r for p in plan for r in sorted(results[p], key=lambda r: order[r.notebook])]
