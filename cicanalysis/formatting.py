@@ -118,7 +118,11 @@ def is_code_name(name: str) -> bool:
 
 def kind_of(name, series: pd.Series | None = None) -> str:
     if isinstance(name, str) and name in COLUMNS:
-        return COLUMNS[name].kind
+        kind = COLUMNS[name].kind
+        if kind in NUMERIC and series is not None and not pd.api.types.is_numeric_dtype(series) \
+                and series.map(lambda v: isinstance(v, str)).any():
+            return "text"       # words in a column that usually holds numbers (e.g. the catalogue's numerator)
+        return kind
     if series is not None:
         if pd.api.types.is_bool_dtype(series):
             return "yesno"
@@ -196,9 +200,9 @@ def format_cell(value, kind: str, unit: str = "") -> str:
         return "Yes" if value else "No"
     if kind == "date":
         return f"{pd.Timestamp(value):%d/%m/%Y}"
-    if kind == "value":
+    if kind == "value" and unit:
         return format_value(value, unit)
-    if kind == "value_change":
+    if kind == "value_change" and unit:
         return format_change(value, unit)
     if isinstance(value, (pd.Timestamp, np.datetime64)):
         return f"{pd.Timestamp(value):%d/%m/%Y}"

@@ -223,6 +223,7 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     wb = Workbook()
     contents = wb.active
@@ -235,6 +236,10 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
     for c in contents[2]:
         c.font, c.fill = head, fill
 
+    def link(cell, sheet):  # a link within the workbook, to the sheet's first cell
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1")
+        cell.font = Font(color="0563C1", underline="single")
+
     def header(ws, labels):
         ws.append(labels)
         for c in ws[1]:
@@ -246,7 +251,7 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
     for r in figures:
         fig.append(r)
     contents.append(["(all)", "", "Tidy figures (as figures.csv)", "Figures", len(figures)])
-    contents.cell(contents.max_row, 4).hyperlink = "#'Figures'!A1"
+    link(contents.cell(contents.max_row, 4), "Figures")
     used = {"contents", "figures"}
     for n, t in enumerate(tables, 1):
         name = _sheet_name(n, t["caption"] or t["section"] or "Table", used)
@@ -274,7 +279,7 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
             ws.append([])
             ws.append([t["note"]])
         contents.append([t.get("report", ""), t["section"], t["caption"], name, len(t["rows"])])
-        contents.cell(contents.max_row, 4).hyperlink = f"#'{name}'!A1"
+        link(contents.cell(contents.max_row, 4), name)
     for j, w in enumerate((24, 40, 70, 32, 8), 1):
         contents.column_dimensions[get_column_letter(j)].width = w
     tmp = path.with_suffix(".xlsx.tmp")
