@@ -308,6 +308,8 @@ class Table:
                     style = rag_style(self.frame.at[i, c])
                 if self.styles is not None and c in self.styles and self.styles.at[i, c]:
                     style = self.styles.at[i, c]
+                if cls == "text" and len(text) <= 16 and " " not in text:
+                    cls = "text nw"      # a year or code such as 2011-12 never wraps
                 attr = f' class="{cls}"' + (f' style="{html.escape(style)}"' if style else "")
                 if j == 0 and self.row_header:
                     cells.append(f'<th scope="row"{attr}>{text}</th>')

@@ -78,7 +78,7 @@ footer.house{margin-top:2em;font-size:11px;color:#555;border-top:1px solid #ccc;
 table.cic caption{text-align:left;font-weight:bold;padding:.2em 0;color:#1f4e79}
 table.cic thead th{background:#1f4e79;color:#fff;text-align:left;vertical-align:bottom}
 table.cic tbody th{text-align:left;font-weight:normal;background:#f7f9fb}
-table.cic td.num{text-align:right;white-space:nowrap} table.cic td.rag{white-space:nowrap}
+table.cic td.num,table.cic .nw{text-align:right;white-space:nowrap} table.cic .text.nw{text-align:left} table.cic td.rag{white-space:nowrap}
 table.cic thead th.num{text-align:right}
 div.cic-table{max-width:100%} p.cic-note,p.cic-empty{font-size:12px;color:#444}
 div.cic-headline{background:#f3f6f9;border-left:4px solid #1f4e79;padding:.4em 1em;margin:.5em 0 1em}
@@ -94,7 +94,7 @@ PRINT_STYLE = """
  header.house{margin:0 0 .6em}
  h2,h3{break-after:avoid}
  main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
- img,tr,div.cic-headline,div.cic-notices{break-inside:avoid}
+ img,tr,li,p,div.cic-notices{break-inside:avoid}
  thead{display:table-header-group}
  table{font-size:8pt} table.cic caption{font-size:9pt}
  div.cic-table{overflow:visible!important}

@@ -54,7 +54,7 @@ def test_a_wide_table_is_split_with_its_first_column_repeated():
     frame = pd.DataFrame({"Indicator": ["A", "B"], **{f"Team {k}": [k, k + 1] for k in range(1, 15)}})
     html = F.table(frame, caption="Teams", split=6)._repr_html_()
     assert html.count("<table") == 3 and "Teams (1 of 3)" in html and "Teams (3 of 3)" in html
-    assert html.count('<th scope="row" class="text">A</th>') == 3                # every part names its rows
+    assert html.count('<th scope="row" class="text nw">A</th>') == 3             # every part names its rows
     assert html.count('scope="col"') == 3 + 14                                 # each team once, Indicator 3 times
 
 
