@@ -150,33 +150,27 @@ def missing(v) -> bool:
         return False
 
 
-def format_value(value, unit: str) -> str:
-    """A value by its measurement unit (the scorecard's units): 71.5%, 429 days, 1,410, 18.1, 67.7."""
+# decimal places, suffix of a value, suffix of a difference: by measurement unit (others: 1 place, no suffix)
+_UNIT_FORMATS = {"%": (1, "%", " pp"), "days": (0, " days", " days"), "count": (0, "", "")}
+
+
+def format_value(value, unit: str, signed: bool = False) -> str:
+    """A value by its measurement unit (the scorecard's units): 71.5%, 429 days, 1,410, 18.1, 67.7; with
+    ``signed``, a difference: +1.2 pp for percentages, +5 for counts, +12 days, +0.3 otherwise, and no sign
+    on a difference that shows as nothing."""
     if missing(value):
         return NA
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "days":
-        return f"{value:,.0f} days"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+    places, suffix, change_suffix = _UNIT_FORMATS.get(unit, (1, "", ""))
+    if not signed:
+        return f"{value:,.{places}f}{suffix}"
+    if round(value, places) == 0:
+        return f"{0:.{places}f}{change_suffix}"
+    return f"{value:+,.{places}f}{change_suffix}"
 
 
 def format_change(value, unit: str) -> str:
-    """A difference by its unit: +1.2 pp for percentages, +5 for counts, +12 days, +0.3 otherwise."""
-    if missing(value):
-        return NA
-    places = 0 if unit in ("days", "count") else 1
-    if round(value, places) == 0:      # no sign on a change that shows as nothing
-        return {"%": "0.0 pp", "days": "0 days", "count": "0"}.get(unit, "0.0")
-    if unit == "%":
-        return f"{value:+.1f} pp"
-    if unit == "days":
-        return f"{value:+,.0f} days"
-    if unit == "count":
-        return f"{value:+,.0f}"
-    return f"{value:+,.1f}"
+    """A difference by its unit (see :func:`format_value`)."""
+    return format_value(value, unit, signed=True)
 
 
 def pct_change(now, before) -> float:

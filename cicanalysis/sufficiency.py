@@ -22,6 +22,7 @@ from . import metrics as M
 from . import periods as P
 from . import scorecard
 from .episodes import Extract
+from .formatting import format_value
 from .errors import CicError
 
 START = pd.Timestamp("2012-04-01")
@@ -124,13 +125,8 @@ def direction(current, previous, polarity: str, unit: str, tolerance: float = 1.
 
 
 def _format(value, unit: str) -> str:
-    if pd.isna(value):
-        return "no data"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "days":
-        return f"{value:,.0f} days"
-    return f"{value:,.0f}"
+    """A measure's value: 72.7%, 420 days, else a whole number (n/a when there is none)."""
+    return format_value(value, unit if unit in ("%", "days") else "count")
 
 
 def analysis_line(t: pd.DataFrame, m: Measure | str, tolerance: float = 1.0) -> str:
