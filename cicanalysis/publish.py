@@ -327,8 +327,12 @@ def footer(text: str) -> str:
 def write_pdf(html_path: Path, pdf_path: Path, footer_text: str = "") -> Path:
     """Print an HTML report to an A4 PDF with headless chromium (print stylesheet, backgrounds for the RAG
     colours, a tagged PDF with an outline of the headings, the footer on every page)."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise CicError("playwright is not installed, so the PDF cannot be printed (pip install playwright)",
+                       rule="playwright installed") from None
     exe = chromium()
     tmp = Path(pdf_path).with_suffix(".pdf.tmp")
     try:
