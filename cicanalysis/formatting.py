@@ -256,7 +256,8 @@ class Table:
 
     def __init__(self, frame: pd.DataFrame, caption: str = "", kinds: dict | None = None, units=None,
                  styles: pd.DataFrame | None = None, row_header: bool = True, split: int | None = None,
-                 note: str = "", empty: str = "None.", name: str = "", suppressed: pd.DataFrame | None = None):
+                 note: str = "", empty: str = "None.", name: str = "", suppressed: pd.DataFrame | None = None,
+                 export: bool = True):
         self.frame = frame.reset_index(drop=True)
         self.caption = caption
         self.kinds = {c: (kinds or {}).get(c) or kind_of(c, self.frame[c]) for c in self.frame.columns}
@@ -268,6 +269,7 @@ class Table:
         self.note = note
         self.empty = empty
         self.name = name or caption
+        self.exported = export       # False: shown in the report, not put in the period's workbook
 
     # ------------------------------------------------------------ cells
     def _unit(self, i: int) -> str:
@@ -361,7 +363,8 @@ class Table:
                 "rows": rows, "note": self.note}
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self._repr_html_(), "text/plain": repr(self), TABLE_MIME: self.export()}
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        return {**bundle, TABLE_MIME: self.export()} if self.exported else bundle
 
 
 def table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts=(), kinds: dict | None = None,
@@ -475,4 +478,6 @@ def key_table(codes) -> Table:
     if isinstance(codes, str):
         codes = REPORT_KEYS[codes]
     frame = pd.DataFrame({"Code": list(codes), "Meaning": [KEY[c] for c in codes]})
-    return table(frame, caption="Key to the codes used in this report")
+    t = table(frame, caption="Key to the codes used in this report")
+    t.exported = False           # a key, not figures: not in the workbook
+    return t

@@ -208,10 +208,10 @@ _FORMATS = {"count": "#,##0", "days": "#,##0", "number": "#,##0.0", "pct": "0.0%
 
 
 def _sheet_name(n: int, caption: str, used: set) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", f"{n:02d} {caption}").strip()[:31].strip()
+    base = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", "", f"{n:02d} {caption}")).strip()[:31].strip()
     name, k = base, 2
     while name.lower() in used:
-        name = f"{base[:28]}~{k}"
+        name = f"{base[:31 - len(str(k)) - 1]}~{k}"
         k += 1
     used.add(name.lower())
     return name

@@ -120,3 +120,14 @@ def test_no_chromium_is_one_line_not_a_traceback(tmp_path, monkeypatch):
 def test_figures_json_is_plain(tmp_path):
     rows = publish.Figures(pd.DataFrame([{c: None for c in publish.FIGURE_COLUMNS}])).rows()
     assert json.loads(json.dumps(rows)) == [[None] * len(publish.FIGURE_COLUMNS)]
+
+
+def test_sheet_names_are_valid_and_unique_and_the_key_stays_out_of_the_workbook():
+    from cicanalysis.formatting import TABLE_MIME, key_table
+    used = {"contents"}
+    names = [publish._sheet_name(n, c, used) for n, c in
+             enumerate(["Teams: value and RAG letter", "A/B [x]? very long caption that goes on and on", "Contents"], 1)]
+    assert names == ["01 Teams value and RAG letter", "02 AB x very long caption that", "03 Contents"]
+    assert all(len(n) <= 31 for n in names)
+    assert publish._sheet_name(1, "Teams: value and RAG letter", used) == "01 Teams value and RAG letter~2"
+    assert TABLE_MIME not in key_table("scorecard")._repr_mimebundle_()
