@@ -28,7 +28,8 @@ $(DATA)/.complete: $(BIN)/cicanalysis cicanalysis/synthetic.py
 
 data: $(DATA)/.complete
 
-report: data
+# the reports are also printed to A4 PDFs with the system's chromium (installed when missing, as for the tests)
+report: data chromium
 	$(BIN)/cicanalysis run --period $(PERIOD) --data $(DATA) --out outputs
 
 test: $(BIN)/cicanalysis chromium dfe-check
@@ -46,7 +47,7 @@ $(DFE_VENV)/.installed: $(DFE_REQ)
 dfe-check: data $(DFE_VENV)/.installed
 	$(DFE_VENV)/bin/python tools/dfe_check/run_dfe_check.py $(DATA)
 
-# the browser test drives the system's chromium (Debian package) with playwright; install it when missing
+# the PDFs and the browser test drive the system's chromium (Debian package) with playwright; install it when missing
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
 	  echo "installing chromium for the browser test"; \

@@ -18,6 +18,7 @@ from . import adoption
 from . import periods as P
 from . import reference
 from .episodes import Extract
+from .formatting import with_changes
 from .schema import TABLES
 
 OUT_OF_AREA = "Out of area"
@@ -162,9 +163,7 @@ def compare_spans(x: Extract, column: str, by: str, period, order=None) -> pd.Da
     t = pd.DataFrame({by: cats, "this_span": [int(now.get(c, 0)) for c in cats],
                       "last_year": [int(before.get(c, 0)) for c in cats]})
     total = pd.DataFrame({by: ["Total"], "this_span": [t["this_span"].sum()], "last_year": [t["last_year"].sum()]})
-    t = pd.concat([t, total], ignore_index=True)
-    t["change"] = t["this_span"] - t["last_year"]
-    return t
+    return with_changes(pd.concat([t, total], ignore_index=True))
 
 
 def district_order(x: Extract) -> list[str]:
@@ -240,7 +239,7 @@ def withdrawals_and_deregistrations(x: Extract, period) -> pd.DataFrame:
     w = compare_spans(x, "WITHDRAWN_DATE", "WITHDRAWAL_REASON", period).assign(kind="Withdrawal")
     d = compare_spans(x, "DEREGISTERED_DATE", "DEREGISTRATION_REASON", period).assign(kind="De-registration")
     w, d = w.rename(columns={"WITHDRAWAL_REASON": "reason"}), d.rename(columns={"DEREGISTRATION_REASON": "reason"})
-    return pd.concat([w, d], ignore_index=True)[["kind", "reason", "this_span", "last_year", "change"]]
+    return pd.concat([w, d], ignore_index=True)[["kind", "reason", "this_span", "last_year", "change", "pct_change"]]
 
 
 def summary(x: Extract, period) -> pd.DataFrame:
@@ -278,9 +277,7 @@ def summary(x: Extract, period) -> pd.DataFrame:
                             ("Approved, not yet matched (at the period end)", ["Approved, not matched", "Approved, on hold"])):
         out.append({"measure": label, "this_span": int(status_on(x, p)["STATUS"].isin(statuses).sum()),
                     "last_year": int(status_on(x, last)["STATUS"].isin(statuses).sum())})
-    t = pd.DataFrame(out)
-    t["change"] = t["this_span"] - t["last_year"]
-    return t
+    return with_changes(pd.DataFrame(out))
 
 
 def summary_bullets(table: pd.DataFrame, period) -> list[str]:
@@ -292,14 +289,15 @@ def summary_bullets(table: pd.DataFrame, period) -> list[str]:
              "Approvals": "households were approved", "Matches": "approved households were matched"}
     out = []
     for measure, text in words.items():
-        r = get.loc[measure]
-        d = r["this_span"] - r["last_year"]
-        change = "the same as" if d == 0 else f"{abs(d):,} {'more' if d > 0 else 'fewer'} than"
-        out.append(f"{r['this_span']:,} {text} between {w.start:%-d %B %Y} and {p:%-d %B %Y}, {change} in the same "
-                   f"period last year ({r['last_year']:,}).")
+        now, before = int(get.loc[measure, "this_span"]), int(get.loc[measure, "last_year"])
+        d = now - before
+        pc = f" ({100 * d / before:+.1f}%)" if d and before else ""
+        change = "the same as" if d == 0 else f"{abs(d):,} {'more' if d > 0 else 'fewer'}{pc} than"
+        out.append(f"{now:,} {text} between {w.start:%-d %B %Y} and {p:%-d %B %Y}, {change} in the same "
+                   f"period last year ({before:,}).")
     for measure in ("Assessments open (at the period end)", "Approved, not yet matched (at the period end)"):
-        r = get.loc[measure]
-        out.append(f"At {p:%d/%m/%Y}: {measure.split(' (')[0].lower()} {r['this_span']:,} (a year earlier {r['last_year']:,}).")
+        now, before = int(get.loc[measure, "this_span"]), int(get.loc[measure, "last_year"])
+        out.append(f"At {p:%d/%m/%Y}: {measure.split(' (')[0].lower()} {now:,} (a year earlier {before:,}).")
     return out
 
 
@@ -400,6 +398,43 @@ def forecast_inputs(x: Extract, period, **overrides) -> dict:
     return d
 
 
+def assessment_outcomes(x: Extract, period, years: int = 3) -> dict:
+    """Assessments (Stage 1 or 2 started) that ended in the ``years`` to the period: approved, and left
+    without approval (withdrawn, de-registered or rejected before any approval). For the completion rate."""
+    p = P.month_end(period)
+    w = P.rolling_years_window(p, years)
+    h = households(x)
+    started = h["STAGE1_START"].notna() | h["STAGE2_START"].notna()
+    approved = started & w.contains(h["APPROVAL_DATE"])
+    left = pd.Series(False, index=h.index)
+    for col in ("WITHDRAWN_DATE", "DEREGISTERED_DATE", "REJECTED_DATE"):
+        if col in h:
+            left |= w.contains(h[col]) & ~(h["APPROVAL_DATE"] <= h[col]).fillna(False)
+    left &= started & ~approved
+    return {"approved": int(approved.sum()), "left": int(left.sum())}
+
+
+def forecast_notes(x: Extract, f: Forecast) -> list[str]:
+    """Notes that explain figures a reader would otherwise find inconsistent: approved households on hold
+    (counted in the summary, not in the supply) and a completion rate of 100% against the share of
+    assessments that ended in approval over the last three years."""
+    notes = []
+    s = status_on(x, f.period)["STATUS"]
+    on_hold, free = int((s == "Approved, on hold").sum()), int((s == "Approved, not matched").sum())
+    if on_hold:
+        notes.append(f"The summary counts {free + on_hold:,} approved households not yet matched; the supply counts "
+                     f"the {free:,} available for a link, not the {on_hold:,} on hold.")
+    o = assessment_outcomes(x, f.period)
+    ended = o["approved"] + o["left"]
+    if ended:
+        rate = o["approved"] / ended
+        notes.append(f"Completion rate: the forecast counts {f.inputs['completion_rate']:.0%} of households in "
+                     f"assessment as future approvals; over the last three years {o['approved']:,} of the {ended:,} "
+                     f"assessments that ended were approved ({rate:.0%}) and {o['left']:,} withdrew, were "
+                     f"de-registered or were rejected (set the completion_rate parameter to use another rate).")
+    return notes
+
+
 def forecast_paragraph(f: Forecast, authority: str = "the authority") -> str:
     """One paragraph in an officer's words: when supply runs out and when recruitment must restart."""
     i = f.inputs
@@ -422,8 +457,9 @@ def forecast_paragraph(f: Forecast, authority: str = "the authority") -> str:
 
 
 def step_definitions() -> pd.DataFrame:
-    return pd.DataFrame([{"Step": s.title, "From": s.start, "To": s.end, "Within": s.limit_label,
-                          "Compared with": s.national or ""} for s in STEPS])
+    from .formatting import label
+    return pd.DataFrame([{"Step": s.title, "From": label(s.start), "To": label(s.end), "Within": s.limit_label,
+                          "Compared with": "national average days" if s.national else ""} for s in STEPS])
 
 
 def timeliness_display(frame: pd.DataFrame) -> pd.DataFrame:

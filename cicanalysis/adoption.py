@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import periods as P
 from . import reference
+from .formatting import with_changes
 from .episodes import ADOPTION_PLACEMENTS, UNKNOWN, Extract, lookup
 
 MONTH_DAYS = P.MONTH_DAYS
@@ -295,13 +296,17 @@ def adm_decisions_by_district(x: Extract, period) -> pd.DataFrame:
 # ---------------------------------------------------------------- A1 and A2 against the thresholds
 def a1_a2_by_year(x: Extract, period, years: int = 5) -> pd.DataFrame:
     """A1 and A2 per financial year (single year and 3-year rolling average) against the DfE threshold of the
-    3-year window, with England and statistical-neighbour averages where the reference data has them."""
+    3-year window, with England and statistical-neighbour averages where the reference data has them.
+
+    ``partial`` marks a 3-year average that covers less than three full years: its window starts before the
+    first financial year in which the data has any case, or it ends with the current span before 31 March."""
     p = P.month_end(period)
     comp = reference.comparators()
     rows = []
     windows = year_windows(p, years - 1)
     for measure in ("A1", "A2"):
         cases = timescale_cases(x, measure, P.Window(windows[0][1].start - pd.DateOffset(years=2), p))
+        first = P.financial_year_start(cases["DATE"].min()) if len(cases) else p
         for label, w in windows:
             three = P.Window(w.start - pd.DateOffset(years=2), w.end)
             year, three_cases = cases[w.contains(cases["DATE"])], cases[three.contains(cases["DATE"])]
@@ -317,10 +322,37 @@ def a1_a2_by_year(x: Extract, period, years: int = 5) -> pd.DataFrame:
                          "threshold": threshold(measure, w.start),
                          "england_year": comparator(f"{measure}_R12M", "ENGLAND"),
                          "england_three_year": comparator(f"{measure}_3Y", "ENGLAND"),
-                         "neighbours_three_year": comparator(f"{measure}_3Y", "STATISTICAL_NEIGHBOURS")})
+                         "neighbours_three_year": comparator(f"{measure}_3Y", "STATISTICAL_NEIGHBOURS"),
+                         "partial": bool(three.start < first or w.end < fy_end)})
     out = pd.DataFrame(rows)
     out["meets_threshold"] = out["three_year_avg_days"] <= out["threshold"]
     return out
+
+
+def a1_a2_display(a1a2: pd.DataFrame) -> pd.DataFrame:
+    """The A1/A2 table as the report shows it: the columns that have figures, partial windows marked."""
+    t = a1a2.copy()
+    t["window"] = [f"{w} (partial)" if p else w for w, p in zip(t["window"], t["partial"])]
+    t["meets_threshold"] = t["meets_threshold"].where(t["three_year_avg_days"].notna())
+    keep = [c for c in t.columns if c not in ("partial",) and not (c.startswith(("england", "neighbours"))
+                                                                   and t[c].isna().all())]
+    return t[keep]
+
+
+def threshold_sentence(a1a2: pd.DataFrame, measure: str) -> str:
+    """One sentence on the current 3-year average of A1 or A2 against its DfE threshold."""
+    r = a1a2[a1a2["measure"] == measure].iloc[-1]
+    name = {"A1": "A1 (entering care to moving in with the adoptive family)",
+            "A2": "A2 (placement order to the match decision)"}[measure]
+    if pd.isna(r["three_year_avg_days"]):
+        return f"{name}: no children adopted in the 3-year window {r['window']}."
+    gap = r["three_year_avg_days"] - r["threshold"]
+    verdict = (f"{abs(gap):,.0f} days above the DfE threshold of {r['threshold']:,.0f} days: the threshold is missed"
+               if gap > 0 else f"within the DfE threshold of {r['threshold']:,.0f} days"
+               + (f" by {abs(gap):,.0f} days" if gap < 0 else ""))
+    part = " (a partial window: fewer than three full years so far)" if r["partial"] else ""
+    return (f"{name}: the 3-year average for {r['window']}{part} is {r['three_year_avg_days']:,.0f} days over "
+            f"{r['three_year_children']:,} children, {verdict}.")
 
 
 def average_excluding(cases: pd.DataFrame, exclude=()) -> dict:
@@ -370,17 +402,20 @@ def _medians(x: Extract, period) -> dict:
         s = s.dropna()
         return float(s.median()) if len(s) else default
     return {"po_to_placed": med((a["PLACED_DATE"] - a["PO_DATE"]).dt.days, 180.0),
+            "po_to_match": med((a["MATCH_DATE"] - a["PO_DATE"]).dt.days.clip(lower=0), 150.0),
             "match_to_placed": med((a["PLACED_DATE"] - a["MATCH_DATE"]).dt.days, 21.0),
             "placed_to_order": med((a["ADOPTION_ORDER"] - a["PLACED_DATE"]).dt.days, 240.0)}
 
 
 def projected_journeys(x: Extract, period) -> pd.DataFrame:
     """Every child adopted, placed, matched or waiting with a placement order at the period end with the date
-    they moved in (actual) or are expected to (``EXPECTED_PLACED``), the expected order date and A1 days.
+    they moved in (actual) or are expected to (``EXPECTED_PLACED``), the date they were or are expected to be
+    matched (``EXPECTED_MATCH``), the expected order date, A1 days and A2 days.
 
     Projection: matched children move in the median match→placement days after the match; waiting children
-    the later of PO + median PO→placement and period end + median match→placement; orders follow the median
-    placement→order days (never before the period end)."""
+    the later of PO + median PO→placement and period end + median match→placement, and are matched the later
+    of PO + median PO→match and the day after the period end; orders follow the median placement→order days
+    (never before the period end). A2 is 0 when the match came before the order (DfE rule)."""
     p = P.month_end(period)
     j = journeys(x)
     m = _medians(x, p)
@@ -400,33 +435,44 @@ def projected_journeys(x: Extract, period) -> pd.DataFrame:
     waiting["EXPECTED_PLACED"] = after_match.where(matched, unmatched)
     out = pd.concat([placed, waiting])
     out["EXPECTED_ORDER"] = (out["EXPECTED_PLACED"] + pd.Timedelta(days=m["placed_to_order"])).clip(lower=soonest)
+    expected_match = (out["PO_DATE"] + pd.Timedelta(days=m["po_to_match"])).clip(lower=soonest)
+    out["EXPECTED_MATCH"] = out["MATCH_DATE"].where((out["MATCH_DATE"] <= p).fillna(False), expected_match)
+    adopted["EXPECTED_MATCH"] = adopted["MATCH_DATE"]
     out = pd.concat([adopted, out], ignore_index=True)
     out = out[out["BLA"].notna() & out["EXPECTED_PLACED"].notna()]
     out["A1_DAYS"] = (out["EXPECTED_PLACED"] - out["BLA"]).dt.days.astype(float)
+    out["A2_DAYS"] = (out["EXPECTED_MATCH"] - out["PO_DATE"]).dt.days.astype(float).clip(lower=0)
     return out.reset_index(drop=True)
 
 
 FORECAST_ORDER = ["Adopted", "Placed, awaiting the order", "Matched, awaiting placement", "Waiting with a placement order"]
 
 
-def _by_status(frame: pd.DataFrame, exclude=()) -> pd.DataFrame:
+def _by_status(frame: pd.DataFrame, exclude=(), measure: str = "A1") -> pd.DataFrame:
     frame = frame[~frame["CHILD"].isin(list(exclude or ()))]
-    g = frame.groupby("STATUS")["A1_DAYS"]
-    t = pd.DataFrame({"children": g.size(), "average_a1_days": g.mean()}).reindex(FORECAST_ORDER)
+    frame = frame[frame[f"{measure}_DAYS"].notna()]
+    name = f"average_{measure.lower()}_days"
+    g = frame.groupby("STATUS")[f"{measure}_DAYS"]
+    t = pd.DataFrame({"children": g.size(), name: g.mean()}).reindex(FORECAST_ORDER)
     t["children"] = t["children"].fillna(0).astype(int)
-    total = pd.DataFrame({"children": [len(frame)], "average_a1_days": [frame["A1_DAYS"].mean()]}, index=["All"])
+    total = pd.DataFrame({"children": [len(frame)], name: [frame[f"{measure}_DAYS"].mean()]}, index=["All"])
     return pd.concat([t, total]).rename_axis("status").reset_index()
 
 
-def a1_forecast(x: Extract, period, exclude=()) -> pd.DataFrame:
-    """Forecast A1 for the 3-year window ending with the current financial year: children adopted so far in
-    the window plus those placed, matched or waiting whose expected order falls in the window."""
+def a1_forecast(x: Extract, period, exclude=(), measure: str = "A1") -> pd.DataFrame:
+    """Forecast A1 (or A2) for the 3-year window ending with the current financial year: children adopted so
+    far in the window plus those placed, matched or waiting whose expected order falls in the window."""
     w = three_year_window(period)
     pj = projected_journeys(x, period)
-    t = _by_status(pj[w.contains(pj["EXPECTED_ORDER"])], exclude)
+    t = _by_status(pj[w.contains(pj["EXPECTED_ORDER"])], exclude, measure)
     t["window"] = three_year_label(period)
-    t["threshold"] = threshold("A1", period)
+    t["threshold"] = threshold(measure, period)
     return t
+
+
+def a2_forecast(x: Extract, period, exclude=()) -> pd.DataFrame:
+    """Forecast A2 for the current 3-year window (see :func:`a1_forecast`; matches projected for those waiting)."""
+    return a1_forecast(x, period, exclude, "A2")
 
 
 def a1_po_cohort(x: Extract, period, since, exclude=()) -> pd.DataFrame:
@@ -439,14 +485,18 @@ def a1_po_cohort(x: Extract, period, since, exclude=()) -> pd.DataFrame:
 
 
 def forecast_sentence(forecast: pd.DataFrame) -> str:
+    measure = "A2" if "average_a2_days" in forecast else "A1"
+    col = f"average_{measure.lower()}_days"
     allrow = forecast[forecast["status"] == "All"].iloc[0]
     thr = forecast["threshold"].iloc[0]
     if not allrow["children"]:
         return f"No children are adopted or expected to be adopted in {forecast['window'].iloc[0]}."
-    verdict = "within" if allrow["average_a1_days"] <= thr else "above"
-    return (f"The forecast A1 for {forecast['window'].iloc[0]} is {allrow['average_a1_days']:,.0f} days over "
+    gap = allrow[col] - thr
+    verdict = (f"within the DfE threshold of {thr:,.0f} days" if gap <= 0 else
+               f"{gap:,.0f} days above the DfE threshold of {thr:,.0f} days")
+    return (f"The forecast {measure} for {forecast['window'].iloc[0]} is {allrow[col]:,.0f} days over "
             f"{allrow['children']:,} children (those adopted so far plus those placed, matched or waiting who are "
-            f"expected to be adopted by 31 March), {verdict} the DfE threshold of {thr:,.0f} days.")
+            f"expected to be adopted by 31 March), {verdict}.")
 
 
 # ---------------------------------------------------------------- categories
@@ -598,7 +648,7 @@ SUMMARY = [  # (measure, kind, journey column or status, filter, needs tracking)
 
 
 def summary_statistics(x: Extract, period) -> pd.DataFrame:
-    """measure, this_span, last_year (same span last year), change; plans changed are also split by the new
+    """measure, this_span, last_year (same span last year), change, pct_change; plans changed are also split by the new
     plan. Measures that need the tracking table are blank when it is absent."""
     p = P.month_end(period)
     p_last = P.month_end_of(p - pd.DateOffset(years=1))
@@ -623,8 +673,7 @@ def summary_statistics(x: Extract, period) -> pd.DataFrame:
                 rows.append({"measure": f"  to {plan}" if plan != NOT_RECORDED else "  new plan not recorded",
                              **{k: int(v.get(plan, 0)) for k, v in plans.items()}})
     out = pd.DataFrame(rows)
-    out["change"] = out["this_span"] - out["last_year"]
-    return out
+    return with_changes(out)
 
 
 def _span_words(period) -> str:
@@ -650,7 +699,9 @@ def summary_bullets(summary: pd.DataFrame, period) -> list[str]:
         if now == before:
             change = f", the same as {against} ({before:,.0f})"
         else:
-            change = f", {abs(now - before):,.0f} {'more' if now > before else 'fewer'} than {against} ({before:,.0f})"
+            pc = f" ({100 * (now - before) / before:+.1f}%)" if before else ""
+            change = (f", {abs(now - before):,.0f} {'more' if now > before else 'fewer'}{pc} than {against} "
+                      f"({before:,.0f})")
         start = f"At {p:%d/%m/%Y}, " if snapshot else ""
         return f"{start}{now:,.0f} {one if now == 1 else many} {rest}{change}."
 
@@ -753,8 +804,9 @@ def distributions(x: Extract, period) -> list[dict]:
 
 def timescale_definitions() -> pd.DataFrame:
     """The timescales as a table an officer can read (shown at the end of the report)."""
-    return pd.DataFrame([{"Timescale": t.title, "From": t.start, "To": t.end, "Within": t.limit_label,
-                          "Counted in the period of": t.when, "Cases": t.cohort,
+    from .formatting import label
+    return pd.DataFrame([{"Timescale": t.title, "From": label(t.start), "To": label(t.end), "Within": t.limit_label,
+                          "Counted in the period of": label(t.when), "Cases": t.cohort,
                           "Needs the tracking table": "yes" if t.tracking else ""} for t in TIMESCALES])
 
 

@@ -1,7 +1,17 @@
 """Charts and tables in one house style: titles, axis labels with units, the target and amber floor
-drawn on every trend, and the source and period under every chart. RAG shown as colour and letter."""
+drawn on every trend, the source and period under every chart, a colour-blind-safe palette
+(Okabe-Ito), and images drawn at twice their shown size so they stay sharp on projectors and in print.
+
+Every chart function returns a matplotlib figure whose ``cic_alt`` attribute is its alt text, written
+from the chart's title and data (:func:`describe`); :func:`show` puts a figure in a report as a 2× PNG
+with that alt text and :func:`show_grid` lays several out side by side. Tables go through
+:mod:`cicanalysis.formatting` (labels, units, signs, n/a, RAG as colour and letter).
+"""
 from __future__ import annotations
 
+import base64
+import html
+import io
 from pathlib import Path
 
 import matplotlib
@@ -10,11 +20,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-RAG_COLOURS = {"G": "#2e7d32", "A": "#f9a825", "R": "#c62828"}
-RAG_TEXT = {"G": "#ffffff", "A": "#000000", "R": "#ffffff"}
-LINE = "#1f4e79"
-TARGET = "#2e7d32"
-FLOOR = "#c62828"
+from . import formatting as F
+from .formatting import RAG_COLOURS, RAG_TEXT, format_value, rag_style  # noqa: F401  (re-exported)
+
+# Okabe & Ito (2008) colour-blind-safe palette, with the house blue first
+HOUSE_BLUE = "#1f4e79"
+PALETTE = [HOUSE_BLUE, "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#000000", "#F0E442"]
+LINE = HOUSE_BLUE
+LIGHT = "#9ecae1"
+TARGET = "#009E73"      # bluish green, dashed
+FLOOR = "#D55E00"       # vermillion, dotted
+GREY = "#666666"
+DPI = 90                # CSS pixels per inch of a figure as shown
+SCALE = 2               # drawn at twice that, for projectors and print
 
 
 _INLINE_SET = False
@@ -40,9 +58,10 @@ def _inline_output() -> None:
 
 def house_style():
     _inline_output()
-    plt.rcParams.update({"figure.figsize": (8, 3.6), "figure.dpi": 90, "axes.spines.top": False,
-                         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 9,
-                         "axes.titlesize": 10, "axes.titleweight": "bold"})
+    plt.rcParams.update({"figure.figsize": (8, 3.6), "figure.dpi": DPI, "axes.spines.top": False,
+                         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 9.5,
+                         "axes.titlesize": 10.5, "axes.titleweight": "bold", "legend.fontsize": 9,
+                         "axes.prop_cycle": matplotlib.cycler(color=PALETTE)})
 
 
 def axis_label(unit: str) -> str:
@@ -51,75 +70,180 @@ def axis_label(unit: str) -> str:
 
 
 def footnote(fig, source: str, period) -> None:
-    fig.text(0.01, 0.01, f"Source: {source}. Period: to {pd.Timestamp(period):%d/%m/%Y}.", fontsize=7,
-             color="#555555", ha="left", va="bottom")
+    fig.text(0.01, 0.01, f"Source: {source}. Period: to {pd.Timestamp(period):%d/%m/%Y}.", fontsize=8,
+             color="#444444", ha="left", va="bottom")
 
 
 def key_above(ax, title: str, ncol: int) -> None:
     """The chart's title with its key in one row beneath it, both above the plot, so the key covers no data."""
-    ax.set_title(title, loc="left", pad=18)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, fontsize=7, frameon=False, borderaxespad=0.2)
+    ax.set_title(title, loc="left", pad=20)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False, borderaxespad=0.2)
 
 
+# ---------------------------------------------------------------- alt text and display
+def _fmt(v, unit: str) -> str:
+    if unit in ("households", "children", "number"):
+        return F.format_value(v, "count")
+    return F.format_value(v, unit)
+
+
+def describe(kind: str, title: str, x_labels, series: dict, unit: str = "count", extra: str = "") -> str:
+    """Alt text from a chart's title and data: what is plotted, over what, and for each series its first
+    and last values with the lowest and highest (or, for bars of a few categories, every value)."""
+    x_labels = [str(v) for v in x_labels]
+    parts = [f"{kind} chart: {title}."]
+    if x_labels:
+        parts.append(f"{len(x_labels)} points from {x_labels[0]} to {x_labels[-1]}." if kind == "Line" else
+                     f"{len(x_labels)} categories.")
+    for name, values in series.items():
+        vals = [np.nan if F.missing(v) else float(v) for v in values]
+        known = [(x, v) for x, v in zip(x_labels, vals) if not np.isnan(v)]
+        if not known:
+            parts.append(f"{name}: no data.")
+            continue
+        if kind != "Line" and len(known) <= 12:
+            parts.append(f"{name}: " + ", ".join(f"{x} {_fmt(v, unit)}" for x, v in known) + ".")
+            continue
+        if len({round(v, 9) for _, v in known}) == 1:
+            parts.append(f"{name}: {_fmt(known[0][1], unit)} throughout.")
+            continue
+        lo, hi = min(known, key=lambda t: t[1]), max(known, key=lambda t: t[1])
+        parts.append(f"{name}: {_fmt(known[0][1], unit)} in {known[0][0]} to {_fmt(known[-1][1], unit)} in "
+                     f"{known[-1][0]}; lowest {_fmt(lo[1], unit)} ({lo[0]}), highest {_fmt(hi[1], unit)} ({hi[0]}).")
+    if extra:
+        parts.append(extra)
+    return " ".join(parts)
+
+
+def _alt(fig, text: str):
+    fig.cic_alt = text
+    return fig
+
+
+def alt_text(fig) -> str:
+    """The figure's alt text: set by the chart function, else its titles."""
+    text = getattr(fig, "cic_alt", "")
+    if text:
+        return text
+    titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) is not None else []
+    titles += [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
+    titles = [t for t in titles if t]
+    return "Chart: " + "; ".join(titles) if titles else "Chart"
+
+
+def png(fig) -> bytes:
+    """The figure as a PNG drawn at ``SCALE`` times its shown size."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI * SCALE)
+    return buf.getvalue()
+
+
+def shown_width(fig) -> int:
+    return int(round(fig.get_figwidth() * DPI))
+
+
+def show(fig, alt: str | None = None) -> None:
+    """Put a figure in the report: a sharp PNG shown at its intended size, with alt text; then close it."""
+    from IPython.display import Image, display
+    text = alt or alt_text(fig)
+    display(Image(data=png(fig), format="png", width=shown_width(fig), alt=text))
+    plt.close(fig)
+
+
+def grid_html(figs) -> str:
+    """Several figures side by side (as many as fit the width; one a row in print), each with alt text."""
+    items = []
+    for fig in figs:
+        data = base64.b64encode(png(fig)).decode("ascii")
+        items.append(f'<img src="data:image/png;base64,{data}" width="{shown_width(fig)}" '
+                     f'alt="{html.escape(alt_text(fig))}">')
+        plt.close(fig)
+    return ('<div class="cic-charts" style="display:flex;flex-wrap:wrap;gap:8px 16px">' + "".join(items) + "</div>")
+
+
+def show_grid(figs) -> None:
+    from IPython.display import HTML, display
+    display(HTML(grid_html(figs)))
+
+
+# ---------------------------------------------------------------- trends
 def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
-    """Line of the indicator's monthly values with its target and amber floor drawn as dashed lines."""
+    """Line of the indicator's monthly values with its target and amber floor drawn as dashed lines.
+    An indicator from an annual return (OC2, OC3) is drawn as steps, marked at each 31 March."""
+    from . import metrics as M
     house_style()
     t = trend[trend["indicator"] == indicator].sort_values("period")
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.3))
     unit = t["unit"].iloc[0]
-    ax.plot(t["period"], t["value"], marker="o", color=LINE, label="Value")
+    annual = M.BY_ID[indicator].annual if indicator in M.BY_ID else ""
+    title = t["title"].iloc[0]
+    if annual:
+        ax.plot(t["period"], t["value"], drawstyle="steps-post", color=LINE, label=f"Value ({annual}, annual)")
+        march = t[t["period"].dt.month == 3]
+        ax.plot(march["period"], march["value"], linestyle="none", marker="o", color=LINE)
+    else:
+        ax.plot(t["period"], t["value"], marker="o", markersize=4, color=LINE, label="Value")
     if t["target"].notna().any():
         ax.step(t["period"], t["target"], where="mid", linestyle="--", color=TARGET, label="Target")
     if t["floor"].notna().any() and not t["floor"].equals(t["target"]):
         ax.step(t["period"], t["floor"], where="mid", linestyle=":", color=FLOOR, label="Amber floor")
-    ax.set_title(t["title"].iloc[0], loc="left", wrap=True)
     ax.set_ylabel(axis_label(unit))
-    ax.set_xlabel("Month end")
+    ax.set_xlabel("Month end" + (f" ({annual}: an annual return, changes at 31 March)" if annual else ""))
     ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
     span = t[["value", "target", "floor"]].to_numpy(dtype=float)
     lo, hi = (np.nanmin(span), np.nanmax(span)) if np.isfinite(span).any() else (0.0, 100.0)
     if unit == "%":  # a scale an officer can read: from 0 for small percentages, up to 100 at most
         ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
     else:
-        ax.set_ylim(bottom=0)
-    ax.legend(loc="best", fontsize=7, frameon=False)
+        ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
+    import textwrap
+    key_above(ax, "\n".join(textwrap.wrap(title, 62)), ncol=3)
     footnote(fig, source, t["period"].max())
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    months = [f"{d:%b %Y}" for d in t["period"]]
+    series = {"Value": t["value"].tolist()}
+    extra = []
+    for col, name in (("target", "Target"), ("floor", "Amber floor")):
+        vals = t[col].dropna()
+        if len(vals):
+            extra.append(f"{name} {_fmt(vals.iloc[-1], unit)}.")
+    if annual:
+        extra.append(f"From the annual {annual} return: the value changes once a year, at 31 March.")
+    return _alt(fig, describe("Line", title, months, series, unit, " ".join(extra)))
 
 
-def rag_cell(value) -> str:
-    if value in RAG_COLOURS:
-        return f"background-color: {RAG_COLOURS[value]}; color: {RAG_TEXT[value]}; font-weight: bold; text-align: center"
-    return ""
+def dot_label(current, previous, dot) -> str:
+    """Direction of travel as an arrow for the movement of the value (▲ up, ▼ down, ► same) and a word for
+    whether that is better or worse by the indicator's polarity: a rise in an L indicator is '▲ worse'."""
+    if F.missing(dot) or not dot:
+        return ""
+    if dot == "same" or F.missing(current) or F.missing(previous):
+        return "► same" if dot == "same" else dot
+    up = current > previous
+    word = {"improved": "better", "worse": "worse"}.get(dot, dot)
+    return f"{'▲' if up else '▼'} {word}"
 
 
 def scorecard_table(frame: pd.DataFrame, caption: str = ""):
-    """A Styler of scorecard rows for officers: values rounded for display, RAG as colour and letter,
-    direction of travel as arrows with words, small denominators flagged."""
-    from .scorecard import format_value
-    arrows = {"improved": "▲ improved", "worse": "▼ worse", "same": "► same"}
+    """Scorecard rows for officers: values by unit, RAG as colour and letter, direction of travel as the
+    value's arrow with better/worse, small denominators flagged ``*``."""
+    f = frame.reset_index(drop=True)
     show = pd.DataFrame({
-        "Indicator": frame["title"],
-        "Polarity": frame["polarity"],
-        "Type": frame["measure_type"],
-        "Numerator": [("" if pd.isna(n) else f"{n:,.0f}") for n in frame["numerator"]],
-        "Denominator": [("" if pd.isna(d) or u in ("count",) else f"{d:,.0f}") + (" *" if s else "")
-                        for d, u, s in zip(frame["denominator"], frame["unit"], frame["small_denominator"])],
-        "Value": [format_value(v, u) for v, u in zip(frame["value"], frame["unit"])],
-        "Target": [("" if pd.isna(t) else format_value(t, u)) for t, u in zip(frame["target"], frame["unit"])],
-        "RAG": frame["rag"].fillna(""),
-        "Last month": [format_value(v, u) for v, u in zip(frame["previous_value"], frame["unit"])],
-        "DoT month": frame["dot_previous"].map(arrows).fillna(""),
-        "Outturn": [format_value(v, u) for v, u in zip(frame["outturn_value"], frame["unit"])],
-        "DoT outturn": frame["dot_outturn"].map(arrows).fillna(""),
+        "Indicator": f["title"],
+        "Polarity, type": [f"{p}, {t}" for p, t in zip(f["polarity"], f["measure_type"])],
+        "Numerator": [("" if F.missing(n) or u == "count" else f"{n:,.0f}") for n, u in zip(f["numerator"], f["unit"])],
+        "Denominator": [("" if F.missing(d) or u == "count" else f"{d:,.0f}") + (" *" if s else "")
+                        for d, u, s in zip(f["denominator"], f["unit"], f["small_denominator"])],
+        "Value": [F.format_value(v, u) for v, u in zip(f["value"], f["unit"])],
+        "Target": [("" if F.missing(t) else F.format_value(t, u)) for t, u in zip(f["target"], f["unit"])],
+        "RAG": f["rag"].where(f["rag"].notna(), ""),
+        "Last month": [F.format_value(v, u) for v, u in zip(f["previous_value"], f["unit"])],
+        "Since last month": [dot_label(v, p, d) for v, p, d in zip(f["value"], f["previous_value"], f["dot_previous"])],
+        "Outturn": [F.format_value(v, u) for v, u in zip(f["outturn_value"], f["unit"])],
+        "Since the outturn": [dot_label(v, p, d) for v, p, d in zip(f["value"], f["outturn_value"], f["dot_outturn"])],
     })
-    styler = show.style.hide(axis="index").map(rag_cell, subset=["RAG"])
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler.set_table_styles([{"selector": "th", "props": "text-align: left; background: #1f4e79; color: white"},
-                                    {"selector": "td", "props": "padding: 2px 6px"},
-                                    {"selector": "td:first-child", "props": "text-align: left"}])
+    kinds = {c: "count" for c in ("Numerator", "Denominator", "Value", "Target", "Last month", "Outturn")}
+    return F.table(show, caption=caption, kinds={**kinds, "RAG": "rag"})
 
 
 def suppress_small_counts(frame: pd.DataFrame, columns, suppress: bool) -> pd.DataFrame:
@@ -128,75 +252,73 @@ def suppress_small_counts(frame: pd.DataFrame, columns, suppress: bool) -> pd.Da
         return frame
     out = frame.copy()
     for c in columns:
-        out[c] = [("<6" if isinstance(v, (int, float)) and not pd.isna(v) and 1 <= v <= 5 else v) for v in out[c]]
+        out[c] = [(F.SUPPRESSED if isinstance(v, (int, float)) and not pd.isna(v) and 1 <= v <= 5 else v)
+                  for v in out[c]]
     return out
 
 
-def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False):
+def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_table: int = 6):
     """Indicators down, units (areas or teams) across: each cell the value and its RAG letter, coloured.
+    Many units are split into several tables of ``per_table`` units, so nothing scrolls or is cut in print.
 
     With ``suppress`` (publishing), count indicators of 1–5 are shown as '<6' (SPEC 8).
     """
-    from .scorecard import format_value
     f = frame[frame["level"] == level]
     cells = {}
-    for _, r in f.iterrows():
-        v = r["value"]
-        text = format_value(v, r["unit"])
-        if suppress and r["unit"] == "count" and not pd.isna(v) and 1 <= v <= 5:
-            text = "<6"
-        if r["rag"] in RAG_COLOURS:
-            text = f"{text} {r['rag']}"
-        if r["small_denominator"]:
+    for r in f.itertuples(index=False):
+        v = r.value
+        text = F.format_value(v, r.unit)
+        if suppress and r.unit == "count" and not pd.isna(v) and 1 <= v <= 5:
+            text = F.SUPPRESSED
+        if r.rag in RAG_COLOURS:
+            text = f"{text} {r.rag}"
+        if r.small_denominator:
             text += " *"
-        cells[(r["title"], r["unit_name"])] = (text, r["rag"])
+        cells[(r.title, r.unit_name)] = (text, r.rag)
     titles = list(dict.fromkeys(f["title"]))
     units = list(dict.fromkeys(f["unit_name"]))
-    table = pd.DataFrame([[cells.get((t, u), ("", None))[0] for u in units] for t in titles], index=titles,
-                         columns=units)
-    colours = pd.DataFrame([[rag_cell(cells.get((t, u), ("", None))[1]) for u in units] for t in titles],
-                           index=titles, columns=units)
-    return (table.style.apply(lambda _: colours, axis=None)
-            .set_table_styles([{"selector": "th", "props": "text-align: left; font-size: 8pt"},
-                               {"selector": "td", "props": "font-size: 8pt; padding: 1px 4px"}]))
+    table = pd.DataFrame([[t] + [cells.get((t, u), ("", None))[0] for u in units] for t in titles],
+                         columns=["Indicator"] + units)
+    styles = pd.DataFrame([[""] + [rag_style(cells.get((t, u), ("", None))[1]) for u in units] for t in titles],
+                          columns=["Indicator"] + units)
+    name = {"area": "Areas", "team": "Teams"}.get(level, level.capitalize())
+    return F.table(table, caption=f"{name}: value and RAG letter", styles=styles, split=per_table,
+                   kinds={u: "count" for u in units})
 
 
-REPORT_OF_TITLE = {"scorecard": "scorecard", "adoption journey": "adoption_journey", "adopters": "adopters_journey",
-                   "sufficiency": "sufficiency_strategy"}
-
-
-def report_header(x, period, title: str, also: str = "local supplied indicators", report: str | None = None) -> str:
-    """Markdown heading for a report: authority, title, period, source (shown at the top of every page), then
-    one line per notice (:func:`cicanalysis.loading.notices`: what the extract or configuration lacks).
-    ``report`` (the notebook's name) picks the local tables it needs; by default it is read from the title."""
-    from .loading import notices
+def report_header(x, period, title: str, also: str = "local supplied indicators") -> str:
+    """Markdown line under a report's title (the page's heading): period, source and extract date."""
     p = pd.Timestamp(period)
-    if report is None:
-        report = next((r for key, r in REPORT_OF_TITLE.items() if key in title.lower()), None)
-    lines = notices(x, p, report) if report is not None else notices(x, p)
-    block = "".join(f"\n\n> **Notice:** {line}" for line in lines)
-    return (f"# {x.authority['name']}: {title}\n\n**Period ending {p:%d %B %Y}** · Source: SSDA903-format extract "
+    return (f"**Period ending {p:%d %B %Y}** · {x.authority['name']} · Source: SSDA903-format extract "
             f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}){' and ' + also if also else ''} · "
-            f"Aggregates only: no child identifiers are shown.{block}")
+            f"Aggregates only: no child identifiers are shown.")
 
 
 def uasc_impact_table(impact: pd.DataFrame):
-    """The including/excluding-UASC table: values to one decimal place, RAG as colour and letter."""
-    shown = impact.assign(**{c: impact[c].round(1) for c in ("including_uasc", "excluding_uasc", "variance")})
-    return shown.style.hide(axis="index").map(rag_cell, subset=["rag_including", "rag_excluding"])
+    """The including/excluding-UASC table: values by unit, the difference signed, RAG as colour and letter."""
+    t = impact[["title", "including_uasc", "rag_including", "excluding_uasc", "rag_excluding", "variance"]]
+    return F.table(t.rename(columns={"title": "Indicator"}), units=impact["unit"],
+                   caption="County values including and excluding UASC")
 
 
 # ---------------------------------------------------------------- adoption and adopters' journey charts
-def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts=(), decimals: int = 1):
-    """A table for officers: no index, numbers rounded, counts of 1-5 shown as '<6' when publishing."""
-    shown = suppress_small_counts(frame, [c for c in counts if c in frame], suppress)
-    fmt = {c: (lambda v, d=decimals: "" if pd.isna(v) else f"{v:,.{d}f}") for c in shown.columns
-           if pd.api.types.is_float_dtype(shown[c])}
-    styler = shown.style.hide(axis="index").format(fmt)
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler.set_table_styles([{"selector": "th", "props": "text-align: left; background: #1f4e79; color: white"},
-                                    {"selector": "td", "props": "padding: 2px 6px"}])
+def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts=(), decimals: int = 1,
+                **kw):
+    """A table for officers (see :func:`cicanalysis.formatting.table`): labels, units, signs, n/a, counts of
+    1-5 shown as '<6' when publishing. ``decimals=0`` shows every number column as a whole number."""
+    kinds = dict(kw.pop("kinds", {}) or {})
+    if decimals == 0:
+        for c in frame.columns:
+            if c not in kinds and pd.api.types.is_float_dtype(frame[c]) and F.kind_of(c, frame[c]) == "number":
+                kinds[c] = "count"
+    return F.table(frame, caption=caption, suppress=suppress, counts=counts, kinds=kinds, **kw)
+
+
+def direction_table(frame: pd.DataFrame, caption: str = "", column: str = "Direction"):
+    """A table whose ``column`` holds Improving / Remaining stable / Declining, coloured as well as worded."""
+    from .sufficiency import direction_colour
+    styles = pd.DataFrame({column: [direction_colour(v) for v in frame[column]]})
+    return F.table(frame, caption=caption, styles=styles)
 
 
 def timescale_chart(by_year: pd.DataFrame, by_district: pd.DataFrame, timescale: str, source: str, period):
@@ -214,45 +336,58 @@ def timescale_chart(by_year: pd.DataFrame, by_district: pd.DataFrame, timescale:
                 label=f"Timescale ({y['limit'].iloc[0]})")
         for i, (v, pct, n) in enumerate(zip(t["avg_days"], t["pct_within"], t["cases"])):
             if n:
-                ax.annotate(f"{pct:.0f}%", (i, v), ha="center", va="bottom", fontsize=7)
+                ax.annotate(f"{pct:.0f}%", (i, v), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(pos, t["group"], rotation=0 if len(t) < 7 else 60, ha="center" if len(t) < 7 else "right")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("Average working days" if working else "Average days")
         ax.set_ylim(bottom=0)
-    fig.suptitle(f"{y['title'].iloc[0]}: average and % within the timescale (bar labels)", x=0.01, ha="left",
-                 fontsize=10, fontweight="bold")
+    title = f"{y['title'].iloc[0]}: average and % within the timescale (bar labels)"
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
     # The key sits under the title, outside both panels, so it never covers a bar.
     fig.legend(*axes[0].get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(0.01, 0.93), ncol=2,
-               fontsize=7, frameon=False)
+               frameon=False)
     footnote(fig, source, period)
     fig.tight_layout(rect=(0, 0.05, 1, 0.88))
-    return fig
+    unit = "days"
+    extra = (f"Timescale {y['limit'].iloc[0]}. % within by year: "
+             + ", ".join(f"{g} {F.format_cell(p, 'pct')}" for g, p in zip(y["group"], y["pct_within"])) + ".")
+    return _alt(fig, describe("Bar", title, list(y["group"]), {"Average days by year": y["avg_days"].tolist()}, unit,
+                              extra + " " + describe("Bar", "by district, current span", list(d["group"]),
+                                                     {"Average days": d["avg_days"].tolist()}, unit)))
 
 
 def threshold_chart(a1a2: pd.DataFrame, measure: str, source: str, period):
-    """A1 or A2: single-year and 3-year rolling averages against the DfE threshold, England where present."""
+    """A1 or A2: single-year and 3-year rolling averages against the DfE threshold, England where present.
+    3-year windows that start before the data (``partial``) are hatched and marked in the axis labels."""
     house_style()
     t = a1a2[a1a2["measure"] == measure]
+    partial = t["partial"] if "partial" in t else pd.Series(False, index=t.index)
     fig, ax = plt.subplots()
     pos = np.arange(len(t))
-    ax.bar(pos, t["year_avg_days"].fillna(0), color="#9ecae1", label="Single year")
+    bars = ax.bar(pos, t["year_avg_days"].fillna(0), color=LIGHT, label="Single year")
+    for b, part in zip(bars, partial):
+        if part:
+            b.set_hatch("//")
+            b.set_edgecolor(GREY)
     ax.plot(pos, t["three_year_avg_days"], marker="o", color=LINE, label="3-year average")
     ax.plot(pos, t["threshold"], linestyle="--", marker="_", markersize=14, color=FLOOR, label="DfE threshold (3-year)")
     for col, label, marker in (("england_year", "England (single year)", "s"),
                                ("england_three_year", "England (3-year)", "D"),
                                ("neighbours_three_year", "Statistical neighbours (3-year)", "^")):
         if t[col].notna().any():
-            ax.plot(pos, t[col], linestyle="none", marker=marker, color="#555555", label=label)
-    ax.set_xticks(pos, [f"{y}\n({w})" for y, w in zip(t["year"], t["window"])])
+            ax.plot(pos, t[col], linestyle="none", marker=marker, color=GREY, label=label)
+    ax.set_xticks(pos, [f"{y}\n({w}{', partial' if p else ''})" for y, w, p in zip(t["year"], t["window"], partial)])
     ax.set_xlabel("Financial year (3-year window)")
     ax.set_ylabel("Average days")
     ax.set_ylim(bottom=0)
     name = {"A1": "A1: days from entering care to moving in with the adoptive family",
             "A2": "A2: days from placement order to the match decision"}.get(measure, measure)
-    key_above(ax, name, ncol=5)
+    key_above(ax, name, ncol=4)
     footnote(fig, source, period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    labels = [f"{y}{' (partial)' if p else ''}" for y, p in zip(t["year"], partial)]
+    return _alt(fig, describe("Bar", name, labels, {"3-year average": t["three_year_avg_days"].tolist(),
+                                                    "DfE threshold": t["threshold"].tolist()}, "days"))
 
 
 def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: str = "children",
@@ -269,8 +404,8 @@ def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: s
     for i, fy in enumerate(years):
         t = frame[frame["FY"] == fy]
         pos = [(m.month - 4) % 12 for m in t["MONTH"]]
-        ax.plot(pos, t[value], marker="o", label=fy, color=palette[i] if palette else None,
-                linewidth=2.2 if i == len(years) - 1 else 1.2)
+        ax.plot(pos, t[value], marker="o", markersize=4, label=fy, color=palette[i] if palette else None,
+                linewidth=2.4 if i == len(years) - 1 else 1.3)
     for start, end in shade:
         for i, fy in enumerate(years):
             fy_start = pd.Timestamp(int(fy[:4]), 4, 1)
@@ -283,11 +418,13 @@ def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: s
     ax.set_xlabel("Month")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
-    ax.set_title(title, loc="left")
-    ax.legend(loc="best", fontsize=7, frameon=False)
+    key_above(ax, title, ncol=min(5, len(years) + len(shade)))
     footnote(fig, source, period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    totals = frame.groupby("FY", sort=False)[value].sum()
+    return _alt(fig, f"Line chart: {title}, by month from April to March, one line per financial year. Totals: "
+                     + ", ".join(f"{fy} {v:,.0f}" for fy, v in totals.items()) + "."
+                     + (f" {len(shade)} recruitment freeze(s) shaded." if len(shade) else ""))
 
 
 def bar_chart(frame: pd.DataFrame, category: str, title: str, source: str, period, value: str = "children",
@@ -295,22 +432,27 @@ def bar_chart(frame: pd.DataFrame, category: str, title: str, source: str, perio
     """Bars of ``value`` by ``category`` (or stacked ``stacked_columns``), titled, labelled and footnoted."""
     house_style()
     fig, ax = plt.subplots()
+    labels = frame[category].astype(str).tolist()
     if stacked_columns:
-        frame.set_index(category)[list(stacked_columns)].plot(kind="bar", stacked=True, ax=ax, rot=0, width=0.7)
-        ax.legend(fontsize=7, frameon=False)
+        frame.set_index(category)[list(stacked_columns)].plot(kind="bar", stacked=True, ax=ax, rot=0, width=0.7,
+                                                              color=PALETTE[:len(stacked_columns)])
+        ax.legend(frameon=False, ncol=min(5, len(stacked_columns)))
+        series = {str(c): frame[c].tolist() for c in stacked_columns}
     else:
-        ax.bar(frame[category].astype(str), frame[value], color=LINE)
+        ax.bar(labels, frame[value], color=LINE)
         for i, v in enumerate(frame[value]):
-            text = "<6" if suppress and 1 <= v <= 5 else f"{v:,.0f}"
-            ax.annotate(text, (i, v), ha="center", va="bottom", fontsize=7)
+            text = F.SUPPRESSED if suppress and 1 <= v <= 5 else f"{v:,.0f}"
+            ax.annotate(text, (i, v), ha="center", va="bottom", fontsize=8)
+        series = {F.label(value): [(np.nan if suppress and 1 <= v <= 5 else v) for v in frame[value]]}
     if len(frame) > 6:
         plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
-    ax.set_xlabel(xlabel or category.replace("_", " ").capitalize())
+    ax.set_xlabel(xlabel or F.label(category))
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     footnote(fig, source, period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    extra = "Counts of 1 to 5 are shown as <6." if suppress else ""
+    return _alt(fig, describe("Bar", title, labels, series, "count", extra))
 
 
 def distribution_chart(d: dict, source: str, period, suppress: bool = False):
@@ -318,7 +460,7 @@ def distribution_chart(d: dict, source: str, period, suppress: bool = False):
     t = d["table"]
     if d["kind"] == "monthly":
         return monthly_chart(t, d["title"], source, period)
-    label = d["category"].replace("_", " ").capitalize()
+    label = F.label(d["category"])
     if d["kind"] == "stacked":
         return bar_chart(t, d["category"], d["title"], source, period, xlabel=label,
                          stacked_columns=[c for c in t.columns if c != d["category"]])
@@ -332,13 +474,9 @@ def distribution_table(d: dict, suppress: bool = False):
     if d["kind"] == "monthly":
         t = t.pivot_table(index="MONTH_NAME", columns="FY", values="children", sort=False).reset_index()
         t = t.rename(columns={"MONTH_NAME": "Month"})
-        category = "Month"
-    else:
-        category = d["category"]
-        t = t.rename(columns={category: category.replace("_", " ").capitalize()})
-        category = category.replace("_", " ").capitalize()
-    counts = [c for c in t.columns if c != category]
-    return plain_table(t, caption=d["title"], suppress=suppress, counts=counts, decimals=0)
+        t.columns.name = None
+    counts = [c for c in t.columns[1:]]
+    return F.table(t, caption=d["title"], suppress=suppress, counts=counts, kinds={c: "count" for c in counts})
 
 
 def grouped_bars(frame: pd.DataFrame, category: str, columns, title: str, source: str, period,
@@ -347,16 +485,56 @@ def grouped_bars(frame: pd.DataFrame, category: str, columns, title: str, source
     house_style()
     fig, ax = plt.subplots()
     t = frame.set_index(category)[list(columns)]
-    t.plot(kind="bar", ax=ax, rot=0, width=0.75, color=["#9ecae1", LINE][-len(columns):] if len(columns) <= 2 else None)
+    t.plot(kind="bar", ax=ax, rot=0, width=0.75, color=[LIGHT, LINE][-len(columns):] if len(columns) <= 2 else None)
     if len(t) > 4:
         plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
-    ax.set_xlabel(xlabel or category)
+    ax.set_xlabel(xlabel or F.label(category))
     ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left")
-    ax.legend(fontsize=7, frameon=False)
+    key_above(ax, title, ncol=len(columns))
     footnote(fig, source, period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return _alt(fig, describe("Bar", title, list(t.index), {str(c): t[c].tolist() for c in t.columns}, "%"))
+
+
+def timeliness_chart(steps: pd.DataFrame, source: str, period):
+    """The adopters' timeliness: % of each step within its timescale (this span and the same span last year,
+    horizontal bars with the step named in full), and Stage 1 and Stage 2 average days against the national
+    average (the national standard, drawn as a line)."""
+    house_style()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4), gridspec_kw={"width_ratios": [3, 2]})
+    order = list(dict.fromkeys(steps["title"]))
+    pct = steps.pivot_table(index="title", columns="span", values="pct_within", sort=False).reindex(order)
+    pos = np.arange(len(order))
+    spans = [s for s in ("Same span last year", "This span") if s in pct]
+    for k, (span, colour) in enumerate(zip(spans, [LIGHT, LINE])):
+        left.barh(pos + (k - 0.5) * 0.38, pct[span].fillna(0), height=0.38, color=colour, label=span)
+    for i, v in enumerate(pct.get("This span", pd.Series(dtype=float))):
+        if not F.missing(v):
+            left.annotate(f"{v:.0f}%", (v, i + 0.19), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    import textwrap
+    left.set_yticks(pos, ["\n".join(textwrap.wrap(t, 28)) for t in order])
+    left.invert_yaxis()
+    left.set_xlim(0, 110)
+    left.set_xlabel("% completed within the timescale")
+    left.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False)
+    stages = steps[(steps["span"] == "This span") & steps["national_avg_days"].notna()]
+    sp = np.arange(len(stages))
+    right.bar(sp, stages["avg_days"].fillna(0), color=LINE, width=0.5, label="Average days (this span)")
+    right.hlines(stages["national_avg_days"], sp - 0.35, sp + 0.35, colors=TARGET, linestyles="--", linewidth=2.2,
+                 label="National average")
+    right.set_xticks(sp, [t.split(" completed")[0].split(" decided")[0] for t in stages["title"]])
+    right.set_ylabel("Average days")
+    right.set_ylim(bottom=0)
+    right.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=1, frameon=False)
+    title = "Adopters' timeliness: % of each step within its timescale; Stage 1 and 2 average days"
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    alt = describe("Bar", title, order, {s: pct[s].tolist() for s in spans}, "%",
+                   "Average days against the national average: " + "; ".join(
+                       f"{t.split(' completed')[0].split(' decided')[0]} {_fmt(a, 'days')} (national {_fmt(n, 'days')})"
+                       for t, a, n in zip(stages["title"], stages["avg_days"], stages["national_avg_days"])) + ".")
+    return _alt(fig, alt)
 
 
 def forecast_chart(forecast, source: str):
@@ -368,40 +546,71 @@ def forecast_chart(forecast, source: str):
     ax.plot(t["month"], [forecast.supply] * len(t), color=TARGET, linestyle="--", label="Supply of households")
     ax.plot(t["month"], t["households_needed"], color=LINE, marker="o", markersize=3,
             label="Households needed (cumulative)")
-    ax.fill_between(t["month"], t["supply_remaining"], color="#9ecae1", alpha=0.4, label="Supply remaining")
+    ax.fill_between(t["month"], t["supply_remaining"], color=LIGHT, alpha=0.5, label="Supply remaining")
     for date, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
-                                (forecast.restart_by, "Restart recruitment by", "#f9a825")):
+                                (forecast.restart_by, "Restart recruitment by", "#E69F00")):
         if date is not None:
             ax.axvline(date, color=colour, linestyle=":")
-            ax.annotate(f"{label}\n{date:%b %Y}", (date, ax.get_ylim()[1] * 0.9), fontsize=7, ha="right", color=colour)
+            ax.annotate(f"{label}\n{date:%b %Y}", (date, ax.get_ylim()[1] * 0.9), fontsize=8, ha="right", color="#222222")
     ax.set_xlabel("Month end")
     ax.set_ylabel("Households")
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
-    key_above(ax, "Adopter sufficiency: projected supply against need", ncol=3)
+    title = "Adopter sufficiency: projected supply against need"
+    key_above(ax, title, ncol=3)
     footnote(fig, source, forecast.period)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    dates = (f"Supply runs out at the end of {forecast.run_out:%B %Y}; recruitment must restart by the end of "
+             f"{forecast.restart_by:%B %Y}." if forecast.run_out is not None else "Supply does not run out.")
+    return _alt(fig, f"Line chart: {title}. Supply of {forecast.supply:,.0f} households against about "
+                     f"{forecast.need_per_month:,.1f} households needed a month, from {t['month'].iloc[0]:%B %Y} to "
+                     f"{t['month'].iloc[-1]:%B %Y}. {dates}")
 
 
 def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: str, period):
-    """A sufficiency measure by quarter: the county line (and the areas when present), the expected direction
-    in the title."""
+    """A sufficiency measure by quarter: the county line; a measure shown by area gets one small panel per
+    area, each with the county line for reference (no lines bunched in one band)."""
     house_style()
     t = trend[trend["measure"] == measure].sort_values("quarter")
-    fig, ax = plt.subplots()
     county = t[t["level"] == "county"]
-    ax.plot(county["quarter"], county["value"], marker="o", color=LINE, linewidth=2.2, label="County")
-    for name, a in t[t["level"] == "area"].groupby("unit_name", sort=False):
-        ax.plot(a["quarter"], a["value"], linewidth=1, marker=".", label=name)
+    areas = [(name, a) for name, a in t[t["level"] == "area"].groupby("unit_name", sort=False)]
     unit = t["unit"].iloc[0]
-    ax.set_title(f"{t['number'].iloc[0]}. {t['title'].iloc[0]} ({expected})", loc="left", wrap=True)
-    ax.set_ylabel(axis_label(unit))
-    ax.set_xlabel("Quarter end")
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
-    ax.set_ylim(bottom=0, top=(100 if unit == "%" else None))
-    if len(t["unit_name"].unique()) > 1:
-        ax.legend(loc="lower left", fontsize=7, frameon=False, ncol=3)
-    footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    title = f"{t['number'].iloc[0]}. {t['title'].iloc[0]} ({expected})"
+    if areas:
+        cols = 3
+        rows = int(np.ceil(len(areas) / cols))
+        fig, axes = plt.subplots(rows, cols, figsize=(10, 2.3 * rows + 0.9), sharex=True, sharey=True, squeeze=False)
+        values = t["value"].to_numpy(dtype=float)
+        lo, hi = (np.nanmin(values), np.nanmax(values)) if np.isfinite(values).any() else (0.0, 100.0)
+        for ax, (name, a) in zip(axes.flat, areas):
+            ax.plot(county["quarter"], county["value"], color=GREY, linestyle="--", linewidth=1, label="County")
+            ax.plot(a["quarter"], a["value"], color=LINE, marker=".", linewidth=1.8, label=name)
+            ax.set_title(name, loc="left", fontsize=9.5)
+            ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(month=4))
+            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+            # the areas' own range (as on the trend charts): differences between areas stay visible
+            ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.1 + 2) if unit == "%" else hi * 1.2)
+        for ax in list(axes.flat)[len(areas):]:
+            ax.set_visible(False)
+        for ax in axes[:, 0]:
+            ax.set_ylabel(axis_label(unit))
+        axes[0, 0].legend(["County", "Area"], loc="lower left", frameon=False, ncol=2)
+        fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
+        footnote(fig, source, period)
+        fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+        latest = t[(t["quarter"] == t["quarter"].max()) & (t["level"] == "area")]
+        extra = "Latest quarter by area: " + ", ".join(f"{n} {_fmt(v, unit)}" for n, v in
+                                                       zip(latest["unit_name"], latest["value"])) + "."
+    else:
+        fig, ax = plt.subplots()
+        ax.plot(county["quarter"], county["value"], marker="o", color=LINE, linewidth=2.2, label="County")
+        ax.set_ylabel(axis_label(unit))
+        ax.set_xlabel("Quarter end")
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+        ax.set_ylim(bottom=0, top=(100 if unit == "%" else None))
+        ax.set_title(title, loc="left", wrap=True)
+        footnote(fig, source, period)
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        extra = ""
+    return _alt(fig, describe("Line", title, [f"{q:%b %Y}" for q in county["quarter"]],
+                              {"County": county["value"].tolist()}, unit, extra))

@@ -87,13 +87,13 @@ def _run(args) -> int:
     failures = [r for r in results if not r.ok]
     print(f"{len(results) - len(failures)} of {len(results)} notebooks ok in {time.perf_counter() - t:.1f}s "
           f"({jobs} at a time); {len(set(periods))} period(s) written; index: {Path(args.out) / 'index.html'}")
-    for r in results:
-        if r.ok and r.message:
-            print(f"note: {r.period:%Y-%m-%d} {r.notebook}: {r.message}")
     for r in failures:
         print(f"error: {r.period:%Y-%m-%d} {r.notebook} failed: {r.message} (executed copy in "
               f"{Path(args.out) / f'{r.period:%Y-%m-%d}.failed'}; its previous version, if any, was kept)",
               file=sys.stderr)
+    for r in results:
+        if r.ok and r.message:  # the report is written but incomplete (no PDF), or a one-line page (no adopters.csv)
+            print(f"warning: {r.period:%Y-%m-%d} {r.notebook}: {r.message}", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -41,6 +41,11 @@ class Indicator:
     def activity(self) -> bool:
         return self.unit == "count"
 
+    @property
+    def annual(self) -> str:
+        """The annual return the indicator comes from ('OC2', 'OC3'), '' for one that can change monthly."""
+        return getattr(self.count, "annual", "")
+
 
 def _cases(child, num, den=1.0, date=None) -> pd.DataFrame:
     """One row per case: CHILD, NUM, DEN and (optionally) DATE; scalars are broadcast."""
@@ -104,6 +109,7 @@ def oc2_check(column: str, under: int | None = None):
             df = df[x.age_on(df["CHILD"], asat) < under]
         return _cases(df["CHILD"], df[column] == 1, 1.0, asat)
     count.__name__ = f"oc2_{column.lower()}"
+    count.annual = "OC2"      # an annual return: the value changes once a year, at 31 March
     return count
 
 
@@ -112,6 +118,7 @@ def oc3_outcome(rule: Callable[[pd.DataFrame], pd.Series], name: str):
         df, asat = _annual_table(x, "oc3", period)
         return _cases(df["CHILD"], rule(df).fillna(False), 1.0, asat)
     count.__name__ = name
+    count.annual = "OC3"
     return count
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import periods as P
-from . import reference
+from . import publish, reference
 from .errors import CicError
 from .loading import LOAD_OPTIONS_ENV, RUN_CACHE_ENV
 
@@ -71,7 +71,7 @@ def due(period, notebooks=None) -> list[str]:
 STYLE = """
 body{font-family:"Segoe UI",Arial,sans-serif;font-size:14px;color:#222;max-width:1100px;margin:0 auto;padding:0 1.5em 3em}
 header.house{background:#1f4e79;color:#fff;padding:.8em 1.2em;margin:0 -1.5em 1em}
-header.house .authority{font-size:13px;opacity:.85} header.house .title{font-size:22px;font-weight:bold}
+header.house .authority{font-size:13px;opacity:.85} header.house h1.title{font-size:22px;font-weight:bold;color:#fff;margin:.1em 0}
 header.house .meta{font-size:12px;opacity:.9}
 nav.contents{background:#f3f6f9;border:1px solid #d0d9e2;padding:.5em 1em;margin:1em 0;font-size:13px}
 nav.contents ol{margin:.3em 0;padding-left:1.5em;columns:2}
@@ -80,6 +80,34 @@ h3{font-size:15px;color:#1f4e79} a.anchor-link{display:none}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:12px} th,td{border:1px solid #d0d9e2;padding:2px 6px}
 img{max-width:100%;height:auto} .jp-OutputPrompt,.jp-InputPrompt{display:none}
 footer.house{margin-top:2em;font-size:11px;color:#555;border-top:1px solid #ccc;padding-top:.5em}
+""" + """
+table.cic caption{text-align:left;font-weight:bold;padding:.2em 0;color:#1f4e79}
+table.cic thead th{background:#1f4e79;color:#fff;text-align:left;vertical-align:bottom}
+table.cic tbody th{text-align:left;font-weight:normal;background:#f7f9fb}
+table.cic td.num,table.cic .nw{text-align:right;white-space:nowrap} table.cic .text.nw{text-align:left} table.cic td.rag{white-space:nowrap}
+table.cic thead th.num{text-align:right}
+div.cic-table{max-width:100%} p.cic-note,p.cic-empty{font-size:12px;color:#444}
+div.cic-headline{background:#f3f6f9;border-left:4px solid #1f4e79;padding:.4em 1em;margin:.5em 0 1em}
+div.cic-notices{background:#fff4e5;border:1px solid #f0b45b;padding:.3em .8em;margin:.4em 0}
+div.cic-charts img{flex:0 1 auto}
+"""
+# A4 print: page breaks between sections, nothing wider than the page, colours kept for RAG cells
+PRINT_STYLE = """
+@page{size:A4;margin:12mm 12mm 16mm}
+@media print{
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ body{max-width:none;padding:0;font-size:10pt}
+ header.house{margin:0 0 .6em}
+ h2,h3{break-after:avoid}
+ main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
+ img,tr,li,p,div.cic-notices{break-inside:avoid}
+ thead{display:table-header-group}
+ table{font-size:8pt} table.cic caption{font-size:9pt}
+ div.cic-table{overflow:visible!important}
+ div.cic-charts{display:block!important} div.cic-charts img{display:block;margin:0 0 4mm}
+ a{color:inherit;text-decoration:none}
+ footer.house{display:none}
+}
 """
 
 
@@ -88,9 +116,9 @@ def _page(title: str, body: str, authority: str, period: pd.Timestamp, source: s
     nav = f'<nav class="contents"><strong>Contents</strong><ol>{items}</ol></nav>' if contents else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(authority)}: {html.escape(title)} to {period:%d/%m/%Y}</title><style>{STYLE}</style></head>
+<title>{html.escape(authority)}: {html.escape(title)} to {period:%d/%m/%Y}</title><style>{STYLE}{PRINT_STYLE}</style></head>
 <body><header class="house"><div class="authority">{html.escape(authority)}</div>
-<div class="title">{html.escape(title)}</div>
+<h1 class="title">{html.escape(title)}</h1>
 <div class="meta">Period ending {period:%d %B %Y} · Source: {html.escape(source)} · Aggregates only: no child identifiers</div>
 </header>{nav}<main>{body}</main>
 <footer class="house">{html.escape(authority)} · {html.escape(title)} · period ending {period:%d/%m/%Y} · source: {html.escape(source)}
@@ -112,6 +140,7 @@ def export_html(ipynb: Path, html_path: Path, title: str = "", period=None, auth
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    publish.strip_data_outputs(nb)  # figures for figures.csv and the workbook: nothing to read
     body, _ = exporter.from_notebook_node(nb)
     contents = [(i, re.sub(r"<[^>]+>|¶", "", t).strip()) for i, t in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body)]
     period = pd.Timestamp(period) if period is not None else pd.Timestamp.today().normalize()
@@ -164,10 +193,21 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
         export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority,
                     f"{Path(data_dir).name} extract")
-        return True, ""
+        return True, _pdf(name, period, Path(data_dir), Path(tmp), authority)
     except Exception as exc:  # noqa: BLE001 - reported per notebook, the run goes on
         last = [line for line in str(exc).strip().splitlines() if line.strip()]
         return False, (last[-1] if last else type(exc).__name__)[:300]
+
+
+def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authority: str) -> str:
+    """The report as an A4 PDF beside its HTML; '' when written, else a one-line warning (the HTML stands)."""
+    text = (f"{authority} · {NOTEBOOKS[name][1]} · period ending {period:%d/%m/%Y} · "
+            f"source: {data_dir.name} extract")
+    try:
+        publish.write_pdf(folder / f"{name}.html", folder / f"{name}.pdf", text)
+        return ""
+    except CicError as exc:
+        return f"PDF not written: {exc}"
 
 
 # ---------------------------------------------------------------- index pages
@@ -186,12 +226,20 @@ def write_period_index(folder: Path, period: pd.Timestamp, done: list[str], data
             items.append(f'<li class="failed">{link}: <strong>failed on the last run</strong> — '
                          f"{html.escape(failed[n])}</li>")
         elif n in done or (folder / f"{n}.html").exists():
-            items.append(f'<li><a href="{n}.html">{title}</a></li>')
+            pdf = f' (<a href="{n}.pdf">A4 PDF</a>)' if (folder / f"{n}.pdf").exists() else ""
+            items.append(f'<li><a href="{n}.html">{title}</a>{pdf}</li>')
     body = (f"<p>Children's services performance reports for the period ending <strong>{period:%d %B %Y}</strong>.</p>"
-            f"<ul>{''.join(items)}</ul><p><a href=\"../index.html\">All periods</a></p>")
+            f"<ul>{''.join(items)}</ul>{_downloads()}<p><a href=\"../index.html\">All periods</a></p>")
     page = _page("Reports", body, name, period, f"{Path(data_dir).name} extract", [])
     folder.joinpath("index.html").write_text(page.replace('<a href="index.html">all reports for this period</a>',
                                                           '<a href="../index.html">all periods</a>'), encoding="utf-8")
+
+
+def _downloads() -> str:
+    """Links to the period's figures for analysts (written when the run ends)."""
+    return (f'<p>For analysts: every table of the period as an Excel workbook (<a href="{publish.WORKBOOK}">'
+            f'{publish.WORKBOOK}</a>) and every figure as tidy CSV (<a href="{publish.FIGURES_CSV}">'
+            f'{publish.FIGURES_CSV}</a>: {", ".join(publish.FIGURE_COLUMNS)}).</p>')
 
 
 def write_outputs_index(out_dir: Path, data_dir: Path, authority: str | None = None) -> Path:
@@ -202,15 +250,16 @@ def write_outputs_index(out_dir: Path, data_dir: Path, authority: str | None = N
                          reverse=True):
         reports = [n for n in NOTEBOOKS if (folder / f"{n}.html").exists()]
         links = " · ".join(f'<a href="{folder.name}/{n}.html">{html.escape(NOTEBOOKS[n][1])}</a>' for n in reports)
-        rows.append(f'<tr><td><a href="{folder.name}/index.html">{pd.Timestamp(folder.name):%d %B %Y}</a></td>'
-                    f"<td>{links}</td></tr>")
+        rows.append(f'<tr><th scope="row"><a href="{folder.name}/index.html">{pd.Timestamp(folder.name):%d %B %Y}</a>'
+                    f"</th><td>{links}</td></tr>")
     name = authority if authority is not None else _authority_name(data_dir)
-    body = ("<p>Every reporting period with reports, newest first.</p><table><tr><th>Period ending</th>"
-            f"<th>Reports</th></tr>{''.join(rows)}</table>")
+    body = ("<p>Every reporting period with reports, newest first.</p><table><thead><tr><th scope=\"col\">Period "
+            f"ending</th><th scope=\"col\">Reports</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(name)}: children's services performance reports</title>
-<style>{STYLE}</style></head><body><header class="house"><div class="authority">{html.escape(name)}</div>
-<div class="title">Children's services performance reports</div>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(name)}: children's services performance reports</title>
+<style>{STYLE}{PRINT_STYLE}</style></head><body><header class="house"><div class="authority">{html.escape(name)}</div>
+<h1 class="title">Children's services performance reports</h1>
 <div class="meta">Aggregates only: no child identifiers</div></header><main>{body}</main></body></html>
 """
     target = out_dir / "index.html"
@@ -272,7 +321,7 @@ def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results
 
 
 def _share_extract(extract, data_dir: Path, out_dir: Path) -> Path | None:
-    """Pickle the loaded extract for the run's notebooks (see ``episodes.RUN_CACHE_ENV``); None if it cannot
+    """Pickle the loaded extract for the run's notebooks (see ``loading.RUN_CACHE_ENV``); None if it cannot
     be loaded here (the notebooks then load it themselves and report the error)."""
     from .loading import load, save_run_cache
     for stale in out_dir.glob(".extract.*.pkl"):  # left by a killed run (its process is gone): child-level data
@@ -289,6 +338,13 @@ def _share_extract(extract, data_dir: Path, out_dir: Path) -> Path | None:
         return path
     except (CicError, OSError):
         return None
+
+
+def _write_period_files(out_dir: Path, plan: dict, authority: str) -> None:
+    """Each written period's ``tables.xlsx`` and ``figures.csv``, from the executed notebooks it holds."""
+    for p in plan:
+        title = f"{authority}: children's services performance reports, period ending {p:%d/%m/%Y}"
+        publish.write_period_files(out_dir / f"{p:%Y-%m-%d}", title)
 
 
 def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1,
@@ -355,6 +411,7 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+    _write_period_files(out_dir, plan, authority)
     write_outputs_index(out_dir, data_dir, authority)
     order = {n: i for i, n in enumerate(NOTEBOOKS)}
     return [r for p in plan for r in sorted(results[p], key=lambda r: order[r.notebook])]

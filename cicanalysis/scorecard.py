@@ -17,6 +17,7 @@ from . import periods as P
 from . import reference
 from .episodes import UNKNOWN, Extract
 from .errors import CicError
+from .formatting import format_value  # noqa: F401  (one way to show a value, kept here for callers)
 from .rag import RAG_NAMES, direction_of_travel, is_small_denominator, rag_rating
 
 LEVELS = ("county", "area", "team")
@@ -250,16 +251,54 @@ def _n(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
+def with_directions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with ``rag``, ``dot_previous`` and ``dot_outturn`` worked out where it has none (a frame typed
+    in by hand with values, previous and outturn values): polarity from a ``polarity`` column or the catalogue
+    (by ``indicator``), RAG from ``target`` (and ``floor``), on unrounded values as ``build`` does."""
+    f = frame.copy()
+    need_dot = [c for c, v in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")) if c not in f]
+    if not need_dot and "rag" in f:
+        return f
+    if "polarity" not in f:
+        known = f["indicator"].map(lambda i: M.BY_ID[i].polarity if i in M.BY_ID else None) if "indicator" in f \
+            else pd.Series(None, index=f.index)
+        f["polarity"] = known
+    if f["polarity"].isna().any() or not f["polarity"].isin(["H", "L", "T"]).all():
+        raise CicError("to work out RAG and directions of travel, give each row a polarity (H, L or T) or an "
+                       "indicator id of the catalogue", rule="polarity known")
+    target = f["target"] if "target" in f else pd.Series(np.nan, index=f.index)
+    for dot, col in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")):
+        if dot in need_dot:
+            if col not in f:
+                raise CicError(f"the scorecard frame has neither {dot} nor {col}: one is needed for the summary",
+                               rule="columns present")
+            f[dot] = [direction_of_travel(v, pv, pol, t) for v, pv, pol, t in
+                      zip(f["value"], f[col], f["polarity"], target)]
+    if "rag" not in f:
+        if "target" not in f:
+            raise CicError("the scorecard frame has neither rag nor target: one is needed for the summary",
+                           rule="columns present")
+        floor = f["floor"] if "floor" in f else target
+        unit = f["unit"] if "unit" in f else pd.Series("%", index=f.index)
+        den = f["denominator"] if "denominator" in f else pd.Series(np.nan, index=f.index)
+        f["rag"] = [rag_rating(v, t, fl, pol, d, u == "count") for v, t, fl, pol, d, u in
+                    zip(f["value"], target, floor, f["polarity"], den, unit)]
+    return f
+
+
 def performance_summary(frame: pd.DataFrame, authority: str = "the authority") -> str:
     """The headline sentence: RAG counts and directions of travel of the rated county indicators.
 
-    Needs columns period, rag, dot_previous and dot_outturn (level optional: county rows are used when
-    present). Directions are counted over the indicators that have a RAG rating, so the three sentences
-    add up to the same total.
+    Needs columns period, value and rag, dot_previous and dot_outturn; a frame typed in by hand may give
+    previous_value and outturn_value (and target instead of rag) instead, with a polarity column or
+    catalogue indicator ids: the directions are then worked out (:func:`with_directions`). Level is optional
+    (county rows are used when present). Directions are counted over the indicators that have a RAG rating,
+    so the three sentences add up to the same total.
     """
     f = _county(frame)
     if f.empty:
         raise CicError("the scorecard frame has no rows to summarise")
+    f = with_directions(f)
     p = _period_of(f)
     rated = f[f["rag"].isin(["G", "A", "R"])]
     rag = rated["rag"].value_counts()
@@ -274,16 +313,32 @@ def performance_summary(frame: pd.DataFrame, authority: str = "the authority") -
             f"{int(do.get('same', 0))} stayed the same and {int(do.get('worse', 0))} worsened.")
 
 
-def format_value(value, unit: str) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "n/a"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "days":
-        return f"{value:,.0f} days"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+def band_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+    """County indicators rated in both scorecards whose RAG band moved: indicator, title, unit, value_a, rag_a,
+    value_b, rag_b, target_b and ``better`` (True when the band improved), in catalogue order."""
+    a, b = _county(earlier), _county(later)
+    cols = ["indicator", "title", "unit", "value", "rag", "target"]
+    m = a[[c for c in cols if c in a]].merge(b[[c for c in cols if c in b]], on="indicator", suffixes=("_a", "_b"))
+    ra, rb = m["rag_a"].map(RAG_ORDER), m["rag_b"].map(RAG_ORDER)
+    moved = m[ra.notna() & rb.notna() & (ra != rb)].copy()
+    moved["better"] = rb[moved.index] > ra[moved.index]
+    return moved.reset_index(drop=True)
+
+
+def band_change_line(r) -> str:
+    """'Title: 43.0% (Red) to 48.1% (Amber) against a target of 55.0%'."""
+    unit = r.get("unit_b", r.get("unit_a", "%"))
+    return (f"{r['title_b']}: {format_value(r['value_a'], unit)} ({RAG_NAMES[r['rag_a']]}) to "
+            f"{format_value(r['value_b'], unit)} ({RAG_NAMES[r['rag_b']]}) against a target of "
+            f"{format_value(r['target_b'], unit)}")
+
+
+def comparator_at(indicator: str, period):
+    """The latest England / statistical-neighbour row for an indicator dated on or before ``period`` (a
+    report never quotes comparators from after its own period); None when there is none."""
+    comp = reference.comparators()
+    comp = comp[(comp["INDICATOR"] == indicator) & (comp["DATE"] <= pd.Timestamp(period))].sort_values("DATE")
+    return comp.iloc[-1] if len(comp) else None
 
 
 def changes_between(earlier: pd.DataFrame, later: pd.DataFrame) -> str:
@@ -293,23 +348,14 @@ def changes_between(earlier: pd.DataFrame, later: pd.DataFrame) -> str:
     cols = ["indicator", "title", "unit", "value", "rag", "target"]
     m = a[[c for c in cols if c in a]].merge(b[[c for c in cols if c in b]], on="indicator",
                                             suffixes=("_a", "_b"))
-    m["ra"] = m["rag_a"].map(RAG_ORDER)
-    m["rb"] = m["rag_b"].map(RAG_ORDER)
-    both = m[m["ra"].notna() & m["rb"].notna()]
-
-    def line(r):
-        unit = r.get("unit_b", r.get("unit_a", "%"))
-        return (f"{r['title_b']}: {format_value(r['value_a'], unit)} ({RAG_NAMES[r['rag_a']]}) to "
-                f"{format_value(r['value_b'], unit)} ({RAG_NAMES[r['rag_b']]}) against a target of "
-                f"{format_value(r['target_b'], unit)}")
-
-    up, down = both[both["rb"] > both["ra"]], both[both["rb"] < both["ra"]]
+    moved = band_changes(a, b)
+    up, down = moved[moved["better"]], moved[~moved["better"]]
     span = f"between {pa_:%B %Y} and {pb:%B %Y}"
     paras = []
     paras.append(f"{_n(len(up), 'indicator')} moved to a better RAG band {span}"
-                 + (": " + "; ".join(line(r) for _, r in up.iterrows()) + "." if len(up) else "."))
+                 + (": " + "; ".join(band_change_line(r) for _, r in up.iterrows()) + "." if len(up) else "."))
     paras.append(f"{_n(len(down), 'indicator')} moved to a worse RAG band {span}"
-                 + (": " + "; ".join(line(r) for _, r in down.iterrows()) + "." if len(down) else "."))
+                 + (": " + "; ".join(band_change_line(r) for _, r in down.iterrows()) + "." if len(down) else "."))
     red = m[m["rag_b"] == "R"]
     paras.append(f"At {pb:%B %Y}, {_n(len(red), 'indicator is', 'indicators are')} significantly away from "
                  f"target (Red)" + (": " + "; ".join(
@@ -321,16 +367,14 @@ def changes_between(earlier: pd.DataFrame, later: pd.DataFrame) -> str:
                                                                                  "children in care")):
         if ind in vals.index:
             va, vb = vals.loc[ind, "value_a"], vals.loc[ind, "value_b"]
-            parts.append(f"the number of {label} changed from {va:,.0f} to {vb:,.0f} ({vb - va:+,.0f})")
+            parts.append(f"the number of {label} changed from {va:,.0f} to {vb:,.0f} ({vb - va:+,.0f}"
+                         + (f", {100 * (vb - va) / va:+.1f}%" if va else "") + ")")
     if "CIC_RATE" in vals.index:
         va, vb = vals.loc["CIC_RATE", "value_a"], vals.loc["CIC_RATE", "value_b"]
-        comp = reference.comparators()
-        comp = comp[comp["INDICATOR"] == "CIC_RATE"].sort_values("DATE")
-        vs = ""
-        if len(comp):
-            c = comp.iloc[-1]
-            vs = (f", against England {c['ENGLAND']:.1f} and statistical neighbours "
-                  f"{c['STATISTICAL_NEIGHBOURS']:.1f} ({c['DATE']:%B %Y})")
+        c = comparator_at("CIC_RATE", pb)
+        vs = (f", against England {c['ENGLAND']:.1f} and statistical neighbours {c['STATISTICAL_NEIGHBOURS']:.1f} "
+              f"({c['DATE']:%B %Y})" if c is not None else
+              f" (the reference data has no England or statistical-neighbour rate for {pb:%B %Y} or earlier)")
         parts.append(f"the rate per 10,000 children changed from {va:.1f} to {vb:.1f}{vs}")
     if parts:
         text = "; ".join(parts)

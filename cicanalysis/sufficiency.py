@@ -22,6 +22,7 @@ from . import metrics as M
 from . import periods as P
 from . import scorecard
 from .episodes import Extract
+from .formatting import format_value
 from .errors import CicError
 
 START = pd.Timestamp("2012-04-01")
@@ -124,13 +125,8 @@ def direction(current, previous, polarity: str, unit: str, tolerance: float = 1.
 
 
 def _format(value, unit: str) -> str:
-    if pd.isna(value):
-        return "no data"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "days":
-        return f"{value:,.0f} days"
-    return f"{value:,.0f}"
+    """A measure's value: 72.7%, 420 days, else a whole number (n/a when there is none)."""
+    return format_value(value, unit if unit in ("%", "days") else "count")
 
 
 def analysis_line(t: pd.DataFrame, m: Measure | str, tolerance: float = 1.0) -> str:
@@ -192,3 +188,46 @@ def area_table(t: pd.DataFrame, period, measure: str = "NEAR_PCT", tolerance: fl
 def direction_colour(value: str) -> str:
     return {IMPROVING: "background-color: #2e7d32; color: white", DECLINING: "background-color: #c62828; color: white",
             STABLE: "background-color: #f9a825"}.get(value, "")
+
+
+def scorecard_note(x: Extract, period, m: Measure | str) -> str:
+    """For a measure that leaves UASC out where the monthly scorecard counts them (own-authority foster care),
+    one line giving both figures, so the two reports do not look inconsistent ('' otherwise)."""
+    m = MEASURE[m] if isinstance(m, str) else m
+    if m.include_uasc or m.ind.uasc != "include" or m.ind not in M.CATALOGUE:
+        return ""
+    p = pd.Timestamp(period)
+    both = {inc: scorecard.values(x, p, inc, [m.ind], ("county",))["value"] for inc in (True, False)}
+    if both[True].empty or both[False].empty:
+        return ""
+    unit = m.ind.unit
+    return (f"This measure excludes UASC: {_format(both[False].iloc[0], unit)} at {p:%d/%m/%Y}. The monthly "
+            f"scorecard's '{m.ind.title}' includes them: {_format(both[True].iloc[0], unit)}.")
+
+
+def headline(t: pd.DataFrame, period, tolerance: float = 1.0) -> list[str]:
+    """The report's headline: how many measures improved, stayed stable or declined since the previous
+    quarter, which declined, and which moved against the direction the strategy expects."""
+    s = summary_table(t, period, tolerance)
+    counts = s["Direction"].value_counts()
+    p = pd.Timestamp(period)
+    lines = [f"At {p:%d/%m/%Y} ({P.quarter_label(p)}), {_count(counts.get(IMPROVING, 0))} improved since the "
+             f"previous quarter, {int(counts.get(STABLE, 0))} remained stable (within the tolerance of "
+             f"{tolerance:g}) and {int(counts.get(DECLINING, 0))} declined."]
+    declining = s[s["Direction"] == DECLINING]
+    if len(declining):
+        lines.append("Declining: " + "; ".join(f"{r['Measure']} ({r['Previous quarter']} to {r['Current performance']})"
+                                               for _, r in declining.iterrows()) + ".")
+    against = []
+    for _, r in s.iterrows():
+        moved = {IMPROVING: "improved", DECLINING: "declined"}.get(r["Direction"])
+        if r["Expected"] == "stable" and moved:
+            against.append(f"{r['Measure']} ({moved}; the strategy expects it to remain stable)")
+    if against:
+        lines.append("Not as the strategy expects: " + "; ".join(against) + ".")
+    return lines
+
+
+def _count(n) -> str:
+    n = int(n)
+    return f"{n} measure{'s' if n != 1 else ''}"

@@ -154,3 +154,25 @@ def test_forecast_defaults_come_from_the_data_and_overrides_win(x):
     # 3 / 0.0857 is 35 months exactly (not 34.999...): supply runs out 35 months after 30/09/2015
     assert f.need_per_month == pytest.approx(3 * 0.8 * (6 / 7) / 2 / 12) and f.run_out == pd.Timestamp("2018-08-31")
     assert A.forecast_inputs(x, "2015-09-30", lead_time_months=3, sibling_group_size=None)["lead_time_months"] == 3
+
+
+def test_forecast_notes_explain_the_on_hold_households_and_the_completion_rate(x):
+    # at 31/03/2016: approved, not matched H1 and H3; approved, on hold H6. Assessments ended in the 3 years
+    # from 01/04/2013: approved H9 (01/01/2014), H6, H1, H4, H3; H2 withdrew during Stage 1.
+    assert A.assessment_outcomes(x, PERIOD) == {"approved": 5, "left": 1}
+    f = A.sufficiency_forecast(PERIOD, **A.forecast_inputs(x, PERIOD))
+    notes = A.forecast_notes(x, f)
+    assert notes[0] == ("The summary counts 3 approved households not yet matched; the supply counts the 2 "
+                        "available for a link, not the 1 on hold.")
+    assert "over the last three years 5 of the 6 assessments that ended were approved (83%)" in notes[1]
+    assert A.summary(x, PERIOD).set_index("measure").loc["Approved, not yet matched (at the period end)",
+                                                         "this_span"] == 3
+
+
+def test_summary_changes_in_numbers_and_per_cent(x):
+    s = A.summary(x, PERIOD).set_index("measure")
+    # initial enquiries in the span H2, H3, H5, H7, H8 (5); last year H4 (01/10/2014) and H1 (01/03/2015): 2
+    assert (s.loc["Initial enquiries", "change"], s.loc["Initial enquiries", "pct_change"]) == (3, 150.0)
+    bullets = A.summary_bullets(A.summary(x, PERIOD), PERIOD)
+    assert bullets[0] == ("5 initial enquiries were received between 1 April 2015 and 31 March 2016, 3 more "
+                          "(+150.0%) than in the same period last year (2).")

@@ -193,6 +193,15 @@ def test_a1_a2_single_year_and_three_year_averages_at_financial_year_edges(x):
     assert t.loc[("A2", "2015-16 (to 30/09)"), "three_year_avg_days"] == (151 + 123 + 132 + 0) / 4
     assert t.loc[("A2", "2014-15"), "threshold"] == 122
     assert bool(t.loc[("A2", "2013-14"), "meets_threshold"]) is False        # (213 + 151) / 2 = 182 > 151
+    # the first adoption is P7's in 2012-13: windows starting before 01/04/2012 cover less than three years,
+    # and the current span (to 30/09) is not a full year
+    assert list(t.loc["A1", "partial"]) == [True, True, True, False, True]
+    assert ad.threshold_sentence(ad.a1_a2_by_year(x, PERIOD), "A2") == (
+        "A2 (placement order to the match decision): the 3-year average for 2013-16 (a partial window: fewer than "
+        "three full years so far) is 102 days over 4 children, within the DfE threshold of 121 days by 20 days.")
+    two = ad.a1_a2_by_year(x, "2014-03-31", years=2).set_index(["measure", "year"])   # 2013-14: 2011-14 window
+    assert "days above the DfE threshold of 151 days: the threshold is missed" in ad.threshold_sentence(
+        two.reset_index(), "A2") and two.loc[("A2", "2013-14"), "three_year_avg_days"] == 182
 
 
 def test_a1_forecast_projects_placed_and_waiting_children_into_the_window(x):
@@ -208,6 +217,20 @@ def test_a1_forecast_projects_placed_and_waiting_children_into_the_window(x):
     assert pj.loc["P3", "EXPECTED_ORDER"] == pd.Timestamp("2015-12-15")
     assert "P6" not in pj.index                                             # plan changed: not projected
     assert "377 days over 5 children" in ad.forecast_sentence(ad.a1_forecast(x, PERIOD))
+
+
+def test_a2_forecast_projects_matches_for_the_children_waiting(x):
+    # median PO->match of the children adopted in the 3 years (P7 213, P8 151, P9 123, P1 132, P2 0) is 132.
+    # 2013-16: adopted P8 151, P9 123, P1 132, P2 0; P3 placed (PO 01/01/2014, matched 01/05/2015: 485 days,
+    # order expected 15/12/2015); P4 (PO 01/07/2015) expected to be matched 10/11/2015 (132 days) but adopted
+    # after the window.
+    pj = ad.projected_journeys(x, PERIOD).set_index("CHILD")
+    assert pj.loc["P4", "EXPECTED_MATCH"] == pd.Timestamp("2015-11-10") and pj.loc["P4", "A2_DAYS"] == 132
+    assert pj.loc["P3", "A2_DAYS"] == 485 and pj.loc["P2", "A2_DAYS"] == 0
+    f = ad.a2_forecast(x, PERIOD).set_index("status")
+    assert f.loc["All", "children"] == 5 and f.loc["All", "average_a2_days"] == (151 + 123 + 132 + 0 + 485) / 5
+    assert ad.forecast_sentence(f.reset_index()).startswith("The forecast A2 for 2013-16 is 178 days over 5 children")
+    assert "57 days above the DfE threshold of 121 days" in ad.forecast_sentence(f.reset_index())
 
 
 def test_po_cohort_and_named_outliers(x):
@@ -231,10 +254,13 @@ def test_summary_statistics_against_the_same_span_last_year(x):
     for measure, (now, before) in expect.items():
         assert (s.loc[measure, "this_span"], s.loc[measure, "last_year"]) == (now, before), measure
     bullets = ad.summary_bullets(ad.summary_statistics(x, PERIOD), PERIOD)
-    assert ("2 children were adopted between 1 April 2015 and 30 September 2015, 1 more than in the same "
-            "period last year (1).") in bullets
-    assert ("At 30/09/2015, 1 child was waiting with a placement order and no adoptive placement, 1 fewer than at "
-            "30/09/2014 (2).") in bullets
+    assert ("2 children were adopted between 1 April 2015 and 30 September 2015, 1 more (+100.0%) than in the "
+            "same period last year (1).") in bullets
+    assert ("At 30/09/2015, 1 child was waiting with a placement order and no adoptive placement, 1 fewer (-50.0%) "
+            "than at 30/09/2014 (2).") in bullets
+    assert any(b.startswith("1 child's plan changed away from adoption") and "1 more than" in b for b in bullets)  # from 0
+    assert s.loc["Children adopted", "pct_change"] == 100.0 and pd.isna(s.loc["Plans changed away from adoption",
+                                                                              "pct_change"])
 
 
 def test_snapshots_and_bands_at_the_period_end(x):

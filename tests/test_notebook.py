@@ -46,11 +46,13 @@ def _identifiers(folder):
 def test_adoption_journey_notebook_shows_every_section(default_outputs, small_authority):
     html = page(default_outputs, "adoption_journey")
     for section in ("Summary", "Projected full year", "Timescales", "A1 and A2 against the DfE thresholds",
-                    "Forecast A1 for the current 3-year window", "Children waiting with a placement order",
+                    "Forecast A1 and A2 for the current 3-year window", "Appendix: distribution tables", "Children waiting with a placement order",
                     "Children in proceedings", "Disruptions", "Data quality", "Definitions"):
         assert f">{section}" in html, section
     assert "children were adopted between 1 April 2015 and 31 March 2016" in html
-    assert "The forecast A1 for 2013-16 is" in html and "Traceback" not in html
+    assert "The forecast A1 for 2013-16 is" in html and "The forecast A2 for 2013-16 is" in html
+    assert "A2 (placement order to the match decision): the 3-year average for 2013-16" in html
+    assert "Traceback" not in html
     assert html.count("data:image/png;base64") >= 30
     children, upns = _identifiers(small_authority)
     assert not (set(re.findall(r"C\d{7}", html)) & children) and not any(u in html for u in upns)
@@ -76,6 +78,7 @@ def test_adopters_journey_notebook_shows_every_section_and_the_forecast(default_
                     "Adopter sufficiency forecast", "Definitions"):
         assert f">{section}" in html, section
     assert "With a recruitment lead time of 9 months" in html
+    assert html.index("Adopter sufficiency forecast:</strong>") < html.index('<h2 id="Summary"')   # dates first
     assert html.count("data:image/png;base64") >= 5 and "Traceback" not in html
     households = set(pd.read_csv(small_authority / "adopters.csv", dtype=str)["HOUSEHOLD_ID"])
     assert not (set(re.findall(r"H\d{6}", html)) & households)
@@ -85,7 +88,9 @@ def test_sufficiency_strategy_notebook_shows_eight_measures_and_the_summary(defa
     html = page(default_outputs, "sufficiency_strategy")
     for n in range(1, 5):
         assert f">Challenge {n}:" in html
-    assert html.count("<strong>Analysis.</strong>") == 11 and ">Performance summary" in html
+    assert html.count("<strong>Analysis.</strong>") == 11 and ">Appendix: performance summary" in html
+    assert (html.index('<h2 id="Headline"') < html.index("Performance summary: each measure now")
+            < html.index('<h2 id="Challenge-1'))
     assert "a change of at most 2 percentage point(s)" in html and "Traceback" not in html
     assert html.count("data:image/png;base64") >= 11
     children = set(pd.read_csv(small_authority / "header.csv", dtype=str)["CHILD"])

@@ -56,6 +56,41 @@ def _chromium() -> str:
     pytest.fail("chromium is not installed: `make test` installs it (apt-get install chromium)")
 
 
+# what every page must pass in the browser (see _check_page)
+RAW_VALUES = {"nan", "NaN", "None", "True", "False", "NaT", "<NA>", "inf"}
+PAGE_FACTS = """() => ({
+  cells: Array.from(document.querySelectorAll('td, th')).map(c => c.innerText.trim()),
+  headers: Array.from(document.querySelectorAll('th[scope=col], thead th')).map(c => c.innerText.trim()),
+  unscoped: document.querySelectorAll('th:not([scope])').length,
+  images: Array.from(document.images).map(i => ({alt: i.getAttribute('alt'), ok: i.complete && i.naturalWidth > 0,
+                                                  natural: i.naturalWidth, shown: i.getBoundingClientRect().width})),
+  headings: Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => Number(h.tagName[1])),
+  pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth,
+  wideTables: Array.from(document.querySelectorAll('div.cic-table')).filter(d => d.scrollWidth > d.clientWidth + 1).length
+})"""
+
+
+def _check_page(name: str, facts: dict, width: int) -> None:
+    """No raw value in any cell, headers in words (scoped), no sideways scroll, real alt text, headings in
+    order (one h1, never a level skipped going down)."""
+    from cicanalysis.formatting import is_code_name
+    raw = [c for c in facts["cells"] if c in RAW_VALUES or re.search(r"\b(nan|NaT|None)\b", c)]
+    assert raw == [], (name, raw[:5])
+    assert [h for h in facts["headers"] if is_code_name(h)] == [], name
+    assert facts["unscoped"] == 0, name
+    assert facts["pageWidth"] <= facts["viewport"], (name, width, facts["pageWidth"])
+    if width >= 1280:
+        assert facts["wideTables"] == 0, (name, "a table scrolls inside its box at 1280 px")
+    for img in facts["images"]:
+        assert img["ok"], name
+        alt = img["alt"] or ""
+        assert len(alt) > 40 and "No description" not in alt and re.match(r"(Line|Bar) chart: ", alt), (name, alt)
+        assert img["natural"] >= 2 * img["shown"] - 2, (name, "images are drawn at twice their shown size")
+    h = facts["headings"]
+    assert h and h[0] == 1 and h.count(1) == 1, (name, h[:5])
+    assert all(b <= a + 1 for a, b in zip(h, h[1:])), (name, h)
+
+
 def test_every_page_in_a_real_browser(default_outputs):
     from playwright.sync_api import sync_playwright
     ARTEFACTS.mkdir(exist_ok=True)
@@ -63,31 +98,90 @@ def test_every_page_in_a_real_browser(default_outputs):
         browser = pw.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"])
         try:
             for path in pages(default_outputs):
-                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
                 errors = []
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.goto(path.as_uri(), wait_until="load")
                 assert errors == [], (path.name, errors)
-                broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
-                                       ".length")
-                assert broken == 0, path.name
+                _check_page(path.name, page.evaluate(PAGE_FACTS), 1280)
                 text = page.inner_text("body")
                 assert "Traceback" not in text and "import cicanalysis" not in text, path.name
                 assert page.locator(".jp-InputArea, .input_area, .jp-CodeCell .jp-Editor").count() == 0, path.name
+                assert page.locator('meta[name="viewport"]').count() == 1, path.name
                 if path.stem in REPORTS:
                     assert page.evaluate("document.images.length") >= 5, path.name
                     assert page.locator("header.house").inner_text().startswith("Middleshire County Council")
-                    assert page.locator("nav.contents li").count() >= 3, path.name
+                    assert page.locator("header.house h1").count() == 1, path.name        # the title is the heading
+                    assert page.locator("nav.contents li").first.inner_text() == "Headline", path.name
+                    assert page.locator("div.cic-headline").count() == 1, path.name
+                    assert page.locator("text=Key to the codes").count() >= 1, path.name
                 if path.stem == "scorecard":                     # the RAG table, colour and letter
                     rag = page.locator("td", has_text=re.compile(r"^[RAG]$"))
                     assert rag.count() >= 10
                     colour = rag.first.evaluate("e => getComputedStyle(e).backgroundColor")
                     assert colour in ("rgb(46, 125, 50)", "rgb(249, 168, 37)", "rgb(198, 40, 40)")
+                    assert "Changed RAG band since last month" in text and "Off target (Red)" in text
+                    teams = page.locator("table.cic caption", has_text="Teams")
+                    assert teams.count() >= 2, "the team matrix is split into tables that fit"
                 page.screenshot(path=str(ARTEFACTS / f"{path.parent.name}-{path.stem}.png"), full_page=False)
+                # a phone: nothing scrolls the page sideways (wide tables scroll in their own box)
+                page.set_viewport_size({"width": 390, "height": 844})
+                facts = page.evaluate(PAGE_FACTS)
+                assert facts["pageWidth"] <= 390, (path.name, facts["pageWidth"])
+                page.screenshot(path=str(ARTEFACTS / f"{path.parent.name}-{path.stem}-390.png"), full_page=False)
+                # print: on an A4 page (186 mm between the margins) no table is wider than the page
+                page.emulate_media(media="print")
+                page.set_viewport_size({"width": 703, "height": 1000})
+                overflow = page.evaluate("() => { const w = document.body.getBoundingClientRect().right; return "
+                                         "Array.from(document.querySelectorAll('table')).filter(t => "
+                                         "t.getBoundingClientRect().right > w + 1).map(t => t.caption ? "
+                                         "t.caption.innerText : t.rows[0].innerText.slice(0, 40)); }")
+                assert overflow == [], (path.name, overflow)
                 page.close()
         finally:
             browser.close()
+
+
+def test_pdfs_are_a4_and_the_period_files_hold_every_report(default_outputs, small_authority):
+    """Each report also as an A4 PDF; the period's tables as tables.xlsx and its figures as figures.csv,
+    with no child identifier in any of them. The page counts are written to tests/artefacts/pdf_pages.txt."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+    from cicanalysis.publish import FIGURE_COLUMNS
+    folder = default_outputs / "2016-03-31"
+    header = pd.read_csv(small_authority / "header.csv", dtype=str)
+    households = pd.read_csv(small_authority / "adopters.csv", dtype=str)["HOUSEHOLD_ID"]
+    tokens = set(header["CHILD"]) | set(header["UPN"].dropna()) | set(households)
+    counts = []
+    for name in REPORTS:
+        reader = PdfReader(str(folder / f"{name}.pdf"))
+        sizes = {(round(float(p.mediabox.width) * 25.4 / 72), round(float(p.mediabox.height) * 25.4 / 72))
+                 for p in reader.pages}
+        assert sizes == {(210, 297)}, (name, sizes)
+        assert 3 <= len(reader.pages) <= 60, (name, len(reader.pages))
+        text = [p.extract_text() for p in reader.pages]
+        assert all(f"Page {k} of {len(text)}" in t and "period ending 31/03/2016" in t
+                   for k, t in enumerate(text, 1)), name                      # the footer on every page
+        assert not (tokens & set(re.findall(r"[A-Za-z0-9]+", " ".join(text)))), name
+        counts.append(f"{name}.pdf: {len(reader.pages)} A4 pages")
+    ARTEFACTS.mkdir(exist_ok=True)
+    (ARTEFACTS / "pdf_pages.txt").write_text("\n".join(counts) + "\n")
+    assert 'href="scorecard.pdf"' in (folder / "index.html").read_text()
+    rows = pd.read_csv(folder / "figures.csv", dtype=str, keep_default_na=False)
+    assert list(rows.columns) == FIGURE_COLUMNS
+    assert set(rows["report"]) == set(REPORTS) and set(rows["level"]) >= {"county", "area", "team"}
+    assert (rows["period"] == "2016-03-31").all()
+    wb = load_workbook(folder / "tables.xlsx", read_only=True)
+    contents = list(wb["Contents"].iter_rows(min_row=3, values_only=True))
+    assert {r[0] for r in contents} == {"(all)", *REPORTS} and len(wb.sheetnames) == len(contents) + 1
+    assert wb["Figures"].max_row == len(rows) + 1
+    words = set()
+    for ws in wb.worksheets:
+        for r in ws.iter_rows(values_only=True):
+            words |= {w for v in r if isinstance(v, str) for w in re.findall(r"[A-Za-z0-9]+", v)}
+    words |= set(re.findall(r"[A-Za-z0-9]+", (folder / "figures.csv").read_text()))
+    assert not (tokens & words), sorted(tokens & words)[:5]
 
 
 def test_a_failing_notebook_does_not_stop_the_others_and_the_cli_says_which(small_authority, tmp_path, capfd):
@@ -113,7 +207,7 @@ def test_the_notebooks_of_a_run_share_the_extract_it_loaded(tiny_authority, tmp_
     """``run`` hands its loaded extract to the notebooks (a pickle named by an environment variable): the
     marked copy's authority name appears in the report, and the pickle is gone when the run ends."""
     from cicanalysis import load
-    from cicanalysis.episodes import RUN_CACHE_ENV
+    from cicanalysis.loading import RUN_CACHE_ENV
     from cicanalysis.run import run
     x = load(tiny_authority)
     x.authority = {**x.authority, "name": "Shared Extract Marker"}
@@ -126,7 +220,7 @@ def test_the_notebooks_of_a_run_share_the_extract_it_loaded(tiny_authority, tmp_
 
 def test_the_shared_extract_is_used_only_while_the_files_are_unchanged(tiny_authority, tmp_path, monkeypatch):
     from cicanalysis import load
-    from cicanalysis.episodes import RUN_CACHE_ENV, save_run_cache
+    from cicanalysis.loading import RUN_CACHE_ENV, save_run_cache
     data = tmp_path / "data"
     shutil.copytree(tiny_authority, data)
     x = load(data)

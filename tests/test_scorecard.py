@@ -31,7 +31,50 @@ def test_changes_between_lists_band_moves_and_reds():
                            "Delta: 30.0% (Red) to 40.0% (Amber)")
     assert "2. 0 indicators moved to a worse RAG band" in text
     assert "3. At November 2015, 1 indicator is significantly away from target (Red): Gamma at 500 days" in text
-    assert "citizen children in care changed from 1,380 to 1,400 (+20)" in text
+    assert "citizen children in care changed from 1,380 to 1,400 (+20, +1.4%)" in text      # 20 / 1,380
+
+
+def test_performance_summary_works_out_the_directions_of_a_frame_without_them():
+    """Values, last month's and the outturn's typed in, no DoT columns: directions by polarity (H: up is
+    better, L: down is better, T: closer to the target is better) on unrounded values; RAG from the targets
+    where the frame has no rag column."""
+    f = pd.DataFrame({
+        "title": ["Up H", "Up L", "Closer T", "Same", "Count"], "period": "2016-03-31",
+        "polarity": ["H", "L", "T", "H", "L"], "unit": ["%", "%", "ratio", "%", "count"],
+        "value": [80.0, 12.0, 18.0, 50.0, 10.0], "target": [75.0, 10.0, 18.0, 60.0, None],
+        "floor": [70.0, 15.0, 20.0, 55.0, None],
+        "previous_value": [79.0, 11.0, 21.0, 50.0, 12.0], "outturn_value": [85.0, 14.0, 17.5, 49.9999, 9.0]})
+    text = scorecard.performance_summary(f, "A council")
+    # RAG: 80 >= 75 G; 12 <= 15 (not <= 10) A; |18-18| = 0 G; 50 < 55 R; the count is not rated.
+    # Last month: 79->80 H improved; 11->12 L worse; 21->18 T closer improved; 50->50 same.
+    # Outturn: 85->80 worse; 14->12 L improved; 17.5->18 T (0.5 -> 0 away) improved; 49.9999->50 improved.
+    assert text == ("As at 31/03/2016, A council has 2 indicators rated as Green, 1 as Amber and 1 as Red. "
+                    "Compared with last month 2 improved, 1 stayed the same and 1 worsened. "
+                    "Compared with the outturn (March 2015) 3 improved, 0 stayed the same and 1 worsened.")
+    card = scorecard.with_directions(f)
+    assert list(card["rag"][:4]) == ["G", "A", "G", "R"] and pd.isna(card["rag"][4])
+    assert list(card["dot_previous"]) == ["improved", "worse", "improved", "same", "improved"]
+
+
+def test_performance_summary_without_polarity_or_target_says_what_is_missing():
+    import pytest
+    from cicanalysis import CicError
+    f = pd.DataFrame({"title": ["A"], "period": "2016-03-31", "value": [1.0], "previous_value": [2.0],
+                      "outturn_value": [3.0], "rag": ["G"]})
+    with pytest.raises(CicError, match="polarity"):
+        scorecard.performance_summary(f)
+    # catalogue ids give the polarity: CIC_CITIZEN is L, so 1 after 2 improved
+    text = scorecard.performance_summary(f.assign(indicator="CIC_CITIZEN"))
+    assert "Compared with last month 1 improved, 0 stayed the same and 0 worsened" in text
+
+
+def test_comparators_are_never_from_after_the_report_period():
+    # the reference data's CIC rate comparator is dated 31/03/2017
+    assert scorecard.comparator_at("CIC_RATE", "2016-03-31") is None
+    assert scorecard.comparator_at("CIC_RATE", "2017-06-30")["ENGLAND"] == 62.0
+    earlier = hand_frame("2015-03-31").assign(indicator=["X1", "X2", "X3", "X4", "CIC_RATE"], unit="per 10,000")
+    text = scorecard.changes_between(earlier, hand_frame("2016-03-31").assign(indicator=earlier["indicator"]))
+    assert "March 2017" not in text and "no England or statistical-neighbour rate for March 2016 or earlier" in text
 
 
 def test_build_rates_and_compares_with_last_month_and_outturn(extract):

@@ -80,3 +80,18 @@ def test_analysis_line_and_summary_table(t):
 def test_the_report_is_quarterly(extract):
     with pytest.raises(CicError, match="not a quarter end"):
         S.trend(extract, "2016-02-29")
+
+
+def test_headline_counts_directions_and_names_what_declined(t, extract):
+    lines = S.headline(t, Q4)
+    table = S.summary_table(t, Q4)
+    n = table["Direction"].value_counts()
+    assert lines[0] == (f"At 31/03/2016 (Q4 2015-16), {n.get(S.IMPROVING, 0)} measures improved since the previous "
+                        f"quarter, {n.get(S.STABLE, 0)} remained stable (within the tolerance of 1) and "
+                        f"{n.get(S.DECLINING, 0)} declined.")
+    # 1b: 5 citizen children in care at Q3, 6 at Q4 (U2 no longer UASC): a rise where a reduction is expected
+    assert "1b Children in care at the quarter end (excluding UASC) (5 to 6)" in lines[1]
+    # own-authority foster care leaves UASC out here; U and U2 are not in foster care, so both read 50%
+    note = S.scorecard_note(extract, Q4, "OWN_FOSTER")
+    assert note.startswith("This measure excludes UASC: 50.0% at 31/03/2016.") and "includes them: 50.0%" in note
+    assert S.scorecard_note(extract, Q4, "CIC_EXCL") == "" and S.scorecard_note(extract, Q4, "NEAR_PCT") == ""
