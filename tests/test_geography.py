@@ -248,6 +248,15 @@ def test_sample_postcodes_is_seeded_and_within_the_districts(pc_dir):
         geo.sample_postcodes(["E08000025", "E06000022"], 7, directory=d)
 
 
+def test_make_installs_the_postcodes_extra():
+    from pathlib import Path
+    import tomllib
+    root = Path(__file__).resolve().parents[1]
+    extra = tomllib.loads((root / "pyproject.toml").read_text())["project"]["optional-dependencies"]["postcodes"]
+    assert [r.split(">=")[0] for r in extra] == [geo.PACKAGE]
+    assert '-e ".[test,postcodes]"' in (root / "Makefile").read_text()
+
+
 # ---------------------------------------------------------------- the installed package itself
 def test_fixture_is_the_real_directory():
     real = geo.lookup(pd.Series(REAL), geo.load_directory(["B", "BA", "BT", "M", "ME", "CT", "TN"]))
