@@ -207,6 +207,19 @@ def test_derive_supplied_wins_and_dq_rows(pc_dir):
     assert applied["PL_DISTANCE"].iloc[0] == 24.3 and applied["HOME_POST"].equals(ep["HOME_POST"])
 
 
+def test_derive_for_an_extract_without_the_columns(pc_dir):
+    # a real 903 extract: no PL_DISTANCE, no DISTRICT, no _FILE/_ROW bookkeeping
+    ep = pd.DataFrame({"CHILD": ["A", "A", "B"], "HOME_POST": ["ME14 1XQ", "ME14 1XQ", "M1 1AE"],
+                       "PL_POST": ["CT1 2EH", "TN23 1PL", "ZZ1 1ZZ"]})
+    g = geo.derive(ep, data_dir=pc_dir)
+    assert g.columns["PL_DISTANCE"].iloc[:2].tolist() == [24.3, 17.9] and math.isnan(g.columns["PL_DISTANCE"].iloc[2])
+    assert g.columns["DISTRICT"].tolist() == ["Maidstone", "Maidstone", "Manchester"]
+    assert g.dq[["file", "row", "CHILD", "column", "value"]].values.tolist() == [
+        ["episodes", 2, "B", "PL_POST", "ZZ1 1ZZ"]]
+    assert (g.looked_up, g.found) == (5, 4)
+    assert set(g.apply(ep).columns) == {"CHILD", "HOME_POST", "PL_POST", "PL_DISTANCE", "DISTRICT"}
+
+
 def test_derive_loads_nothing_when_values_are_supplied(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("the directory was loaded")
