@@ -74,16 +74,27 @@ def normalise_postcode(postcodes) -> pd.Series:
     → ``"SW1A 1AA"``. Anything that is not a full UK postcode (outward code ``A9``, ``A9A``, ``A99``,
     ``AA9``, ``AA9A``, ``AA99`` and inward code ``9AA``) is NA. Same index, string dtype."""
     s = postcodes if isinstance(postcodes, pd.Series) else pd.Series(postcodes, dtype="object")
-    return _per_value(s, _normal, "string")
+    return _per_value(s, lambda v: _read_postcode(v)[0], "string")
 
 
-def _compact(value) -> str | None:
-    return "".join(value.split()).upper() if isinstance(value, str) else None
+def _read_postcode(value) -> tuple[str | None, str | None, bool]:
+    """(normal form or None, identity: the normal form else the compact upper case, blank?)."""
+    if not isinstance(value, str) or not value.strip():
+        return None, None, True
+    compact = "".join(value.split()).upper()
+    m = _FULL.match(compact)
+    normal = f"{m[1]} {m[2]}" if m else None
+    return normal, normal or compact, False
 
 
-def _normal(value) -> str | None:
-    m = _FULL.match(_compact(value) or "")
-    return f"{m[1]} {m[2]}" if m else None
+def _postcode_columns(raw: pd.Series) -> pd.DataFrame:
+    """NORMAL, KEY, BLANK of a postcode column (see :func:`_read_postcode`), once per distinct value."""
+    codes, distinct = pd.factorize(raw.astype(object), use_na_sentinel=True)
+    parts = [_read_postcode(v) for v in distinct] + [(None, None, True)]
+    normal, key, blank = (np.array(col, dtype=object) for col in zip(*parts))
+    return pd.DataFrame({"NORMAL": pd.array(normal[codes], dtype="string"),
+                         "KEY": pd.array(key[codes], dtype="string"),
+                         "BLANK": blank[codes].astype(bool)}, index=raw.index)
 
 
 def postcode_area(postcodes: pd.Series) -> pd.Series:
@@ -129,25 +140,37 @@ def load_directory(areas: Iterable[str], data_dir: str | Path | None = None) -> 
         del reader, raw
     if not frames:
         return _tidy(pd.DataFrame(columns=["pcd", "laua", "oseast1m", "osnrth1m"]), [])
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    for c in ("AREA", "LAD_CODE"):      # categories differ between letters: concat made them object
+        out[c] = pd.api.types.union_categoricals([f[c] for f in frames])
+    return out
 
 
 def _tidy(raw: pd.DataFrame, areas: list[str]) -> pd.DataFrame:
-    """The package's columns for the given areas → POSTCODE, AREA, EASTING, NORTHING, LAD_CODE.
-    (Plain Python over the postcodes: faster here than pandas' string methods on object columns.)"""
+    """The package's columns for the given areas → POSTCODE, AREA, EASTING, NORTHING, LAD_CODE (AREA and
+    LAD_CODE categorical: a few hundred values over millions of rows). Plain Python over the postcodes:
+    faster here than pandas' string methods on object columns."""
     wanted = set(areas)
-    compact = [p.replace(" ", "") if isinstance(p, str) else "" for p in raw["pcd"].to_numpy(dtype=object)]
-    area = [c[:2] if c[1:2].isalpha() else c[:1] for c in compact]
+    pcd = raw["pcd"].to_numpy(dtype=object)
+    area = [(p[:2] if p[1:2].isalpha() else p[:1]) if isinstance(p, str) else "" for p in pcd]
     keep = (np.fromiter((a in wanted for a in area), dtype=bool, count=len(area))
             & raw["oseast1m"].notna().to_numpy() & raw["osnrth1m"].notna().to_numpy())
     idx = np.flatnonzero(keep)
+    compact = ["".join(p.split()) for p in pcd[idx]]
     out = pd.DataFrame({
-        "POSTCODE": np.array([compact[i][:-3] + " " + compact[i][-3:] for i in idx], dtype=object),
-        "AREA": np.array([area[i] for i in idx], dtype=object),
+        "POSTCODE": np.array([c[:-3] + " " + c[-3:] for c in compact], dtype=object),
+        "AREA": _categorical([area[i] for i in idx]),
         "EASTING": raw["oseast1m"].to_numpy(dtype="float64")[idx],
         "NORTHING": raw["osnrth1m"].to_numpy(dtype="float64")[idx],
-        "LAD_CODE": raw["laua"].to_numpy(dtype=object)[idx]})
+        "LAD_CODE": _categorical(raw["laua"].to_numpy(dtype=object)[idx])})
     return out.drop_duplicates("POSTCODE", ignore_index=True)
+
+
+def _categorical(values) -> pd.Categorical:
+    """Object categories always, so that the letters' columns can be unioned (an empty one included)."""
+    values = np.asarray(values, dtype=object)
+    cats = pd.Index(pd.unique(values[pd.notna(values)]), dtype=object)
+    return pd.Categorical(values, categories=cats)
 
 
 @lru_cache(maxsize=1)
@@ -165,15 +188,23 @@ def lookup(postcodes, directory: pd.DataFrame | None = None, data_dir=None) -> p
     norm = normalise_postcode(postcodes)
     if directory is None:
         directory = load_directory(postcode_area(norm).dropna().unique(), data_dir)
-    return _match(norm, directory)
+    return _match(norm, _index(directory, norm))
 
 
-def _match(norm: pd.Series, directory: pd.DataFrame) -> pd.DataFrame:
-    """:func:`lookup` for postcodes already normalised."""
-    found = directory.set_index("POSTCODE")[["EASTING", "NORTHING", "LAD_CODE"]].reindex(norm.astype(object))
+def _index(directory: pd.DataFrame, *postcodes: pd.Series) -> pd.DataFrame:
+    """The directory's rows for these (normalised) postcodes, indexed by POSTCODE: hashing a few
+    thousand postcodes, not the directory's millions."""
+    wanted = pd.concat(postcodes).dropna().unique()
+    return directory[directory["POSTCODE"].isin(wanted)].set_index("POSTCODE")
+
+
+def _match(norm: pd.Series, indexed: pd.DataFrame) -> pd.DataFrame:
+    """:func:`lookup` for postcodes already normalised, against :func:`_index`'s frame."""
+    found = indexed[["EASTING", "NORTHING", "LAD_CODE"]].reindex(norm.astype(object))
     out = pd.DataFrame({"POSTCODE": norm, "FOUND": found["EASTING"].notna().to_numpy()}, index=norm.index)
-    for c in ("EASTING", "NORTHING", "LAD_CODE"):
-        out[c] = found[c].to_numpy()
+    out["EASTING"] = found["EASTING"].to_numpy()
+    out["NORTHING"] = found["NORTHING"].to_numpy()
+    out["LAD_CODE"] = found["LAD_CODE"].astype(object).to_numpy()
     out["DISTRICT"] = out["LAD_CODE"].map(lad_names()).astype(object)
     return out
 
@@ -275,7 +306,8 @@ def _dq(ep: pd.DataFrame, mask, column: str, rule: str, action: str, value=None)
 
 def _blank(series: pd.Series) -> pd.Series:
     """True where a value is missing or only spaces."""
-    return _per_value(series, lambda v: pd.isna(v) or (isinstance(v, str) and not v.strip()), bool)
+    return _per_value(series, lambda v: v is None or (isinstance(v, float) and np.isnan(v))
+                      or (isinstance(v, str) and not v.strip()), bool)
 
 
 def supplied_distance(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -309,10 +341,11 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
 
     need_distance = distance.isna()
     need_district = district.isna()
-    home_raw = ep["HOME_POST"] if "HOME_POST" in ep else pd.Series([None] * n, index=ep.index, dtype=object)
-    pl_raw = ep["PL_POST"] if "PL_POST" in ep else pd.Series([None] * n, index=ep.index, dtype=object)
-    home_needed = (need_distance | need_district) & ~_blank(home_raw)
-    pl_needed = need_distance & ~_blank(pl_raw)
+    none = pd.Series([None] * n, index=ep.index, dtype=object)
+    home_raw, pl_raw = ep.get("HOME_POST", none), ep.get("PL_POST", none)
+    home_pc, pl_pc = _postcode_columns(home_raw), _postcode_columns(pl_raw)
+    home_needed = (need_distance | need_district) & ~home_pc["BLANK"]
+    pl_needed = need_distance & ~pl_pc["BLANK"]
 
     def result(**kw) -> Geography:
         cols = pd.DataFrame({"PL_DISTANCE": distance, "DISTRICT": district}, index=ep.index)
@@ -324,15 +357,15 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
         if need_district.any():
             dq.append(_dq(ep, need_district, "DISTRICT", RULE_DISTRICT, NOTED, value=home_raw))
         return result()
-    home_norm, pl_norm = normalise_postcode(home_raw), normalise_postcode(pl_raw)
+    home_norm, pl_norm = home_pc["NORMAL"].where(home_needed), pl_pc["NORMAL"].where(pl_needed)
     if directory is None:
-        areas = pd.concat([postcode_area(home_norm[home_needed]), postcode_area(pl_norm[pl_needed])])
+        areas = pd.concat([postcode_area(home_norm.dropna()), postcode_area(pl_norm.dropna())])
         try:
             directory = load_directory(areas.dropna().unique(), data_dir)
         except PostcodesUnavailable as err:
             return result(notice=str(err))
-    home = _match(home_norm.where(home_needed), directory)
-    pl = _match(pl_norm.where(pl_needed), directory)
+    indexed = _index(directory, home_norm, pl_norm)
+    home, pl = _match(home_norm, indexed), _match(pl_norm, indexed)
 
     for col, raw, norm, needed, found in (("HOME_POST", home_raw, home_norm, home_needed, home["FOUND"]),
                                           ("PL_POST", pl_raw, pl_norm, pl_needed, pl["FOUND"])):
@@ -346,9 +379,7 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
     district = district.where(~fill_district, home["DISTRICT"])
     dq.append(_dq(ep, need_district & ~fill_district, "DISTRICT", RULE_DISTRICT, NOTED, value=home_raw))
 
-    def keys(raw, norm, needed):     # a postcode's identity: its normal form, else its compact upper case
-        return norm[needed].fillna(_per_value(raw[needed], _compact, "string"))
-    wanted = pd.concat([keys(home_raw, home_norm, home_needed), keys(pl_raw, pl_norm, pl_needed)])
-    hits = pd.concat([home.loc[home_needed & home["FOUND"], "POSTCODE"], pl.loc[pl_needed & pl["FOUND"], "POSTCODE"]])
+    wanted = pd.concat([home_pc.loc[home_needed, "KEY"], pl_pc.loc[pl_needed, "KEY"]])
+    hits = pd.concat([home.loc[home["FOUND"], "POSTCODE"], pl.loc[pl["FOUND"], "POSTCODE"]])
     return result(looked_up=int(wanted.nunique()), found=int(hits.nunique()),
                   derived={"PL_DISTANCE": int(fill_distance.sum()), "DISTRICT": int(fill_district.sum())})
