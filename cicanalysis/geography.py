@@ -87,14 +87,31 @@ def _read_postcode(value) -> tuple[str | None, str | None, bool]:
     return normal, normal or compact, False
 
 
-def _postcode_columns(raw: pd.Series) -> pd.DataFrame:
-    """NORMAL, KEY, BLANK of a postcode column (see :func:`_read_postcode`), once per distinct value."""
-    codes, distinct = pd.factorize(raw.astype(object), use_na_sentinel=True)
-    parts = [_read_postcode(v) for v in distinct] + [(None, None, True)]
-    normal, key, blank = (np.array(col, dtype=object) for col in zip(*parts))
-    return pd.DataFrame({"NORMAL": pd.array(normal[codes], dtype="string"),
-                         "KEY": pd.array(key[codes], dtype="string"),
-                         "BLANK": blank[codes].astype(bool)}, index=raw.index)
+@dataclass
+class _Column:
+    """A postcode column read once per distinct value: ``codes`` per row (-1 when missing), and per
+    distinct value (the last entry stands for missing) its normal form, identity and blankness."""
+
+    codes: np.ndarray
+    normal: np.ndarray
+    key: np.ndarray
+    blank: np.ndarray
+
+    @classmethod
+    def read(cls, raw: pd.Series) -> "_Column":
+        codes, distinct = pd.factorize(raw.astype(object), use_na_sentinel=True)
+        parts = [_read_postcode(v) for v in distinct] + [(None, None, True)]
+        normal, key, blank = (np.array(col, dtype=object) for col in zip(*parts))
+        return cls(codes, normal, key, blank.astype(bool))
+
+    def used(self, rows: np.ndarray) -> np.ndarray:
+        """The distinct values (their positions) that the selected rows use."""
+        mask = np.zeros(len(self.normal), dtype=bool)
+        mask[self.codes[rows]] = True           # a missing value's -1 marks the last entry: missing
+        return np.flatnonzero(mask)
+
+    def rows(self, per_value: np.ndarray) -> np.ndarray:
+        return per_value[self.codes]
 
 
 def postcode_area(postcodes: pd.Series) -> pd.Series:
@@ -185,28 +202,38 @@ def lookup(postcodes, directory: pd.DataFrame | None = None, data_dir=None) -> p
     directory with a grid reference), EASTING, NORTHING, LAD_CODE, DISTRICT (the LAD name; NA when the code
     has no name). ``directory`` is a :func:`load_directory` frame; without one, the areas of these postcodes
     are loaded."""
-    norm = normalise_postcode(postcodes)
+    s = postcodes if isinstance(postcodes, pd.Series) else pd.Series(postcodes, dtype="object")
+    col = _Column.read(s)
     if directory is None:
-        directory = load_directory(postcode_area(norm).dropna().unique(), data_dir)
-    return _match(norm, _index(directory, norm))
+        directory = load_directory(_areas(col.normal), data_dir)
+    located = _locate(col.normal, directory)
+    out = pd.DataFrame({"POSTCODE": pd.array(col.rows(col.normal), dtype="string")}, index=s.index)
+    for c in ("FOUND", "EASTING", "NORTHING", "LAD_CODE", "DISTRICT"):
+        out[c] = col.rows(located[c])
+    return out
 
 
-def _index(directory: pd.DataFrame, *postcodes: pd.Series) -> pd.DataFrame:
-    """The directory's rows for these (normalised) postcodes, indexed by POSTCODE: hashing a few
-    thousand postcodes, not the directory's millions."""
-    wanted = pd.concat(postcodes).dropna().unique()
+def _areas(normal) -> list[str]:
+    return sorted({(v[:2] if v[1:2].isalpha() else v[:1]) for v in normal if isinstance(v, str)})
+
+
+def _subset(directory: pd.DataFrame, normal) -> pd.DataFrame:
+    """The directory's rows for these normalised postcodes, indexed by POSTCODE: hashing a few thousand
+    postcodes, not the directory's millions."""
+    wanted = [v for v in normal if isinstance(v, str)]
     return directory[directory["POSTCODE"].isin(wanted)].set_index("POSTCODE")
 
 
-def _match(norm: pd.Series, indexed: pd.DataFrame) -> pd.DataFrame:
-    """:func:`lookup` for postcodes already normalised, against :func:`_index`'s frame."""
-    found = indexed[["EASTING", "NORTHING", "LAD_CODE"]].reindex(norm.astype(object))
-    out = pd.DataFrame({"POSTCODE": norm, "FOUND": found["EASTING"].notna().to_numpy()}, index=norm.index)
-    out["EASTING"] = found["EASTING"].to_numpy()
-    out["NORTHING"] = found["NORTHING"].to_numpy()
-    out["LAD_CODE"] = found["LAD_CODE"].astype(object).to_numpy()
-    out["DISTRICT"] = out["LAD_CODE"].map(lad_names()).astype(object)
-    return out
+def _locate(normal: np.ndarray, directory: pd.DataFrame, subset: pd.DataFrame | None = None) -> dict:
+    """FOUND, EASTING, NORTHING, LAD_CODE, DISTRICT of each distinct normalised postcode (None: not a
+    postcode); ``subset``: :func:`_subset` of the directory for these postcodes, when already made."""
+    subset = _subset(directory, normal) if subset is None else subset
+    found = subset[["EASTING", "NORTHING", "LAD_CODE"]].reindex(pd.Index(normal, dtype=object))
+    lad = found["LAD_CODE"].astype(object).to_numpy()
+    names = lad_names()
+    return {"FOUND": found["EASTING"].notna().to_numpy(), "EASTING": found["EASTING"].to_numpy(dtype="float64"),
+            "NORTHING": found["NORTHING"].to_numpy(dtype="float64"), "LAD_CODE": lad,
+            "DISTRICT": np.array([names.get(c) if isinstance(c, str) else None for c in lad], dtype=object)}
 
 
 def miles(e1, n1, e2, n2) -> np.ndarray:
@@ -339,13 +366,13 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
     district = district_in.astype(object).where(~_blank(district_in), None)
     dq = [_dq(ep, bad_distance, "PL_DISTANCE", RULE_DISTANCE, BLANKED, value=dist_in)]
 
-    need_distance = distance.isna()
-    need_district = district.isna()
+    need_distance = distance.isna().to_numpy()
+    need_district = district.isna().to_numpy()
     none = pd.Series([None] * n, index=ep.index, dtype=object)
     home_raw, pl_raw = ep.get("HOME_POST", none), ep.get("PL_POST", none)
-    home_pc, pl_pc = _postcode_columns(home_raw), _postcode_columns(pl_raw)
-    home_needed = (need_distance | need_district) & ~home_pc["BLANK"]
-    pl_needed = need_distance & ~pl_pc["BLANK"]
+    home, pl = _Column.read(home_raw), _Column.read(pl_raw)
+    home_needed = (need_distance | need_district) & ~home.rows(home.blank)
+    pl_needed = need_distance & ~pl.rows(pl.blank)
 
     def result(**kw) -> Geography:
         cols = pd.DataFrame({"PL_DISTANCE": distance, "DISTRICT": district}, index=ep.index)
@@ -357,29 +384,39 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
         if need_district.any():
             dq.append(_dq(ep, need_district, "DISTRICT", RULE_DISTRICT, NOTED, value=home_raw))
         return result()
-    home_norm, pl_norm = home_pc["NORMAL"].where(home_needed), pl_pc["NORMAL"].where(pl_needed)
+    home_used, pl_used = home.used(home_needed), pl.used(pl_needed)
     if directory is None:
-        areas = pd.concat([postcode_area(home_norm.dropna()), postcode_area(pl_norm.dropna())])
         try:
-            directory = load_directory(areas.dropna().unique(), data_dir)
+            directory = load_directory(_areas(np.concatenate([home.normal[home_used], pl.normal[pl_used]])),
+                                       data_dir)
         except PostcodesUnavailable as err:
             return result(notice=str(err))
-    indexed = _index(directory, home_norm, pl_norm)
-    home, pl = _match(home_norm, indexed), _match(pl_norm, indexed)
+    subset = _subset(directory, np.concatenate([home.normal[home_used], pl.normal[pl_used]]))
+    located = {}
+    for name, col, used in (("HOME_POST", home, home_used), ("PL_POST", pl, pl_used)):
+        query = np.full(len(col.normal), None, dtype=object)
+        query[used] = col.normal[used]                 # only the values that some row needs
+        located[name] = _locate(query, directory, subset)
 
-    for col, raw, norm, needed, found in (("HOME_POST", home_raw, home_norm, home_needed, home["FOUND"]),
-                                          ("PL_POST", pl_raw, pl_norm, pl_needed, pl["FOUND"])):
-        dq.append(_dq(ep, needed & norm.isna(), col, RULE_INVALID, BLANKED, value=raw))
-        dq.append(_dq(ep, needed & norm.notna() & ~found, col, RULE_NOT_FOUND, BLANKED, value=raw))
+    for col_name, col, needed in (("HOME_POST", home, home_needed), ("PL_POST", pl, pl_needed)):
+        valid = col.rows(col.normal) != None          # noqa: E711 (elementwise)
+        found = col.rows(located[col_name]["FOUND"])
+        raw = ep.get(col_name, none)
+        dq.append(_dq(ep, needed & ~valid, col_name, RULE_INVALID, BLANKED, value=raw))
+        dq.append(_dq(ep, needed & valid & ~found, col_name, RULE_NOT_FOUND, BLANKED, value=raw))
 
-    computed = pd.Series(miles(home["EASTING"], home["NORTHING"], pl["EASTING"], pl["NORTHING"]), index=ep.index)
-    fill_distance = need_distance & computed.notna()
-    distance = distance.where(~fill_distance, computed)
-    fill_district = need_district & home["DISTRICT"].notna()
-    district = district.where(~fill_district, home["DISTRICT"])
+    h, p = located["HOME_POST"], located["PL_POST"]
+    computed = np.where(home_needed & pl_needed,
+                        miles(home.rows(h["EASTING"]), home.rows(h["NORTHING"]), pl.rows(p["EASTING"]),
+                              pl.rows(p["NORTHING"])), np.nan)
+    fill_distance = need_distance & ~np.isnan(computed)
+    distance = distance.where(~fill_distance, pd.Series(computed, index=ep.index))
+    home_district = np.where(home_needed, home.rows(h["DISTRICT"]), None)
+    fill_district = need_district & pd.notna(home_district)
+    district = district.where(~fill_district, pd.Series(home_district, index=ep.index))
     dq.append(_dq(ep, need_district & ~fill_district, "DISTRICT", RULE_DISTRICT, NOTED, value=home_raw))
 
-    wanted = pd.concat([home_pc.loc[home_needed, "KEY"], pl_pc.loc[pl_needed, "KEY"]])
-    hits = pd.concat([home.loc[home["FOUND"], "POSTCODE"], pl.loc[pl["FOUND"], "POSTCODE"]])
-    return result(looked_up=int(wanted.nunique()), found=int(hits.nunique()),
+    wanted = set(home.key[home_used]) | set(pl.key[pl_used])
+    hits = set(home.normal[home_used][h["FOUND"][home_used]]) | set(pl.normal[pl_used][p["FOUND"][pl_used]])
+    return result(looked_up=len(wanted), found=len(hits),
                   derived={"PL_DISTANCE": int(fill_distance.sum()), "DISTRICT": int(fill_district.sum())})
