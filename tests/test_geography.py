@@ -297,3 +297,21 @@ def test_area_load_equals_filtering_the_whole_real_directory():
     assert _rows(geo.load_directory(sorted(areas))) == expected
     unnamed = codes - set(geo.lad_names())
     assert unnamed == set(), f"LAD codes without a name: {sorted(unnamed)[:10]}"
+
+
+def test_synthetic_postcode_pool_is_real_and_kent_wide():
+    """data/reference/synthetic_postcodes.csv (for the synthetic authority): every postcode is in the
+    directory with the LAD code, district and grid reference written beside it; 150 in each of Kent's 12
+    districts, 400 near and 200 far placements, none twice."""
+    pool = pd.read_csv(geo.LAD_NAMES.parent / "synthetic_postcodes.csv", dtype={"EASTING": float, "NORTHING": float})
+    assert pool["POSTCODE"].is_unique and len(pool) == 2400
+    real = geo.lookup(pool["POSTCODE"])
+    assert real["FOUND"].all() and (real["POSTCODE"] == pool["POSTCODE"]).all()
+    assert real["LAD_CODE"].tolist() == pool["LAD_CODE"].tolist()
+    assert real["DISTRICT"].tolist() == pool["DISTRICT"].tolist()
+    assert real["EASTING"].tolist() == pool["EASTING"].tolist()
+    assert real["NORTHING"].tolist() == pool["NORTHING"].tolist()
+    county = pool[pool["POOL"] == "county"]
+    assert county.groupby("LAD_CODE").size().to_dict() == {f"E07000{c}": 150 for c in range(105, 117)}
+    assert pool["POOL"].value_counts().to_dict() == {"county": 1800, "near": 400, "far": 200}
+    assert not set(pool.loc[pool["POOL"] != "county", "LAD_CODE"]) & set(county["LAD_CODE"])
