@@ -95,6 +95,8 @@ def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: 
     num_w = np.nan_to_num(cases["NUM"].to_numpy(dtype=float))  # a blank counts as 0, as in a group sum
     den_w = np.nan_to_num(cases["DEN"].to_numpy(dtype=float))
     for level, col in (("county", None), ("area", "AREA"), ("team", "TEAM")):
+        if col is not None and x.teams.empty:      # no teams configured: the county only
+            continue
         if col is None:
             which, labels = np.zeros(len(cases), dtype=np.int64), np.array([x.authority["name"]], dtype=object)
         else:

@@ -123,10 +123,10 @@ def test_alt_text_is_worked_out_from_the_chart_data():
 
 
 def test_an_annual_indicator_is_drawn_as_steps_and_says_so():
-    trend = pd.DataFrame({"indicator": "HEALTH_CHECK", "title": "% with an annual health assessment",
+    trend = pd.DataFrame({"indicator": "HEALTH_ASSESSMENT", "title": "% with an annual health assessment",
                           "period": pd.date_range("2015-03-31", periods=13, freq="ME"), "unit": "%",
                           "value": [89.0] * 12 + [89.8], "target": 90.0, "floor": 85.0})
-    fig = charts.trend_chart(trend, "HEALTH_CHECK", "src")
+    fig = charts.trend_chart(trend, "HEALTH_ASSESSMENT", "src")
     line = fig.axes[0].get_lines()[0]
     assert line.get_drawstyle() == "steps-post" and "OC2" in line.get_label()
     assert "From the annual OC2 return: the value changes once a year, at 31 March." in charts.alt_text(fig)

@@ -189,6 +189,8 @@ def test_a_failing_notebook_does_not_stop_the_others_and_the_cli_says_which(smal
     good = out / "2016-03-31"
     good.mkdir(parents=True)
     (good / "index.html").write_text("last good run")
+    (good / "adopters_journey.html").write_text("last good adopters' journey")
+    (good / "sufficiency_strategy.html").write_text("last good sufficiency report")
     # lead_time_months must be a number: the adopters' journey fails, the sufficiency report runs
     code = main(["run", "--period", "2016-03-31", "--data", str(small_authority), "--out", str(out), "--quiet",
                  "--jobs", "2", "--notebooks", "adopters_journey", "sufficiency_strategy",
@@ -199,7 +201,12 @@ def test_a_failing_notebook_does_not_stop_the_others_and_the_cli_says_which(smal
     errors = [line for line in captured.err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "2016-03-31 adopters_journey failed" in errors[0], captured.err
     assert "1 of 2 notebooks ok" in captured.out
-    assert (good / "index.html").read_text() == "last good run"      # previous outputs untouched
+    # the report that succeeded replaces its previous version; the one that failed keeps its last good one,
+    # and the period's index says it failed on this run, with its error
+    assert (good / "adopters_journey.html").read_text() == "last good adopters' journey"
+    assert "last good" not in (good / "sufficiency_strategy.html").read_text()
+    index = (good / "index.html").read_text()
+    assert "failed on the last run" in index and "(previous version)" in index
     assert (out / "2016-03-31.failed" / "adopters_journey.ipynb").exists()
 
 
