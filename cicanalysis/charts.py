@@ -283,12 +283,20 @@ def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_tab
                           columns=["Indicator"] + units)
     name = {"area": "Areas", "team": "Teams"}.get(level, level.capitalize())
     return F.table(table, caption=f"{name}: value and RAG letter", styles=styles, split=per_table,
-                   kinds={u: "count" for u in units})
+                   kinds={u: "count" for u in units},
+                   empty=f"No {name.lower()} are configured (authority/teams.csv): the county figures above are "
+                         f"the whole authority's.")
+
+
+LOCAL_SOURCE_WORDS = {"supplied": "supplied_indicators", "tracking": "adoption_tracking", "adopter": "adopters"}
 
 
 def report_header(x, period, title: str, also: str = "local supplied indicators") -> str:
-    """Markdown line under a report's title (the page's heading): period, source and extract date."""
+    """Markdown line under a report's title (the page's heading): period, source and extract date. A local
+    table named in ``also`` that the extract does not have is not claimed as a source."""
     p = pd.Timestamp(period)
+    if also and any(word in also and not x.sources.get(table) for word, table in LOCAL_SOURCE_WORDS.items()):
+        also = ""
     return (f"**Period ending {p:%d %B %Y}** · {x.authority['name']} · Source: SSDA903-format extract "
             f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}){' and ' + also if also else ''} · "
             f"Aggregates only: no child identifiers are shown.")

@@ -123,7 +123,8 @@ def extract_notices(x: Extract) -> list[str]:
     if not x.has_column("episodes", "DISTRICT") and not x.teams.empty:
         out.append("The episodes have no DISTRICT column: areas and teams are “Unknown”; county figures are complete.")
     for columns, titles in metrics.unavailable(x).items():
-        out.append(f"Not available ({', '.join(columns)} not in the extract): {'; '.join(titles)}.")
+        missing = " or ".join(f"{c.split('.')[1]} in the {c.split('.')[0]} table" for c in columns)
+        out.append(f"Not available (the extract has no {missing}): {'; '.join(titles)}.")
     return out
 
 
