@@ -44,7 +44,7 @@ def _validate(args) -> int:
     if not summary.empty:
         with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", 200):
             print(summary.to_string(index=False))
-    print(dq_headline(x.dq))
+    print(dq_headline(x.dq, x.geography))
     return 0
 
 
