@@ -14,7 +14,8 @@ from .errors import CicError
 def _generate(args) -> int:
     from .synthetic import generate
     t = time.perf_counter()
-    counts = generate(args.out, seed=args.seed, scale=args.scale, extract_date=args.extract_date)
+    counts = generate(args.out, seed=args.seed, scale=args.scale, extract_date=args.extract_date,
+                      with_columns=args.with_columns)
     rows = ", ".join(f"{k} {v:,}" for k, v in counts.items())
     print(f"Synthetic authority written to {args.out} in {time.perf_counter() - t:.1f}s: {rows}")
     return 0
@@ -44,7 +45,7 @@ def _validate(args) -> int:
     if not summary.empty:
         with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", 200):
             print(summary.to_string(index=False))
-    print(dq_headline(x.dq))
+    print(dq_headline(x.dq, x.geography))
     return 0
 
 
@@ -105,6 +106,9 @@ def main(argv=None) -> int:
     g.add_argument("--scale", type=float, default=1.0)
     g.add_argument("--out", default="data/synthetic")
     g.add_argument("--extract-date", default="2016-03-31")
+    g.add_argument("--with-columns", action="store_true",
+                   help="also write the episodes' DISTRICT and PL_DISTANCE (a real extract has neither: they are "
+                        "derived from HOME_POST and PL_POST)")
     g.set_defaults(func=_generate)
     def extract_options(p):
         p.add_argument("--la", help="pooled files (an LA column): the code of the authority to keep")

@@ -44,7 +44,8 @@ class Extract:
         self.tables = loaded.tables
         self.dq = loaded.dq
         self.sources = loaded.sources
-        self.present = loaded.present            # the columns each table had in the files
+        self.present = loaded.present            # the columns each table had in the files (or derived)
+        self.geography = loaded.geography        # PL_DISTANCE/DISTRICT from the postcodes: what was found
         self.return_years = loaded.return_years
         self.extract_date = loaded.extract_date
         self.extract_date_rule = loaded.extract_date_rule

@@ -372,7 +372,7 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
     home_raw, pl_raw = ep.get("HOME_POST", none), ep.get("PL_POST", none)
     home, pl = _Column.read(home_raw), _Column.read(pl_raw)
     home_needed = (need_distance | need_district) & ~home.rows(home.blank)
-    pl_needed = need_distance & ~pl.rows(pl.blank)
+    pl_needed = need_distance & ~pl.rows(pl.blank) & ~home.rows(home.blank)   # no distance without a home
 
     def result(**kw) -> Geography:
         cols = pd.DataFrame({"PL_DISTANCE": distance, "DISTRICT": district}, index=ep.index)

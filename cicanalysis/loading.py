@@ -112,6 +112,9 @@ def extract_notices(x: Extract) -> list[str]:
     """One line per thing the extract or the configuration lacks, for every report."""
     from . import metrics
     out = []
+    geo = getattr(x, "geography", None)
+    if geo is not None and geo.notice:
+        out.append(geo.notice)
     if not x.authority.get("configured"):
         named = x.authority["name"] != reference.DEFAULT_NAME
         out.append(f"No authority configuration was found: the reports {'use the name given' if named else 'say “Local authority”'}, "
@@ -121,7 +124,8 @@ def extract_notices(x: Extract) -> list[str]:
     elif x.teams.empty:
         out.append("The authority folder has no teams.csv: figures are shown for the county only.")
     if not x.has_column("episodes", "DISTRICT") and not x.teams.empty:
-        out.append("The episodes have no DISTRICT column: areas and teams are “Unknown”; county figures are complete.")
+        out.append("The episodes have no DISTRICT column and none could be derived from HOME_POST: areas and teams are "
+                   "“Unknown”; county figures are complete.")
     for columns, titles in metrics.unavailable(x).items():
         missing = " or ".join(f"{c.split('.')[1]} in the {c.split('.')[0]} table" for c in columns)
         out.append(f"Not available (the extract has no {missing}): {'; '.join(titles)}.")

@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import readers
+from . import geography, readers
 from .errors import CicError
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -141,6 +141,9 @@ class Loaded:
     extract_date_rule: str = ""
     return_years: list[int] = field(default_factory=list)      # collection years of yearly returns
     present: dict[str, list[str]] = field(default_factory=dict)  # columns each table had in the files
+    # PL_DISTANCE and DISTRICT derived from the postcodes (:func:`derive_geography`): what was looked up and
+    # found (its ``columns`` emptied once applied), or None when no episodes were read
+    geography: geography.Geography | None = None
 
 
 # ---------------------------------------------------------------- reading files
@@ -537,12 +540,33 @@ def read_extract(folder, la: str | None = None, extract_date=None,
     tables, extra = cross_checks(tables)
     tables, more = local_table_checks(tables, indicator_units)
     extra.extend(more)
+    tables, geo, geo_dq = derive_geography(tables, present)   # after the exclusions: no lookups for them
+    extra.append(geo_dq)
     dq.extend(extra)
     dq_frame = pd.concat([d for d in dq if len(d)], ignore_index=True) if any(len(d) for d in dq) \
         else pd.DataFrame(columns=DQ_COLUMNS)
     dq_frame = dq_frame[DQ_COLUMNS]
     return Loaded(tables, dq_frame.reset_index(drop=True), sources, extract_date=date, extract_date_rule=how,
-                  return_years=return_years, present=present)
+                  return_years=return_years, present=present, geography=geo)
+
+
+def derive_geography(tables: dict[str, pd.DataFrame], present: dict[str, list[str]], directory=None, data_dir=None
+                     ) -> tuple[dict[str, pd.DataFrame], geography.Geography, pd.DataFrame]:
+    """PL_DISTANCE and DISTRICT of the episodes from HOME_POST and PL_POST (:func:`geography.derive`: a supplied
+    value wins). A column derived for at least one episode counts as present in the extract (``present`` is
+    updated), so the measures that need it are available. Returns (tables, the geography with its ``columns``
+    emptied, its DQ rows)."""
+    g = geography.derive(tables["episodes"], directory=directory, data_dir=data_dir)
+    episodes = g.apply(tables["episodes"])
+    episodes["PL_DISTANCE"] = episodes["PL_DISTANCE"].astype("float64")
+    episodes["DISTRICT"] = episodes["DISTRICT"].astype(object)
+    cols = present.setdefault("episodes", [])
+    for c, n in g.derived.items():
+        if n and c not in cols:
+            cols.append(c)
+    cols.sort()
+    g.columns = g.columns.iloc[:0]      # applied: the summary is what is kept (the run pickles the extract)
+    return dict(tables, episodes=episodes), g, g.dq.reindex(columns=DQ_COLUMNS)
 
 
 def dq_summary(dq: pd.DataFrame) -> pd.DataFrame:
@@ -553,9 +577,12 @@ def dq_summary(dq: pd.DataFrame) -> pd.DataFrame:
             .rename("rows").reset_index().sort_values("rows", ascending=False, kind="stable"))
 
 
-def dq_headline(dq: pd.DataFrame) -> str:
-    """One sentence on the data-quality table, for the CLI and the reports."""
+def dq_headline(dq: pd.DataFrame, geo: geography.Geography | None = None) -> str:
+    """One sentence on the data-quality table, for the CLI and the reports; with ``geo`` (``x.geography``) a
+    second on the postcodes: the share found in the ONS Postcode Directory and what was derived."""
     if dq.empty:
-        return "No data-quality problems were found in the extract."
-    excluded = int((dq["action"] == EXCLUDED).sum())
-    return f"{len(dq)} data-quality rows; {excluded} rows excluded from the measures they break."
+        out = "No data-quality problems were found in the extract."
+    else:
+        excluded = int((dq["action"] == EXCLUDED).sum())
+        out = f"{len(dq)} data-quality rows; {excluded} rows excluded from the measures they break."
+    return out if geo is None else f"{out} {geo.summary()}"

@@ -1,8 +1,16 @@
 """The synthetic authority: a fictional county's SSDA903 extract and local tables, from a seed.
 
 ``generate(out_dir, seed=42, scale=1.0)`` writes every input of SPEC section 2 for "Middleshire"
-(four areas plus a disability service, twelve districts, 25 teams), April 2012 to the extract date
-with history back to 2006 for the children already in care. Same seed and scale → byte-identical files.
+(four areas, twelve districts named after Kent's, each its own team, and a disability service whose children
+are counted in their home's district), April 2012 to the extract date with history back to 2006 for the
+children already in care. Same seed and scale → byte-identical files.
+
+Homes and placements are real postcodes (``data/reference/synthetic_postcodes.csv``, from the ONS Postcode
+Directory): a child's home is in their district, a placement is chosen at the distance the placement mix asks
+for, so that PL_DISTANCE and DISTRICT derive from HOME_POST and PL_POST as for a real authority. Like a real
+extract the episodes have no DISTRICT or PL_DISTANCE column; ``generate(..., with_columns=True)`` (``generate
+--with-columns``) adds them, worked out from the file's grid references as the DfE does, so the derived and
+the supplied columns can be compared.
 
 The simulation works family by family (siblings enter care and are adopted together) and child by
 child: entry, legal statuses, placement moves, one of five pathways (return home, special guardianship,
@@ -51,9 +59,11 @@ SGO_REC = {"E45": 40, "E46": 40, "E47": 8, "E48": 12}
 LEFT_AT_18_REC = {"E17": 30, "E5": 45, "E6": 25}
 LA_PERM_CODES = ["855", "925", "926", "935", "850", "823", "873", "830", "381"]  # English LAs (DfE codes)
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the check letter: never I, O or S
-POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # letters of a postcode's inward code
 
-# How districts differ (fictional, loosely like a shire county): the relative number of children entering
+DISABILITY = "Disability"      # the disability service: a team of the simulation, not of a place
+POSTCODES = Path(__file__).resolve().parents[1] / "data" / "reference" / "synthetic_postcodes.csv"
+
+# How districts differ (fictional, though the districts are Kent's: the authority and children are not): the relative number of children entering
 # care, the share of foster placements with the authority's own carers, how far a placement away from the
 # own carers tends to be (1 = the county average), the change of the own-carer share a year from April 2012
 # (West's fostering recruitment drive; East losing carers and a children's home on the coast) and the extra
@@ -67,15 +77,16 @@ class District(NamedTuple):
 
 
 DISTRICTS = {
-    "Ashby": District(1.5, 0.74, 0.7, 0.0), "Brampton": District(1.2, 0.70, 0.8, 0.01),
-    "Carlow": District(0.9, 0.68, 0.9, 0.0),                                   # North: the county town
-    "Denholm": District(1.1, 0.64, 1.0, 0.0), "Elmstead": District(0.8, 0.62, 1.1, -0.01),
-    "Fenwick": District(1.2, 0.66, 1.0, 0.01),                                 # South
-    "Garside": District(0.7, 0.56, 1.6, -0.04), "Holbeck": District(0.6, 0.52, 1.8, -0.04),
-    "Ingleby": District(0.8, 0.58, 1.5, -0.03),                                # East: rural and coastal
-    "Kelby": District(1.0, 0.44, 1.3, 0.08), "Lorton": District(0.9, 0.42, 1.4, 0.08),
-    "Marden": District(0.8, 0.50, 1.2, 0.07),                                  # West: recruiting carers
-    "Disability": District(0.4, 0.45, 1.9, 0.0, 0.1),   # specialist placements, often out of county
+    "Dartford": District(1.5, 0.74, 0.7, 0.0), "Gravesham": District(1.2, 0.70, 0.8, 0.01),
+    "Swale": District(0.9, 0.68, 0.9, 0.0),                                    # North
+    "Ashford": District(1.1, 0.64, 1.0, 0.0), "Folkestone and Hythe": District(0.8, 0.62, 1.1, -0.01),
+    "Tunbridge Wells": District(1.2, 0.66, 1.0, 0.01),                         # South
+    "Canterbury": District(0.7, 0.56, 1.6, -0.04), "Thanet": District(0.6, 0.52, 1.8, -0.04),
+    "Dover": District(0.8, 0.58, 1.5, -0.03),                                  # East: rural and coastal
+    "Sevenoaks": District(1.0, 0.44, 1.3, 0.08), "Tonbridge and Malling": District(0.9, 0.42, 1.4, 0.08),
+    "Maidstone": District(0.8, 0.50, 1.2, 0.07),                               # West: recruiting carers
+    # children of the disability service live anywhere in the county (their district is their home's)
+    DISABILITY: District(0.4, 0.45, 1.9, 0.0, 0.1),   # specialist placements, often out of county
 }
 DEFAULT_DISTRICT = District(1.0, 0.62, 1.1, 0.0)
 # entries by calendar month (mean 1): more after the summer holidays, fewer in August and December
@@ -122,6 +133,44 @@ class Child:
     adoption_rec: str | None = None
 
 
+class Postcodes:
+    """The pool of real postcodes (``synthetic_postcodes.csv``): ``county`` those of the authority's districts
+    (``by_district``), ``near`` and ``far`` placements out of county; each home's distances to the whole pool
+    in miles (the DfE's way, from the grid references) sorted once, so a placement at a given distance is a
+    binary search."""
+
+    def __init__(self, path: Path, districts: list[str]):
+        from .geography import miles
+        df = pd.read_csv(path, dtype={"POSTCODE": str, "DISTRICT": str, "POOL": str})
+        self.postcode = df["POSTCODE"].to_numpy(dtype=object)
+        self.index = {p: i for i, p in enumerate(self.postcode)}
+        in_county = (df["POOL"] == "county").to_numpy()
+        self.county = np.flatnonzero(in_county)
+        self.by_district = {d: np.flatnonzero(in_county & (df["DISTRICT"] == d).to_numpy()) for d in districts}
+        self.district = dict(zip(df["POSTCODE"][in_county], df["DISTRICT"][in_county]))
+        self.in_county = in_county
+        e, n = df["EASTING"].to_numpy(float), df["NORTHING"].to_numpy(float)
+        home = self.county
+        d = miles(e[home, None], n[home, None], e[None, :], n[None, :])    # homes x pool
+        d[np.arange(len(home)), home] = np.inf                              # never the home postcode itself
+        self.row = {i: r for r, i in enumerate(home)}
+        self.order = np.argsort(d, axis=1, kind="stable").astype(np.int32)
+        self.sorted = np.take_along_axis(d, self.order, axis=1)
+        county_order = [o[in_county[o]] for o in self.order]
+        self.county_order = np.array(county_order, dtype=np.int32)
+        self.county_sorted = np.take_along_axis(d, self.county_order, axis=1)
+
+    def near(self, home: str, miles: float, rng, county_only: bool = False, spread: int = 4) -> tuple[int, float]:
+        """A pool postcode (its position) about ``miles`` from ``home``, picked at random among the ``spread``
+        nearest to that distance on either side, and its distance."""
+        r = self.row[self.index[home]]
+        order, dist = (self.county_order, self.county_sorted) if county_only else (self.order, self.sorted)
+        k = int(np.searchsorted(dist[r], miles))
+        last = int(np.searchsorted(dist[r], np.inf)) - 1           # the home itself sorts last (infinite)
+        j = int(np.clip(k + rng.integers(-spread, spread + 1), 0, last))
+        return int(order[r, j]), float(dist[r, j])
+
+
 class Authority:
     """Holds the simulated rows until they are written."""
 
@@ -130,13 +179,13 @@ class Authority:
         self.scale = scale
         self.extract = extract_date
         teams = reference.teams(reference.SYNTHETIC_AUTHORITY_DIR)
-        self.teams = list(teams["TEAM"])
-        self.district_of = dict(zip(teams["TEAM"], teams["DISTRICT"]))
-        self.district_no = {t: i // 2 + 1 for i, t in enumerate(self.teams)}
+        self.teams = list(teams["TEAM"]) + [DISABILITY]     # the last: the disability service
+        self.district_of = dict(zip(teams["TEAM"], teams["DISTRICT"]), **{DISABILITY: DISABILITY})
         # citizen families come to a team in proportion to its district's share of entries
         weights = np.array([self.district(t).entries / list(self.district_of.values()).count(self.district_of[t])
                             for t in self.teams])
         self.team_p = weights / weights.sum()
+        self.postcodes = Postcodes(POSTCODES, sorted(set(teams["DISTRICT"])))
         self.next_id = 1
         self.rows = {k: [] for k in ("header", "episodes", "uasc", "placed_for_adoption", "ad1", "oc2",
                                      "oc3", "missing", "reviews", "prev_perm", "adoption_tracking")}
@@ -151,16 +200,17 @@ class Authority:
     def district(self, team) -> District:
         return DISTRICTS.get(self.district_of.get(team), DEFAULT_DISTRICT)
 
-    def postcode(self, district_no: int) -> str:
-        """A fictional postcode in the ZZ area (ZZ1-ZZ13 the county's districts, ZZ20 on out of county)."""
-        rng = self.rng
-        return (f"ZZ{district_no} {rng.integers(1, 10)}{POSTCODE_LETTERS[rng.integers(len(POSTCODE_LETTERS))]}"
-                f"{POSTCODE_LETTERS[rng.integers(len(POSTCODE_LETTERS))]}")
+    def home_postcode(self, team) -> str:
+        """A real postcode of the team's district (anywhere in the county for the disability service)."""
+        pc = self.postcodes
+        district = self.district_of.get(team)
+        pool = pc.by_district.get(district, pc.county)
+        return pc.postcode[pool[self.rng.integers(len(pool))]]
 
     def new_child(self, dob, sex, ethnic, team, uasc=False) -> Child:
         cid = f"C{self.next_id:07d}"
         self.next_id += 1
-        home = None if uasc else self.postcode(self.district_no[team])
+        home = None if uasc else self.home_postcode(team)
         child = Child(cid, dob, sex, ethnic, team, uasc, home)
         self.children.append(child)
         return child
@@ -194,17 +244,20 @@ class Authority:
         return self.placed_at(child, place, provider, round(float(miles), 1))
 
     def placed_at(self, child: Child, place: str, provider: str, miles: float) -> Placement:
-        """The placement's postcode (a district ``miles`` / 10 along, out of county beyond 40 miles; never the
-        child's home postcode) and URN (a children's home's, from its postcode)."""
+        """The placement's real postcode, about ``miles`` from the child's home (the nearest distances of the
+        pool: another postcode of the district, another district, a neighbouring authority or far away; never
+        the home postcode; the authority's own carers and homes (PR1) only in the county; a UASC child, who has
+        no home postcode, anywhere in the county), the miles it is really, and its URN (a children's home's,
+        from its postcode)."""
+        pc = self.postcodes
         if child.uasc or child.home_post is None:
-            district = int(self.rng.integers(1, 13))
+            i = pc.county[self.rng.integers(len(pc.county))]
+            actual = miles          # not written: a UASC child's PL_DISTANCE is blank (no home postcode)
         else:
-            district = self.district_no[child.team] + int(miles // 10) if miles <= 40 else 20
-        post = self.postcode(min(district, 20))
-        while post == child.home_post:
-            post = self.postcode(min(district, 20))
+            i, actual = pc.near(child.home_post, miles, self.rng, county_only=provider == "PR1")
+        post = pc.postcode[i]
         urn = f"SC{hash_int(post + provider) % 900000 + 100000}" if place == "K2" else "XXXXXXX"
-        return Placement(place, provider, miles, post, urn)
+        return Placement(place, provider, actual, post, urn)
 
     # ------------------------------------------------------------ one period of care
     def period_of_care(self, child: Child, bla: pd.Timestamp, pathway: str, siblings_plan=None):
@@ -384,7 +437,8 @@ class Authority:
                 "CHILD": cid, "DECOM": decom, "RNE": rne, "LS": ls, "CIN": cin, "PLACE": pl.place,
                 "PLACE_PROVIDER": pl.provider, "DEC": dec, "REC": this_rec, "REASON_PLACE_CHANGE": reason,
                 "HOME_POST": child.home_post or "", "PL_POST": pl.post, "URN": pl.urn,
-                "DISTRICT": child.team, "PL_DISTANCE": "" if child.uasc else pl.miles})
+                "DISTRICT": self.postcodes.district.get(child.home_post, ""),
+                "PL_DISTANCE": "" if child.uasc else pl.miles})
             child.episodes.append((decom, dec, pl.place, ls))
 
     # ------------------------------------------------------------ families and pathways
@@ -923,8 +977,11 @@ def _write(path: Path, columns: list[str], rows: list[dict]):
             w.writerow([_fmt(r.get(c)) for c in columns])
 
 
-def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_EXTRACT_DATE) -> dict:
-    """Write the synthetic authority to ``out_dir``; return {table: row count}."""
+def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_EXTRACT_DATE,
+             with_columns: bool = False) -> dict:
+    """Write the synthetic authority to ``out_dir``; return {table: row count}. Like a real extract the
+    episodes have no DISTRICT or PL_DISTANCE column unless ``with_columns`` (the values derivation gives:
+    the district of HOME_POST, the DfE's miles between the postcodes)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     auth = Authority(seed, scale, pd.Timestamp(extract_date))
@@ -940,7 +997,9 @@ def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_E
         date_col = {"episodes": "DECOM", "reviews": "REVIEW", "missing": "MIS_START", "oc2": "YEAR",
                     "oc3": "YEAR"}.get(table)
         kept.sort(key=lambda r: (r["CHILD"], r[date_col]) if date_col else r["CHILD"])
-        _write(out / f"{table}.csv", TABLE_COLUMNS[table], kept)
+        columns = [c for c in TABLE_COLUMNS[table]
+                   if with_columns or table != "episodes" or c not in ("DISTRICT", "PL_DISTANCE")]
+        _write(out / f"{table}.csv", columns, kept)
         counts[table] = len(kept)
     ad = adopters(auth)
     _write(out / "adopters.csv", TABLE_COLUMNS["adopters"], ad)
@@ -954,7 +1013,8 @@ def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_E
         shutil.copy2(reference.SYNTHETIC_AUTHORITY_DIR / f, out / "authority" / f)
     (out / "README.txt").write_text(
         "Synthetic authority generated by `cicanalysis generate` "
-        f"(seed {seed}, scale {scale:g}, extract date {auth.extract:%d/%m/%Y}).\n"
+        f"(seed {seed}, scale {scale:g}, extract date {auth.extract:%d/%m/%Y}"
+        f"{', with DISTRICT and PL_DISTANCE' if with_columns else ''}).\n"
         "Fictional data for testing and demonstration: no real child is described here.\n",
         encoding="utf-8")
     return counts

@@ -4,7 +4,7 @@ Report period 31/03/2016 (span 01/04/2015-31/03/2016), unless a test says otherw
   H1  foster carer, fast-tracked to Stage 2 (ROI decision 10/04/2015): Stage 2 15/04/2015, approved
       10/08/2015 (117 days: within 4 months); not matched.
   H2  Stage 1 from 01/05/2015, withdrew 20/05/2015 (health) before Stage 1 ended.
-  H3  Ashby. Formal enquiry Thu 02/04/2015 -> pack Fri 17/04/2015: 9 working days (Good Friday and Easter
+  H3  Dartford. Formal enquiry Thu 02/04/2015 -> pack Fri 17/04/2015: 9 working days (Good Friday and Easter
       Monday skipped; 15 calendar days). Visit Fri 22/05/2015 -> report Tue 26/05/2015: 1 working day over
       the spring bank holiday; signed off Fri 29/05/2015 (4). ROI Mon 01/06/2015 -> decision Mon 08/06/2015 (5).
       Stage 1 08/06/2015-07/08/2015 (60 days: within 2 months). Stage 2 17/08/2015, approved 16/12/2015
@@ -28,33 +28,33 @@ from test_adoption import write_adoption_fixture
 
 PERIOD = "2016-03-31"
 HOUSEHOLDS = [
-    {"HOUSEHOLD_ID": "H1", "DISTRICT": "Kelby", "ADOPTER_TYPE": "foster carer", "HOUSEHOLD": "couple",
+    {"HOUSEHOLD_ID": "H1", "DISTRICT": "Sevenoaks", "ADOPTER_TYPE": "foster carer", "HOUSEHOLD": "couple",
      "ENQUIRY_DATE": "01/03/2015", "ROI_DATE": "02/04/2015", "ROI_DECISION_DATE": "10/04/2015",
      "ROI_OUTCOME": "fast-track to stage 2", "STAGE2_START": "15/04/2015", "STAGE2_END": "10/08/2015",
      "APPROVAL_DATE": "10/08/2015"},
-    {"HOUSEHOLD_ID": "H2", "DISTRICT": "Kelby", "ADOPTER_TYPE": "first-time", "HOUSEHOLD": "single",
+    {"HOUSEHOLD_ID": "H2", "DISTRICT": "Sevenoaks", "ADOPTER_TYPE": "first-time", "HOUSEHOLD": "single",
      "ENQUIRY_DATE": "01/04/2015", "ROI_DATE": "20/04/2015", "ROI_DECISION_DATE": "01/05/2015",
      "ROI_OUTCOME": "stage 1", "STAGE1_START": "01/05/2015", "WITHDRAWN_DATE": "20/05/2015",
      "WITHDRAWAL_REASON": "health"},
-    {"HOUSEHOLD_ID": "H3", "DISTRICT": "Ashby", "ADOPTER_TYPE": "first-time", "HOUSEHOLD": "couple", "SAME_SEX": "Y",
+    {"HOUSEHOLD_ID": "H3", "DISTRICT": "Dartford", "ADOPTER_TYPE": "first-time", "HOUSEHOLD": "couple", "SAME_SEX": "Y",
      "ENQUIRY_DATE": "01/04/2015", "FORMAL_ENQUIRY_DATE": "02/04/2015", "ROI_PACK_SENT_DATE": "17/04/2015",
      "INITIAL_VISIT_DATE": "22/05/2015", "VISIT_REPORT_DATE": "26/05/2015", "VISIT_SIGNOFF_DATE": "29/05/2015",
      "ROI_DATE": "01/06/2015", "ROI_DECISION_DATE": "08/06/2015", "ROI_OUTCOME": "stage 1",
      "STAGE1_START": "08/06/2015", "STAGE1_END": "07/08/2015", "STAGE2_START": "17/08/2015",
      "STAGE2_END": "16/12/2015", "APPROVAL_DATE": "16/12/2015"},
-    {"HOUSEHOLD_ID": "H4", "DISTRICT": "Ashby", "ADOPTER_TYPE": "first-time", "HOUSEHOLD": "couple",
+    {"HOUSEHOLD_ID": "H4", "DISTRICT": "Dartford", "ADOPTER_TYPE": "first-time", "HOUSEHOLD": "couple",
      "ENQUIRY_DATE": "01/10/2014", "STAGE1_START": "01/12/2014", "STAGE1_END": "15/03/2015",
      "STAGE2_START": "01/04/2015", "STAGE2_END": "15/09/2015", "APPROVAL_DATE": "15/09/2015",
      "DELAY_CAUSE": "authority", "DELAY_REASON": "panel date", "MATCH_DATE": "01/11/2015",
      "PLACEMENT_DATE": "20/11/2015", "CHILDREN_PLACED": "1", "OTHER_LA_CHILD": "Y"},
-    {"HOUSEHOLD_ID": "H5", "DISTRICT": "Ashby", "ADOPTER_TYPE": "first-time", "ENQUIRY_DATE": "01/01/2016",
+    {"HOUSEHOLD_ID": "H5", "DISTRICT": "Dartford", "ADOPTER_TYPE": "first-time", "ENQUIRY_DATE": "01/01/2016",
      "STAGE1_START": "01/03/2016"},
-    {"HOUSEHOLD_ID": "H6", "DISTRICT": "Ashby", "ADOPTER_TYPE": "first-time", "ENQUIRY_DATE": "01/01/2014",
+    {"HOUSEHOLD_ID": "H6", "DISTRICT": "Dartford", "ADOPTER_TYPE": "first-time", "ENQUIRY_DATE": "01/01/2014",
      "STAGE1_START": "01/03/2014", "STAGE1_END": "01/05/2014", "STAGE2_START": "10/05/2014",
      "APPROVAL_DATE": "01/01/2015", "FAMILY_FINDING_ON_HOLD": "Y", "ON_NATIONAL_REGISTER": "yes"},
     {"HOUSEHOLD_ID": "H7", "DISTRICT": "Northborough", "ADOPTER_TYPE": "first-time", "ENQUIRY_DATE": "05/05/2015"},
     {"HOUSEHOLD_ID": "H8", "DISTRICT": "", "ADOPTER_TYPE": "first-time", "ENQUIRY_DATE": "06/06/2015"},
-    {"HOUSEHOLD_ID": "H9", "DISTRICT": "Lorton", "ADOPTER_TYPE": "repeat", "ENQUIRY_DATE": "01/01/2013",
+    {"HOUSEHOLD_ID": "H9", "DISTRICT": "Tonbridge and Malling", "ADOPTER_TYPE": "repeat", "ENQUIRY_DATE": "01/01/2013",
      "STAGE2_START": "01/08/2013", "APPROVAL_DATE": "01/01/2014", "MATCH_DATE": "01/05/2014",
      "PLACEMENT_DATE": "01/06/2014", "CHILDREN_PLACED": "2"},
 ]
@@ -116,7 +116,7 @@ def test_positions_at_the_period_end(x):
 def test_enquiries_by_district_include_out_of_area_and_unknown(x):
     t = A.compare_spans(x, "ENQUIRY_DATE", "DISTRICT_GROUP", PERIOD, A.district_order(x)).set_index("DISTRICT_GROUP")
     assert t.loc["Out of area", "this_span"] == 1 and t.loc["Unknown", "this_span"] == 1
-    assert t.loc["Ashby", "this_span"] == 2 and t.loc["Kelby", "this_span"] == 1 and t.loc["Kelby", "last_year"] == 1
+    assert t.loc["Dartford", "this_span"] == 2 and t.loc["Sevenoaks", "this_span"] == 1 and t.loc["Sevenoaks", "last_year"] == 1
     assert t.loc["Total", "this_span"] == 5 and t.loc["Total", "last_year"] == 2       # H2, H3, H5, H7, H8; H1, H4
     m = A.enquiries_by_month(x, PERIOD).set_index("MONTH")["households"]
     assert len(m) == 36 and m[pd.Timestamp("2015-04-30")] == 2 and m.sum() == 8    # H9 (Jan 2013) is too early

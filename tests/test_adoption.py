@@ -1,7 +1,7 @@
 """The children's adoption journey on nine hand-built children, every figure worked out by hand.
 
 Report period 30/09/2015: span 01/04/2015-30/09/2015, same span last year 01/04/2014-30/09/2014.
-All in Ashby except P5 (Kelby).
+All in Dartford except P5 (Sevenoaks).
 
   P1  DOB 01/01/2014. A first period of care 01/02/2014-01/03/2014 (home, E4A); BLA 01/04/2014 (C1),
       X1 to E1 01/07/2014 (PO), X1 to A6 01/12/2014 (moved in), adopted 01/06/2015 (E11).
@@ -20,7 +20,7 @@ All in Ashby except P5 (Kelby).
   P4  DOB 01/06/2013, MWBC (Mixed), BLA 01/01/2015, ADM 01/03/2015 (59), PO 01/07/2015 (181: within 26
       weeks), waiting at 30/09/2015 (91 days since the PO: "Under 3 months"), family finding active.
   P5  DOB 01/01/2015, BLA 01/05/2015, ADM 15/07/2015 (75 days), no PO: in proceedings at 30/09/2015 for 77
-      days ("2-4 months"). Kelby.
+      days ("2-4 months"). Sevenoaks.
   P6  DOB 01/05/2013, BLA 01/11/2013, ADM 01/06/2014 (212 days: over 6 months), PO 01/10/2014, plan changed
       01/08/2015 to long-term fostering (RD1; C2 U4 from then).
   P7  BLA 01/04/2011, ADM 01/08/2011, PO 01/10/2011, match 01/05/2012, placed 01/06/2012, adopted
@@ -97,7 +97,7 @@ TRACKING = [
 def write_adoption_fixture(folder, tracking: bool = True):
     folder.mkdir(parents=True, exist_ok=True)
     copy_authority(folder)
-    write_table(folder, "episodes", [dict(zip(EP, e), CIN="N1", DISTRICT="Kelby CIC 1" if e[0] == "P5" else "Ashby CIC 1",
+    write_table(folder, "episodes", [dict(zip(EP, e), CIN="N1", DISTRICT="Sevenoaks" if e[0] == "P5" else "Dartford",
                                           PL_DISTANCE="5") for e in EPISODES])
     write_table(folder, "header", [{"CHILD": c, "SEX": "1", "DOB": d, "ETHNIC": "MWBC" if c == "P4" else "WBRI"}
                                    for c, d in DOB.items()])
@@ -173,11 +173,11 @@ def test_timescales_by_year_span_the_four_previous_years_and_the_current_span(x)
 
 def test_timescales_by_district_list_every_district_and_a_total(x):
     t = ad.timescales_by_district(x, PERIOD, ["BLA_TO_ADM"]).set_index("group")
-    assert t.loc["Kelby", "cases"] == 1 and t.loc["Ashby", "cases"] == 0 and t.loc["Total", "cases"] == 1
-    assert len(t) == 14  # 12 districts, the disability service and the total
+    assert t.loc["Sevenoaks", "cases"] == 1 and t.loc["Dartford", "cases"] == 0 and t.loc["Total", "cases"] == 1
+    assert len(t) == 13  # 12 districts and the total
     by = ad.adm_decisions_by_district(x, "2015-03-31").set_index("district")
-    # 2014-15 decisions, all in Ashby: P1, P2, P4 within 6 months, P6 after
-    assert by.loc["Ashby", "within_6_months"] == 3 and by.loc["Ashby", "after_6_months"] == 1
+    # 2014-15 decisions, all in Dartford: P1, P2, P4 within 6 months, P6 after
+    assert by.loc["Dartford", "within_6_months"] == 3 and by.loc["Dartford", "after_6_months"] == 1
 
 
 def test_a1_a2_single_year_and_three_year_averages_at_financial_year_edges(x):
@@ -271,7 +271,7 @@ def test_snapshots_and_bands_at_the_period_end(x):
     assert (w["CHILD"], w["TIME_SINCE_PO"], w["STATUS_FF"], w["ETHNIC_GROUP"], w["SIBLINGS"], w["AGE_BAND"]) == \
         ("P4", "Under 3 months", "Active", "Mixed", "Sibling group", "2-4")
     p = ad.in_proceedings(x, PERIOD).iloc[0]
-    assert (p["CHILD"], p["TIME_SINCE_ADM"], p["DISTRICT"], p["AREA"]) == ("P5", "2-4 months", "Kelby", "West")
+    assert (p["CHILD"], p["TIME_SINCE_ADM"], p["DISTRICT"], p["AREA"]) == ("P5", "2-4 months", "Sevenoaks", "West")
 
 
 def test_distributions_by_month_age_and_projection(x):

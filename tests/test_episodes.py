@@ -36,7 +36,7 @@ def test_age_and_units(extract):
     kids = pd.Series(["A", "B"])
     assert list(extract.age_on(kids, T("2016-03-31"))) == [5, 13]
     units = extract.units_of(kids, T("2016-03-31"))
-    assert list(units["AREA"]) == ["North", "West"] and list(units["TEAM"]) == ["Ashby CIC 1", "Kelby CIC 1"]
+    assert list(units["AREA"]) == ["North", "West"] and list(units["TEAM"]) == ["Dartford", "Sevenoaks"]
 
 
 def test_in_care_on_counts_open_episodes_only(extract):

@@ -252,7 +252,7 @@ def test_init_writes_a_template_from_the_data(tmp_path, capsys):
     folder = write_fixture(tmp_path / "x", authority=False)
     assert main(["init", "--data", str(folder), "--extract-date", FIXTURE_EXTRACT_DATE]) == 0
     teams = pd.read_csv(folder / "authority" / "teams.csv", dtype=str, keep_default_na=False)
-    assert teams["DISTRICT"].tolist() == ["Ashby CIC 1", "Kelby CIC 1"] and set(teams["AREA"]) == {""}
+    assert teams["DISTRICT"].tolist() == ["Dartford", "Sevenoaks"] and set(teams["AREA"]) == {""}
     pop = pd.read_csv(folder / "authority" / "population.csv", dtype=str, keep_default_na=False)
     assert pop["YEAR"].tolist() == [str(y) for y in range(2011, 2017)] and set(pop["POPULATION_0_17"]) == {""}
     assert pop["SOURCE"].str.contains("ONS mid-year population estimates").all()
@@ -300,10 +300,10 @@ def test_starters_and_leavers_count_children_not_periods_of_care(tmp_path):
     # G (left 31/03/2014) comes back twice in 2015-16 and leaves twice: once adopted-free, last by E4A
     t["episodes"] += [
         {"CHILD": "G", "DECOM": "01/05/2015", "RNE": "S", "LS": "V2", "PLACE": "U6", "PLACE_PROVIDER": "PR1",
-         "DEC": "01/06/2015", "REC": "E13", "DISTRICT": "Ashby CIC 1", "PL_DISTANCE": "3", "CIN": "N1",
+         "DEC": "01/06/2015", "REC": "E13", "DISTRICT": "Dartford", "PL_DISTANCE": "3", "CIN": "N1",
          "HOME_POST": "ZZ1 1", "PL_POST": "ZZ1 2", "URN": "XXXXXXX"},
         {"CHILD": "G", "DECOM": "01/09/2015", "RNE": "S", "LS": "V2", "PLACE": "U6", "PLACE_PROVIDER": "PR1",
-         "DEC": "01/10/2015", "REC": "E4A", "DISTRICT": "Ashby CIC 1", "PL_DISTANCE": "3", "CIN": "N1",
+         "DEC": "01/10/2015", "REC": "E4A", "DISTRICT": "Dartford", "PL_DISTANCE": "3", "CIN": "N1",
          "HOME_POST": "ZZ1 1", "PL_POST": "ZZ1 2", "URN": "XXXXXXX"}]
     x = load_fixture(write_fixture(tmp_path / "x", t))
     left = scorecard.values(x, PERIOD, indicators=["LEFT_CARE_ADOPTED"], levels=("county",))

@@ -315,3 +315,43 @@ def test_synthetic_postcode_pool_is_real_and_kent_wide():
     assert county.groupby("LAD_CODE").size().to_dict() == {f"E07000{c}": 150 for c in range(105, 117)}
     assert pool["POOL"].value_counts().to_dict() == {"county": 1800, "near": 400, "far": 200}
     assert not set(pool.loc[pool["POOL"] != "county", "LAD_CODE"]) & set(county["LAD_CODE"])
+
+
+# ---------------------------------------------------------------- wired into loading
+def test_loading_derives_the_columns_a_real_extract_lacks_and_a_supplied_value_wins(tmp_path):
+    """The hand-built fixture with real postcodes (installed directory; grid references as in DIRECTORY above):
+    child A lives at ME14 1XQ (Maidstone), B at CT1 2EH (Canterbury). Without PL_DISTANCE/DISTRICT columns they
+    are derived on load: A placed at CT1 2EH is 24.3 miles, at TN23 1PL 17.9 (worked out in the docstring);
+    B placed at ME14 1XQ is 24.3. With the columns supplied, a given value wins and only blanks are derived."""
+    from conftest import fixture_tables, load_fixture, write_fixture, write_table
+    from cicanalysis.synthetic import TABLE_COLUMNS
+    from cicanalysis import metrics, scorecard
+    t = fixture_tables()
+    eps = [e for e in t["episodes"] if e["CHILD"] in ("A", "B")]
+    pl = {"A": ["CT1 2EH", "TN23 1PL", "CT1 2EH"], "B": ["ME14 1XQ"] * 4}
+    for child, home in (("A", "me14 1xq"), ("B", "CT1 2EH")):
+        for e, p in zip([e for e in eps if e["CHILD"] == child], pl[child]):
+            e.update(HOME_POST=home, PL_POST=p)
+    t["episodes"] = eps
+    bare = [c for c in TABLE_COLUMNS["episodes"] if c not in ("DISTRICT", "PL_DISTANCE")]
+    folder = write_fixture(tmp_path / "bare", t)
+    write_table(folder, "episodes", eps, columns=bare)
+    x = load_fixture(folder)
+    ep = x["episodes"].sort_values(["CHILD", "DECOM"])
+    assert ep["PL_DISTANCE"].tolist() == [24.3, 17.9, 24.3, 24.3, 24.3, 24.3, 24.3]
+    assert ep["DISTRICT"].tolist() == ["Maidstone"] * 3 + ["Canterbury"] * 4
+    assert {"PL_DISTANCE", "DISTRICT"} <= set(x.present["episodes"])
+    assert not metrics.missing_inputs(x, metrics.get("WITHIN_20_MILES"))
+    assert x.geography.looked_up == 3 and x.geography.share_found == 1.0 and x.dq.empty
+    assert "3 of 3 distinct postcodes found" in x.geography.summary()
+    # areas from the derived districts (Maidstone is West, Canterbury East in the synthetic county's teams.csv)
+    v = scorecard.values(x, "2016-02-29", levels=("area",), indicators=["CIC_TOTAL"]).set_index("unit_name")
+    assert v.loc["West", "value"] == 1 and v.loc["East", "value"] == 1
+    # supplied columns: a given value wins (A's 25 and Sevenoaks), a blank one is derived
+    eps[0].update(PL_DISTANCE="", DISTRICT="")
+    folder = write_fixture(tmp_path / "given", t)
+    y = load_fixture(folder)
+    ep = y["episodes"].sort_values(["CHILD", "DECOM"])
+    assert ep["PL_DISTANCE"].tolist() == [24.3, 5, 25, 10, 30, 8, 2]
+    assert ep["DISTRICT"].tolist() == ["Maidstone", "Dartford", "Dartford"] + ["Sevenoaks"] * 4
+    assert y.geography.derived == {"PL_DISTANCE": 1, "DISTRICT": 1} and y.geography.looked_up == 2

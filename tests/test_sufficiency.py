@@ -20,7 +20,7 @@ def t(extract):
     return S.trend(extract, Q4, start="2015-04-01")
 
 
-def value(t, measure, quarter, unit="Ashby"):
+def value(t, measure, quarter, unit="Dartford"):
     s = t[(t["measure"] == measure) & (t["quarter"] == quarter) & (t["level"] == "county")]
     return float(s["value"].iloc[0])
 

@@ -35,7 +35,7 @@ README = ROOT / "README.md"
 ALLOW_START, ALLOW_END = "<!-- dfe-allow-list -->", "<!-- /dfe-allow-list -->"
 # a fictional authority code in the DfE's format (no English authority has it); rules that compare a
 # placement's authority with the child's own find no match for the synthetic postcodes either way
-LOCAL_AUTHORITY = "E10000099"
+LOCAL_AUTHORITY = "E10000016"   # Kent: the synthetic authority's postcodes are in its districts
 
 # the validator's tables (its config.column_names), by the file name `cicanalysis generate` writes
 TABLES = {
