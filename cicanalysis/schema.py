@@ -566,7 +566,13 @@ def derive_geography(tables: dict[str, pd.DataFrame], present: dict[str, list[st
             cols.append(c)
     cols.sort()
     g.columns = g.columns.iloc[:0]      # applied: the summary is what is kept (the run pickles the extract)
-    return dict(tables, episodes=episodes), g, g.dq.reindex(columns=DQ_COLUMNS)
+    dq = g.dq.reindex(columns=DQ_COLUMNS)
+    # an unaccompanied asylum-seeking child has no home postcode in the 903 (DfE guidance): their district is
+    # Unknown, which is no data-quality problem
+    blank_home = dq["value"].isna() | (dq["value"].astype(str).str.strip().isin(["", "nan", "None"]))
+    uasc = dq["CHILD"].isin(tables["uasc"]["CHILD"])
+    dq = dq[~((dq["rule"] == geography.RULE_DISTRICT) & blank_home & uasc)]
+    return dict(tables, episodes=episodes), g, dq
 
 
 def dq_summary(dq: pd.DataFrame) -> pd.DataFrame:

@@ -348,6 +348,8 @@ class Authority:
 
         if end is not None and end > eighteen:
             end, rec = eighteen, _pick(rng, LEFT_AT_18_REC)
+        if end is not None and end == eighteen and rec == "E17" and (end.month, end.day) == (3, 31):
+            end = end + DAY     # staying put begins at 18 (DfE 460): off 31 March by a day later, not earlier
         end = _off_31_march(end)
         horizon = min(end, self.extract) if end is not None else self.extract
 
@@ -661,7 +663,7 @@ class Authority:
         start = pd.Timestamp(year=year - 1, month=4, day=1)
         birthday = {n: child.dob + pd.DateOffset(years=n) for n in (4, 5, 10, 12, 17)}
         score, reason = "", ""
-        if birthday[4] <= mar and birthday[17] > start:
+        if birthday[4] <= mar and birthday[17] >= start:   # the DfE counts a 17th birthday on 1 April in (197B)
             if rng.random() < 0.9:
                 score = int(rng.integers(0, 40))
             elif birthday[4] > start or birthday[17] <= mar:

@@ -127,13 +127,13 @@ def _iso_dates(f):
 
 def _yearly_returns(f):
     """episodes split into 2015/ and 2016/ returns, the older one holding a stale copy of every episode that
-    started before 2015 with a different (wrong) PL_DISTANCE: the latest return must win."""
+    started before 2015 with a different (wrong) PLACE_PROVIDER: the latest return must win."""
     header, data = read(f, "episodes")
     (f / "2015").mkdir()
     (f / "2016").mkdir()
     old = [list(r) for r in data if int(r[header.index("DECOM")][-4:]) < 2015]
     for r in old:
-        r[header.index("PL_DISTANCE")] = "999"
+        r[header.index("PLACE_PROVIDER")] = "PR5" if r[header.index("PLACE_PROVIDER")] != "PR5" else "PR1"
     write(f / "2015", "episodes", header, old)
     write(f / "2016", "episodes", header, data)
     (f / "episodes.csv").unlink()
