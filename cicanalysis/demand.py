@@ -390,6 +390,7 @@ class Projection:
     scenario: Scenario
     uasc: str
     unknown_age: int = 0
+    history: pd.DataFrame | None = None   # date, group, children (with Total): the reference window's month ends
 
 
 def run(x: Extract, start_date, reference_months: int = 12, months: int = 24, scenario: Scenario | None = None,
@@ -410,7 +411,17 @@ def run(x: Extract, start_date, reference_months: int = 12, months: int = 24, sc
                               on=["month", "group"], how="left")
     else:
         groups = groups.assign(low=np.nan, high=np.nan)
-    return Projection(start_date, r, counts, start, proj, groups, scenario, uasc, unknown_age(x, start_date))
+    return Projection(start_date, r, counts, start, proj, groups, scenario, uasc, unknown_age(x, start_date),
+                      history(snaps))
+
+
+def history(snaps: pd.DataFrame) -> pd.DataFrame:
+    """date, group, children (with a Total group): the children in care at each date of ``snaps``."""
+    dates = sorted(snaps["date"].unique())
+    idx = pd.MultiIndex.from_product([dates, GROUPS], names=["date", "group"])
+    g = snaps.groupby(["date", "group"]).size().reindex(idx, fill_value=0).rename("children").reset_index()
+    total = g.groupby("date")["children"].sum().reset_index().assign(group="Total")
+    return pd.concat([g, total], ignore_index=True)
 
 
 def milestones(p: Projection, at=(6, 12, 24)) -> pd.DataFrame:
@@ -433,14 +444,18 @@ def milestones(p: Projection, at=(6, 12, 24)) -> pd.DataFrame:
 
 
 def backtest(x: Extract, period, reference_months: int = 12, horizon: int = 12, uasc: str = "include",
-             draws: int = 200, seed: int = 0) -> pd.DataFrame:
+             draws: int = 200, seed: int = 0) -> pd.DataFrame | None:
     """Fit on the window ending ``horizon`` months before ``period``, project to ``period`` and compare with the
     children actually in care then: group, start (in care at the fit date), projected, actual, error
-    (projected − actual), error_pct (of actual), low, high (the band), within_band."""
+    (projected − actual), error_pct (of actual), low, high (the band), within_band. None when the extract
+    does not go back to the start of that window."""
     period = P.month_end_of(period)
     fit_end = P.month_end_of(period - pd.DateOffset(months=horizon))
+    if reference_dates(fit_end, reference_months)[0] < x.first_date:
+        return None
     p = run(x, fit_end, reference_months, horizon, uasc=uasc, draws=draws, seed=seed)
-    actual = population(snapshots(x, [period], uasc), period).groupby("group")["children"].sum()
+    after = snapshots(x, reference_dates(period, horizon), uasc)
+    actual = population(after, period).groupby("group")["children"].sum()
     actual["Total"] = actual.sum()
     end = p.groups[p.groups["month"] == horizon].set_index("group")
     start = p.groups[p.groups["month"] == 0].set_index("group")["children"]
@@ -453,7 +468,27 @@ def backtest(x: Extract, period, reference_months: int = 12, horizon: int = 12, 
     out["error_pct"] = np.where(out["actual"] > 0, out["error"] / out["actual"].where(out["actual"] > 0, 1) * 100,
                                 np.nan)
     out["within_band"] = (out["actual"] >= out["low"].round()) & (out["actual"] <= out["high"].round())
+    out.attrs["entries_fit"] = p.rates.entries.sum()           # entries a month in the fit window ...
+    out.attrs["entries_after"] = Counts.of(flows(after)).entered.sum() / horizon   # ... and in the months projected
     return out
+
+
+def backtest_note(bt: pd.DataFrame | None) -> str:
+    """What a reader needs to judge the backtest (or why there is none)."""
+    if bt is None:
+        return "No backtest: the extract does not go back far enough before the period."
+    t = bt.set_index("group")
+    shown = t[(t["actual"] > 0) | (t["projected"] >= 0.5)].drop("Total")
+    inside = int(shown["within_band"].sum())
+    fit, after = bt.attrs.get("entries_fit", np.nan), bt.attrs.get("entries_after", np.nan)
+    text = (f"Error: projected minus actual, in children and in per cent of the actual number. The actual number "
+            f"was within the 90% band for {inside} of {len(shown)} placement groups"
+            + (" and for the total." if t.at["Total", "within_band"] else ", not for the total."))
+    if pd.notna(fit) and pd.notna(after):
+        text += (f" Children entered care at {fit:,.1f} a month in the fit window and {after:,.1f} a month in the "
+                 f"year projected ({(after - fit) / fit * 100 if fit else np.nan:+.0f}%): the projection assumes the "
+                 "window's entries continue, and the band does not allow for such a change.")
+    return text
 
 
 def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
@@ -468,6 +503,26 @@ def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
         "Error (%)": bt["error_pct"].round(1),
         "Actual within the 90% band": bt["within_band"] if bt["low"].notna().all() else pd.NA,
     })
+
+
+def method_note(p: Projection) -> str:
+    """How the projection was made, for the report (Markdown)."""
+    w0, w1 = reference_dates(p.start_date, p.rates.months)[0], p.start_date
+    who = {"include": "all children in care (UASC included)", "exclude": "children in care excluding UASC",
+           "only": "UASC only"}[p.uasc]
+    unknown = (f" {p.unknown_age} child(ren) in care without a date of birth are left out." if p.unknown_age else "")
+    return (f"A stock-and-flow projection of {who}, by placement group and age band (age on the date: under 1, 1 to 4, "
+            f"5 to 9, 10 to 15, 16+). From the month ends of the reference window ({w0:%d/%m/%Y} to {w1:%d/%m/%Y}) "
+            "come each state's monthly chance of leaving care and of moving placement group, the share who move up an "
+            "age band, and the children entering care each month by age band and placement group; the children in "
+            f"care on {p.start_date:%d/%m/%Y} are carried forward month by month with them. The band (90%) comes "
+            "from resampling the window's months: it shows how much the projection depends on which months the "
+            "rates came from, not changes in policy, practice or arrivals (the backtest shows how far those can "
+            "take the count). Placement groups: fostering U1-U6; residential K1, K2, R1, R2, R5, P3, S1; supported "
+            "and independent living H5, K3, P2; placed for adoption A3-A6; other: all other placements. The method "
+            "is that of the children's social care demand model published by Social Finance (cs-demand-model), "
+            "written afresh; unlike it, the children in care at the start are grouped by their current age."
+            + unknown)
 
 
 def summary(p: Projection, bt: pd.DataFrame | None = None) -> list[str]:
