@@ -15,6 +15,9 @@ Measures
    -- 2,000 in 13,000 episodes (the synthetic authority) and 120,000 in 787,000 episodes (scale 60) -- and
    120,000 from every area (a national spread: every letter file is read); beside them the whole
    directory loaded at once by the package.
+5. projected demand (issue 19): rates from the 12 months to 31/03/2016 and the 24-month projection with its
+   200-draw bootstrap band (`demand.run`), then the backtest (fit to 31/03/2015, project to 31/03/2016),
+   after loading the extract (`--only-demand` runs this alone).
 Each measurement runs in its own process; peak memory is that process's maximum resident set size
 (for the batch run: the largest process of the run, a notebook kernel or the CLI).
 Targets (issue 6): full pack <= 30 s; scale-60 engine <= 30 s and <= 4 GB; reuse >= 5x faster.
@@ -70,6 +73,30 @@ for m in months:
 print(json.dumps({"total_s": time.perf_counter() - t0,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
+
+
+DEMAND = r'''
+import json, resource, sys, time
+from cicanalysis import demand, load
+t0 = time.perf_counter(); x = load(sys.argv[1]); t1 = time.perf_counter()
+p = demand.run(x, "2016-03-31", draws=0); t2 = time.perf_counter()
+p = demand.run(x, "2016-03-31"); t3 = time.perf_counter()
+bt = demand.backtest(x, "2016-03-31"); t4 = time.perf_counter()
+print(json.dumps({"load_s": t1 - t0, "projection_s": t2 - t1, "band_s": t3 - t2, "backtest_s": t4 - t3,
+                  "total_s": t4 - t1, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "children": float(p.groups.query("month == 0 and group == 'Total'")["children"].iloc[0])}))
+'''
+
+
+def demand_rows(scale: float, repeat: int) -> list[tuple]:
+    data = ensure(scale)
+    r, totals = _median_run(lambda: _child(DEMAND, str(data)), "total_s", repeat)
+    return [(f"demand: projection, band and backtest after loading ({r['children']:,.0f} children in care)",
+             f"{scale:g}", r["total_s"], r["peak_mb"], "projection < 2 s at scale 1", _spread(totals)),
+            ("  of which rates + 24-month projection, no band", f"{scale:g}", r["projection_s"], None, "", ""),
+            ("  of which the same with the 200-draw band", f"{scale:g}", r["band_s"], None, "", ""),
+            ("  of which the backtest (with its band)", f"{scale:g}", r["backtest_s"], None, "", ""),
+            ("  (loading the extract, not counted above)", f"{scale:g}", r["load_s"], None, "", "")]
 
 
 GEO_AREAS = ["ME", "CT", "TN", "DA", "BR", "SE", "RH", "BN"]
@@ -199,10 +226,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is shown")
     ap.add_argument("--skip-geography", action="store_true", help="skip the postcode directory measurements")
     ap.add_argument("--only-geography", action="store_true", help="only the postcode directory measurements")
+    ap.add_argument("--skip-demand", action="store_true", help="skip the projected demand measurements")
+    ap.add_argument("--only-demand", action="store_true", help="only the projected demand measurements")
     args = ap.parse_args()
     if args.only_geography:
-        args.skip_batch, args.scales = True, []
+        args.skip_batch, args.scales, args.skip_demand = True, [], True
     rows = []
+    if args.only_demand:
+        args.skip_batch, args.skip_geography = True, True
+        rows += [row for scale in args.scales for row in demand_rows(scale, args.repeat)]
+        args.scales = []
     if not args.skip_batch:
         out = ROOT / "benchmarks" / "results" / "outputs"
         r, walls = _median_run(lambda: batch_run(ensure(1), out), "wall_s", args.repeat)
@@ -223,6 +256,8 @@ def main() -> None:
                          n["peak_mb"], "", _spread(no_reuse)))
             rows.append((f"  reuse is {n['total_s'] / r['total_s']:.1f}x faster (medians)", f"{scale:g}", None, None,
                          ">= 5x", ""))
+        if not args.skip_demand:
+            rows += demand_rows(scale, args.repeat)
     if not args.skip_geography:
         rows += geography_rows(args.repeat)
     width = max(len(r[0]) for r in rows)

@@ -622,3 +622,52 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         extra = ""
     return _alt(fig, describe("Line", title, [f"{q:%b %Y}" for q in county["quarter"]],
                               {"County": county["value"].tolist()}, unit, extra))
+
+
+def demand_chart(groups: pd.DataFrame, source: str, period, history: pd.DataFrame | None = None):
+    """Projected children in care (``demand.Projection.groups``: date, group, children, low, high): one small
+    panel for the total and one per placement group that has children, each on its own scale from 0, the
+    projection with its band shaded and ``history`` (date, group, children: the months before) in grey."""
+    house_style()
+    start = pd.Timestamp(groups["date"].min())
+    names = ["Total"] + [g for g in groups["group"].unique()
+                         if g != "Total" and groups.loc[groups["group"] == g, "children"].max() > 0]
+    cols = 3
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(10, 2.4 * rows + 0.9), sharex=True, squeeze=False)
+    has_band = groups["low"].notna().any()
+    for ax, name in zip(axes.flat, names):
+        t = groups[groups["group"] == name].sort_values("date")
+        if history is not None:
+            h = history[history["group"] == name].sort_values("date")
+            ax.plot(h["date"], h["children"], color=GREY, linewidth=1.3, label="Actual")
+        if has_band:
+            ax.fill_between(t["date"], t["low"], t["high"], color=LIGHT, alpha=0.6, linewidth=0, label="90% band")
+        ax.plot(t["date"], t["children"], color=LINE, linewidth=2, label="Projected")
+        ax.axvline(start, color=GREY, linestyle=":", linewidth=1)
+        ax.set_title(name, loc="left", fontsize=9.5)
+        ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(t[["children", "high"]].to_numpy(dtype=float))) * 1.15))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    for k, ax in enumerate(axes.flat):
+        if k >= len(names):
+            ax.set_visible(False)
+        elif k + cols >= len(names):          # nothing drawn below it: it carries the dates
+            ax.xaxis.set_tick_params(labelbottom=True)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Number of children")
+    for ax in axes.flat:
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    axes[0, 0].legend(loc="lower left", frameon=False, fontsize=8)
+    title = f"Projected children in care by placement group from {start:%d/%m/%Y}"
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
+    note = ("Shaded: the 90% band from resampling the reference window's months. " if has_band else "")
+    fig.text(0.01, 0.035, note + "Grey: children in care at each month end of the reference window.", fontsize=8,
+             color="#444444", ha="left", va="bottom")
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.07, 1, 0.95))
+    last = groups[groups["date"] == groups["date"].max()].set_index("group")
+    months = [f"{d:%b %Y}" for d in sorted(groups["date"].unique())]
+    series = {name: groups[groups["group"] == name].sort_values("date")["children"].tolist() for name in names}
+    extra = (f"At {pd.Timestamp(groups['date'].max()):%B %Y} the 90% band of the total is "
+             f"{last.at['Total', 'low']:,.0f} to {last.at['Total', 'high']:,.0f}." if has_band else "")
+    return _alt(fig, describe("Line", title, months, series, "count", extra))
