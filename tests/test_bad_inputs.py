@@ -364,8 +364,10 @@ def test_an_output_folder_that_cannot_be_written(tiny_authority, tmp_path, capsy
         assert main(["run", "--period", PERIOD, "--data", str(tiny_authority), "--out", str(ro)]) == 2
 
 
-def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_path):
+def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_path, monkeypatch):
     out = tmp_path / "outputs"
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CICANALYSIS_CACHE_DIR", str(cache))
     good = out / PERIOD
     good.mkdir(parents=True)
     (good / "index.html").write_text("last good run")
@@ -380,12 +382,13 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     proc.wait()
     assert (good / "index.html").read_text() == "last good run"     # untouched
     assert sorted(p.name for p in good.iterdir()) == ["index.html"]
-    assert list(out.glob(".extract.*.pkl"))                         # the killed run's shared extract is left...
+    assert not list(out.rglob("*.pkl"))                             # never child-level data in the outputs
+    assert list(cache.glob("cicanalysis-run-*/extract.pkl"))        # the killed run's shared extract is left...
     # the next run (here one that fails at once) clears the interrupted run's temporary folder; failing, it
     # writes no report and marks the scorecard failed in the period's index
     from cicanalysis.run import run_period
     results = run_period(PERIOD, tiny_authority, out, notebooks=["scorecard"], parameters={"data_dir": "/nonexistent"})
     assert not results[0].ok and not list(out.glob(f".{PERIOD}.*"))
-    assert not list(out.glob(".extract.*"))                         # ...and removed by the next run
+    assert not list(cache.iterdir())                                # ...and removed by the next run
     assert not (good / "scorecard.html").exists()
     assert "failed on the last run" in (good / "index.html").read_text()
