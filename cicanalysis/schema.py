@@ -631,6 +631,9 @@ def read_extract(folder, la: str | None = None, extract_date=None,
         if "CHILD" in df:
             df["_RAW_CHILD"] = df["CHILD"]
             df["CHILD"] = normalise_ids(df["CHILD"])
+        if df.empty:
+            notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
+                           f"(check the export if the authority has any).")
         df, marked = _open_markers(df, spec)
         if marked:
             notices.append(f"{marked:,} {name} end dates of 31/12/9999 ({', '.join(sorted(set(sources[name])))}) "
