@@ -145,8 +145,9 @@ def _population(folder: str | None) -> pd.DataFrame:
         return pd.DataFrame({"YEAR": pd.Series(dtype=int), "POPULATION_0_17": pd.Series(dtype=float)})
     path = Path(folder) / "population.csv"
     _require(df, path, ["YEAR", "POPULATION_0_17"])
-    df = _numbers(df, path, ["YEAR", "POPULATION_0_17"], required=["YEAR", "POPULATION_0_17"])
-    return df.astype({"YEAR": int}).reset_index(drop=True)
+    df = _numbers(df, path, ["YEAR", "POPULATION_0_17"], required=["YEAR"])
+    # a year whose estimate is not filled in yet (the `init` template) is a year missing: the reports say so
+    return df[df["POPULATION_0_17"].notna()].astype({"YEAR": int}).reset_index(drop=True)
 
 
 def population(folder=None) -> pd.DataFrame:

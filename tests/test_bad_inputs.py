@@ -645,3 +645,155 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     assert not list(cache.iterdir())                                # ...and removed by the next run
     assert not (good / "scorecard.html").exists()
     assert "failed on the last run" in (good / "index.html").read_text()
+
+
+# ---------------------------------------------------------------- second round (issue 16): requests and the run
+def _run(folder, out, *extra):
+    return main(["run", "--period", PERIOD, "--data", str(folder), "--out", str(out), "--quiet", "--jobs", "1",
+                 "--notebooks", "scorecard", *extra])
+
+
+def _one_line(capsys, fragment):
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: ") and fragment in err, err
+    return err
+
+
+@pytest.mark.parametrize("param,rule", [("period=2015-12-31", "one period per run"),
+                                        ("period=tomorrow", "one period per run"),
+                                        ("data_dir=/elsewhere", "one extract per run")])
+def test_a_parameter_that_contradicts_the_command(param, rule, tiny_authority, tmp_path, capsys):
+    assert _run(tiny_authority, tmp_path / "out", "--param", param) == 2
+    _one_line(capsys, f"[rule: {rule}]")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_review_in_2061_does_not_extend_the_extract(tiny_authority, tmp_path, capsys):
+    folder = tmp_path / "extract"
+    shutil.copytree(tiny_authority, folder)
+    set_cell(folder, "reviews", "REVIEW", "01/01/2061")
+    assert main(["run", "--period", "2030-03-31", "--data", str(folder), "--out", str(tmp_path / "out")]) == 2
+    _one_line(capsys, "period within the extract")
+
+
+def test_a_second_run_into_the_same_output_folder_is_refused(tiny_authority, tmp_path, capsys):
+    from cicanalysis.run import _lock
+    out = tmp_path / "out"
+    held = _lock(out)                        # the first run (flock: a second open file conflicts even in-process)
+    try:
+        (out / f".{PERIOD}.first-run").mkdir()   # its temporary folder: the second run must not delete it
+        assert _run(tiny_authority, out) == 2
+        _one_line(capsys, "[rule: one run per output folder]")
+        assert (out / f".{PERIOD}.first-run").is_dir()
+    finally:
+        held.close()
+
+
+def test_a_full_disk_while_sharing_the_extract(tiny_authority, tmp_path, capsys, monkeypatch):
+    """ENOSPC half-way through the child-level pickle: one line, and no pickle anywhere."""
+    import errno
+    import pickle
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    monkeypatch.setenv("CICANALYSIS_CACHE_DIR", str(cache))
+
+    def dump(obj, fh, protocol=None):
+        fh.write(b"partial child-level data")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(pickle, "dump", dump)
+    assert _run(tiny_authority, out) == 2
+    _one_line(capsys, "[rule: disk space]")
+    assert not list(cache.rglob("*")) and not list(out.rglob("*.pkl")) and not list(out.glob(f".{PERIOD}.*"))
+
+
+def _tmpfs(path: Path, size: str) -> bool:
+    path.mkdir()
+    if os.geteuid() != 0 or sys.platform != "linux":
+        return False
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+def test_a_full_disk_on_a_real_small_filesystem(tiny_authority, tmp_path):
+    small = tmp_path / "small"
+    if not _tmpfs(small, "256k"):
+        pytest.skip("cannot mount a small tmpfs here (needs root); the simulated ENOSPC test stands")
+    try:
+        env = dict(os.environ, CICANALYSIS_CACHE_DIR=str(small / "cache"))
+        proc = subprocess.run([sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data",
+                               str(tiny_authority), "--out", str(small / "out"), "--quiet", "--notebooks", "scorecard"],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 2, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+        assert "No space left" in proc.stderr or "disk space" in proc.stderr
+        assert not list(small.rglob("*.pkl")) and not list((small / "out").glob(f".{PERIOD}.*"))
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
+
+
+def test_ctrl_c_with_two_jobs_and_a_concurrent_run(tiny_authority, tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) during a two-job run: one line, exit 130,
+    no traceback, no temporary folder, no extract cache; a second run started meanwhile is refused in one line."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    env = dict(os.environ, CICANALYSIS_CACHE_DIR=str(cache))
+    cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(tiny_authority),
+           "--out", str(out), "--quiet", "--jobs", "2", "--notebooks", "scorecard", "sufficiency_strategy"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not list(cache.glob("cicanalysis-run-*/extract.pkl")):
+            time.sleep(0.2)
+        assert list(cache.glob("cicanalysis-run-*/extract.pkl")), "the run never shared its extract"
+        second = subprocess.run(cmd[:-2], capture_output=True, text=True, env=env, timeout=120)
+        assert second.returncode == 2 and len(second.stderr.strip().splitlines()) == 1, second.stderr
+        assert "one run per output folder" in second.stderr
+        time.sleep(4)                                              # both notebooks are running in their kernels
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "interrupted" in err
+    assert not list(cache.iterdir()) and not list(out.rglob("*.pkl")) and not list(out.glob(f".{PERIOD}.*"))
+    assert not (out / PERIOD).exists()                             # nothing half-written
+
+
+# ---------------------------------------------------------------- properties of dates and ids
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cicanalysis.schema import FIRST_YEAR, LAST_YEAR, normalise_ids, out_of_range, parse_dates  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 32), st.integers(0, 13), st.integers(0, 9999), st.booleans())
+def test_dates_never_wrap_round(day, month, year, iso):
+    text = f"{year:04d}-{month:02d}-{day:02d}" if iso else f"{day:02d}/{month:02d}/{year:04d}"
+    got = parse_dates(pd.Series([text], dtype=object)).iloc[0]
+    real = None
+    try:
+        import datetime as dt
+        real = dt.date(year, month, day)
+    except ValueError:
+        pass
+    if real is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        assert pd.isna(got)                       # never a date that is not in the file
+        assert bool(out_of_range(pd.Series([text])).iloc[0]) == (not FIRST_YEAR <= year <= LAST_YEAR)
+    else:
+        assert got == pd.Timestamp(real)
+
+
+ID = st.from_regex(r"[A-Za-z]{0,2}[0-9]{1,8}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ID, st.sampled_from([str, str.lower, str.upper]), st.text(" \t", max_size=2), st.text(" ", max_size=2),
+       st.sampled_from(["", ".0", ".00"]), st.integers(0, 3))
+def test_ids_normalise_the_same_way_however_written(child, case, before, after, fraction, zeros):
+    canonical = normalise_ids(pd.Series([child])).iloc[0]
+    written = before + case(("0" * zeros + child) if child.isdigit() else child) + (fraction if child.isdigit() else "") + after
+    assert normalise_ids(pd.Series([written])).iloc[0] == canonical
+    assert normalise_ids(pd.Series([canonical])).iloc[0] == canonical      # idempotent
