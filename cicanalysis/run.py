@@ -190,7 +190,7 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
           authority: str) -> tuple[bool, str]:
     """One notebook of one period, run in a worker process: execute, then export. (ok, message)."""
     import signal
-    in_worker = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    in_worker = bool(_STOP_ON_INTERRUPT)
     if in_worker:                       # Ctrl-C stops this notebook (its kernel is shut down), quietly
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -409,10 +409,16 @@ def _lock(out_dir: Path):
     return fh
 
 
-def _ignore_interrupts() -> None:
+_STOP_ON_INTERRUPT: bool | None = None     # in a pool worker: whether Ctrl-C stops its notebook (None: not a worker)
+
+
+def _ignore_interrupts(stop: bool) -> None:
     """Pool workers: Ctrl-C goes to the whole process group; the main process stops the run, the workers are
-    told to stop by _task's own handler only while they run a notebook (no traceback from an idle worker)."""
+    told to stop by _task's own handler only while they run a notebook (no traceback from an idle worker), and
+    not at all when the main process ignores Ctrl-C (started in the background, nohup)."""
     import signal
+    global _STOP_ON_INTERRUPT
+    _STOP_ON_INTERRUPT = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -486,7 +492,9 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
             for p, name in tasks:
                 record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters, authority))
         else:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
+            import signal
+            stop = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts, initargs=(stop,)) as pool:
                 futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters, authority): (p, name)
                            for p, name in tasks}
                 try:
