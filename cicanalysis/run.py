@@ -380,33 +380,32 @@ def _share_extract(extract, data_dir: Path) -> Path | None:
         raise
 
 
-LOCK_NAME = ".cicanalysis.lock"
+class _Lock:
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
-def _lock(out_dir: Path):
-    """An exclusive lock on the output folder for the run (released when the process ends, however it ends): a
-    second run into the same folder is refused in one line instead of deleting the first one's work."""
+def _lock(out_dir: Path) -> _Lock:
+    """An exclusive lock on the output folder itself (flock on the directory: no file is written, and it is
+    released when the process ends, however it ends): a second run into the same folder is refused in one line
+    instead of deleting the first one's work."""
     import fcntl
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(out_dir / LOCK_NAME, "a+")
+        fd = os.open(out_dir, os.O_RDONLY)
     except OSError as exc:
         raise CicError(f"cannot write to the output folder ({exc.strerror})", file=str(out_dir),
                        rule="output folder writable") from None
     try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        fh.seek(0)
-        holder = fh.read().strip()
-        fh.close()
-        raise CicError(f"another cicanalysis run{f' (process {holder})' if holder else ''} is writing to this "
-                       f"output folder: wait for it to finish or give another --out", file=str(out_dir),
-                       rule="one run per output folder") from None
-    fh.seek(0)
-    fh.truncate()
-    fh.write(str(os.getpid()))
-    fh.flush()
-    return fh
+        os.close(fd)
+        raise CicError("another cicanalysis run is writing to this output folder: wait for it to finish or give "
+                       "another --out", file=str(out_dir), rule="one run per output folder") from None
+    return _Lock(fd)
 
 
 _STOP_ON_INTERRUPT: bool | None = None     # in a pool worker: whether Ctrl-C stops its notebook (None: not a worker)
