@@ -419,6 +419,11 @@ def _ignore_interrupts(stop: bool) -> None:
     global _STOP_ON_INTERRUPT
     _STOP_ON_INTERRUPT = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # what a worker and its kernels print is not for the command's user (a kernel orphaned by Ctrl-C during its
+    # start says "Parent appears to have exited"); each notebook's outcome comes back as its result
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _write_period_files(out_dir: Path, plan: dict, authority: str) -> None:
@@ -498,7 +503,11 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
                            for p, name in tasks}
                 try:
                     for f in as_completed(futures):
-                        record(*futures[f], *f.result())
+                        try:
+                            outcome = f.result()
+                        except Exception as exc:  # noqa: BLE001 - a worker that died: that notebook failed
+                            outcome = (False, f"worker process failed ({type(exc).__name__})")
+                        record(*futures[f], *outcome)
                 except BaseException:       # Ctrl-C: nothing more starts; running notebooks stop their kernels
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
