@@ -83,6 +83,7 @@ def _run(args) -> int:
             parameters[name] = json.loads(value)
         except json.JSONDecodeError:
             parameters[name] = value  # a plain string
+    _check_parameters(parameters, periods, args.data)
     results = run(sorted(set(periods)), args.data, args.out, notebooks=args.notebooks, jobs=jobs,
                   progress=not args.quiet, parameters=parameters or None, extract=x)
     failures = [r for r in results if not r.ok]
@@ -96,6 +97,34 @@ def _run(args) -> int:
         if r.ok and r.message:  # the report is written but incomplete (no PDF), or a one-line page (no adopters.csv)
             print(f"warning: {r.period:%Y-%m-%d} {r.notebook}: {r.message}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _check_parameters(parameters: dict, periods, data) -> None:
+    """``--param period=`` or ``--param data_dir=`` that says otherwise than ``--period``/``--data`` is refused (the
+    notebooks would report one thing and the index another); one that agrees is dropped."""
+    import pandas as pd
+
+    from . import periods as P
+    if "period" in parameters:
+        try:
+            given = P.month_end(str(parameters["period"]))
+        except CicError:
+            given = None
+        if given is None or len(set(periods)) != 1 or given != pd.Timestamp(periods[0]):
+            raise CicError(f"--param period={parameters['period']} contradicts --period "
+                           f"{', '.join(sorted({f'{p:%Y-%m-%d}' for p in periods}))}: give the period with --period only",
+                           rule="one period per run")
+        del parameters["period"]
+    if "data_dir" in parameters:
+        if Path(str(parameters["data_dir"])).resolve() != Path(data).resolve():
+            raise CicError(f"--param data_dir={parameters['data_dir']} contradicts --data {data}: give the folder "
+                           f"with --data only", rule="one extract per run")
+        del parameters["data_dir"]
+
+
+def _terminate(signum, frame):
+    """SIGTERM ends a run like Ctrl-C: the clean-up (temporary folders, the extract cache) still happens."""
+    raise KeyboardInterrupt
 
 
 def main(argv=None) -> int:
@@ -144,14 +173,26 @@ def main(argv=None) -> int:
                         "else text); repeatable")
     r.set_defaults(func=_run)
     args = parser.parse_args(argv)
+    import signal
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except CicError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:   # a full disk, a folder that vanished: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc} [rule: {'disk space' if exc.errno == 28 else 'file system'}]",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("error: interrupted; outputs of unfinished periods were not changed", file=sys.stderr)
         return 130
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

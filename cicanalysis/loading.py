@@ -86,15 +86,37 @@ def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
     cached = _from_run_cache(data_dir, authority_dir, options)
     if cached is not None:
         return cached
+    for read in (reference.authority, reference.teams, reference.population, reference.targets,
+                 reference.recruitment_freezes):
+        read(authority_dir)   # a defect in the authority's files: one line now, not a traceback in a report
     units = {i.id: i.unit for i in metrics.CATALOGUE + metrics.EXTRA}
     loaded = read_extract(data_dir, la=la, extract_date=extract_date, indicator_units=units)
     x = Extract(loaded, authority_dir=authority_dir, source=str(data_dir), authority_name=authority_name)
     x.load_options = options
-    extra = consistency_checks(x)   # needs the derived views, so it runs after the table rules
-    if len(extra):
-        x.dq = pd.concat([x.dq, extra], ignore_index=True)
-    x.notices = extract_notices(x)
+    extra = [configuration_checks(x), consistency_checks(x)]  # need the teams and the derived views
+    x.dq = pd.concat([x.dq] + [e for e in extra if len(e)], ignore_index=True)
+    x.notices = loaded.notices + extract_notices(x)
     return x
+
+
+def configuration_checks(x: Extract) -> pd.DataFrame:
+    """Rules that need the authority's teams: a supplied indicator for a team or area not in teams.csv is
+    excluded (it would be a phantom unit); a DISTRICT value of episodes that teams.csv does not know is
+    reported (its area and team are "Unknown"). Without teams.csv (county only) there is nothing to check."""
+    from .schema import DQ_COLUMNS, EXCLUDED, NOTED, _dq_rows
+    if x.teams.empty:
+        return pd.DataFrame(columns=DQ_COLUMNS)
+    s = x.tables["supplied_indicators"]
+    known = {"team": set(x.teams["TEAM"]), "area": set(x.teams["AREA"])}
+    unknown = pd.Series([lv in known and u not in known[lv] for lv, u in zip(s["LEVEL"], s["UNIT_NAME"])],
+                        index=s.index, dtype=bool)
+    dq = [_dq_rows(s, unknown, "UNIT_NAME", "team or area not in authority/teams.csv (row ignored)", EXCLUDED)]
+    x.tables["supplied_indicators"] = s[~unknown]
+    ep = x.tables["episodes"]
+    values = set(x.teams["TEAM"]) | set(x.teams["DISTRICT"])
+    stray = ep["DISTRICT"].notna() & ~ep["DISTRICT"].isin(values) & ~ep.duplicated(["CHILD", "DISTRICT"])
+    dq.append(_dq_rows(ep, stray, "DISTRICT", "DISTRICT not in authority/teams.csv (area and team Unknown)", NOTED))
+    return pd.concat([d for d in dq if len(d)] or [pd.DataFrame(columns=DQ_COLUMNS)], ignore_index=True)
 
 
 # ---------------------------------------------------------------- notices

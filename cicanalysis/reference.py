@@ -37,9 +37,52 @@ def authority_dir(override: str | os.PathLike | None = None) -> Path | None:
 
 
 def _read(path: Path) -> pd.DataFrame:
+    """A configuration CSV as text (any encoding the extract may have, UTF-16 included), column names
+    upper-cased and stripped. A row with more fields than the header (an unquoted ``251,300``) is refused."""
+    import csv
+    import io
+
+    from .readers.csvfile import decode
     if not path.exists():
         raise CicError("reference file is missing", file=str(path))
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        rows = list(csv.reader(io.StringIO(decode(path.read_bytes()))))
+    except (OSError, csv.Error) as exc:
+        raise CicError(f"cannot be read as CSV ({exc})", file=str(path), rule="readable file") from None
+    rows = [r for r in rows if any(v.strip() for v in r)]
+    if not rows:
+        raise CicError("file is empty (no header row)", file=str(path), rule="readable file")
+    header = [c.strip().upper() for c in rows[0]]
+    for n, r in enumerate(rows[1:], start=2):
+        if len(r) > len(header):
+            raise CicError(f"has {len(r)} fields but the header has {len(header)}: an unquoted comma? (write "
+                           f"251300 or \"251,300\")", file=str(path), row=n, rule="readable file")
+    df = pd.DataFrame([[v.strip() for v in r] + [""] * (len(header) - len(r)) for r in rows[1:]], columns=header,
+                      dtype=str)
+    return df            # (row n of the frame is row n + 2 of the file: the header is row 1)
+
+
+def _require(df: pd.DataFrame, path: Path, columns) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise CicError(f"needs the column(s) {', '.join(columns)}; found {', '.join(df.columns)}", file=str(path),
+                       column=missing[0], rule="configuration columns present")
+
+
+def _numbers(df: pd.DataFrame, path: Path, columns, required=()) -> pd.DataFrame:
+    """``columns`` as numbers (``243,500`` accepted); a value that is not one, or a blank in ``required``, is a
+    one-line error naming the row and column (a target of ``55%`` would otherwise vanish silently)."""
+    df = df.copy()
+    for c in columns:
+        text = df[c].str.replace(",", "", regex=False).str.strip()
+        value = pd.to_numeric(text.replace("", None), errors="coerce")
+        bad = (text != "") & value.isna() | ((text == "") & (c in required))
+        if bad.any():
+            row = bad.idxmax()
+            raise CicError(f"{df.at[row, c]!r} is not a number{' (write 55 for 55%)' if '%' in df.at[row, c] else ''}",
+                           file=str(path), row=int(row) + 2, column=c, rule="configuration value is a number")
+        df[c] = value
+    return df
 
 
 def _optional(folder: str | None, name: str) -> pd.DataFrame | None:
@@ -57,7 +100,9 @@ def _key(folder) -> str | None:
 @lru_cache(maxsize=8)
 def _authority(folder: str | None) -> dict:
     df = _optional(folder, "authority.csv")
-    values = dict(zip(df["KEY"], df["VALUE"])) if df is not None and {"KEY", "VALUE"} <= set(df.columns) else {}
+    if df is not None:
+        _require(df, Path(folder) / "authority.csv", ["KEY", "VALUE"])
+    values = dict(zip(df["KEY"].str.lower(), df["VALUE"])) if df is not None else {}
     name = values.get("name", "").strip()
     out = {"name": name or DEFAULT_NAME, "short_name": values.get("short_name", "").strip() or name or DEFAULT_NAME,
            "source": values.get("source", ""), "configured": bool(name)}
@@ -74,10 +119,17 @@ def _teams(folder: str | None) -> pd.DataFrame:
     df = _optional(folder, "teams.csv")
     if df is None:
         return pd.DataFrame(columns=TEAM_COLUMNS)
-    missing = set(TEAM_COLUMNS) - set(df.columns)
-    if missing:
-        raise CicError(f"missing column(s) {sorted(missing)}", file=str(Path(folder) / "teams.csv"))
-    return df.assign(AREA=df["AREA"].str.strip().replace("", "Unknown"))   # an area not yet filled in
+    path = Path(folder) / "teams.csv"
+    _require(df, path, TEAM_COLUMNS)
+    for c in ("TEAM", "DISTRICT"):
+        if (df[c] == "").any():
+            raise CicError(f"{c} is blank: every row maps a team to its district", file=str(path),
+                           row=int((df[c] == "").idxmax()) + 2, column=c, rule="team, district and area given")
+    dup = df["TEAM"].duplicated()
+    if dup.any():
+        raise CicError(f"team {df['TEAM'][dup].iloc[0]!r} is listed twice", file=str(path), row=int(dup.idxmax()) + 2,
+                       column="TEAM", rule="one row per team")
+    return df.assign(AREA=df["AREA"].replace("", "Unknown")).reset_index(drop=True)   # an area not yet filled in
 
 
 def teams(folder=None) -> pd.DataFrame:
@@ -91,9 +143,11 @@ def _population(folder: str | None) -> pd.DataFrame:
     df = _optional(folder, "population.csv")
     if df is None:
         return pd.DataFrame({"YEAR": pd.Series(dtype=int), "POPULATION_0_17": pd.Series(dtype=float)})
-    value = pd.to_numeric(df["POPULATION_0_17"].str.replace(",", "").str.strip(), errors="coerce")
-    df = df.assign(YEAR=pd.to_numeric(df["YEAR"], errors="coerce"), POPULATION_0_17=value)
-    return df[df["YEAR"].notna() & df["POPULATION_0_17"].notna()].astype({"YEAR": int})
+    path = Path(folder) / "population.csv"
+    _require(df, path, ["YEAR", "POPULATION_0_17"])
+    df = _numbers(df, path, ["YEAR", "POPULATION_0_17"], required=["YEAR"])
+    # a year whose estimate is not filled in yet (the `init` template) is a year missing: the reports say so
+    return df[df["POPULATION_0_17"].notna()].astype({"YEAR": int}).reset_index(drop=True)
 
 
 def population(folder=None) -> pd.DataFrame:
@@ -119,28 +173,37 @@ def recruitment_freezes(folder=None) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     df = _optional(_key(folder), "recruitment_freezes.csv")
     if df is None:
         return []
-    return [(pd.to_datetime(s, format="%d/%m/%Y"), pd.to_datetime(e, format="%d/%m/%Y"))
-            for s, e in zip(df["START"], df["END"])]
+    path = Path(_key(folder)) / "recruitment_freezes.csv"
+    _require(df, path, ["START", "END"])
+    out = []
+    for row, s, e in zip(df.index, df["START"], df["END"]):
+        dates = [pd.to_datetime(v, format="%d/%m/%Y", errors="coerce") for v in (s, e)]
+        for column, value, d in zip(("START", "END"), (s, e), dates):
+            if pd.isna(d):
+                raise CicError(f"{value!r} is not a dd/mm/YYYY date", file=str(path), row=int(row) + 2, column=column,
+                               rule="configuration value is a date")
+        out.append(tuple(dates))
+    return out
 
 
-def _numeric_targets(df: pd.DataFrame) -> pd.DataFrame:
+def _numeric_targets(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    _require(df, path, ["INDICATOR", "FINANCIAL_YEAR", "TARGET"])
     df = df.copy()
-    for col in ("TARGET", "AMBER_FLOOR", "TOLERANCE"):
+    for col in ("AMBER_FLOOR", "TOLERANCE"):
         if col not in df:
             df[col] = ""
-        df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce")
-    return df
+    return _numbers(df, path, ["TARGET", "AMBER_FLOOR", "TOLERANCE"]).reset_index(drop=True)
 
 
 @lru_cache(maxsize=8)
 def _targets(folder: str | None = None) -> pd.DataFrame:
     """National targets (``data/reference/targets.csv``) with the authority's own ``targets.csv`` rows
     taking their place where both give an indicator and year."""
-    national = _numeric_targets(_read(REFERENCE_DIR / "targets.csv"))
+    national = _numeric_targets(_read(REFERENCE_DIR / "targets.csv"), REFERENCE_DIR / "targets.csv")
     local = _optional(folder, "targets.csv")
     if local is None:
         return national
-    local = _numeric_targets(local)
+    local = _numeric_targets(local, Path(folder) / "targets.csv")
     local = local[local["TARGET"].notna()]
     keep = ~national.set_index(["INDICATOR", "FINANCIAL_YEAR"]).index.isin(
         local.set_index(["INDICATOR", "FINANCIAL_YEAR"]).index)

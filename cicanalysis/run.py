@@ -189,14 +189,25 @@ def write_not_available(name: str, period: pd.Timestamp, folder: Path, authority
 def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: dict | None,
           authority: str) -> tuple[bool, str]:
     """One notebook of one period, run in a worker process: execute, then export. (ok, message)."""
+    import signal
+    in_worker = bool(_STOP_ON_INTERRUPT)
+    if in_worker:                       # Ctrl-C stops this notebook (its kernel is shut down), quietly
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
         export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority,
                     f"{Path(data_dir).name} extract")
         return True, _pdf(name, period, Path(data_dir), Path(tmp), authority)
+    except KeyboardInterrupt:
+        if not in_worker:
+            raise
+        return False, "interrupted"
     except Exception as exc:  # noqa: BLE001 - reported per notebook, the run goes on
         last = [line for line in str(exc).strip().splitlines() if line.strip()]
         return False, (last[-1] if last else type(exc).__name__)[:300]
+    finally:
+        if in_worker:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authority: str) -> str:
@@ -320,24 +331,99 @@ def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results
                 stale.unlink()
 
 
-def _share_extract(extract, data_dir: Path, out_dir: Path) -> Path | None:
-    """Pickle the loaded extract for the run's notebooks (see ``loading.RUN_CACHE_ENV``); None if it cannot
-    be loaded here (the notebooks then load it themselves and report the error)."""
-    from .loading import load, save_run_cache
-    for stale in out_dir.glob(".extract.*.pkl"):  # left by a killed run (its process is gone): child-level data
+# the shared extract (child-level data) goes in a private folder here, never in the output folder officers are sent
+CACHE_DIR_ENV = "CICANALYSIS_CACHE_DIR"
+CACHE_PREFIX = "cicanalysis-run-"
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get(CACHE_DIR_ENV) or tempfile.gettempdir())
+
+
+def _remove_stale_caches(root: Path) -> None:
+    """Cache folders of killed runs (their process is gone) hold child-level data: removed."""
+    for stale in root.glob(f"{CACHE_PREFIX}*"):
         try:
-            os.kill(int(stale.name.split(".")[2]), 0)
+            os.kill(int(stale.name[len(CACHE_PREFIX):].split("-")[0]), 0)
         except (ValueError, ProcessLookupError):
-            stale.unlink(missing_ok=True)
+            shutil.rmtree(stale, ignore_errors=True)
         except PermissionError:
             pass
+
+
+def _share_extract(extract, data_dir: Path) -> Path | None:
+    """Pickle the loaded extract for the run's notebooks (see ``loading.RUN_CACHE_ENV``) in a private cache
+    folder outside the outputs; None if it cannot be loaded here (the notebooks then load it themselves and
+    report the error). A full disk is a one-line error, with nothing left behind."""
+    import errno
+
+    from .loading import load, save_run_cache
+    root = cache_root()
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        _remove_stale_caches(root)
         x = extract if extract is not None else load(data_dir)
-        path = out_dir / f".extract.{os.getpid()}.pkl"
-        save_run_cache(x, data_dir, path)
-        return path
     except (CicError, OSError):
         return None
+    folder = Path(tempfile.mkdtemp(prefix=f"{CACHE_PREFIX}{os.getpid()}-", dir=root))   # mode 0700
+    try:
+        save_run_cache(x, data_dir, folder / "extract.pkl")
+        return folder / "extract.pkl"
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise CicError(f"no space left on the device for the run's extract cache ({exc.strerror})",
+                           file=str(root), rule="disk space") from None
+        return None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+class _Lock:
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _lock(out_dir: Path) -> _Lock:
+    """An exclusive lock on the output folder itself (flock on the directory: no file is written, and it is
+    released when the process ends, however it ends): a second run into the same folder is refused in one line
+    instead of deleting the first one's work."""
+    import fcntl
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir, os.O_RDONLY)
+    except OSError as exc:
+        raise CicError(f"cannot write to the output folder ({exc.strerror})", file=str(out_dir),
+                       rule="output folder writable") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise CicError("another cicanalysis run is writing to this output folder: wait for it to finish or give "
+                       "another --out", file=str(out_dir), rule="one run per output folder") from None
+    return _Lock(fd)
+
+
+_STOP_ON_INTERRUPT: bool | None = None     # in a pool worker: whether Ctrl-C stops its notebook (None: not a worker)
+
+
+def _ignore_interrupts(stop: bool) -> None:
+    """Pool workers: Ctrl-C goes to the whole process group; the main process stops the run, the workers are
+    told to stop by _task's own handler only while they run a notebook (no traceback from an idle worker), and
+    not at all when the main process ignores Ctrl-C (started in the background, nohup)."""
+    import signal
+    global _STOP_ON_INTERRUPT
+    _STOP_ON_INTERRUPT = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # what a worker and its kernels print is not for the command's user (a kernel orphaned by Ctrl-C during its
+    # start says "Parent appears to have exited"); each notebook's outcome comes back as its result
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _write_period_files(out_dir: Path, plan: dict, authority: str) -> None:
@@ -352,10 +438,19 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
     """Run the notebooks due for every period, up to ``jobs`` at a time; one Result per notebook.
 
     The extract is loaded once (or ``extract``, already loaded from ``data_dir``, is used) and shared with
-    the notebooks through a pickle in ``out_dir`` removed at the end of the run."""
-    import json
+    the notebooks through a pickle in a private cache folder outside ``out_dir`` (:func:`cache_root`), removed
+    however the run ends. ``out_dir`` is locked for the run: a second run into it is refused in one line."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
+    lock = _lock(out_dir)
+    try:
+        return _run_locked(plan, data_dir, out_dir, parameters, jobs, progress, extract)
+    finally:
+        lock.close()
+
+
+def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress, extract) -> list[Result]:
+    import json
     tmps = {p: _prepare(out_dir, p) for p in plan}
     if extract is None:
         from .loading import load
@@ -363,7 +458,12 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
             extract = load(data_dir)
         except CicError:
             extract = None      # the notebooks load it themselves and report the error
-    shared = _share_extract(extract, data_dir, out_dir)
+    try:
+        shared = _share_extract(extract, data_dir)
+    except BaseException:
+        for tmp in tmps.values():
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
     authority = extract.authority["name"] if extract is not None else _authority_name(data_dir)
     previous_env = {k: os.environ.get(k) for k in (RUN_CACHE_ENV, LOAD_OPTIONS_ENV)}
     if shared is not None:
@@ -396,16 +496,30 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
             for p, name in tasks:
                 record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters, authority))
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            import signal
+            stop = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts, initargs=(stop,)) as pool:
                 futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters, authority): (p, name)
                            for p, name in tasks}
-                for f in as_completed(futures):
-                    record(*futures[f], *f.result())
+                try:
+                    for f in as_completed(futures):
+                        try:
+                            outcome = f.result()
+                        except Exception as exc:  # noqa: BLE001 - a worker that died: that notebook failed
+                            outcome = (False, f"worker process failed ({type(exc).__name__})")
+                        record(*futures[f], *outcome)
+                except BaseException:       # Ctrl-C: nothing more starts; running notebooks stop their kernels
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+    except BaseException:
+        for tmp in tmps.values():           # unfinished periods: the last good outputs stay as they were
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
     finally:
         if bar is not None:
             bar.close()
         if shared is not None:
-            shared.unlink(missing_ok=True)
+            shutil.rmtree(shared.parent, ignore_errors=True)
         for k, v in previous_env.items():
             if v is None:
                 os.environ.pop(k, None)

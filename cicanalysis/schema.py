@@ -128,6 +128,7 @@ DQ_COLUMNS = ["file", "row", "CHILD", "column", "rule", "value", "action"]
 EXCLUDED = "row excluded"
 BLANKED = "value treated as blank"
 NOTED = "reported only"
+CLOSED_AT_NEXT = "DEC taken as the next episode's DECOM"
 
 
 @dataclass
@@ -144,6 +145,7 @@ class Loaded:
     # PL_DISTANCE and DISTRICT derived from the postcodes (:func:`derive_geography`): what was looked up and
     # found (its ``columns`` emptied once applied), or None when no episodes were read
     geography: geography.Geography | None = None
+    notices: list[str] = field(default_factory=list)             # one line each, for every report
 
 
 # ---------------------------------------------------------------- reading files
@@ -180,11 +182,34 @@ ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00:00)?"  # also unambiguous, so accepted (wi
                                      # Excel serial numbers, 31/02/2015) is a data-quality row
 
 
+# plausible years: a date outside them is a typo (1006, 2596) or a marker, never parsed (a year past 2262 would
+# wrap round in datetime64[ns]); an end date of 31/12/9999 is the "still open" marker of some exports
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+OPEN_MARKERS = ("31/12/9999", "9999-12-31")
+OPEN_END_DATES = ("DEC", "SW_DEC", "DOLO_END")
+
+
+def _years(text: pd.Series) -> pd.Series:
+    """The year of each well-formed dd/mm/YYYY or YYYY-MM-DD string (NaN for anything else)."""
+    year = text.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})$", expand=False)
+    year = year.fillna(text.str.extract(r"^(\d{4})-\d{2}-\d{2}(?:[ T]00:00:00)?$", expand=False))
+    return pd.to_numeric(year, errors="coerce")
+
+
+def out_of_range(s: pd.Series) -> pd.Series:
+    """Well-formed dates whose year is before FIRST_YEAR or after LAST_YEAR."""
+    year = _years(s.astype("string"))
+    return (year < FIRST_YEAR) | (year > LAST_YEAR)
+
+
 def parse_dates(s: pd.Series) -> pd.Series:
-    """dd/mm/YYYY or YYYY-MM-DD strings to dates; anything else (or an impossible date) is NaT.
-    Each distinct string is parsed once (an extract has far fewer distinct dates than rows)."""
+    """dd/mm/YYYY or YYYY-MM-DD strings to dates; anything else (an impossible date, a year outside
+    FIRST_YEAR..LAST_YEAR) is NaT: the year is checked on the text, before any conversion, so nothing wraps
+    round. Each distinct string is parsed once (an extract has far fewer distinct dates than rows)."""
     codes, distinct = pd.factorize(s, use_na_sentinel=True)
     text = pd.Series(distinct, dtype="string")
+    year = _years(text)
+    text = text.where((year >= FIRST_YEAR) & (year <= LAST_YEAR))
     dmy = pd.to_datetime(text.where(text.str.fullmatch(DMY).fillna(False)), format=DATE_FORMAT, errors="coerce")
     iso = pd.to_datetime(text.where(text.str.fullmatch(ISO).fillna(False)).str[:10], format="%Y-%m-%d",
                          errors="coerce")
@@ -207,6 +232,15 @@ def _parses(parsed: pd.Series):
     return lambda s: s.isna() | parsed.reindex(s.index).notna()
 
 
+def _date_format(parsed: pd.Series):
+    """A check: blank, parsed, or well-formed but out of range (that has a rule of its own)."""
+    return lambda s: s.isna() | parsed.reindex(s.index).notna() | out_of_range(s).fillna(False)
+
+
+# numbers with a valid range (DfE rule 164: PL_DISTANCE from 0.0 to 999.9 miles)
+RANGES = {"PL_DISTANCE": (0.0, 999.9)}
+
+
 def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series]) -> pa.DataFrameSchema:
     """The pandera schema of one table's columns (format rules only; cross-row rules are separate);
     ``parsed`` is :func:`parse_columns` of the table."""
@@ -214,10 +248,17 @@ def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Seri
     for c in present:
         checks = []
         if c in spec.dates:
-            checks.append(pa.Check(_parses(parsed[c]), name="date",
+            checks.append(pa.Check(_date_format(parsed[c]), name="date",
                                    error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
+            checks.append(pa.Check(lambda s: ~out_of_range(s).fillna(False),
+                                   name=f"date out of the plausible range (year {FIRST_YEAR} to {LAST_YEAR})"))
         elif c in spec.numbers:
             checks.append(pa.Check(_parses(parsed[c]), name="number", error="must be a number"))
+            if c in RANGES:
+                lo, hi = RANGES[c]
+                checks.append(pa.Check(lambda s, v=parsed[c], lo=lo, hi=hi: v.reindex(s.index).isna()
+                                       | v.reindex(s.index).between(lo, hi),
+                                       name=f"{c} must be from {lo:g} to {hi:g} (DfE rule 164)"))
         if c in spec.codes and c in CODES:
             allowed = set(CODES[c])
             checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="code",
@@ -297,6 +338,12 @@ def cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFram
     bad = ep["DEC"].notna() & (ep["DEC"] < ep["DECOM"])
     dq.append(_dq_rows(ep, bad, "DEC", "DEC must be on or after DECOM", EXCLUDED))
     ep = ep[~bad]
+    # a blank DEC on an episode the child has a later one after: that episode ended when the next began (else
+    # the child would stay in care for ever and the later, correct, episodes would be blamed for overlapping)
+    next_decom = ep.groupby("CHILD")["DECOM"].shift(-1)
+    unclosed = ep["DEC"].isna() & next_decom.notna()
+    dq.append(_dq_rows(ep, unclosed, "DEC", "DEC is blank but the child has a later episode", CLOSED_AT_NEXT))
+    ep = ep.assign(DEC=ep["DEC"].mask(unclosed, next_decom))
     prev_dec = ep.groupby("CHILD")["DEC"].shift()
     prev_open = ep.groupby("CHILD")["DECOM"].shift().notna() & prev_dec.isna()
     overlap = (prev_dec.notna() & (ep["DECOM"] < prev_dec)) | prev_open
@@ -346,7 +393,10 @@ def local_table_checks(tables: dict[str, pd.DataFrame], indicator_units: dict[st
     above = above | orphan  # (0 of 0 is a month with no cases: no value and no RAG, not an error)
     unknown = ~s["INDICATOR"].isin(list(units)) if indicator_units is not None else pd.Series(False, index=s.index)
     dq.append(_dq_rows(s, unknown, "INDICATOR", "not an indicator of the catalogue (row ignored)", EXCLUDED))
-    tables = dict(tables, supplied_indicators=s[~negative & ~above & ~unknown])
+    not_month_end = s["PERIOD"].notna() & ~s["PERIOD"].dt.is_month_end
+    dq.append(_dq_rows(s, not_month_end & ~negative & ~above & ~unknown, "PERIOD",
+                       "PERIOD must be a month end (row ignored)", EXCLUDED))
+    tables = dict(tables, supplied_indicators=s[~negative & ~above & ~unknown & ~not_month_end])
     a = tables["adopters"].copy()
     for later, earlier in ADOPTER_DATE_ORDER:
         if later in a and earlier in a:
@@ -413,6 +463,47 @@ def _merged(spec: TableSpec, parts: list[readers.Part]) -> pd.DataFrame:
     return df
 
 
+def normalise_ids(ids: pd.Series) -> pd.Series:
+    """CHILD ids as every table must hold them: no spaces, upper case, ``1234.0`` (a number through Excel) as
+    ``1234`` and an all-digit id without leading zeros (``001234`` and ``1234`` are one child)."""
+    text = ids.astype("string").str.replace(r"\s+", "", regex=True).str.upper()
+    text = text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
+    text = text.str.replace(r"^0+(?=\d)", "", regex=True)
+    return text.astype(object).where(text.notna() & (text != ""), np.nan)
+
+
+def id_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
+    """A DQ row (reported only; one per child and file) for each CHILD that matches the header (for the header:
+    the episodes) only after :func:`normalise_ids`; the raw ids are then dropped."""
+    dq = []
+    raw = {n: set(t["_RAW_CHILD"].dropna()) if "_RAW_CHILD" in t else set() for n, t in tables.items()}
+    out = {}
+    for name, df in tables.items():
+        if "_RAW_CHILD" not in df:
+            out[name] = df
+            continue
+        against = raw["episodes" if name == "header" else "header"]
+        ids = set(tables["episodes" if name == "header" else "header"]["CHILD"].dropna())
+        needed = (df["_RAW_CHILD"].notna() & ~df["_RAW_CHILD"].isin(against) & df["CHILD"].isin(ids)
+                  & ~df.duplicated(["_FILE", "CHILD"]))
+        if needed.any():
+            d = _dq_rows(df, needed, "_RAW_CHILD", "CHILD matches the other tables only after normalising "
+                                                   "(spaces, case, leading zeros, .0)", NOTED)
+            dq.append(d.assign(column="CHILD"))
+        out[name] = df.drop(columns="_RAW_CHILD")
+    return out, dq
+
+
+def _open_markers(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
+    """End dates of 31/12/9999 (the "still open" marker of some exports) as blank, and how many there were."""
+    marked = 0
+    for column in [c for c in OPEN_END_DATES if c in spec.dates and c in df]:
+        is_marker = df[column].isin(OPEN_MARKERS)
+        marked += int(is_marker.sum())
+        df[column] = df[column].mask(is_marker)
+    return df, marked
+
+
 def _empty_table(spec: TableSpec) -> pd.DataFrame:
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.required + spec.optional})
     empty["_FILE"], empty["_ROW"] = pd.Series(dtype=str), pd.Series(dtype=int)
@@ -454,13 +545,31 @@ def extract_date_of(tables: dict[str, pd.DataFrame], return_years: list[int], ov
         f"month end of the latest episode start or end ({pd.Timestamp(latest):%d/%m/%Y})"
 
 
+# how far after the extract date the other dates of child-level tables may be (MC_DOB, DATE_PERM: not at all); the date a child ceases to be UASC is planned ahead, up to their 18th birthday
+FUTURE_MARGIN_YEARS = {"DUC": 18}
+
+
 def after_extract_date(tables: dict[str, pd.DataFrame], extract_date) -> tuple[dict, list[pd.DataFrame]]:
-    """Event dates after the extract date: DQ rows; the row is excluded (a start) or the date blanked (an end)."""
+    """Event dates after the extract date: DQ rows; the row is excluded (a start) or the date blanked (an end).
+    Any other date of a child-level table after the extract date (plus FUTURE_MARGIN_YEARS) is blanked."""
     dq = []
     if pd.isna(extract_date):
         return tables, dq
     tables = dict(tables)
     rule = f"date after the extract date ({pd.Timestamp(extract_date):%d/%m/%Y})"
+    for name, spec in TABLES.items():
+        if name == "adoption_tracking":      # a local tracker: panel and meeting dates are booked ahead
+            continue
+        events = {c for c, _ in EVENT_DATES.get(name, ())} | {"DOB"}   # DOB: "DOB must be before DECOM" (cross_checks)
+        df = tables[name]
+        for column in [c for c in spec.dates if c not in events and spec.child_level and c in df]:
+            years = FUTURE_MARGIN_YEARS.get(column, 0)
+            limit = pd.Timestamp(extract_date) + pd.DateOffset(years=years)
+            late = df[column].notna() & (df[column] > limit)
+            if late.any():
+                dq.append(_dq_rows(df, late, column, f"{rule[:-1]} + {years} years)" if years else rule, BLANKED))
+                df = df.assign(**{column: df[column].mask(late)})
+        tables[name] = df
     for name, columns in EVENT_DATES.items():
         df = tables[name]
         for column, action in columns:
@@ -515,7 +624,7 @@ def read_extract(folder, la: str | None = None, extract_date=None,
     for p in found.get("episodes", []):
         if p.year is None and "YEAR" in p.frame:
             return_years = sorted(set(return_years) | set(_return_year(p).dropna().astype(int)))
-    tables = {}
+    tables, notices = {}, []
     for name, spec in TABLES.items():
         if name not in found:
             if spec.mandatory:
@@ -524,6 +633,16 @@ def read_extract(folder, la: str | None = None, extract_date=None,
             tables[name] = _empty_table(spec)
             continue
         df = _merged(spec, found[name])
+        if "CHILD" in df:
+            df["_RAW_CHILD"] = df["CHILD"]
+            df["CHILD"] = normalise_ids(df["CHILD"])
+        if df.empty:
+            notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
+                           f"(check the export if the authority has any).")
+        df, marked = _open_markers(df, spec)
+        if marked:
+            notices.append(f"{marked:,} {name} end dates of 31/12/9999 ({', '.join(sorted(set(sources[name])))}) "
+                           f"are read as blank: still open at the extract date.")
         typed, table_dq = validate_table(df, spec)
         dq.append(table_dq)
         if typed["_RETURN"].nunique() > 1:  # an episode present in several returns is one episode: the latest wins
@@ -533,6 +652,8 @@ def read_extract(folder, la: str | None = None, extract_date=None,
             raise CicError(f"the '{name}' table has no usable rows (header only, or every row excluded: see "
                            f"`cicanalysis validate`)", file=", ".join(sources[name]), rule="table has rows")
         tables[name] = typed.sort_index()
+    tables, matched = id_checks(tables)
+    dq.extend(matched)
     date, how = extract_date_of(tables, return_years, extract_date)
     tables, late = after_extract_date(tables, date)
     dq.extend(late)
@@ -547,7 +668,7 @@ def read_extract(folder, la: str | None = None, extract_date=None,
         else pd.DataFrame(columns=DQ_COLUMNS)
     dq_frame = dq_frame[DQ_COLUMNS]
     return Loaded(tables, dq_frame.reset_index(drop=True), sources, extract_date=date, extract_date_rule=how,
-                  return_years=return_years, present=present, geography=geo)
+                  return_years=return_years, present=present, geography=geo, notices=notices)
 
 
 def derive_geography(tables: dict[str, pd.DataFrame], present: dict[str, list[str]], directory=None, data_dir=None

@@ -738,6 +738,8 @@ class Authority:
                 offered = rng.random() < 0.92
                 done = offered and rng.random() < 0.78
                 wd = int(rng.choice([0, 1, 1, 2, 2, 3, 3, 3, 4, 5, 7])) if done else None
+                if done and _working_forward(back, wd) > self.extract:
+                    done = False        # an interview not yet held at the extract date is not in it
                 self.rows["missing"].append({
                     "CHILD": child.cid, "DOB": child.dob, "MISSING": "M" if rng.random() < 0.8 else "A",
                     "MIS_START": t, "MIS_END": back, "RHI_OFFERED": "Y" if offered else "N",

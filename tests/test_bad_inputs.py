@@ -25,7 +25,7 @@ from typing import Callable
 import pandas as pd
 import pytest
 
-from cicanalysis import CicError, load, scorecard
+from cicanalysis import CicError, load, loading, scorecard
 from cicanalysis.cli import main
 
 PERIOD = "2016-03-31"
@@ -75,6 +75,8 @@ class Case:
     column: str = ""
     rule: str = ""                   # a fragment of the rule
     unchanged: tuple = ()            # DQ: indicators whose county values must equal the clean extract's
+    notice: str = ""                 # DQ and OK: a fragment of a notice the reports show
+    check: Callable | None = None    # DQ and OK: a further assertion on the loaded extract
 
 
 def _drop(table):
@@ -291,6 +293,253 @@ CASES = [
 ]
 
 
+# ---------------------------------------------------------------- second round (issue 16)
+def _all_tables(f):
+    return sorted(p.stem for p in f.glob("*.csv"))
+
+
+def _every_open_dec(value, first_only=False):
+    def make(f):
+        header, data = read(f, "episodes")
+        i = header.index("DEC")
+        for r in data:
+            if r[i] == "":
+                r[i] = value
+                if first_only:
+                    break
+        write(f, "episodes", header, data)
+    return make
+
+
+def _x1_dec(value):
+    """``value`` as the DEC of the first X1 episode (its true end is the next episode's DECOM)."""
+    return lambda f: set_cell(f, "episodes", "DEC", value, where=lambda r: r["REC"] == "X1")
+
+
+def _uasc_cell(column, value):
+    return lambda f: set_cell(f, "uasc", column, value)
+
+
+def _ids(table, how, everywhere=None):
+    """CHILD ids of ``table`` written as ``how(id)``; with ``everywhere``, every table's ids first become
+    ``everywhere(id)`` (numeric ids, as a case-management system may have)."""
+    def make(f):
+        for t in _all_tables(f):
+            header, data = read(f, t)
+            if "CHILD" not in header:
+                continue
+            i = header.index("CHILD")
+            for r in data:
+                if everywhere is not None:
+                    r[i] = everywhere(r[i])
+                if t == table:
+                    r[i] = how(r[i])
+            write(f, t, header, data)
+    return make
+
+
+def _numeric(child):                    # C0000088 -> 1000088
+    return str(1_000_000 + int(child[1:]))
+
+
+def _rename(old, new):
+    return lambda f: (f / old).rename(f / new)
+
+
+def _as_excel(table):
+    def make(f):
+        header, data = read(f, table)
+        pd.DataFrame(data, columns=header).to_excel(f / f"{table}.xlsx", index=False, sheet_name=table)
+        (f / f"{table}.csv").unlink()
+    return make
+
+
+def _duplicate_column(column, differ):
+    def make(f):
+        header, data = read(f, "episodes")
+        i = header.index(column)
+        write(f, "episodes", header + [f" {column.lower()} "], [r + [r[i] + ("X" if differ else "")] for r in data])
+    return make
+
+
+def _folder(name, stale_copy=True):
+    def make(f):
+        (f / name).mkdir()
+        if stale_copy:   # a stale copy of episodes, every placement 999 miles away: must not be read
+            header, data = read(f, "episodes")
+            i = header.index("PL_DISTANCE")
+            write(f / name, "episodes", header, [r[:i] + ["999"] + r[i + 1:] for r in data])
+    return make
+
+
+def _dangling(f):
+    os.symlink(f / "no_such_file.csv", f / "episodes_link.csv")
+
+
+def _authority_file(name, edit=None, data: bytes | None = None):
+    def make(f):
+        path = f / "authority" / name
+        if data is not None:
+            path.write_bytes(data)
+        else:
+            path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return make
+
+
+def _utf16_teams(f):
+    path = f / "authority" / "teams.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+
+
+def _population_line(transform):
+    """``transform(year, value, rest)`` -> the new line for the 2015 mid-year estimate (the period's)."""
+    def edit(text):
+        lines = text.splitlines()
+        n = next(n for n, line in enumerate(lines) if line.startswith("2015,"))
+        year, value, rest = lines[n].split(",", 2)
+        lines[n] = transform(year, value, rest)
+        return "\n".join(line for line in lines if line is not None) + "\n"
+    return _authority_file("population.csv", edit)
+
+
+def _drop_team_row(f):
+    """The first team that episodes use is taken out of teams.csv."""
+    header, data = read(f, "episodes")
+    team = data[0][header.index("DISTRICT")]
+    path = f / "authority" / "teams.csv"
+    path.write_text("\n".join(line for line in path.read_text().splitlines() if not line.startswith(team + ",")) + "\n")
+
+
+def _blank_old_dec(f):
+    """The DEC of a child's first (X1) episode blanked: the child's later episodes are right."""
+    set_cell(f, "episodes", "DEC", "", where=lambda r: r["REC"] == "X1")
+
+
+def _authority_name(name):
+    def check(x):
+        assert x.authority["name"] == name and x.authority["configured"]
+    return check
+
+
+def _teams_read(x):
+    assert len(x.teams) > 5 and set(x.teams.columns) >= {"TEAM", "DISTRICT", "AREA"}
+
+
+def _no_rate(x):
+    assert pd.isna(county_values(x, ["CIC_RATE"]).iloc[0])
+
+
+def _dq_value(column, value):
+    """The DQ row shows the value as it is in the file."""
+    return lambda x: value in set(x.dq.loc[x.dq["column"] == column, "value"])
+
+
+def _right_row_blamed(x):
+    d = x.dq[x.dq["rule"].str.contains("DEC is blank")]
+    assert len(d) == 1 and not x.dq["rule"].str.contains("must not overlap").any()
+
+
+def _headline_not_clean(x):
+    from cicanalysis.schema import dq_headline
+    assert "No data-quality problems" not in dq_headline(x.dq)
+
+
+NOT_CIC = tuple(SUPPLIED + ANNUAL)
+REVIEW_FREE = tuple(i for i in COMPUTED if "REVIEW" not in i)
+CASES += [
+    # dates outside a plausible range; the "still open" marker
+    Case("DEC 31/12/9999 on every open episode", _every_open_dec("31/12/9999"), "OK", notice="31/12/9999"),
+    Case("DEC 9999-12-31 on one open episode", _every_open_dec("9999-12-31", first_only=True), "OK",
+         notice="31/12/9999"),
+    Case("typo year 2596 in an X1 episode's DEC", _x1_dec("01/01/2596"), "DQ", "episodes.csv", "DEC",
+         "plausible range", tuple(COMPUTED), check=_dq_value("DEC", "01/01/2596")),
+    Case("typo year 1006 in a DOB", lambda f: set_cell(f, "header", "DOB", "01/01/1006"), "DQ", "header.csv", "DOB",
+         "plausible range", NOT_CIC + ("CIC_TOTAL",), check=_dq_value("DOB", "01/01/1006")),
+    Case("DECOM in 1850", _episode_dates("DECOM", "01/01/1850"), "DQ", "episodes.csv", "DECOM", "plausible range",
+         NOT_CIC),
+    Case("DECOM in 2262 (past datetime64[ns])", _episode_dates("DECOM", "12/04/2262"), "DQ", "episodes.csv", "DECOM",
+         "plausible range", NOT_CIC),
+    Case("MIS_START in 3016", lambda f: set_cell(f, "missing", "MIS_START", "01/05/3016"), "DQ", "missing.csv",
+         "MIS_START", "plausible range", tuple(SUPPLIED + ["CIC_TOTAL", "CIC_UASC"])),
+    Case("review dated 2061", lambda f: set_cell(f, "reviews", "REVIEW", "01/01/2061"), "DQ", "reviews.csv",
+         "REVIEW", "after the extract date", REVIEW_FREE),
+    Case("DUC 30 years after the extract date", _uasc_cell("DUC", "01/01/2046"), "DQ", "uasc.csv", "DUC",
+         "+ 18 years", tuple(SUPPLIED + ["CIC_TOTAL"])),
+    Case("DUC 5 years ahead is plausible", _uasc_cell("DUC", "01/01/2021"), "OK"),
+    Case("MC_DOB after the extract date", lambda f: set_cell(f, "header", "MC_DOB", "01/01/2017"), "DQ",
+         "header.csv", "MC_DOB", "after the extract date", tuple(COMPUTED)),
+    Case("DATE_PERM in 2099", lambda f: set_cell(f, "prev_perm", "DATE_PERM", "01/01/2099"), "DQ", "prev_perm.csv",
+         "DATE_PERM", "after the extract date", tuple(COMPUTED)),
+    # CHILD ids that match only once normalised
+    Case("uasc ids in lower case", _ids("uasc", str.lower), "DQ", "uasc.csv", "CHILD", "only after normalising",
+         tuple(COMPUTED)),
+    Case("uasc ids with spaces inside", _ids("uasc", lambda c: c[:3] + " " + c[3:]), "DQ", "uasc.csv", "CHILD",
+         "only after normalising", tuple(COMPUTED)),
+    Case("episodes ids in lower case", _ids("episodes", str.lower), "DQ", "episodes.csv", "CHILD",
+         "only after normalising", tuple(COMPUTED)),
+    Case("numeric ids with .0 in uasc (from Excel)", _ids("uasc", lambda c: c + ".0", everywhere=_numeric), "DQ",
+         "uasc.csv", "CHILD", "only after normalising", tuple(COMPUTED)),
+    Case("leading zeros lost in one table", _ids("uasc", lambda c: c.lstrip("0"), everywhere=lambda c: "00" + _numeric(c)),
+         "DQ", "uasc.csv", "CHILD", "only after normalising", tuple(COMPUTED)),
+    Case("numeric ids with .0 in missing", _ids("missing", lambda c: c + ".0", everywhere=_numeric), "DQ",
+         "missing.csv", "CHILD", "only after normalising", tuple(COMPUTED)),
+    Case("lower-case ids in every table", _ids("", str, everywhere=str.lower), "OK"),
+    # files a real folder holds
+    Case("UASC.CSV in capitals", _rename("uasc.csv", "UASC.CSV"), "OK"),
+    Case("missing.xlsx beside the CSV files", _as_excel("missing"), "OK"),
+    Case("reviews.txt", _rename("reviews.csv", "reviews.txt"), "DQ", "reviews.txt", "", "not a CSV, XML or Excel",
+         NOT_CIC + ("CIC_TOTAL", "CIC_UASC"), check=_headline_not_clean),
+    Case("header-only uasc", _header_only("uasc"), "OK", unchanged=tuple(SUPPLIED), notice="no rows"),
+    Case("a copy of a column differing by case and spaces", _duplicate_column("CHILD", False), "OK"),
+    Case("two columns differing by case holding different values", _duplicate_column("PLACE", True), "FATAL",
+         "episodes.csv", "PLACE", "one column per name"),
+    Case("a folder named old.csv", _folder("old.csv", stale_copy=False), "DQ", "old.csv/", "", "folder ignored",
+         tuple(COMPUTED)),
+    Case("a dangling symlink", _dangling, "DQ", "episodes_link.csv", "", "not a readable file", tuple(COMPUTED)),
+    Case("old/ holding a stale copy", _folder("old"), "DQ", "old/", "", "folder ignored", tuple(COMPUTED)),
+    Case("old_2015/ holding a stale copy", _folder("old_2015"), "DQ", "old_2015/", "", "stale copy", tuple(COMPUTED)),
+    Case("2016 backup/ holding a stale copy", _folder("2016 backup"), "DQ", "2016 backup/", "", "stale copy",
+         tuple(COMPUTED)),
+    Case("an Excel lock file", lambda f: (f / "~$episodes.xlsx").write_bytes(b"lock"), "OK"),
+    # the authority/ folder
+    Case("authority.csv with a Key,Value header", _authority_file("authority.csv", lambda t: t.replace(
+        "KEY,VALUE", "Key,Value")), "OK", check=_authority_name("Middleshire County Council")),
+    Case("authority.csv without KEY and VALUE", _authority_file("authority.csv", lambda t: t.replace(
+        "KEY,VALUE", "Setting,Text")), "FATAL", "authority.csv", "KEY", "configuration columns present"),
+    Case("teams.csv in UTF-16", _utf16_teams, "OK", check=_teams_read),
+    Case("teams.csv with a blank district", _authority_file("teams.csv", lambda t: t.replace(
+        "Ashby CIC 1,Ashby,", "Ashby CIC 1,,")), "FATAL", "teams.csv", "DISTRICT", "team, district and area given"),
+    Case("teams.csv without AREA", _authority_file("teams.csv", lambda t: t.replace("TEAM,DISTRICT,AREA", "TEAM,DISTRICT,ZONE")),
+         "FATAL", "teams.csv", "AREA", "configuration columns present"),
+    Case("population \"251,300\" quoted", _population_line(lambda y, v, r: f'{y},"{int(v):,}",{r}'), "OK"),
+    Case("population 251,300 unquoted", _population_line(lambda y, v, r: f"{y},{int(v):,},{r}"), "FATAL",
+         "population.csv", "", "readable file"),
+    Case("population not a number", _population_line(lambda y, v, r: f"{y},about 250k,{r}"), "FATAL",
+         "population.csv", "POPULATION_0_17", "configuration value is a number"),
+    Case("population year missing", _population_line(lambda y, v, r: None), "OK",
+         unchanged=tuple(i for i in COMPUTED if i != "CIC_RATE"), notice="mid-2015", check=_no_rate),
+    Case("a DISTRICT value not in teams.csv", _drop_team_row, "DQ", "episodes.csv", "DISTRICT",
+         "not in authority/teams.csv", tuple(COMPUTED)),
+    Case("55% in targets.csv", _authority_file("targets.csv", lambda t: t.replace("CIC_RATE,,55,", "CIC_RATE,,55%,")),
+         "FATAL", "targets.csv", "TARGET", "configuration value is a number"),
+    Case("a recruitment freeze with no real date", _authority_file("recruitment_freezes.csv", lambda t: t.replace(
+        "31/12/2013", "31/13/2013")), "FATAL", "recruitment_freezes.csv", "END", "configuration value is a date"),
+    # episodes
+    Case("blank DEC on an old closed episode", _blank_old_dec, "DQ", "episodes.csv", "DEC",
+         "DEC is blank but the child has a later episode", tuple(COMPUTED), check=_right_row_blamed),
+    Case("negative PL_DISTANCE", lambda f: set_cell(f, "episodes", "PL_DISTANCE", "-3",
+                                                    where=lambda r: r["CHILD"] == in_care_at_period(f)),
+         "DQ", "episodes.csv", "PL_DISTANCE", "DfE rule 164", tuple(i for i in COMPUTED if i != "WITHIN_20_MILES")),
+    Case("PL_DISTANCE 1500 miles", lambda f: set_cell(f, "episodes", "PL_DISTANCE", "1500"), "DQ", "episodes.csv",
+         "PL_DISTANCE", "DfE rule 164", tuple(i for i in COMPUTED if i != "WITHIN_20_MILES")),
+    # supplied indicators
+    Case("supplied PERIOD not a month end", _supplied("PERIOD", "15/03/2016"), "DQ", "supplied_indicators.csv",
+         "PERIOD", "must be a month end", tuple(COMPUTED)),
+    Case("supplied UNIT_NAME not in teams.csv", _supplied("UNIT_NAME", "Phantom CIC 9"), "DQ", "supplied_indicators.csv",
+         "UNIT_NAME", "not in authority/teams.csv", tuple(COMPUTED)),
+]
+
+
 @pytest.fixture(scope="module")
 def clean(tiny_authority):
     x = load(tiny_authority)
@@ -306,7 +555,7 @@ def test_bad_input(case, tiny_authority, clean, tmp_path, capsys):
     folder = tmp_path / "extract"
     shutil.copytree(tiny_authority, folder)
     case.make(folder)
-    before = {p: p.read_bytes() for p in folder.rglob("*.csv")}
+    before = {p: p.read_bytes() for p in folder.rglob("*.csv") if p.is_file()}
     if case.outcome == "FATAL":
         assert main(["validate", str(folder)]) == 2
         err = capsys.readouterr().err.strip()
@@ -329,7 +578,11 @@ def test_bad_input(case, tiny_authority, clean, tmp_path, capsys):
             indicators = case.unchanged
         got = county_values(x, indicators)
         pd.testing.assert_series_equal(got, clean.reindex(got.index), check_names=False)
-    after = {p: p.read_bytes() for p in folder.rglob("*.csv")}
+        if case.notice:
+            assert sum(case.notice in n for n in loading.notices(x, PERIOD)) == 1, x.notices
+        if case.check is not None:
+            case.check(x)
+    after = {p: p.read_bytes() for p in folder.rglob("*.csv") if p.is_file()}
     assert after == before                                             # input files are never modified
 
 
@@ -364,8 +617,10 @@ def test_an_output_folder_that_cannot_be_written(tiny_authority, tmp_path, capsy
         assert main(["run", "--period", PERIOD, "--data", str(tiny_authority), "--out", str(ro)]) == 2
 
 
-def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_path):
+def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_path, monkeypatch):
     out = tmp_path / "outputs"
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CICANALYSIS_CACHE_DIR", str(cache))
     good = out / PERIOD
     good.mkdir(parents=True)
     (good / "index.html").write_text("last good run")
@@ -380,12 +635,165 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     proc.wait()
     assert (good / "index.html").read_text() == "last good run"     # untouched
     assert sorted(p.name for p in good.iterdir()) == ["index.html"]
-    assert list(out.glob(".extract.*.pkl"))                         # the killed run's shared extract is left...
+    assert not list(out.rglob("*.pkl"))                             # never child-level data in the outputs
+    assert list(cache.glob("cicanalysis-run-*/extract.pkl"))        # the killed run's shared extract is left...
     # the next run (here one that fails at once) clears the interrupted run's temporary folder; failing, it
     # writes no report and marks the scorecard failed in the period's index
     from cicanalysis.run import run_period
     results = run_period(PERIOD, tiny_authority, out, notebooks=["scorecard"], parameters={"data_dir": "/nonexistent"})
     assert not results[0].ok and not list(out.glob(f".{PERIOD}.*"))
-    assert not list(out.glob(".extract.*"))                         # ...and removed by the next run
+    assert not list(cache.iterdir())                                # ...and removed by the next run
     assert not (good / "scorecard.html").exists()
     assert "failed on the last run" in (good / "index.html").read_text()
+
+
+# ---------------------------------------------------------------- second round (issue 16): requests and the run
+def _run(folder, out, *extra):
+    return main(["run", "--period", PERIOD, "--data", str(folder), "--out", str(out), "--quiet", "--jobs", "1",
+                 "--notebooks", "scorecard", *extra])
+
+
+def _one_line(capsys, fragment):
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: ") and fragment in err, err
+    return err
+
+
+@pytest.mark.parametrize("param,rule", [("period=2015-12-31", "one period per run"),
+                                        ("period=tomorrow", "one period per run"),
+                                        ("data_dir=/elsewhere", "one extract per run")])
+def test_a_parameter_that_contradicts_the_command(param, rule, tiny_authority, tmp_path, capsys):
+    assert _run(tiny_authority, tmp_path / "out", "--param", param) == 2
+    _one_line(capsys, f"[rule: {rule}]")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_review_in_2061_does_not_extend_the_extract(tiny_authority, tmp_path, capsys):
+    folder = tmp_path / "extract"
+    shutil.copytree(tiny_authority, folder)
+    set_cell(folder, "reviews", "REVIEW", "01/01/2061")
+    assert main(["run", "--period", "2030-03-31", "--data", str(folder), "--out", str(tmp_path / "out")]) == 2
+    _one_line(capsys, "period within the extract")
+
+
+def test_a_second_run_into_the_same_output_folder_is_refused(tiny_authority, tmp_path, capsys):
+    from cicanalysis.run import _lock
+    out = tmp_path / "out"
+    held = _lock(out)                        # the first run (flock: a second open file conflicts even in-process)
+    try:
+        (out / f".{PERIOD}.first-run").mkdir()   # its temporary folder: the second run must not delete it
+        assert _run(tiny_authority, out) == 2
+        _one_line(capsys, "[rule: one run per output folder]")
+        assert (out / f".{PERIOD}.first-run").is_dir()
+    finally:
+        held.close()
+
+
+def test_a_full_disk_while_sharing_the_extract(tiny_authority, tmp_path, capsys, monkeypatch):
+    """ENOSPC half-way through the child-level pickle: one line, and no pickle anywhere."""
+    import errno
+    import pickle
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    monkeypatch.setenv("CICANALYSIS_CACHE_DIR", str(cache))
+
+    def dump(obj, fh, protocol=None):
+        fh.write(b"partial child-level data")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(pickle, "dump", dump)
+    assert _run(tiny_authority, out) == 2
+    _one_line(capsys, "[rule: disk space]")
+    assert not list(cache.rglob("*")) and not list(out.rglob("*.pkl")) and not list(out.glob(f".{PERIOD}.*"))
+
+
+def _tmpfs(path: Path, size: str) -> bool:
+    path.mkdir()
+    if os.geteuid() != 0 or sys.platform != "linux":
+        return False
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+def test_a_full_disk_on_a_real_small_filesystem(tiny_authority, tmp_path):
+    small = tmp_path / "small"
+    if not _tmpfs(small, "256k"):
+        pytest.skip("cannot mount a small tmpfs here (needs root); the simulated ENOSPC test stands")
+    try:
+        env = dict(os.environ, CICANALYSIS_CACHE_DIR=str(small / "cache"))
+        proc = subprocess.run([sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data",
+                               str(tiny_authority), "--out", str(small / "out"), "--quiet", "--notebooks", "scorecard"],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 2, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+        assert "No space left" in proc.stderr or "disk space" in proc.stderr
+        assert not list(small.rglob("*.pkl")) and not list((small / "out").glob(f".{PERIOD}.*"))
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
+
+
+def test_ctrl_c_with_two_jobs_and_a_concurrent_run(tiny_authority, tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) during a two-job run: one line, exit 130,
+    no traceback, no temporary folder, no extract cache; a second run started meanwhile is refused in one line."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    env = dict(os.environ, CICANALYSIS_CACHE_DIR=str(cache))
+    cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(tiny_authority),
+           "--out", str(out), "--quiet", "--jobs", "2", "--notebooks", "scorecard", "sufficiency_strategy"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not list(cache.glob("cicanalysis-run-*/extract.pkl")):
+            time.sleep(0.2)
+        assert list(cache.glob("cicanalysis-run-*/extract.pkl")), "the run never shared its extract"
+        second = subprocess.run(cmd[:-2], capture_output=True, text=True, env=env, timeout=120)
+        assert second.returncode == 2 and len(second.stderr.strip().splitlines()) == 1, second.stderr
+        assert "one run per output folder" in second.stderr
+        time.sleep(4)                                              # both notebooks are running in their kernels
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "interrupted" in err
+    assert not list(cache.iterdir()) and not list(out.rglob("*.pkl")) and not list(out.glob(f".{PERIOD}.*"))
+    assert not (out / PERIOD).exists()                             # nothing half-written
+
+
+# ---------------------------------------------------------------- properties of dates and ids
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cicanalysis.schema import FIRST_YEAR, LAST_YEAR, normalise_ids, out_of_range, parse_dates  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 32), st.integers(0, 13), st.integers(0, 9999), st.booleans())
+def test_dates_never_wrap_round(day, month, year, iso):
+    text = f"{year:04d}-{month:02d}-{day:02d}" if iso else f"{day:02d}/{month:02d}/{year:04d}"
+    got = parse_dates(pd.Series([text], dtype=object)).iloc[0]
+    real = None
+    try:
+        import datetime as dt
+        real = dt.date(year, month, day)
+    except ValueError:
+        pass
+    if real is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        assert pd.isna(got)                       # never a date that is not in the file
+        assert bool(out_of_range(pd.Series([text])).iloc[0]) == (not FIRST_YEAR <= year <= LAST_YEAR)
+    else:
+        assert got == pd.Timestamp(real)
+
+
+ID = st.from_regex(r"[A-Za-z]{0,2}[0-9]{1,8}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ID, st.sampled_from([str, str.lower, str.upper]), st.text(" \t", max_size=2), st.text(" ", max_size=2),
+       st.sampled_from(["", ".0", ".00"]), st.integers(0, 3))
+def test_ids_normalise_the_same_way_however_written(child, case, before, after, fraction, zeros):
+    canonical = normalise_ids(pd.Series([child])).iloc[0]
+    written = before + case(("0" * zeros + child) if child.isdigit() else child) + (fraction if child.isdigit() else "") + after
+    assert normalise_ids(pd.Series([written])).iloc[0] == canonical
+    assert normalise_ids(pd.Series([canonical])).iloc[0] == canonical      # idempotent

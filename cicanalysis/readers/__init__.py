@@ -27,6 +27,8 @@ FORMATS = {".csv": "csv", ".xml": "xml", ".xlsx": "excel", ".xlsm": "excel"}
 # any other file that is not data (reviews.txt, missing.xls) is listed as ignored
 DOCUMENTATION = ("readme", "provenance", "licence", "license", "changelog")
 CONFIG_FOLDERS = {"authority"}
+# a folder whose name holds a year but says it is a stale copy (old_2015, 2016 backup) is not a yearly return
+STALE = re.compile(r"old|backup|bak|copy|archive|previous|superseded|draft|test|tmp|temp", re.I)
 
 
 @dataclass
@@ -81,7 +83,10 @@ def discover(root: Path) -> tuple[list[tuple[Path, int | None]], list[Skipped]]:
                     if p.name.lower() in CONFIG_FOLDERS:
                         continue
                     y = folder_year(p.name)
-                    if y is None:
+                    if y is not None and STALE.search(p.name):
+                        skipped.append(Skipped(name + "/", "folder ignored: its name says it is a stale copy "
+                                                           "(old, backup, copy ...), not a yearly return"))
+                    elif y is None:
                         skipped.append(Skipped(name + "/", "folder ignored: its name holds no collection year "
                                                            "(yearly returns go in folders such as 2016/)"))
                     else:
@@ -115,10 +120,25 @@ def read_file(path: Path, source: str, year: int | None) -> list[Part]:
         from .excel import read_excel
         parts = [Part(frame, f"{source} [{sheet}]") for sheet, frame in read_excel(path, source).items()]
     for part in parts:
+        part.frame = _one_column_each(part.frame, part.source)
         part.year, part.file, part.kind = year, source, kind
         if "_FILE" not in part.frame:
             part.frame.insert(len(part.frame.columns), "_FILE", part.source)
     return parts
+
+
+def _one_column_each(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Columns whose names differ only by case or surrounding spaces (``CHILD`` and `` child``) are one column
+    when they hold the same values (the copy is dropped); holding different values they are refused."""
+    dup = df.columns.duplicated()
+    if not dup.any():
+        return df
+    for name in dict.fromkeys(df.columns[dup]):
+        same = df.loc[:, df.columns == name]
+        if not all(same.iloc[:, 0].equals(same.iloc[:, i]) for i in range(1, same.shape[1])):
+            raise CicError(f"has {same.shape[1]} columns named {name} (ignoring case and spaces) holding different "
+                           f"values: keep one", file=source, column=name, rule="one column per name")
+    return df.loc[:, ~dup]
 
 
 PREFERENCE = ("csv", "excel", "xml")
