@@ -153,10 +153,12 @@ def small_authority(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_authority(tmp_path_factory) -> Path:
-    """A generated authority at a twentieth of the county's size: the base of the bad-input corpus."""
+    """A generated authority at a twentieth of the county's size: the base of the bad-input corpus. It carries
+    the DISTRICT and PL_DISTANCE columns (``generate --with-columns``) so that the corpus can break them; the
+    postcode derivation has its own tests."""
     from cicanalysis.synthetic import generate
     out = tmp_path_factory.mktemp("tiny")
-    generate(out, seed=11, scale=0.05)
+    generate(out, seed=11, scale=0.05, with_columns=True)
     return out
 
 
