@@ -149,7 +149,7 @@ def one_format_per_return(tables: dict[str, list[Part]]) -> tuple[dict[str, list
     extracts (e.g. a CSV export and an XML submission): the CSV files are read (else the Excel workbooks) and
     every file of the other formats at that level is passed over, so that two authorities or two versions are
     never mixed. Local tables beside an XML submission are no conflict."""
-    losers: dict[str, str] = {}
+    losers: dict[str, tuple[str, list[str]]] = {}       # file: (the format kept, the tables it also holds)
     for name, parts in tables.items():
         by_level: dict = {}
         for p in parts:
@@ -159,11 +159,12 @@ def one_format_per_return(tables: dict[str, list[Part]]) -> tuple[dict[str, list
                 keep = min(kinds, key=PREFERENCE.index)
                 for p in parts:
                     if p.year == level and p.kind != keep:
-                        losers.setdefault(p.file, f"file ignored: the folder also holds the {name} table as "
-                                                  f"{'CSV' if keep == 'csv' else 'Excel'}: one extract per folder "
-                                                  f"(put this one in a folder of its own to read it)")
+                        losers.setdefault(p.file, (keep, []))[1].append(name)
+    reasons = {f: f"file ignored: the folder also holds its {', '.join(sorted(set(names)))} table(s) as "
+                  f"{'CSV' if keep == 'csv' else 'Excel'}: one extract per folder (put this one in a folder of its "
+                  f"own to read it)" for f, (keep, names) in losers.items()}
     kept = {name: [p for p in parts if p.file not in losers] for name, parts in tables.items()}
-    return {n: ps for n, ps in kept.items() if ps}, [Skipped(f, r) for f, r in losers.items()]
+    return {n: ps for n, ps in kept.items() if ps}, [Skipped(f, r) for f, r in reasons.items()]
 
 
 def pick_authority(parts: list[Part], la: str | None) -> list[Part]:
