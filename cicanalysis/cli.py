@@ -8,11 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import CicError
+from .core.errors import CicError
 
 
 def _generate(args) -> int:
-    from .synthetic import generate
+    from .scaffold.synthetic import generate
     t = time.perf_counter()
     counts = generate(args.out, seed=args.seed, scale=args.scale, extract_date=args.extract_date,
                       with_columns=args.with_columns)
@@ -29,7 +29,7 @@ def _load(args, folder):
 def _validate(args) -> int:
     import pandas as pd
 
-    from .schema import dq_headline, dq_summary
+    from .validate.schema import dq_headline, dq_summary
     if args.dir and args.data and args.dir != args.data:
         raise CicError(f"two extract folders given ({args.dir} and {args.data}); give one")
     x = _load(args, args.dir or args.data or "data/synthetic")
@@ -50,7 +50,7 @@ def _validate(args) -> int:
 
 
 def _init(args) -> int:
-    from .authority_template import write_template
+    from .scaffold.authority_template import write_template
     x = _load(args, args.data)
     written = write_template(x, args.data, args.out, force=args.force)
     print(f"Authority template written to {written}: fill in authority.csv (name), teams.csv (the AREA of each "
@@ -59,8 +59,8 @@ def _init(args) -> int:
 
 
 def _run(args) -> int:
-    from . import periods as P
-    from .run import run
+    from .core import periods as P
+    from .batch import run
     periods = [P.month_end(p) for p in (args.period or [])]
     if args.from_ or args.to:
         if not (args.from_ and args.to):
@@ -68,7 +68,7 @@ def _run(args) -> int:
         periods += P.month_ends(P.month_end(args.from_), P.month_end(args.to))
     if not periods:
         raise CicError("give at least one --period (a month end such as 2016-03-31) or --from/--to")
-    from .scorecard import check_period
+    from .measures.scorecard import check_period
     x = _load(args, args.data)
     for p in periods:
         check_period(x, p)
@@ -104,7 +104,7 @@ def _check_parameters(parameters: dict, periods, data) -> None:
     notebooks would report one thing and the index another); one that agrees is dropped."""
     import pandas as pd
 
-    from . import periods as P
+    from .core import periods as P
     if "period" in parameters:
         try:
             given = P.month_end(str(parameters["period"]))

@@ -1,4 +1,4 @@
-"""Loading an extract: read and validate it (:mod:`cicanalysis.schema`), index it (:class:`Extract`), then
+"""Loading an extract: read and validate it (:mod:`cicanalysis.validate.schema`), index it (:class:`Extract`), then
 the rules that need the measures (supplied indicators against the catalogue, the adoption journey's date
 consistency), and the notices every report shows (what the extract or the configuration lacks).
 
@@ -7,15 +7,17 @@ measures and the derived views import nothing from the reports.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
 
 import pandas as pd
 
-from . import reference
-from .episodes import Extract
-from .schema import read_extract
+from .config import reference
+from .model.extract import Extract
+from .model.geography import derive_geography
+from .validate.schema import DQ_COLUMNS, read_extract
 
 # A batch run (``cicanalysis run``) loads the extract once and names a pickle of it here; ``load`` in the
 # notebooks of that run reads it instead of re-reading and re-validating the files, but only when every file
@@ -65,13 +67,13 @@ def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
     """Read, validate and index an extract folder.
 
     ``authority_dir`` defaults to ``<data_dir>/authority`` when that folder exists (else
-    ``CICANALYSIS_AUTHORITY_DIR``, else none: see :mod:`cicanalysis.reference`); ``la`` picks one authority
+    ``CICANALYSIS_AUTHORITY_DIR``, else none: see :mod:`cicanalysis.config.reference`); ``la`` picks one authority
     of pooled files; ``extract_date`` overrides the one worked out from the data; ``authority_name`` names
     an authority that has no configuration."""
     import json
 
-    from . import metrics
-    from .adoption import consistency_checks
+    from .measures import metrics
+    from .measures.adoption import consistency_checks
     run_options = json.loads(os.environ.get(LOAD_OPTIONS_ENV) or "{}")
     la = la if la is not None else run_options.get("la")
     extract_date = extract_date if extract_date is not None else run_options.get("extract_date")
@@ -91,6 +93,9 @@ def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
         read(authority_dir)   # a defect in the authority's files: one line now, not a traceback in a report
     units = {i.id: i.unit for i in metrics.CATALOGUE + metrics.EXTRA}
     loaded = read_extract(data_dir, la=la, extract_date=extract_date, indicator_units=units)
+    tables, geo, geo_dq = derive_geography(loaded.tables, loaded.present)  # after the exclusions: no lookups for them
+    dq = pd.concat([d for d in (loaded.dq, geo_dq) if len(d)] or [loaded.dq], ignore_index=True)[DQ_COLUMNS]
+    loaded = dataclasses.replace(loaded, tables=tables, geography=geo, dq=dq.reset_index(drop=True))
     x = Extract(loaded, authority_dir=authority_dir, source=str(data_dir), authority_name=authority_name)
     x.load_options = options
     extra = [configuration_checks(x), consistency_checks(x)]  # need the teams and the derived views
@@ -103,7 +108,8 @@ def configuration_checks(x: Extract) -> pd.DataFrame:
     """Rules that need the authority's teams: a supplied indicator for a team or area not in teams.csv is
     excluded (it would be a phantom unit); a DISTRICT value of episodes that teams.csv does not know is
     reported (its area and team are "Unknown"). Without teams.csv (county only) there is nothing to check."""
-    from .schema import DQ_COLUMNS, EXCLUDED, NOTED, _dq_rows
+    from .core.dq import DQ_COLUMNS, EXCLUDED, NOTED
+    from .core.dq import dq_rows as _dq_rows
     if x.teams.empty:
         return pd.DataFrame(columns=DQ_COLUMNS)
     s = x.tables["supplied_indicators"]
@@ -132,7 +138,7 @@ LOCAL_TABLES = {   # table: (file, what needs it, report)
 
 def extract_notices(x: Extract) -> list[str]:
     """One line per thing the extract or the configuration lacks, for every report."""
-    from . import metrics
+    from .measures import metrics
     out = []
     geo = getattr(x, "geography", None)
     if geo is not None and geo.notice:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cicanalysis.synthetic import TABLE_COLUMNS
+from cicanalysis.scaffold.synthetic import TABLE_COLUMNS
 
 EP = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "DISTRICT", "PL_DISTANCE"]
 
@@ -120,7 +120,7 @@ def copy_authority(folder: Path) -> Path:
     """The synthetic county's configuration as ``folder/authority`` (teams, areas, population, targets)."""
     import shutil
 
-    from cicanalysis.reference import SYNTHETIC_AUTHORITY_DIR
+    from cicanalysis.config.reference import SYNTHETIC_AUTHORITY_DIR
     if not (folder / "authority").exists():
         shutil.copytree(SYNTHETIC_AUTHORITY_DIR, folder / "authority")
     return folder
@@ -145,7 +145,7 @@ def extract(fixture_dir):
 @pytest.fixture(scope="session")
 def small_authority(tmp_path_factory) -> Path:
     """A generated authority at a fifth of the county's size (quick to run notebooks on)."""
-    from cicanalysis.synthetic import generate
+    from cicanalysis.scaffold.synthetic import generate
     out = tmp_path_factory.mktemp("synthetic")
     generate(out, seed=7, scale=0.2)
     return out
@@ -156,7 +156,7 @@ def tiny_authority(tmp_path_factory) -> Path:
     """A generated authority at a twentieth of the county's size: the base of the bad-input corpus. It carries
     the DISTRICT and PL_DISTANCE columns (``generate --with-columns``) so that the corpus can break them; the
     postcode derivation has its own tests."""
-    from cicanalysis.synthetic import generate
+    from cicanalysis.scaffold.synthetic import generate
     out = tmp_path_factory.mktemp("tiny")
     generate(out, seed=11, scale=0.05, with_columns=True)
     return out
@@ -169,7 +169,7 @@ DEFAULT_RUN_PARAMETERS = {"exclude_children": ["C0000001"], "lead_time_months": 
 @pytest.fixture(scope="session")
 def default_outputs(small_authority, tmp_path_factory) -> Path:
     """All four reports of the default period (31/03/2016) on the small authority, run once, two at a time."""
-    from cicanalysis.run import run
+    from cicanalysis.batch import run
     out = tmp_path_factory.mktemp("outputs")
     results = run(["2016-03-31"], small_authority, out, parameters=DEFAULT_RUN_PARAMETERS, jobs=2)
     assert [(r.notebook, r.ok) for r in results] == [(n, True) for n in

@@ -21,7 +21,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cicanalysis import adopters as A
+from cicanalysis.measures import adopters as A
+from cicanalysis.reports import adopters_text as AT
 from cicanalysis import load
 from conftest import write_table
 from test_adoption import write_adoption_fixture
@@ -68,7 +69,7 @@ def x(tmp_path):
 
 
 def cases(x, step, period=PERIOD):
-    from cicanalysis.adoption import span_window
+    from cicanalysis.measures.adoption import span_window
     c = A.step_cases(x, step, span_window(period))
     return dict(zip(c["HOUSEHOLD_ID"], zip(c["DAYS"], c["WITHIN"])))
 
@@ -128,18 +129,18 @@ def test_forecast_worked_by_hand_from_the_spec_example():
     assert f.months_of_supply == pytest.approx(65 / 4.78125)                    # 13.6 months
     assert f.run_out == pd.Timestamp("2016-11-30") and f.restart_by == pd.Timestamp("2016-04-30")
     assert f.projection.loc[13, "supply_remaining"] == pytest.approx(65 - 13 * 4.78125)
-    text = A.forecast_paragraph(f, "Middleshire")
+    text = AT.forecast_paragraph(f, "Middleshire")
     assert "runs out at the end of November 2016" in text and "must restart by the end of April 2016" in text
     assert text.startswith("At 31/10/2015, Middleshire has 65 approved adoptive households")
-    assert A.forecast_paragraph(f).startswith("At 31/10/2015, the authority has")
+    assert AT.forecast_paragraph(f).startswith("At 31/10/2015, the authority has")
 
 
 def test_forecast_when_restart_has_passed_or_supply_never_runs_out():
     late = A.sufficiency_forecast("2015-10-31", 90, 0.15, 0.10, 1.2, 20, 10, completion_rate=0.5)
     assert late.supply == 25 and late.run_out == pd.Timestamp("2016-03-31")      # 25 / 4.78 = 5.2 months
-    assert late.restart_by == pd.Timestamp("2015-08-31") and "must restart now" in A.forecast_paragraph(late)
+    assert late.restart_by == pd.Timestamp("2015-08-31") and "must restart now" in AT.forecast_paragraph(late)
     none = A.sufficiency_forecast("2015-10-31", 0, 0, 0, 1, 10, 0)
-    assert none.run_out is None and "does not run out" in A.forecast_paragraph(none)
+    assert none.run_out is None and "does not run out" in AT.forecast_paragraph(none)
 
 
 def test_forecast_defaults_come_from_the_data_and_overrides_win(x):
@@ -161,7 +162,7 @@ def test_forecast_notes_explain_the_on_hold_households_and_the_completion_rate(x
     # from 01/04/2013: approved H9 (01/01/2014), H6, H1, H4, H3; H2 withdrew during Stage 1.
     assert A.assessment_outcomes(x, PERIOD) == {"approved": 5, "left": 1}
     f = A.sufficiency_forecast(PERIOD, **A.forecast_inputs(x, PERIOD))
-    notes = A.forecast_notes(x, f)
+    notes = AT.forecast_notes(x, f)
     assert notes[0] == ("The summary counts 3 approved households not yet matched; the supply counts the 2 "
                         "available for a link, not the 1 on hold.")
     assert "over the last three years 5 of the 6 assessments that ended were approved (83%)" in notes[1]
@@ -173,6 +174,6 @@ def test_summary_changes_in_numbers_and_per_cent(x):
     s = A.summary(x, PERIOD).set_index("measure")
     # initial enquiries in the span H2, H3, H5, H7, H8 (5); last year H4 (01/10/2014) and H1 (01/03/2015): 2
     assert (s.loc["Initial enquiries", "change"], s.loc["Initial enquiries", "pct_change"]) == (3, 150.0)
-    bullets = A.summary_bullets(A.summary(x, PERIOD), PERIOD)
+    bullets = AT.summary_bullets(A.summary(x, PERIOD), PERIOD)
     assert bullets[0] == ("5 initial enquiries were received between 1 April 2015 and 31 March 2016, 3 more "
                           "(+150.0%) than in the same period last year (2).")

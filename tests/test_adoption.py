@@ -35,8 +35,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cicanalysis import adoption as ad
-from cicanalysis import load, scorecard
+from cicanalysis.measures import adoption as ad
+from cicanalysis.reports import adoption_text as adt
+from cicanalysis import load
+from cicanalysis.measures import scorecard
 from conftest import copy_authority, write_table
 
 PERIOD = "2015-09-30"
@@ -196,11 +198,11 @@ def test_a1_a2_single_year_and_three_year_averages_at_financial_year_edges(x):
     # the first adoption is P7's in 2012-13: windows starting before 01/04/2012 cover less than three years,
     # and the current span (to 30/09) is not a full year
     assert list(t.loc["A1", "partial"]) == [True, True, True, False, True]
-    assert ad.threshold_sentence(ad.a1_a2_by_year(x, PERIOD), "A2") == (
+    assert adt.threshold_sentence(ad.a1_a2_by_year(x, PERIOD), "A2") == (
         "A2 (placement order to the match decision): the 3-year average for 2013-16 (a partial window: fewer than "
         "three full years so far) is 102 days over 4 children, within the DfE threshold of 121 days by 20 days.")
     two = ad.a1_a2_by_year(x, "2014-03-31", years=2).set_index(["measure", "year"])   # 2013-14: 2011-14 window
-    assert "days above the DfE threshold of 151 days: the threshold is missed" in ad.threshold_sentence(
+    assert "days above the DfE threshold of 151 days: the threshold is missed" in adt.threshold_sentence(
         two.reset_index(), "A2") and two.loc[("A2", "2013-14"), "three_year_avg_days"] == 182
 
 
@@ -216,7 +218,7 @@ def test_a1_forecast_projects_placed_and_waiting_children_into_the_window(x):
     assert pj.loc["P4", "EXPECTED_PLACED"] == pd.Timestamp("2015-12-01") and pj.loc["P4", "A1_DAYS"] == 334
     assert pj.loc["P3", "EXPECTED_ORDER"] == pd.Timestamp("2015-12-15")
     assert "P6" not in pj.index                                             # plan changed: not projected
-    assert "377 days over 5 children" in ad.forecast_sentence(ad.a1_forecast(x, PERIOD))
+    assert "377 days over 5 children" in adt.forecast_sentence(ad.a1_forecast(x, PERIOD))
 
 
 def test_a2_forecast_projects_matches_for_the_children_waiting(x):
@@ -229,8 +231,8 @@ def test_a2_forecast_projects_matches_for_the_children_waiting(x):
     assert pj.loc["P3", "A2_DAYS"] == 485 and pj.loc["P2", "A2_DAYS"] == 0
     f = ad.a2_forecast(x, PERIOD).set_index("status")
     assert f.loc["All", "children"] == 5 and f.loc["All", "average_a2_days"] == (151 + 123 + 132 + 0 + 485) / 5
-    assert ad.forecast_sentence(f.reset_index()).startswith("The forecast A2 for 2013-16 is 178 days over 5 children")
-    assert "57 days above the DfE threshold of 121 days" in ad.forecast_sentence(f.reset_index())
+    assert adt.forecast_sentence(f.reset_index()).startswith("The forecast A2 for 2013-16 is 178 days over 5 children")
+    assert "57 days above the DfE threshold of 121 days" in adt.forecast_sentence(f.reset_index())
 
 
 def test_po_cohort_and_named_outliers(x):
@@ -239,7 +241,7 @@ def test_po_cohort_and_named_outliers(x):
     cases = ad.timescale_cases(x, "A1", ad.three_year_window(PERIOD))
     a = ad.average_excluding(cases, ["P8", "NOT-A-CHILD"])
     assert a["excluded"] == 1 and a["average_excluding"] == pytest.approx((334 + 244 + 228) / 3)
-    assert "excluding 1 case the average is 269 days" in ad.outlier_sentence("A1", cases, ["P8"])
+    assert "excluding 1 case the average is 269 days" in adt.outlier_sentence("A1", cases, ["P8"])
 
 
 def test_summary_statistics_against_the_same_span_last_year(x):
@@ -253,7 +255,7 @@ def test_summary_statistics_against_the_same_span_last_year(x):
               "Children in proceedings with an ADM decision and no placement order (at the period end)": (1, 2)}
     for measure, (now, before) in expect.items():
         assert (s.loc[measure, "this_span"], s.loc[measure, "last_year"]) == (now, before), measure
-    bullets = ad.summary_bullets(ad.summary_statistics(x, PERIOD), PERIOD)
+    bullets = adt.summary_bullets(ad.summary_statistics(x, PERIOD), PERIOD)
     assert ("2 children were adopted between 1 April 2015 and 30 September 2015, 1 more (+100.0%) than in the "
             "same period last year (1).") in bullets
     assert ("At 30/09/2015, 1 child was waiting with a placement order and no adoptive placement, 1 fewer (-50.0%) "
@@ -287,7 +289,7 @@ def test_distributions_by_month_age_and_projection(x):
 
 
 def test_without_the_tracking_table_the_rest_still_runs(untracked):
-    assert not ad.has_tracking(untracked) and "adoption_tracking.csv" in ad.tracking_note(untracked, "Family finding")
+    assert not ad.has_tracking(untracked) and "adoption_tracking.csv" in adt.tracking_note(untracked, "Family finding")
     s = ad.summary_statistics(untracked, PERIOD).set_index("measure")
     assert pd.isna(s.loc["  of whom with repeat adopters", "this_span"])
     assert s.loc["Children adopted", "this_span"] == 2

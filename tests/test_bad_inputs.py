@@ -25,7 +25,8 @@ from typing import Callable
 import pandas as pd
 import pytest
 
-from cicanalysis import CicError, load, loading, scorecard
+from cicanalysis import CicError, load, loading
+from cicanalysis.measures import scorecard
 from cicanalysis.cli import main
 
 PERIOD = "2016-03-31"
@@ -440,7 +441,7 @@ def _right_row_blamed(x):
 
 
 def _headline_not_clean(x):
-    from cicanalysis.schema import dq_headline
+    from cicanalysis.validate.schema import dq_headline
     assert "No data-quality problems" not in dq_headline(x.dq)
 
 
@@ -639,7 +640,7 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     assert list(cache.glob("cicanalysis-run-*/extract.pkl"))        # the killed run's shared extract is left...
     # the next run (here one that fails at once) clears the interrupted run's temporary folder; failing, it
     # writes no report and marks the scorecard failed in the period's index
-    from cicanalysis.run import run_period
+    from cicanalysis.batch import run_period
     results = run_period(PERIOD, tiny_authority, out, notebooks=["scorecard"], parameters={"data_dir": "/nonexistent"})
     assert not results[0].ok and not list(out.glob(f".{PERIOD}.*"))
     assert not list(cache.iterdir())                                # ...and removed by the next run
@@ -677,7 +678,7 @@ def test_a_review_in_2061_does_not_extend_the_extract(tiny_authority, tmp_path, 
 
 
 def test_a_second_run_into_the_same_output_folder_is_refused(tiny_authority, tmp_path, capsys):
-    from cicanalysis.run import _lock
+    from cicanalysis.batch import _lock
     out = tmp_path / "out"
     held = _lock(out)                        # the first run (flock: a second open file conflicts even in-process)
     try:
@@ -765,7 +766,7 @@ def test_ctrl_c_with_two_jobs_and_a_concurrent_run(tiny_authority, tmp_path):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from cicanalysis.schema import FIRST_YEAR, LAST_YEAR, normalise_ids, out_of_range, parse_dates  # noqa: E402
+from cicanalysis.validate.schema import FIRST_YEAR, LAST_YEAR, normalise_ids, out_of_range, parse_dates  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)

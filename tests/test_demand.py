@@ -1,4 +1,4 @@
-"""Projected demand (cicanalysis.demand): rates and a one-month projection on a hand-built fixture, worked out
+"""Projected demand (cicanalysis.measures.demand): rates and a one-month projection on a hand-built fixture, worked out
 by hand below; the states of children on dates from the hand-built extract of conftest.py; scenarios; the band
 and the backtest.
 
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cicanalysis import demand as D
+from cicanalysis.measures import demand as D
 
 J31, F28, M31 = pd.Timestamp("2015-01-31"), pd.Timestamp("2015-02-28"), pd.Timestamp("2015-03-31")
 ROWS = [

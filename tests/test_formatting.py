@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cicanalysis import charts
-from cicanalysis import formatting as F
+from cicanalysis.reports import charts
+from cicanalysis.reports import formatting as F
 
 
 @pytest.mark.parametrize("value, kind, unit, shown", [

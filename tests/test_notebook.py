@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from cicanalysis.run import run_period
+from cicanalysis.batch import run_period
 from conftest import UNKNOWN_UPNS
 
 

@@ -73,7 +73,7 @@ PAGE_FACTS = """() => ({
 def _check_page(name: str, facts: dict, width: int) -> None:
     """No raw value in any cell, headers in words (scoped), no sideways scroll, real alt text, headings in
     order (one h1, never a level skipped going down)."""
-    from cicanalysis.formatting import is_code_name
+    from cicanalysis.reports.formatting import is_code_name
     raw = [c for c in facts["cells"] if c in RAW_VALUES or re.search(r"\b(nan|NaT|None)\b", c)]
     assert raw == [], (name, raw[:5])
     assert [h for h in facts["headers"] if is_code_name(h)] == [], name
@@ -148,7 +148,7 @@ def test_pdfs_are_a4_and_the_period_files_hold_every_report(default_outputs, sma
     with no child identifier in any of them. The page counts are written to tests/artefacts/pdf_pages.txt."""
     from openpyxl import load_workbook
     from pypdf import PdfReader
-    from cicanalysis.publish import FIGURE_COLUMNS
+    from cicanalysis.reports.publish import FIGURE_COLUMNS
     folder = default_outputs / "2016-03-31"
     header = pd.read_csv(small_authority / "header.csv", dtype=str)
     households = pd.read_csv(small_authority / "adopters.csv", dtype=str)["HOUSEHOLD_ID"]
@@ -215,7 +215,7 @@ def test_the_notebooks_of_a_run_share_the_extract_it_loaded(tiny_authority, tmp_
     marked copy's authority name appears in the report, and the pickle is gone when the run ends."""
     from cicanalysis import load
     from cicanalysis.loading import RUN_CACHE_ENV
-    from cicanalysis.run import run
+    from cicanalysis.batch import run
     x = load(tiny_authority)
     x.authority = {**x.authority, "name": "Shared Extract Marker"}
     out = tmp_path / "outputs"

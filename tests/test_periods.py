@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from cicanalysis import CicError
-from cicanalysis import periods as P
+from cicanalysis.core import periods as P
 
 T = pd.Timestamp
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cicanalysis import CicError, load, scorecard
+from cicanalysis import CicError, load
+from cicanalysis.measures import scorecard
 from cicanalysis.cli import main
-from cicanalysis.synthetic import TABLE_COLUMNS
+from cicanalysis.scaffold.synthetic import TABLE_COLUMNS
 from conftest import fixture_tables, write_table
 
 TABLES = fixture_tables()

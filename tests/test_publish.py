@@ -9,8 +9,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from cicanalysis import publish, scorecard
-from cicanalysis.formatting import TABLE_MIME, table
+from cicanalysis.reports import publish
+from cicanalysis.measures import scorecard
+from cicanalysis.reports.formatting import TABLE_MIME, table
 
 
 def test_scorecard_figures_are_tidy_rows_of_every_level(extract):
@@ -93,7 +94,7 @@ def test_a_report_prints_to_a4_with_a_page_per_section(tmp_path):
     """Three sections as nbconvert lays them out: the print stylesheet starts the second and third on new
     pages; every page is A4 (210 x 297 mm)."""
     from pypdf import PdfReader
-    from cicanalysis.run import _page
+    from cicanalysis.batch import _page
     body = "".join(f'<div class="cell"><h2 id="s{k}">Section {k}</h2><p>Text {k}.</p></div>' for k in range(3))
     html = tmp_path / "r.html"
     html.write_text(_page("Report", body, "An authority", pd.Timestamp("2016-03-31"), "test", []), encoding="utf-8")
@@ -123,7 +124,7 @@ def test_figures_json_is_plain(tmp_path):
 
 
 def test_sheet_names_are_valid_and_unique_and_the_key_stays_out_of_the_workbook():
-    from cicanalysis.formatting import TABLE_MIME, key_table
+    from cicanalysis.reports.formatting import TABLE_MIME, key_table
     used = {"contents"}
     names = [publish._sheet_name(n, c, used) for n, c in
              enumerate(["Teams: value and RAG letter", "A/B [x]? very long caption that goes on and on", "Contents"], 1)]

@@ -1,6 +1,6 @@
 import pytest
 
-from cicanalysis.rag import direction_of_travel, is_small_denominator, rag_rating
+from cicanalysis.core.rag import direction_of_travel, is_small_denominator, rag_rating
 
 
 @pytest.mark.parametrize("value,expected", [(80.0, "G"), (79.99, "A"), (70.0, "A"), (69.99, "R")])

@@ -1,6 +1,7 @@
 import pandas as pd
 
-from cicanalysis import scorecard
+from cicanalysis.measures import scorecard
+from cicanalysis.reports import scorecard_text
 
 
 def hand_frame(period="2015-11-30"):
@@ -17,7 +18,7 @@ def hand_frame(period="2015-11-30"):
 
 
 def test_performance_summary_on_a_hand_typed_frame():
-    text = scorecard.performance_summary(hand_frame(), "Middleshire")
+    text = scorecard_text.performance_summary(hand_frame(), "Middleshire")
     assert text == ("As at 30/11/2015, Middleshire has 2 indicators rated as Green, 1 as Amber and 1 as Red. "
                     "Compared with last month 2 improved, 1 stayed the same and 1 worsened. "
                     "Compared with the outturn (March 2015) 2 improved, 0 stayed the same and 2 worsened.")
@@ -25,7 +26,7 @@ def test_performance_summary_on_a_hand_typed_frame():
 
 def test_changes_between_lists_band_moves_and_reds():
     earlier = hand_frame("2015-08-31").assign(rag=["A", "G", "R", "R", None], value=[70.0, 91.0, 520.0, 30.0, 1380.0])
-    text = scorecard.changes_between(earlier, hand_frame())
+    text = scorecard_text.changes_between(earlier, hand_frame())
     assert text.startswith("1. 2 indicators moved to a better RAG band between August 2015 and November 2015: "
                            "Alpha: 70.0% (Amber) to 80.0% (Green) against a target of 75.0%; "
                            "Delta: 30.0% (Red) to 40.0% (Amber)")
@@ -44,7 +45,7 @@ def test_performance_summary_works_out_the_directions_of_a_frame_without_them():
         "value": [80.0, 12.0, 18.0, 50.0, 10.0], "target": [75.0, 10.0, 18.0, 60.0, None],
         "floor": [70.0, 15.0, 20.0, 55.0, None],
         "previous_value": [79.0, 11.0, 21.0, 50.0, 12.0], "outturn_value": [85.0, 14.0, 17.5, 49.9999, 9.0]})
-    text = scorecard.performance_summary(f, "A council")
+    text = scorecard_text.performance_summary(f, "A council")
     # RAG: 80 >= 75 G; 12 <= 15 (not <= 10) A; |18-18| = 0 G; 50 < 55 R; the count is not rated.
     # Last month: 79->80 H improved; 11->12 L worse; 21->18 T closer improved; 50->50 same.
     # Outturn: 85->80 worse; 14->12 L improved; 17.5->18 T (0.5 -> 0 away) improved; 49.9999->50 improved.
@@ -62,9 +63,9 @@ def test_performance_summary_without_polarity_or_target_says_what_is_missing():
     f = pd.DataFrame({"title": ["A"], "period": "2016-03-31", "value": [1.0], "previous_value": [2.0],
                       "outturn_value": [3.0], "rag": ["G"]})
     with pytest.raises(CicError, match="polarity"):
-        scorecard.performance_summary(f)
+        scorecard_text.performance_summary(f)
     # catalogue ids give the polarity: CIC_CITIZEN is L, so 1 after 2 improved
-    text = scorecard.performance_summary(f.assign(indicator="CIC_CITIZEN"))
+    text = scorecard_text.performance_summary(f.assign(indicator="CIC_CITIZEN"))
     assert "Compared with last month 1 improved, 0 stayed the same and 0 worsened" in text
 
 
@@ -73,7 +74,7 @@ def test_comparators_are_never_from_after_the_report_period():
     assert scorecard.comparator_at("CIC_RATE", "2016-03-31") is None
     assert scorecard.comparator_at("CIC_RATE", "2017-06-30")["ENGLAND"] == 62.0
     earlier = hand_frame("2015-03-31").assign(indicator=["X1", "X2", "X3", "X4", "CIC_RATE"], unit="per 10,000")
-    text = scorecard.changes_between(earlier, hand_frame("2016-03-31").assign(indicator=earlier["indicator"]))
+    text = scorecard_text.changes_between(earlier, hand_frame("2016-03-31").assign(indicator=earlier["indicator"]))
     assert "March 2017" not in text and "no England or statistical-neighbour rate for March 2016 or earlier" in text
 
 

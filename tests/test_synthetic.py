@@ -3,9 +3,12 @@ import hashlib
 import pandas as pd
 import pytest
 
-from cicanalysis import adoption, geography, load, periods, scorecard
-from cicanalysis.synthetic import POSTCODES as SYNTHETIC_POSTCODES
-from cicanalysis.synthetic import _add_working_days, generate
+from cicanalysis.measures import adoption, scorecard
+from cicanalysis.model import geography
+from cicanalysis import load
+from cicanalysis.core import periods
+from cicanalysis.scaffold.synthetic import POSTCODES as SYNTHETIC_POSTCODES
+from cicanalysis.scaffold.synthetic import _add_working_days, generate
 
 
 def digest(folder):

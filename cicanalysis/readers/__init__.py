@@ -2,7 +2,7 @@
 
 A part is one table's rows as text (column names upper-cased and stripped; blank cells NaN), with where
 each row came from (``_FILE``, ``_ROW``) and, for a yearly return, the collection year it belongs to.
-Nothing here knows what the tables mean: :mod:`cicanalysis.schema` recognises each part by its columns.
+Nothing here knows what the tables mean: :mod:`cicanalysis.validate.schema` recognises each part by its columns.
 
 Formats: CSV (:mod:`.csvfile`), the DfE XML submission layout (:mod:`.xmlfile`) and Excel workbooks,
 one sheet per table (:mod:`.excel`). The pooled regional layout (several authorities in one file, with
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import CicError
+from ..core.errors import CicError
 
 FORMATS = {".csv": "csv", ".xml": "xml", ".xlsx": "excel", ".xlsm": "excel"}
 # documentation beside the data (the generator's README.txt, a PROVENANCE.md) is passed over without a word;

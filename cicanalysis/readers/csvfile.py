@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import CicError
+from ..core.errors import CicError
 
 
 def decode(raw: bytes) -> str:

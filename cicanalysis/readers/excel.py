@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import CicError
+from ..core.errors import CicError
 from .csvfile import tidy
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
-from ..errors import CicError
+from ..core.errors import CicError
 from .csvfile import tidy
 
 RENAME = {"CHILDID": "CHILD", "PL": "PLACE"}

@@ -13,12 +13,11 @@ import numpy as np
 import pandas as pd
 
 from . import metrics as M
-from . import periods as P
-from . import reference
-from .episodes import UNKNOWN, Extract
-from .errors import CicError
-from .formatting import format_value  # noqa: F401  (one way to show a value, kept here for callers)
-from .rag import RAG_NAMES, direction_of_travel, is_small_denominator, rag_rating
+from ..core import periods as P
+from ..config import reference
+from ..model.extract import UNKNOWN, Extract
+from ..core.errors import CicError
+from ..core.rag import direction_of_travel, is_small_denominator, rag_rating
 
 LEVELS = ("county", "area", "team")
 COLUMNS = ["indicator", "title", "polarity", "measure_type", "unit", "level", "unit_name", "period",
@@ -28,8 +27,10 @@ RAG_ORDER = {"R": 0, "A": 1, "G": 2}
 
 
 def _extract(data) -> Extract:
-    from .loading import load
-    return data if isinstance(data, Extract) else load(data)
+    """The measures work on a loaded extract (``cicanalysis.load(folder)``), never on a folder name."""
+    if not isinstance(data, Extract):
+        raise TypeError(f"the scorecard needs a loaded extract (cicanalysis.load(folder)), not {type(data).__name__}")
+    return data
 
 
 def check_period(x: Extract, period) -> pd.Timestamp:
@@ -158,7 +159,7 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
 
 def target_for(indicator: str, period, authority_dir=None) -> tuple[float, float, float]:
     """(target, amber floor, tolerance) for the period's financial year, else the every-year row: the
-    authority's own targets, else the national ones (:func:`cicanalysis.reference.targets`)."""
+    authority's own targets, else the national ones (:func:`cicanalysis.config.reference.targets`)."""
     folder = reference.authority_dir(authority_dir)
     return _target_for(indicator, P.financial_year_label(period), str(folder) if folder is not None else None)
 
@@ -249,10 +250,6 @@ def _county(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["level"] == "county"] if "level" in frame else frame
 
 
-def _n(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
-
-
 def with_directions(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with ``rag``, ``dot_previous`` and ``dot_outturn`` worked out where it has none (a frame typed
     in by hand with values, previous and outturn values): polarity from a ``polarity`` column or the catalogue
@@ -288,33 +285,6 @@ def with_directions(frame: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
-def performance_summary(frame: pd.DataFrame, authority: str = "the authority") -> str:
-    """The headline sentence: RAG counts and directions of travel of the rated county indicators.
-
-    Needs columns period, value and rag, dot_previous and dot_outturn; a frame typed in by hand may give
-    previous_value and outturn_value (and target instead of rag) instead, with a polarity column or
-    catalogue indicator ids: the directions are then worked out (:func:`with_directions`). Level is optional
-    (county rows are used when present). Directions are counted over the indicators that have a RAG rating,
-    so the three sentences add up to the same total.
-    """
-    f = _county(frame)
-    if f.empty:
-        raise CicError("the scorecard frame has no rows to summarise")
-    f = with_directions(f)
-    p = _period_of(f)
-    rated = f[f["rag"].isin(["G", "A", "R"])]
-    rag = rated["rag"].value_counts()
-    dp = rated["dot_previous"].value_counts()
-    do = rated["dot_outturn"].value_counts()
-    out = P.outturn_date(p)
-    return (f"As at {p:%d/%m/%Y}, {authority} has {_n(int(rag.get('G', 0)), 'indicator')} rated as Green, "
-            f"{int(rag.get('A', 0))} as Amber and {int(rag.get('R', 0))} as Red. "
-            f"Compared with last month {int(dp.get('improved', 0))} improved, {int(dp.get('same', 0))} stayed "
-            f"the same and {int(dp.get('worse', 0))} worsened. "
-            f"Compared with the outturn ({out:%B %Y}) {int(do.get('improved', 0))} improved, "
-            f"{int(do.get('same', 0))} stayed the same and {int(do.get('worse', 0))} worsened.")
-
-
 def band_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
     """County indicators rated in both scorecards whose RAG band moved: indicator, title, unit, value_a, rag_a,
     value_b, rag_b, target_b and ``better`` (True when the band improved), in catalogue order."""
@@ -327,14 +297,6 @@ def band_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
     return moved.reset_index(drop=True)
 
 
-def band_change_line(r) -> str:
-    """'Title: 43.0% (Red) to 48.1% (Amber) against a target of 55.0%'."""
-    unit = r.get("unit_b", r.get("unit_a", "%"))
-    return (f"{r['title_b']}: {format_value(r['value_a'], unit)} ({RAG_NAMES[r['rag_a']]}) to "
-            f"{format_value(r['value_b'], unit)} ({RAG_NAMES[r['rag_b']]}) against a target of "
-            f"{format_value(r['target_b'], unit)}")
-
-
 def comparator_at(indicator: str, period):
     """The latest England / statistical-neighbour row for an indicator dated on or before ``period`` (a
     report never quotes comparators from after its own period); None when there is none."""
@@ -343,42 +305,3 @@ def comparator_at(indicator: str, period):
     return comp.iloc[-1] if len(comp) else None
 
 
-def changes_between(earlier: pd.DataFrame, later: pd.DataFrame) -> str:
-    """Numbered paragraphs on what changed between two scorecards (county rows), as in a covering report."""
-    a, b = _county(earlier), _county(later)
-    pa_, pb = _period_of(a), _period_of(b)
-    cols = ["indicator", "title", "unit", "value", "rag", "target"]
-    m = a[[c for c in cols if c in a]].merge(b[[c for c in cols if c in b]], on="indicator",
-                                            suffixes=("_a", "_b"))
-    moved = band_changes(a, b)
-    up, down = moved[moved["better"]], moved[~moved["better"]]
-    span = f"between {pa_:%B %Y} and {pb:%B %Y}"
-    paras = []
-    paras.append(f"{_n(len(up), 'indicator')} moved to a better RAG band {span}"
-                 + (": " + "; ".join(band_change_line(r) for _, r in up.iterrows()) + "." if len(up) else "."))
-    paras.append(f"{_n(len(down), 'indicator')} moved to a worse RAG band {span}"
-                 + (": " + "; ".join(band_change_line(r) for _, r in down.iterrows()) + "." if len(down) else "."))
-    red = m[m["rag_b"] == "R"]
-    paras.append(f"At {pb:%B %Y}, {_n(len(red), 'indicator is', 'indicators are')} significantly away from "
-                 f"target (Red)" + (": " + "; ".join(
-                     f"{r['title_b']} at {format_value(r['value_b'], r['unit_b'])} against a target of "
-                     f"{format_value(r['target_b'], r['unit_b'])}" for _, r in red.iterrows()) + "." if len(red) else "."))
-    vals = m.set_index("indicator")
-    parts = []
-    for ind, label in (("CIC_CITIZEN", "citizen children in care"), ("CIC_UASC", "unaccompanied asylum-seeking "
-                                                                                 "children in care")):
-        if ind in vals.index:
-            va, vb = vals.loc[ind, "value_a"], vals.loc[ind, "value_b"]
-            parts.append(f"the number of {label} changed from {va:,.0f} to {vb:,.0f} ({vb - va:+,.0f}"
-                         + (f", {100 * (vb - va) / va:+.1f}%" if va else "") + ")")
-    if "CIC_RATE" in vals.index:
-        va, vb = vals.loc["CIC_RATE", "value_a"], vals.loc["CIC_RATE", "value_b"]
-        c = comparator_at("CIC_RATE", pb)
-        vs = (f", against England {c['ENGLAND']:.1f} and statistical neighbours {c['STATISTICAL_NEIGHBOURS']:.1f} "
-              f"({c['DATE']:%B %Y})" if c is not None else
-              f" (the reference data has no England or statistical-neighbour rate for {pb:%B %Y} or earlier)")
-        parts.append(f"the rate per 10,000 children changed from {va:.1f} to {vb:.1f}{vs}")
-    if parts:
-        text = "; ".join(parts)
-        paras.append(f"Between {pa_:%B %Y} and {pb:%B %Y}, {text}.")
-    return "\n\n".join(f"{n}. {p[0].upper() + p[1:]}" for n, p in enumerate(paras, 1))

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import metrics, reference
-from .episodes import Extract
-from .errors import CicError
+from ..measures import metrics
+from ..config import reference
+from ..model.extract import Extract
+from ..core.errors import CicError
 
 POPULATION_SOURCE = ("ONS mid-year population estimates, children aged 0 to 17 (Nomis: population estimates - "
                      "local authority based by single year of age): fill in")

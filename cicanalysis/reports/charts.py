@@ -5,7 +5,7 @@ drawn on every trend, the source and period under every chart, a colour-blind-sa
 Every chart function returns a matplotlib figure whose ``cic_alt`` attribute is its alt text, written
 from the chart's title and data (:func:`describe`); :func:`show` puts a figure in a report as a 2× PNG
 with that alt text and :func:`show_grid` lays several out side by side. Tables go through
-:mod:`cicanalysis.formatting` (labels, units, signs, n/a, RAG as colour and letter).
+:mod:`cicanalysis.reports.formatting` (labels, units, signs, n/a, RAG as colour and letter).
 """
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ def show_grid(figs) -> None:
 def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
     """Line of the indicator's monthly values with its target and amber floor drawn as dashed lines.
     An indicator from an annual return (OC2, OC3) is drawn as steps, marked at each 31 March."""
-    from . import metrics as M
+    from ..measures import metrics as M
     house_style()
     t = trend[trend["indicator"] == indicator].sort_values("period")
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.3))
@@ -312,7 +312,7 @@ def uasc_impact_table(impact: pd.DataFrame):
 # ---------------------------------------------------------------- adoption and adopters' journey charts
 def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts=(), decimals: int = 1,
                 **kw):
-    """A table for officers (see :func:`cicanalysis.formatting.table`): labels, units, signs, n/a, counts of
+    """A table for officers (see :func:`cicanalysis.reports.formatting.table`): labels, units, signs, n/a, counts of
     1-5 shown as '<6' when publishing. ``decimals=0`` shows every number column as a whole number."""
     kinds = dict(kw.pop("kinds", {}) or {})
     if decimals == 0:
@@ -324,7 +324,7 @@ def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, 
 
 def direction_table(frame: pd.DataFrame, caption: str = "", column: str = "Direction"):
     """A table whose ``column`` holds Improving / Remaining stable / Declining, coloured as well as worded."""
-    from .sufficiency import direction_colour
+    from .sufficiency_text import direction_colour
     styles = pd.DataFrame({column: [direction_colour(v) for v in frame[column]]})
     return F.table(frame, caption=caption, styles=styles)
 

@@ -10,13 +10,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import reference
-from .schema import Loaded
+from ..config import reference
+from ..validate.schema import Loaded
 
 NEW_PLACEMENT_RNE = ("S", "P", "B")
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")

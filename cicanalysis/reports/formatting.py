@@ -9,7 +9,7 @@ into several tables that fit a screen and an A4 page. A column the map does not 
 words (``DISTRICT_GROUP`` → "District group"), so no code name reaches a reader.
 
 A Table also carries its values, typed, for the period's workbook (``TABLE_MIME``, read by
-:mod:`cicanalysis.publish`).
+:mod:`cicanalysis.reports.publish`).
 
 ``KEY`` explains every code the reports use (polarity, measure types, direction-of-travel arrows, RAG,
 BLA, ADM, SGO, OC2, U1/U4 ...); :func:`key_table` shows the ones a report needs.
@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ..core.changes import missing, pct_change, with_changes  # noqa: F401  (re-exported for the reports)
 
 TABLE_MIME = "application/vnd.cicanalysis.table+json"
 NA = "n/a"
@@ -141,15 +143,6 @@ def kind_of(name, series: pd.Series | None = None) -> str:
     return "text"
 
 
-def missing(v) -> bool:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(v)) if not isinstance(v, (list, tuple, np.ndarray)) else False
-    except (TypeError, ValueError):
-        return False
-
-
 # decimal places, suffix of a value, suffix of a difference: by measurement unit (others: 1 place, no suffix)
 _UNIT_FORMATS = {"%": (1, "%", " pp"), "days": (0, " days", " days"), "count": (0, "", "")}
 
@@ -171,13 +164,6 @@ def format_value(value, unit: str, signed: bool = False) -> str:
 def format_change(value, unit: str) -> str:
     """A difference by its unit (see :func:`format_value`)."""
     return format_value(value, unit, signed=True)
-
-
-def pct_change(now, before) -> float:
-    """Per cent change from ``before`` to ``now`` (nan when before is 0 or either is missing)."""
-    if missing(now) or missing(before) or before == 0:
-        return np.nan
-    return 100.0 * (now - before) / abs(before)
 
 
 def format_cell(value, kind: str, unit: str = "") -> str:
@@ -391,14 +377,6 @@ def table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts
                                 and 1 <= v <= 5 for v in f[c]] for c in cols})
     return Table(f, caption=caption, kinds=kinds, units=units, styles=styles, row_header=row_header, split=split,
                  note=note, empty=empty, suppressed=sup)
-
-
-def with_changes(frame: pd.DataFrame, now: str = "this_span", before: str = "last_year") -> pd.DataFrame:
-    """``change`` and ``pct_change`` columns from two count columns (the latter n/a from 0)."""
-    out = frame.copy()
-    out["change"] = out[now] - out[before]
-    out["pct_change"] = [pct_change(a, b) for a, b in zip(out[now], out[before])]
-    return out
 
 
 def change_words(now, before, unit: str = "count", more: str = "more", fewer: str = "fewer") -> str:

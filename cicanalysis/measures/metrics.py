@@ -17,8 +17,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import periods as P
-from .episodes import (ADOPTED_REC, ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, LONG_TERM_FOSTER, RELATIVE_FOSTER,
+from ..core import periods as P
+from ..model.extract import (ADOPTED_REC, ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, LONG_TERM_FOSTER, RELATIVE_FOSTER,
                        Extract)
 
 
@@ -218,7 +218,7 @@ def reviews_in_timescale(x: Extract, period, window):
 
 def bla_to_moving_in_days(x: Extract, period, window):
     """A1: days from BLA to moving in with the adoptive family, children adopted in the window
-    (the adoption journey's definition, :data:`cicanalysis.adoption.TIMESCALES`)."""
+    (the adoption journey's definition, :data:`cicanalysis.measures.adoption.TIMESCALES`)."""
     from .adoption import timescale_cases
     c = timescale_cases(x, "A1", window)
     return _cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
@@ -378,7 +378,7 @@ BY_ID = {i.id: i for i in CATALOGUE + EXTRA}
 
 
 def get(indicator_id: str) -> Indicator:
-    from .errors import CicError
+    from ..core.errors import CicError
     try:
         return BY_ID[indicator_id]
     except KeyError:

@@ -38,8 +38,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import reference
-from .periods import bank_holidays
+from ..config import reference
+from ..core.periods import bank_holidays
 
 DAY = pd.Timedelta(days=1)
 HISTORY_START = pd.Timestamp("2006-04-01")
@@ -61,7 +61,7 @@ LA_PERM_CODES = ["855", "925", "926", "935", "850", "823", "873", "830", "381"] 
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the check letter: never I, O or S
 
 DISABILITY = "Disability"      # the disability service: a team of the simulation, not of a place
-POSTCODES = Path(__file__).resolve().parents[1] / "data" / "reference" / "synthetic_postcodes.csv"
+POSTCODES = reference.REFERENCE_DIR / "synthetic_postcodes.csv"
 
 # How districts differ (fictional, though the districts are Kent's: the authority and children are not): the relative number of children entering
 # care, the share of foster placements with the authority's own carers, how far a placement away from the
@@ -140,7 +140,7 @@ class Postcodes:
     binary search."""
 
     def __init__(self, path: Path, districts: list[str]):
-        from .geography import miles
+        from ..model.geography import miles
         df = pd.read_csv(path, dtype={"POSTCODE": str, "DISTRICT": str, "POOL": str})
         self.postcode = df["POSTCODE"].to_numpy(dtype=object)
         self.index = {p: i for i, p in enumerate(self.postcode)}

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import periods as P
-from .episodes import Extract
+from ..core import periods as P
+from ..model.extract import Extract
 
 AGE_BANDS = ("under 1", "1 to 4", "5 to 9", "10 to 15", "16+")
 BAND_START = np.array([0, 1, 5, 10, 16])          # age in whole years at which each band starts

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from . import adoption
-from . import periods as P
-from . import reference
-from .episodes import Extract
-from .formatting import with_changes
-from .schema import TABLES
+from ..core import periods as P
+from ..config import reference
+from ..model.extract import Extract
+from ..core.changes import with_changes
+from ..validate.schema import TABLES
 
 OUT_OF_AREA = "Out of area"
 UNKNOWN = "Unknown"
@@ -31,7 +31,7 @@ def households(x: Extract) -> pd.DataFrame:
     'Unknown' when blank) and STAGE2_DECISION (approval or rejection date)."""
     if "adopter_households" not in x.cache:
         if not x.sources.get("adopters"):
-            from .errors import CicError
+            from ..core.errors import CicError
             raise CicError("the extract has no adopters.csv (one row per prospective adoptive household): the "
                            "adopters' journey needs it", file=x.source, rule="local table present")
         h = x["adopters"].copy()
@@ -280,27 +280,6 @@ def summary(x: Extract, period) -> pd.DataFrame:
     return with_changes(pd.DataFrame(out))
 
 
-def summary_bullets(table: pd.DataFrame, period) -> list[str]:
-    """Plain-English lines for the headline figures against the same span last year."""
-    p = P.month_end(period)
-    w = adoption.span_window(p)
-    get = table.set_index("measure")
-    words = {"Initial enquiries": "initial enquiries were received", "Stage 2 applications": "households started Stage 2",
-             "Approvals": "households were approved", "Matches": "approved households were matched"}
-    out = []
-    for measure, text in words.items():
-        now, before = int(get.loc[measure, "this_span"]), int(get.loc[measure, "last_year"])
-        d = now - before
-        pc = f" ({100 * d / before:+.1f}%)" if d and before else ""
-        change = "the same as" if d == 0 else f"{abs(d):,} {'more' if d > 0 else 'fewer'}{pc} than"
-        out.append(f"{now:,} {text} between {w.start:%-d %B %Y} and {p:%-d %B %Y}, {change} in the same "
-                   f"period last year ({before:,}).")
-    for measure in ("Assessments open (at the period end)", "Approved, not yet matched (at the period end)"):
-        now, before = int(get.loc[measure, "this_span"]), int(get.loc[measure, "last_year"])
-        out.append(f"At {p:%d/%m/%Y}: {measure.split(' (')[0].lower()} {now:,} (a year earlier {before:,}).")
-    return out
-
-
 # ---------------------------------------------------------------- the sufficiency forecast (SPEC 5.1)
 @dataclass
 class Forecast:
@@ -414,55 +393,3 @@ def assessment_outcomes(x: Extract, period, years: int = 3) -> dict:
     return {"approved": int(approved.sum()), "left": int(left.sum())}
 
 
-def forecast_notes(x: Extract, f: Forecast) -> list[str]:
-    """Notes that explain figures a reader would otherwise find inconsistent: approved households on hold
-    (counted in the summary, not in the supply) and a completion rate of 100% against the share of
-    assessments that ended in approval over the last three years."""
-    notes = []
-    s = status_on(x, f.period)["STATUS"]
-    on_hold, free = int((s == "Approved, on hold").sum()), int((s == "Approved, not matched").sum())
-    if on_hold:
-        notes.append(f"The summary counts {free + on_hold:,} approved households not yet matched; the supply counts "
-                     f"the {free:,} available for a link, not the {on_hold:,} on hold.")
-    o = assessment_outcomes(x, f.period)
-    ended = o["approved"] + o["left"]
-    if ended:
-        rate = o["approved"] / ended
-        notes.append(f"Completion rate: the forecast counts {f.inputs['completion_rate']:.0%} of households in "
-                     f"assessment as future approvals; over the last three years {o['approved']:,} of the {ended:,} "
-                     f"assessments that ended were approved ({rate:.0%}) and {o['left']:,} withdrew, were "
-                     f"de-registered or were rejected (set the completion_rate parameter to use another rate).")
-    return notes
-
-
-def forecast_paragraph(f: Forecast, authority: str = "the authority") -> str:
-    """One paragraph in an officer's words: when supply runs out and when recruitment must restart."""
-    i = f.inputs
-    text = (f"At {f.period:%d/%m/%Y}, {authority} has {i['approved_unlinked']:,.0f} approved adoptive households not yet "
-            f"linked with a child and {i['in_assessment']:,.0f} in assessment"
-            + (f" (counted at a {i['completion_rate']:.0%} completion rate)" if i["completion_rate"] != 1 else "")
-            + f", a supply of {f.supply:,.0f} households. With about {i['placement_orders_per_year']:,.0f} placement "
-            f"orders a year, {i['share_own_foster_carer']:.0%} of children placed with their own foster carers, "
-            f"{i['share_plan_changes']:.0%} whose plan changes and {i['sibling_group_size']:.2f} children per adoptive "
-            f"household, about {f.need_per_month:,.1f} households are needed each month. ")
-    if f.run_out is None:
-        return text + "On these figures the supply does not run out."
-    text += (f"The supply therefore lasts about {f.months_of_supply:,.1f} months and runs out at the end of "
-             f"{f.run_out:%B %Y}. ")
-    if f.restart_by <= f.period:
-        return text + (f"With a recruitment lead time of {i['lead_time_months']} months, recruitment should already "
-                       f"have restarted (by the end of {f.restart_by:%B %Y}): it must restart now.")
-    return text + (f"With a recruitment lead time of {i['lead_time_months']} months, recruitment must restart by the "
-                   f"end of {f.restart_by:%B %Y}.")
-
-
-def step_definitions() -> pd.DataFrame:
-    from .formatting import label
-    return pd.DataFrame([{"Step": s.title, "From": label(s.start), "To": label(s.end), "Within": s.limit_label,
-                          "Compared with": "national average days" if s.national else ""} for s in STEPS])
-
-
-def timeliness_display(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Step": frame["title"], "Within": frame["limit"], "Span": frame["span"],
-                         "Cases": frame["cases"], "Within timescale": frame["within"], "% within": frame["pct_within"],
-                         "Average (working) days": frame["avg_days"], "National average days": frame["national_avg_days"]})

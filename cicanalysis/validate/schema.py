@@ -21,8 +21,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import geography, readers
-from .errors import CicError
+from .. import readers
+from ..core.errors import CicError
+from ..core.dq import BLANKED, CLOSED_AT_NEXT, DQ_COLUMNS, EXCLUDED, NOTED  # noqa: F401  (the one vocabulary)
+from ..core.dq import dq_rows as _dq_rows
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -124,11 +126,6 @@ TABLES: dict[str, TableSpec] = {s.name: s for s in [
           key=["PERIOD", "INDICATOR", "LEVEL", "UNIT_NAME"], child_level=False),
 ]}
 
-DQ_COLUMNS = ["file", "row", "CHILD", "column", "rule", "value", "action"]
-EXCLUDED = "row excluded"
-BLANKED = "value treated as blank"
-NOTED = "reported only"
-CLOSED_AT_NEXT = "DEC taken as the next episode's DECOM"
 
 
 @dataclass
@@ -142,9 +139,9 @@ class Loaded:
     extract_date_rule: str = ""
     return_years: list[int] = field(default_factory=list)      # collection years of yearly returns
     present: dict[str, list[str]] = field(default_factory=dict)  # columns each table had in the files
-    # PL_DISTANCE and DISTRICT derived from the postcodes (:func:`derive_geography`): what was looked up and
-    # found (its ``columns`` emptied once applied), or None when no episodes were read
-    geography: geography.Geography | None = None
+    # PL_DISTANCE and DISTRICT derived from the postcodes (:func:`cicanalysis.model.geography.derive_geography`,
+    # after this layer): what was looked up and found (a ``Geography``, its ``columns`` emptied once applied)
+    geography: object | None = None
     notices: list[str] = field(default_factory=list)             # one line each, for every report
 
 
@@ -316,18 +313,6 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
             out[c] = pd.Series(pd.NaT if c in spec.dates else np.nan, index=out.index,
                                dtype="datetime64[ns]" if c in spec.dates else ("float64" if c in spec.numbers else object))
     return out, dq.drop(columns="_index")
-
-
-def _dq_rows(df: pd.DataFrame, mask: pd.Series, column: str, rule: str, action: str) -> pd.DataFrame:
-    bad = df[mask]
-    if bad.empty:
-        return pd.DataFrame(columns=DQ_COLUMNS)
-    value = bad[column]
-    if pd.api.types.is_datetime64_any_dtype(value):
-        value = value.dt.strftime(DATE_FORMAT)
-    return pd.DataFrame({"file": bad["_FILE"], "row": bad["_ROW"],
-                         "CHILD": bad["CHILD"] if "CHILD" in bad else None, "column": column, "rule": rule,
-                         "value": value.astype(str), "action": action})
 
 
 def cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
@@ -661,39 +646,12 @@ def read_extract(folder, la: str | None = None, extract_date=None,
     tables, extra = cross_checks(tables)
     tables, more = local_table_checks(tables, indicator_units)
     extra.extend(more)
-    tables, geo, geo_dq = derive_geography(tables, present)   # after the exclusions: no lookups for them
-    extra.append(geo_dq)
     dq.extend(extra)
     dq_frame = pd.concat([d for d in dq if len(d)], ignore_index=True) if any(len(d) for d in dq) \
         else pd.DataFrame(columns=DQ_COLUMNS)
     dq_frame = dq_frame[DQ_COLUMNS]
     return Loaded(tables, dq_frame.reset_index(drop=True), sources, extract_date=date, extract_date_rule=how,
-                  return_years=return_years, present=present, geography=geo, notices=notices)
-
-
-def derive_geography(tables: dict[str, pd.DataFrame], present: dict[str, list[str]], directory=None, data_dir=None
-                     ) -> tuple[dict[str, pd.DataFrame], geography.Geography, pd.DataFrame]:
-    """PL_DISTANCE and DISTRICT of the episodes from HOME_POST and PL_POST (:func:`geography.derive`: a supplied
-    value wins). A column derived for at least one episode counts as present in the extract (``present`` is
-    updated), so the measures that need it are available. Returns (tables, the geography with its ``columns``
-    emptied, its DQ rows)."""
-    g = geography.derive(tables["episodes"], directory=directory, data_dir=data_dir)
-    episodes = g.apply(tables["episodes"])
-    episodes["PL_DISTANCE"] = episodes["PL_DISTANCE"].astype("float64")
-    episodes["DISTRICT"] = episodes["DISTRICT"].astype(object)
-    cols = present.setdefault("episodes", [])
-    for c, n in g.derived.items():
-        if n and c not in cols:
-            cols.append(c)
-    cols.sort()
-    g.columns = g.columns.iloc[:0]      # applied: the summary is what is kept (the run pickles the extract)
-    dq = g.dq.reindex(columns=DQ_COLUMNS)
-    # an unaccompanied asylum-seeking child has no home postcode in the 903 (DfE guidance): their district is
-    # Unknown, which is no data-quality problem
-    blank_home = dq["value"].isna() | (dq["value"].astype(str).str.strip().isin(["", "nan", "None"]))
-    uasc = dq["CHILD"].isin(tables["uasc"]["CHILD"])
-    dq = dq[~((dq["rule"] == geography.RULE_DISTRICT) & blank_home & uasc)]
-    return dict(tables, episodes=episodes), g, dq
+                  return_years=return_years, present=present, notices=notices)
 
 
 def dq_summary(dq: pd.DataFrame) -> pd.DataFrame:
@@ -704,7 +662,7 @@ def dq_summary(dq: pd.DataFrame) -> pd.DataFrame:
             .rename("rows").reset_index().sort_values("rows", ascending=False, kind="stable"))
 
 
-def dq_headline(dq: pd.DataFrame, geo: geography.Geography | None = None) -> str:
+def dq_headline(dq: pd.DataFrame, geo=None) -> str:
     """One sentence on the data-quality table, for the CLI and the reports; with ``geo`` (``x.geography``) a
     second on the postcodes: the share found in the ONS Postcode Directory and what was derived."""
     if dq.empty:

@@ -1,0 +1,122 @@
+"""The placement sufficiency strategy progress report (SPEC 6): eight measures under four challenges, each
+a quarterly trend with an analysis line and a direction since the previous quarter.
+
+Every measure is an indicator of the metric engine (``metrics.CATALOGUE`` or ``metrics.EXTRA``), computed
+by ``scorecard.values`` for each quarter end: one definition, shared with the scorecard. ``MEASURES``
+declares the report: one entry per series (the challenge, the indicator, including or excluding UASC,
+the direction the strategy expects, whether areas are shown).
+
+Direction since the previous quarter: a change within the tolerance is "Remaining stable"; otherwise
+"Improving" or "Declining" by the indicator's polarity. The tolerance is in percentage points for
+percentages and in per cent of the previous value for counts and averages.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import metrics as M
+from ..core import periods as P
+from . import scorecard
+from ..model.extract import Extract
+from ..core.errors import CicError
+
+START = pd.Timestamp("2012-04-01")
+IMPROVING, STABLE, DECLINING = "Improving", "Remaining stable", "Declining"
+
+CHALLENGES = {
+    1: "Safely reducing the number of children who need to come into care",
+    2: "Good homes for care leavers",
+    3: "Enough local placements, close to home",
+    4: "Stability and permanence",
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    number: str                  # as on the officers' appendix: 1a, 1b, 2, ...
+    challenge: int
+    title: str                   # what is measured, in the words of the report
+    indicator: str               # metric engine indicator
+    include_uasc: bool = True
+    expect: str = "increase"     # the strategy's expected direction: increase, reduction, stable
+    show: str = "value"          # value, or numerator (the number of children)
+    by_area: bool = False
+
+    @property
+    def ind(self) -> M.Indicator:
+        return M.get(self.indicator)
+
+
+MEASURES = [
+    Measure("CIC_INCL", "1a", 1, "Children in care at the quarter end (including UASC)", "CIC_TOTAL", True, "reduction"),
+    Measure("CIC_EXCL", "1b", 1, "Children in care at the quarter end (excluding UASC)", "CIC_CITIZEN", False,
+            "reduction"),
+    Measure("STARTED", "1c", 1, "Children entering care in the quarter", "CIC_STARTED", True, "reduction"),
+    Measure("CL_ACCOM", "2", 2, "Care leavers in suitable accommodation", "CL_SUITABLE_ACCOM", True, "increase"),
+    Measure("NEAR_NUMBER", "3a", 3, "Children placed within 20 miles of home (excluding UASC)", "WITHIN_20_MILES",
+            False, "increase", show="numerator"),
+    Measure("NEAR_PCT", "3b", 3, "Children placed within 20 miles of home (excluding UASC)", "WITHIN_20_MILES",
+            False, "increase", by_area=True),
+    Measure("STABILITY", "4", 4, "Children in care 2.5 years+ in the same placement for 2 years", "STABILITY_2Y",
+            True, "stable"),
+    Measure("OWN_FOSTER", "5", 3, "Children in own-authority foster care (excluding UASC)", "OWN_FOSTER", False,
+            "increase"),
+    Measure("MOVES", "6", 4, "Children with 3 or more placements in 12 months", "PLACEMENTS_3PLUS", True, "reduction"),
+    Measure("BLA_TO_PLACED", "7", 4, "Average days from entering care to being placed for adoption",
+            "BLA_TO_PLACED_R12M", True, "reduction"),
+    Measure("LONG_TERM", "8", 3, "Children in permanent long-term fostering (U1/U4)", "LONG_TERM_FOSTER", True,
+            "increase"),
+]
+MEASURE = {m.id: m for m in MEASURES}
+
+
+def check_quarter(x: Extract, period) -> pd.Timestamp:
+    p = scorecard.check_period(x, period)
+    if not P.is_quarter_end(p):
+        raise CicError(f"period {p:%d/%m/%Y} is not a quarter end: the sufficiency report is quarterly "
+                       f"(30/06, 30/09, 31/12, 31/03), e.g. {P.quarter_end(p):%Y-%m-%d}", rule="quarter end")
+    return p
+
+
+def quarters(x: Extract, period, start=START) -> list[pd.Timestamp]:
+    """Quarter ends from the first after ``start`` (or the start of the data) to the period."""
+    first = max(pd.Timestamp(start), x.first_date)
+    return P.quarter_ends(first, period)
+
+
+def trend(x: Extract, period, start=START, measures=None) -> pd.DataFrame:
+    """Quarterly values: measure, number, challenge, title, unit_name (the county or an area), quarter,
+    value (the number of children for ``show="numerator"``), numerator, denominator, unit."""
+    p = check_quarter(x, period)
+    rows = []
+    for m in measures or MEASURES:
+        m = MEASURE[m] if isinstance(m, str) else m
+        levels = ("county", "area") if m.by_area else ("county",)
+        for q in quarters(x, p, start):
+            v = scorecard.values(x, q, m.include_uasc, [m.ind], levels)
+            shown = v["numerator"] if m.show == "numerator" else v["value"]
+            for (_, r), val in zip(v.iterrows(), shown):
+                rows.append({"measure": m.id, "number": m.number, "challenge": m.challenge, "title": m.title,
+                             "level": r["level"], "unit_name": r["unit_name"], "quarter": q, "value": val,
+                             "numerator": r["numerator"], "denominator": r["denominator"],
+                             "unit": "count" if m.show == "numerator" else m.ind.unit})
+    return pd.DataFrame(rows)
+
+
+def direction(current, previous, polarity: str, unit: str, tolerance: float = 1.0) -> str:
+    """Improving / Remaining stable / Declining since the previous quarter. A change of at most the tolerance
+    (percentage points for %; per cent of the previous value otherwise) is stable. '' when either is missing."""
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return ""
+    change = current - previous
+    size = abs(change) if unit == "%" else (abs(change) / abs(previous) * 100 if previous else math.inf)
+    if size <= tolerance or math.isclose(size, tolerance, rel_tol=1e-9, abs_tol=1e-12) or change == 0:
+        return STABLE
+    better = change < 0 if polarity == "L" else change > 0
+    return IMPROVING if better else DECLINING
+
+

@@ -1,0 +1,129 @@
+"""The adoption journey's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.adoption`): the measures return numbers, this module the words."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core import periods as P
+from ..measures.adoption import TIMESCALES, average_excluding, has_tracking, span_window
+from ..model.extract import Extract
+
+
+def tracking_note(x: Extract, what: str) -> str:
+    """The one line shown in place of a section that needs the tracking table ('' when present)."""
+    return "" if has_tracking(x) else (f"{what}: not available, because this needs the local adoption tracking "
+                                       f"table (adoption_tracking.csv), which was not supplied.")
+
+
+def a1_a2_display(a1a2: pd.DataFrame) -> pd.DataFrame:
+    """The A1/A2 table as the report shows it: the columns that have figures, partial windows marked."""
+    t = a1a2.copy()
+    t["window"] = [f"{w} (partial)" if p else w for w, p in zip(t["window"], t["partial"])]
+    t["meets_threshold"] = t["meets_threshold"].where(t["three_year_avg_days"].notna())
+    keep = [c for c in t.columns if c not in ("partial",) and not (c.startswith(("england", "neighbours"))
+                                                                   and t[c].isna().all())]
+    return t[keep]
+
+
+def threshold_sentence(a1a2: pd.DataFrame, measure: str) -> str:
+    """One sentence on the current 3-year average of A1 or A2 against its DfE threshold."""
+    r = a1a2[a1a2["measure"] == measure].iloc[-1]
+    name = {"A1": "A1 (entering care to moving in with the adoptive family)",
+            "A2": "A2 (placement order to the match decision)"}[measure]
+    if pd.isna(r["three_year_avg_days"]):
+        return f"{name}: no children adopted in the 3-year window {r['window']}."
+    gap = r["three_year_avg_days"] - r["threshold"]
+    verdict = (f"{abs(gap):,.0f} days above the DfE threshold of {r['threshold']:,.0f} days: the threshold is missed"
+               if gap > 0 else f"within the DfE threshold of {r['threshold']:,.0f} days"
+               + (f" by {abs(gap):,.0f} days" if gap < 0 else ""))
+    part = " (a partial window: fewer than three full years so far)" if r["partial"] else ""
+    return (f"{name}: the 3-year average for {r['window']}{part} is {r['three_year_avg_days']:,.0f} days over "
+            f"{r['three_year_children']:,} children, {verdict}.")
+
+
+def outlier_sentence(measure: str, cases: pd.DataFrame, exclude=()) -> str:
+    a = average_excluding(cases, exclude)
+    if not a["children"]:
+        return f"{measure}: no children in the window."
+    text = f"{measure}: the average is {a['average']:,.0f} days over {a['children']:,} children"
+    if a["excluded"]:
+        text += (f"; excluding {a['excluded']} {'case' if a['excluded'] == 1 else 'cases'} the average is "
+                 f"{a['average_excluding']:,.0f} days")
+    return text + "."
+
+
+def forecast_sentence(forecast: pd.DataFrame) -> str:
+    measure = "A2" if "average_a2_days" in forecast else "A1"
+    col = f"average_{measure.lower()}_days"
+    allrow = forecast[forecast["status"] == "All"].iloc[0]
+    thr = forecast["threshold"].iloc[0]
+    if not allrow["children"]:
+        return f"No children are adopted or expected to be adopted in {forecast['window'].iloc[0]}."
+    gap = allrow[col] - thr
+    verdict = (f"within the DfE threshold of {thr:,.0f} days" if gap <= 0 else
+               f"{gap:,.0f} days above the DfE threshold of {thr:,.0f} days")
+    return (f"The forecast {measure} for {forecast['window'].iloc[0]} is {allrow[col]:,.0f} days over "
+            f"{allrow['children']:,} children (those adopted so far plus those placed, matched or waiting who are "
+            f"expected to be adopted by 31 March), {verdict}.")
+
+
+def _span_words(period) -> str:
+    p = P.month_end(period)
+    w = span_window(p)
+    return f"between {w.start:%-d %B %Y} and {p:%-d %B %Y}"
+
+
+def summary_bullets(summary: pd.DataFrame, period) -> list[str]:
+    """One plain-English line per headline measure with the change against the same span last year (or, for
+    counts at the period end, against the same date last year)."""
+    p = P.month_end(period)
+    last = P.month_end_of(p - pd.DateOffset(years=1))
+    get = summary.set_index("measure")
+    span = _span_words(p)
+
+    def line(measure, one, many, rest, snapshot=False):
+        r = get.loc[measure]
+        if pd.isna(r["this_span"]):
+            return None
+        now, before = r["this_span"], r["last_year"]
+        against = f"at {last:%d/%m/%Y}" if snapshot else "in the same period last year"
+        if now == before:
+            change = f", the same as {against} ({before:,.0f})"
+        else:
+            pc = f" ({100 * (now - before) / before:+.1f}%)" if before else ""
+            change = (f", {abs(now - before):,.0f} {'more' if now > before else 'fewer'}{pc} than {against} "
+                      f"({before:,.0f})")
+        start = f"At {p:%d/%m/%Y}, " if snapshot else ""
+        return f"{start}{now:,.0f} {one if now == 1 else many} {rest}{change}."
+
+    out = [
+        line("Children adopted", "child was", "children were", f"adopted {span}"),
+        line("Children placed for adoption", "child was", "children were",
+             f"placed with their adoptive families {span}"),
+        line("Matches agreed", "match was", "matches were", f"agreed {span}"),
+        line("Placement orders granted", "placement order was", "placement orders were", f"granted {span}"),
+        line("ADM adoption decisions", "child", "children", f"had an agency decision that they should be adopted {span}"),
+        line("Plans changed away from adoption", "child's plan", "children's plans", f"changed away from adoption {span}"),
+        line("Placed for adoption, not yet adopted (at the period end)", "child was", "children were",
+             "placed for adoption and not yet adopted", True),
+        line("Children waiting with a placement order and no placement (at the period end)", "child was",
+             "children were", "waiting with a placement order and no adoptive placement", True),
+        line("Children in proceedings with an ADM decision and no placement order (at the period end)", "child",
+             "children", "with an adoption decision had no placement order yet (in proceedings)", True),
+    ]
+    return [b for b in out if b]
+
+
+def timescale_definitions() -> pd.DataFrame:
+    """The timescales as a table an officer can read (shown at the end of the report)."""
+    from ..reports.formatting import label
+    return pd.DataFrame([{"Timescale": t.title, "From": label(t.start), "To": label(t.end), "Within": t.limit_label,
+                          "Counted in the period of": label(t.when), "Cases": t.cohort,
+                          "Needs the tracking table": "yes" if t.tracking else ""} for t in TIMESCALES])
+
+
+def timescale_display(frame: pd.DataFrame, group: str = "Year") -> pd.DataFrame:
+    """A by-year or by-district timescale frame with the column names of the report."""
+    return pd.DataFrame({"Timescale": frame["title"], "Within": frame["limit"], group: frame["group"],
+                         "Cases": frame["cases"], "Within timescale": frame["within"], "% within": frame["pct_within"],
+                         "Average days (working days where the limit is)": frame["avg_days"],
+                         "Average months": frame["avg_months"].where(~frame["limit"].str.endswith("working days"))})
