@@ -26,7 +26,6 @@ from .reports import publish
 from .reports.specs import NOTEBOOK_DIR, NOTEBOOKS, REQUIRES
 from .config import reference
 from .core.errors import CicError
-from .loading import LOAD_OPTIONS_ENV, RUN_CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -340,7 +339,7 @@ def _remove_stale_caches(root: Path) -> None:
 
 
 def _share_extract(extract, data_dir: Path) -> Path | None:
-    """Pickle the loaded extract for the run's notebooks (see ``loading.RUN_CACHE_ENV``) in a private cache
+    """Pickle the loaded extract for the run's notebooks (their ``extract_cache`` parameter) in a private cache
     folder outside the outputs; None if it cannot be loaded here (the notebooks then load it themselves and
     report the error). A full disk is a one-line error, with nothing left behind."""
     import errno
@@ -438,7 +437,6 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
 
 
 def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress, extract) -> list[Result]:
-    import json
     tmps = {p: _prepare(out_dir, p) for p in plan}
     if extract is None:
         from .loading import load
@@ -453,11 +451,9 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     authority = extract.authority["name"] if extract is not None else _authority_name(data_dir)
-    previous_env = {k: os.environ.get(k) for k in (RUN_CACHE_ENV, LOAD_OPTIONS_ENV)}
-    if shared is not None:
-        os.environ[RUN_CACHE_ENV] = str(shared.resolve())
-    if extract is not None and extract.load_options:    # --la, --extract-date, --authority-name: the notebooks'
-        os.environ[LOAD_OPTIONS_ENV] = json.dumps(extract.load_options, default=str)  # own load() uses them
+    # the notebooks get the run's extract and its load options as papermill parameters (in each parameters cell)
+    parameters = dict(parameters or {}, extract_cache=str(shared.resolve()) if shared is not None else "",
+                      load_options={k: str(v) for k, v in (extract.load_options if extract is not None else {}).items()})
     # longest notebooks first, so that parallel workers finish together (the pool takes tasks in order)
     tasks = sorted(((p, n) for p, names in plan.items() for n in names), key=lambda t: -RELATIVE_COST.get(t[1], 0))
     results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
@@ -508,11 +504,6 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
             bar.close()
         if shared is not None:
             shutil.rmtree(shared.parent, ignore_errors=True)
-        for k, v in previous_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     _write_period_files(out_dir, plan, authority)
     write_outputs_index(out_dir, data_dir, authority)
     order = {n: i for i, n in enumerate(NOTEBOOKS)}

@@ -8,24 +8,21 @@ measures and the derived views import nothing from the reports.
 from __future__ import annotations
 
 import dataclasses
-import os
 import pickle
 from pathlib import Path
 
 import pandas as pd
 
 from .config import reference
+from .model.build import build
 from .model.extract import Extract
 from .model.geography import derive_geography
 from .validate.schema import DQ_COLUMNS, read_extract
 
-# A batch run (``cicanalysis run``) loads the extract once and names a pickle of it here; ``load`` in the
-# notebooks of that run reads it instead of re-reading and re-validating the files, but only when every file
-# under the data folder (and the authority folder) still has the size and modification time it had.
-RUN_CACHE_ENV = "CICANALYSIS_RUN_EXTRACT"
-# ... and passes the run's extract options (--la, --extract-date, --authority-name) here, as JSON, so that a
-# notebook that has to read the files itself reads them the same way
-LOAD_OPTIONS_ENV = "CICANALYSIS_LOAD_OPTIONS"
+# A batch run (``cicanalysis run``) loads the extract once, pickles it in a private cache folder and hands each
+# notebook that pickle's path and the load options as papermill parameters (``extract_cache``, ``load_options``);
+# ``load(..., cache=path)`` reads the pickle instead of the files, but only when every file under the data folder
+# (and the authority folder) still has the size and modification time it had. Nothing is read from the environment.
 
 
 def _signature(data_dir: Path, authority_dir) -> tuple:
@@ -35,14 +32,13 @@ def _signature(data_dir: Path, authority_dir) -> tuple:
 
 
 def save_run_cache(x: Extract, data_dir, path) -> None:
-    """Write ``x`` (loaded from ``data_dir``) where :func:`load` looks when ``RUN_CACHE_ENV`` names ``path``."""
+    """Write ``x`` (loaded from ``data_dir``) to ``path``, for ``load(data_dir, cache=path)``."""
     with open(path, "wb") as fh:
         pickle.dump({"signature": _signature(Path(data_dir), x.authority_dir), "extract": x,
                      "options": x.load_options}, fh, protocol=5)
 
 
-def _from_run_cache(data_dir: Path, authority_dir, options: dict):
-    path = os.environ.get(RUN_CACHE_ENV)
+def _from_run_cache(path, data_dir: Path, authority_dir, options: dict):
     if not path or not Path(path).is_file():
         return None
     try:
@@ -58,34 +54,27 @@ def _from_run_cache(data_dir: Path, authority_dir, options: dict):
             or saved.get("signature") != _signature(data_dir, authority_dir)
             or (options and saved.get("options") != options)):
         return None
-    x.source, x.authority_dir = str(data_dir), authority_dir
-    return x
+    return x.replace(source=str(data_dir))
 
 
 def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
-         authority_name: str | None = None) -> Extract:
+         authority_name: str | None = None, cache=None) -> Extract:
     """Read, validate and index an extract folder.
 
-    ``authority_dir`` defaults to ``<data_dir>/authority`` when that folder exists (else
-    ``CICANALYSIS_AUTHORITY_DIR``, else none: see :mod:`cicanalysis.config.reference`); ``la`` picks one authority
-    of pooled files; ``extract_date`` overrides the one worked out from the data; ``authority_name`` names
-    an authority that has no configuration."""
-    import json
-
+    ``authority_dir`` defaults to ``<data_dir>/authority`` when that folder exists (else none: see
+    :mod:`cicanalysis.config.reference`); ``la`` picks one authority of pooled files; ``extract_date``
+    overrides the one worked out from the data; ``authority_name`` names an authority that has no
+    configuration; ``cache`` is the path of a batch run's pickled extract (:func:`save_run_cache`), used when
+    it was loaded from the same files with the same options (else the files are read)."""
     from .measures import metrics
-    from .measures.adoption import consistency_checks
-    run_options = json.loads(os.environ.get(LOAD_OPTIONS_ENV) or "{}")
-    la = la if la is not None else run_options.get("la")
-    extract_date = extract_date if extract_date is not None else run_options.get("extract_date")
-    authority_name = authority_name if authority_name is not None else run_options.get("authority_name")
     data_dir = Path(data_dir)
     if authority_dir is None and (data_dir / "authority").is_dir():
         authority_dir = data_dir / "authority"
-    if authority_dir is None:
-        authority_dir = reference.authority_dir(None)
+    if authority_dir is not None:    # absolute: a pickled extract is compared with it from another folder
+        authority_dir = Path(authority_dir).resolve()
     options = {k: v for k, v in (("la", la), ("extract_date", extract_date), ("authority_name", authority_name))
                if v is not None}
-    cached = _from_run_cache(data_dir, authority_dir, options)
+    cached = _from_run_cache(cache, data_dir, authority_dir, options)
     if cached is not None:
         return cached
     for read in (reference.authority, reference.teams, reference.population, reference.targets,
@@ -94,35 +83,11 @@ def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
     units = {i.id: i.unit for i in metrics.CATALOGUE + metrics.EXTRA}
     loaded = read_extract(data_dir, la=la, extract_date=extract_date, indicator_units=units)
     tables, geo, geo_dq = derive_geography(loaded.tables, loaded.present)  # after the exclusions: no lookups for them
-    dq = pd.concat([d for d in (loaded.dq, geo_dq) if len(d)] or [loaded.dq], ignore_index=True)[DQ_COLUMNS]
-    loaded = dataclasses.replace(loaded, tables=tables, geography=geo, dq=dq.reset_index(drop=True))
-    x = Extract(loaded, authority_dir=authority_dir, source=str(data_dir), authority_name=authority_name)
-    x.load_options = options
-    extra = [configuration_checks(x), consistency_checks(x)]  # need the teams and the derived views
-    x.dq = pd.concat([x.dq] + [e for e in extra if len(e)], ignore_index=True)
-    x.notices = loaded.notices + extract_notices(x)
-    return x
-
-
-def configuration_checks(x: Extract) -> pd.DataFrame:
-    """Rules that need the authority's teams: a supplied indicator for a team or area not in teams.csv is
-    excluded (it would be a phantom unit); a DISTRICT value of episodes that teams.csv does not know is
-    reported (its area and team are "Unknown"). Without teams.csv (county only) there is nothing to check."""
-    from .core.dq import DQ_COLUMNS, EXCLUDED, NOTED
-    from .core.dq import dq_rows as _dq_rows
-    if x.teams.empty:
-        return pd.DataFrame(columns=DQ_COLUMNS)
-    s = x.tables["supplied_indicators"]
-    known = {"team": set(x.teams["TEAM"]), "area": set(x.teams["AREA"])}
-    unknown = pd.Series([lv in known and u not in known[lv] for lv, u in zip(s["LEVEL"], s["UNIT_NAME"])],
-                        index=s.index, dtype=bool)
-    dq = [_dq_rows(s, unknown, "UNIT_NAME", "team or area not in authority/teams.csv (row ignored)", EXCLUDED)]
-    x.tables["supplied_indicators"] = s[~unknown]
-    ep = x.tables["episodes"]
-    values = set(x.teams["TEAM"]) | set(x.teams["DISTRICT"])
-    stray = ep["DISTRICT"].notna() & ~ep["DISTRICT"].isin(values) & ~ep.duplicated(["CHILD", "DISTRICT"])
-    dq.append(_dq_rows(ep, stray, "DISTRICT", "DISTRICT not in authority/teams.csv (area and team Unknown)", NOTED))
-    return pd.concat([d for d in dq if len(d)] or [pd.DataFrame(columns=DQ_COLUMNS)], ignore_index=True)
+    dq = pd.concat([d for d in (loaded.dq, geo_dq) if len(d)] or [loaded.dq], ignore_index=True)
+    loaded = dataclasses.replace(loaded, tables=tables, geography=geo, dq=dq[DQ_COLUMNS].reset_index(drop=True))
+    x = build(loaded, authority_dir=authority_dir, source=str(data_dir), authority_name=authority_name,
+              load_options=options)
+    return x.replace(notices=x.notices + extract_notices(x))
 
 
 # ---------------------------------------------------------------- notices

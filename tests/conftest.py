@@ -176,3 +176,17 @@ def default_outputs(small_authority, tmp_path_factory) -> Path:
                                                     ("scorecard", "adoption_journey", "adopters_journey",
                                                      "sufficiency_strategy")], results
     return out
+
+
+def extract_from_rows(tables: dict | None = None, authority: bool = True, **kw):
+    """The fixture's tables (or ``tables``) as an Extract built in memory (:meth:`Extract.from_frames`), with the
+    synthetic county's configuration and the fixture's extract date: no file is written."""
+    import pandas as pd
+
+    from cicanalysis import Extract
+    from cicanalysis.config.reference import SYNTHETIC_AUTHORITY_DIR
+    frames = {name: pd.DataFrame([{c: r.get(c, "") for c in TABLE_COLUMNS[name]} for r in rows],
+                                 columns=TABLE_COLUMNS[name])
+              for name, rows in (tables or fixture_tables()).items()}
+    return Extract.from_frames(frames, authority_dir=SYNTHETIC_AUTHORITY_DIR if authority else None,
+                               extract_date=kw.pop("extract_date", FIXTURE_EXTRACT_DATE), **kw)

@@ -211,10 +211,12 @@ def test_a_failing_notebook_does_not_stop_the_others_and_the_cli_says_which(smal
 
 
 def test_the_notebooks_of_a_run_share_the_extract_it_loaded(tiny_authority, tmp_path):
-    """``run`` hands its loaded extract to the notebooks (a pickle named by an environment variable): the
-    marked copy's authority name appears in the report, and the pickle is gone when the run ends."""
+    """``run`` hands its loaded extract to the notebooks (a pickle named by the ``extract_cache`` parameter): the
+    marked copy's authority name appears in the report, the executed notebook's parameters cell names the pickle,
+    and the pickle is gone when the run ends. No environment variable carries it."""
+    import json
+
     from cicanalysis import load
-    from cicanalysis.loading import RUN_CACHE_ENV
     from cicanalysis.batch import run
     x = load(tiny_authority)
     x.authority = {**x.authority, "name": "Shared Extract Marker"}
@@ -222,23 +224,43 @@ def test_the_notebooks_of_a_run_share_the_extract_it_loaded(tiny_authority, tmp_
     results = run(["2016-03-31"], tiny_authority, out, notebooks=["adopters_journey"], extract=x)
     assert results[0].ok, results
     assert "Shared Extract Marker" in (out / "2016-03-31" / "adopters_journey.html").read_text(encoding="utf-8")
-    assert not list(out.glob(".extract.*")) and RUN_CACHE_ENV not in os.environ
+    nb = json.loads((out / "2016-03-31" / "adopters_journey.ipynb").read_text(encoding="utf-8"))
+    injected = "".join(next(c["source"] for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])))
+    assert "extract_cache = " in injected and "extract.pkl" in injected and "load_options = {}" in injected
+    assert not list(out.glob(".extract.*")) and not any(k.startswith("CICANALYSIS_RUN") for k in os.environ)
+
+
+def test_a_run_with_a_relative_data_folder_shares_its_extract(tiny_authority, tmp_path, monkeypatch):
+    """As ``make report`` calls it (``--data data/synthetic``, relative to the repository while the kernels run in
+    notebooks/): the notebooks still use the run's extract (a marker in its authority name reaches the report)."""
+    from cicanalysis import load
+    from cicanalysis.batch import run
+    work = tmp_path / "work"
+    shutil.copytree(tiny_authority, work / "data" / "tiny")
+    monkeypatch.chdir(work)
+    x = load(Path("data") / "tiny")
+    x.authority = {**x.authority, "name": "Relative Marker"}
+    results = run(["2016-03-31"], Path("data") / "tiny", Path("outputs"), notebooks=["adopters_journey"], extract=x)
+    assert results[0].ok, results
+    assert "Relative Marker" in (work / "outputs" / "2016-03-31" / "adopters_journey.html").read_text(encoding="utf-8")
 
 
 def test_the_shared_extract_is_used_only_while_the_files_are_unchanged(tiny_authority, tmp_path, monkeypatch):
     from cicanalysis import load
-    from cicanalysis.loading import RUN_CACHE_ENV, save_run_cache
+    from cicanalysis.loading import save_run_cache
     data = tmp_path / "data"
     shutil.copytree(tiny_authority, data)
     x = load(data)
     x.authority = {**x.authority, "name": "Marker"}
-    save_run_cache(x, data, tmp_path / "x.pkl")
-    monkeypatch.setenv(RUN_CACHE_ENV, str(tmp_path / "x.pkl"))
-    assert load(data).authority["name"] == "Marker"
+    cache = tmp_path / "x.pkl"
+    save_run_cache(x, data, cache)
+    assert load(data, cache=cache).authority["name"] == "Marker"
+    assert load(data).authority["name"] != "Marker"   # without the parameter, the files are read
+    assert load(data, cache=cache, authority_name="Other").authority["name"] == "Other"   # other options: read again
     other = tmp_path / "other"                        # another folder with the same files: not this extract
     shutil.copytree(tiny_authority, other)
-    assert load(other).authority["name"] != "Marker"
+    assert load(other, cache=cache).authority["name"] != "Marker"
     header = next(data.rglob("header*.csv"))          # a file changed since: read the CSVs again
     stat = header.stat()
     os.utime(header, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert load(data).authority["name"] != "Marker"
+    assert load(data, cache=cache).authority["name"] != "Marker"

@@ -4,7 +4,7 @@ authority's own configuration.
 National figures (DfE adoption thresholds and the targets set from them, comparators, national averages)
 are committed here. Everything about one authority (name, teams → districts → areas, child population,
 recruitment freezes, local targets) lives in that authority's ``authority/`` folder, inside its data
-folder (``cicanalysis init`` writes a template) or named by ``CICANALYSIS_AUTHORITY_DIR``. Without one, the
+folder (``cicanalysis init`` writes a template) or given to ``load(authority_dir=...)``. Without one, the
 reports say "Local authority", show the county only and leave the rate per 10,000 and local targets
 blank: an extract is never dressed in another authority's configuration. The synthetic authority's
 configuration is in ``data/reference/synthetic_authority`` and ``cicanalysis generate`` copies it beside
@@ -29,11 +29,9 @@ TEAM_COLUMNS = ["TEAM", "DISTRICT", "AREA"]
 
 
 def authority_dir(override: str | os.PathLike | None = None) -> Path | None:
-    """The authority's configuration folder: ``override``, else ``CICANALYSIS_AUTHORITY_DIR``, else None."""
-    if override is not None:
-        return Path(override)
-    env = os.environ.get("CICANALYSIS_AUTHORITY_DIR")
-    return Path(env) if env else None
+    """The authority's configuration folder: ``override`` as a path, else None (no environment variable is read:
+    a value crosses layers as an argument)."""
+    return Path(override) if override is not None else None
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 
 import numpy as np
@@ -37,9 +38,12 @@ def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
 
 
 class Extract:
-    """An authority's validated extract plus derived views. Build with :func:`load`."""
+    """An authority's validated extract plus derived views. Build with :func:`cicanalysis.load` (or, in tests,
+    :meth:`from_frames`); once built it is not changed: :meth:`replace` gives a copy with other checks or
+    notices, sharing the tables and the derived views already worked out."""
 
-    def __init__(self, loaded: Loaded, authority_dir=None, source: str = "", authority_name: str | None = None):
+    def __init__(self, loaded: Loaded, authority_dir=None, source: str = "", authority_name: str | None = None,
+                 load_options: dict | None = None):
         self.tables = loaded.tables
         self.dq = loaded.dq
         self.sources = loaded.sources
@@ -54,9 +58,31 @@ class Extract:
         if authority_name:
             self.authority.update(name=authority_name, short_name=authority_name)
         self.teams = reference.teams(authority_dir)
-        self.notices: list[str] = []            # one line each, shown at the top of every report
-        self.load_options: dict = {}            # la, extract_date, authority_name given to load()
+        self.notices: list[str] = list(loaded.notices)   # one line each, shown at the top of every report
+        self.load_options: dict = dict(load_options or {})  # la, extract_date, authority_name given to load()
         self.cache: dict = {}  # per-extract results reused across periods (see scorecard.values)
+
+    def replace(self, **fields) -> "Extract":
+        """A copy with ``fields`` (``dq``, ``notices``, ``source``) replaced; tables, derived views and the
+        per-extract cache are shared, not recomputed."""
+        unknown = set(fields) - {"dq", "notices", "source"}
+        if unknown:
+            raise TypeError(f"Extract.replace: cannot replace {', '.join(sorted(unknown))}")
+        other = copy.copy(self)
+        other.__dict__.update(fields)
+        return other
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame], authority_dir=None, extract_date=None,
+                    authority_name: str | None = None) -> "Extract":
+        """An extract from in-memory tables (the 903 tables by name, cells as text as a CSV holds them, dates
+        dd/mm/YYYY), validated exactly as files are (:func:`cicanalysis.validate.schema.validate_frames`):
+        for tests and notebooks that build a small extract by hand. No file is read or written, and no
+        postcode lookup is made: give DISTRICT and PL_DISTANCE where a measure needs them."""
+        from ..validate.schema import validate_frames
+        from .build import build
+        return build(validate_frames(frames, extract_date=extract_date), authority_dir=authority_dir,
+                     source="in-memory extract", authority_name=authority_name)
 
     def __repr__(self) -> str:
         return (f"<Extract {self.source!r}: {self.tables['header'].shape[0]} children, "

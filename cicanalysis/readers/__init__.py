@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import CicError
@@ -125,6 +126,19 @@ def read_file(path: Path, source: str, year: int | None) -> list[Part]:
         if "_FILE" not in part.frame:
             part.frame.insert(len(part.frame.columns), "_FILE", part.source)
     return parts
+
+
+def frame_part(frame: pd.DataFrame, source: str) -> Part:
+    """A table given in memory as one part, as if read from a CSV file called ``source``: every cell text
+    (blank and missing cells NaN, surrounding spaces trimmed), a ``_ROW`` per row counting the header as row 1."""
+    df = frame.astype("string").astype(object).where(frame.notna(), np.nan)
+    df = df.replace(r"^\s*$", np.nan, regex=True)
+    from .csvfile import tidy
+    df = tidy(df.reset_index(drop=True))
+    df["_ROW"] = np.arange(2, len(df) + 2)
+    df = _one_column_each(df, source)
+    df.insert(len(df.columns), "_FILE", source)
+    return Part(df, source, file=source, kind="memory")
 
 
 def _one_column_each(df: pd.DataFrame, source: str) -> pd.DataFrame:

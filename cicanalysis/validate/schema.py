@@ -599,6 +599,21 @@ def read_extract(folder, la: str | None = None, extract_date=None,
     for path, year in files:
         parts.extend(readers.read_file(path, str(path.relative_to(root)), year))
     parts = readers.pick_authority(parts, la)
+    return validate_parts(parts, dq, str(root), extract_date, indicator_units)
+
+
+def validate_frames(frames: dict[str, pd.DataFrame], extract_date=None,
+                    indicator_units: dict[str, str] | None = None) -> Loaded:
+    """The tables of an extract given in memory (name -> frame of text cells, as a CSV holds them), validated
+    exactly as :func:`read_extract` validates files: each frame is recognised by its columns, like a file."""
+    parts = [readers.frame_part(df, f"{name} (in memory)") for name, df in frames.items()]
+    return validate_parts(parts, [], "in-memory extract", extract_date, indicator_units)
+
+
+def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str, extract_date=None,
+                   indicator_units: dict[str, str] | None = None) -> Loaded:
+    """Recognise, merge and validate the parts read from files (or given in memory); ``where`` names them
+    in a one-line error."""
     found = _recognised(parts, dq)
     found, mixed = readers.one_format_per_return(found)
     dq.extend(_ignored(m.path, m.reason) for m in mixed)
@@ -614,7 +629,7 @@ def read_extract(folder, la: str | None = None, extract_date=None,
         if name not in found:
             if spec.mandatory:
                 raise CicError(f"the '{name}' table was not found: no file has its columns "
-                               f"({', '.join(spec.required)})", file=str(root), rule="required table present")
+                               f"({', '.join(spec.required)})", file=where, rule="required table present")
             tables[name] = _empty_table(spec)
             continue
         df = _merged(spec, found[name])
