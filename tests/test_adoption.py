@@ -311,3 +311,21 @@ def test_the_903_foster_carer_flag_counts_without_the_tracking_table(untracked):
     # (it was once lost by comparing a float-mapped flag "1.0" with "1")
     j = ad.journeys(untracked)
     assert set(j.loc[j["FOSTER_CARER"], "CHILD"]) == {"P2"}
+
+
+def test_a_threshold_check_is_a_boolean_the_headline_reads_not_a_sentence():
+    """The headline's 'off target' list comes from ThresholdCheck.missed. Worked by hand: 500 days against a
+    threshold of 426 is missed by 74; 426 exactly is within; no children is never missed."""
+    import pandas as pd
+
+    from cicanalysis.measures.adoption import ThresholdCheck, forecast_check
+    assert ThresholdCheck("A1", "2013-16", 500.0, 10, 426.0).missed
+    assert ThresholdCheck("A1", "2013-16", 500.0, 10, 426.0).gap == 74.0
+    assert not ThresholdCheck("A1", "2013-16", 426.0, 10, 426.0).missed
+    assert not ThresholdCheck("A2", "2013-16", float("nan"), 0, 121.0).missed
+    f = pd.DataFrame({"status": ["Adopted", "All"], "children": [2, 3], "average_a2_days": [100.0, 130.0],
+                      "window": "2013-16", "threshold": 121.0})
+    f.attrs["measure"] = "A2"                       # as a2_forecast marks it
+    c = forecast_check(f)
+    assert (c.measure, c.days, c.children, c.missed) == ("A2", 130.0, 3, True)
+    assert "9 days above the DfE threshold of 121 days" in adt.forecast_sentence(c)

@@ -341,6 +341,43 @@ def projected_journeys(x: Extract, period) -> pd.DataFrame:
 FORECAST_ORDER = ["Adopted", "Placed, awaiting the order", "Matched, awaiting placement", "Waiting with a placement order"]
 
 
+@dataclass(frozen=True)
+class ThresholdCheck:
+    """A1 or A2 (actual 3-year average, or its forecast) against the DfE threshold: numbers and the verdict."""
+    measure: str               # A1 or A2
+    window: str                # the 3-year window, e.g. 2013-16
+    days: float                # the average (nan when no children)
+    children: int
+    threshold: float
+    partial: bool = False      # fewer than three full years of adoptions in the window
+    forecast: bool = False
+
+    @property
+    def gap(self) -> float:
+        """Days above the threshold (negative: within it by that many days)."""
+        return self.days - self.threshold
+
+    @property
+    def missed(self) -> bool:
+        """True when the average is above the threshold (no children: not missed)."""
+        return bool(self.children) and not pd.isna(self.days) and self.gap > 0
+
+
+def threshold_check(a1a2: pd.DataFrame, measure: str) -> ThresholdCheck:
+    """The current 3-year average of ``measure`` (the last row of :func:`a1_a2_by_year`) against its threshold."""
+    r = a1a2[a1a2["measure"] == measure].iloc[-1]
+    return ThresholdCheck(measure, r["window"], r["three_year_avg_days"], int(r["three_year_children"] or 0),
+                          r["threshold"], partial=bool(r["partial"]))
+
+
+def forecast_check(forecast: pd.DataFrame) -> ThresholdCheck:
+    """A forecast (:func:`a1_forecast`, :func:`a2_forecast`) against its threshold."""
+    measure = forecast.attrs["measure"]
+    allrow = forecast[forecast["status"] == "All"].iloc[0]
+    return ThresholdCheck(measure, forecast["window"].iloc[0], allrow[f"average_{measure.lower()}_days"],
+                          int(allrow["children"]), forecast["threshold"].iloc[0], forecast=True)
+
+
 def _by_status(frame: pd.DataFrame, exclude=(), measure: str = "A1") -> pd.DataFrame:
     frame = frame[~frame["CHILD"].isin(list(exclude or ()))]
     frame = frame[frame[f"{measure}_DAYS"].notna()]
@@ -360,6 +397,7 @@ def a1_forecast(x: Extract, period, exclude=(), measure: str = "A1") -> pd.DataF
     t = _by_status(pj[w.contains(pj["EXPECTED_ORDER"])], exclude, measure)
     t["window"] = three_year_label(period)
     t["threshold"] = threshold(measure, period)
+    t.attrs["measure"] = measure        # which measure this forecast is (read by forecast_check, the figures)
     return t
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core import periods as P
-from ..measures.adoption import TIMESCALES, average_excluding, has_tracking, span_window
+from ..measures.adoption import ThresholdCheck, forecast_check, threshold_check, TIMESCALES, average_excluding, has_tracking, span_window
 from ..model.extract import Extract
 
 
@@ -24,20 +24,20 @@ def a1_a2_display(a1a2: pd.DataFrame) -> pd.DataFrame:
     return t[keep]
 
 
-def threshold_sentence(a1a2: pd.DataFrame, measure: str) -> str:
-    """One sentence on the current 3-year average of A1 or A2 against its DfE threshold."""
-    r = a1a2[a1a2["measure"] == measure].iloc[-1]
+def threshold_sentence(a1a2: pd.DataFrame | ThresholdCheck, measure: str | None = None) -> str:
+    """One sentence on the current 3-year average of A1 or A2 against its DfE threshold (a
+    :class:`ThresholdCheck`, or the A1/A2 table and the measure)."""
+    c = a1a2 if isinstance(a1a2, ThresholdCheck) else threshold_check(a1a2, measure)
     name = {"A1": "A1 (entering care to moving in with the adoptive family)",
-            "A2": "A2 (placement order to the match decision)"}[measure]
-    if pd.isna(r["three_year_avg_days"]):
-        return f"{name}: no children adopted in the 3-year window {r['window']}."
-    gap = r["three_year_avg_days"] - r["threshold"]
-    verdict = (f"{abs(gap):,.0f} days above the DfE threshold of {r['threshold']:,.0f} days: the threshold is missed"
-               if gap > 0 else f"within the DfE threshold of {r['threshold']:,.0f} days"
-               + (f" by {abs(gap):,.0f} days" if gap < 0 else ""))
-    part = " (a partial window: fewer than three full years so far)" if r["partial"] else ""
-    return (f"{name}: the 3-year average for {r['window']}{part} is {r['three_year_avg_days']:,.0f} days over "
-            f"{r['three_year_children']:,} children, {verdict}.")
+            "A2": "A2 (placement order to the match decision)"}[c.measure]
+    if pd.isna(c.days):
+        return f"{name}: no children adopted in the 3-year window {c.window}."
+    verdict = (f"{abs(c.gap):,.0f} days above the DfE threshold of {c.threshold:,.0f} days: the threshold is missed"
+               if c.gap > 0 else f"within the DfE threshold of {c.threshold:,.0f} days"
+               + (f" by {abs(c.gap):,.0f} days" if c.gap < 0 else ""))
+    part = " (a partial window: fewer than three full years so far)" if c.partial else ""
+    return (f"{name}: the 3-year average for {c.window}{part} is {c.days:,.0f} days over "
+            f"{c.children:,} children, {verdict}.")
 
 
 def outlier_sentence(measure: str, cases: pd.DataFrame, exclude=()) -> str:
@@ -51,18 +51,15 @@ def outlier_sentence(measure: str, cases: pd.DataFrame, exclude=()) -> str:
     return text + "."
 
 
-def forecast_sentence(forecast: pd.DataFrame) -> str:
-    measure = "A2" if "average_a2_days" in forecast else "A1"
-    col = f"average_{measure.lower()}_days"
-    allrow = forecast[forecast["status"] == "All"].iloc[0]
-    thr = forecast["threshold"].iloc[0]
-    if not allrow["children"]:
-        return f"No children are adopted or expected to be adopted in {forecast['window'].iloc[0]}."
-    gap = allrow[col] - thr
-    verdict = (f"within the DfE threshold of {thr:,.0f} days" if gap <= 0 else
-               f"{gap:,.0f} days above the DfE threshold of {thr:,.0f} days")
-    return (f"The forecast {measure} for {forecast['window'].iloc[0]} is {allrow[col]:,.0f} days over "
-            f"{allrow['children']:,} children (those adopted so far plus those placed, matched or waiting who are "
+def forecast_sentence(forecast: pd.DataFrame | ThresholdCheck) -> str:
+    """One sentence on a forecast A1 or A2 against its DfE threshold."""
+    c = forecast if isinstance(forecast, ThresholdCheck) else forecast_check(forecast)
+    if not c.children:
+        return f"No children are adopted or expected to be adopted in {c.window}."
+    verdict = (f"within the DfE threshold of {c.threshold:,.0f} days" if c.gap <= 0 else
+               f"{c.gap:,.0f} days above the DfE threshold of {c.threshold:,.0f} days")
+    return (f"The forecast {c.measure} for {c.window} is {c.days:,.0f} days over "
+            f"{c.children:,} children (those adopted so far plus those placed, matched or waiting who are "
             f"expected to be adopted by 31 March), {verdict}.")
 
 

@@ -106,18 +106,21 @@ def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataF
 def adoption(summary: pd.DataFrame, a1a2: pd.DataFrame, forecasts, period, notices=()) -> Headline:
     """The adoption journey's headline: the span against the same span last year (numbers and per cent),
     A1 and A2 against their DfE thresholds, the forecasts for the 3-year window, partial windows named."""
+    from ..measures.adoption import forecast_check, threshold_check
     from . import adoption_text as ad
     h = Headline(sentences=ad.summary_bullets(summary, period)[:4], notices=list(notices))
     off = []
     for m in ("A1", "A2"):
-        sentence = ad.threshold_sentence(a1a2, m)
+        check = threshold_check(a1a2, m)
+        sentence = ad.threshold_sentence(check)
         h.sentences.append(sentence)
-        if "threshold is missed" in sentence:
+        if check.missed:
             off.append(f"{m}: {sentence.split(': ', 1)[1]}")
     for f in forecasts:
-        sentence = ad.forecast_sentence(f)
+        check = forecast_check(f)
+        sentence = ad.forecast_sentence(check)
         h.sentences.append(sentence)
-        if "above the DfE threshold" in sentence:
+        if check.missed:
             off.append(sentence)
     h.lists.append((f"Off target: {len(off)}", off))
     partial = a1a2[a1a2["partial"]].drop_duplicates("window")

@@ -86,7 +86,7 @@ def adoption_figures(x, a1a2: pd.DataFrame, by_district: pd.DataFrame, forecasts
                      "numerator": r.three_year_avg_days * r.three_year_children if r.three_year_children else np.nan,
                      "denominator": r.three_year_children, "value": r.three_year_avg_days, "target": r.threshold})
     for f in forecasts:
-        measure = "A2" if "average_a2_days" in f else "A1"
+        measure = f.attrs["measure"]
         a = f[f["status"] == "All"].iloc[0]
         rows.append({"report": "adoption_journey", "indicator": f"{measure}_FORECAST", "title":
                      f"Forecast {measure} for {f['window'].iloc[0]}", "level": "county", "unit": county, "period": p,
