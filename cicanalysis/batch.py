@@ -26,6 +26,7 @@ from .reports import publish
 from .reports.specs import NOTEBOOK_DIR, NOTEBOOKS, REQUIRES
 from .config import reference
 from .core.errors import CicError
+from .loading import load, save_run_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -344,7 +345,6 @@ def _share_extract(extract, data_dir: Path) -> Path | None:
     report the error). A full disk is a one-line error, with nothing left behind."""
     import errno
 
-    from .loading import load, save_run_cache
     root = cache_root()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -439,7 +439,6 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
 def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress, extract) -> list[Result]:
     tmps = {p: _prepare(out_dir, p) for p in plan}
     if extract is None:
-        from .loading import load
         try:
             extract = load(data_dir)
         except CicError:

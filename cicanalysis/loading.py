@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import reference
+from .measures import metrics
 from .model.build import build
 from .model.extract import Extract
 from .model.geography import derive_geography
@@ -66,7 +67,6 @@ def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
     overrides the one worked out from the data; ``authority_name`` names an authority that has no
     configuration; ``cache`` is the path of a batch run's pickled extract (:func:`save_run_cache`), used when
     it was loaded from the same files with the same options (else the files are read)."""
-    from .measures import metrics
     data_dir = Path(data_dir)
     if authority_dir is None and (data_dir / "authority").is_dir():
         authority_dir = data_dir / "authority"
@@ -103,7 +103,6 @@ LOCAL_TABLES = {   # table: (file, what needs it, report)
 
 def extract_notices(x: Extract) -> list[str]:
     """One line per thing the extract or the configuration lacks, for every report."""
-    from .measures import metrics
     out = []
     geo = getattr(x, "geography", None)
     if geo is not None and geo.notice:

@@ -12,6 +12,8 @@ the data it writes.
 """
 from __future__ import annotations
 
+import csv
+import io
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import CicError
+from ..readers.csvfile import decode
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 SYNTHETIC_AUTHORITY_DIR = REFERENCE_DIR / "synthetic_authority"
@@ -37,10 +40,7 @@ def authority_dir(override: str | os.PathLike | None = None) -> Path | None:
 def _read(path: Path) -> pd.DataFrame:
     """A configuration CSV as text (any encoding the extract may have, UTF-16 included), column names
     upper-cased and stripped. A row with more fields than the header (an unquoted ``251,300``) is refused."""
-    import csv
-    import io
 
-    from ..readers.csvfile import decode
     if not path.exists():
         raise CicError("reference file is missing", file=str(path))
     try:

@@ -19,6 +19,7 @@ from ..core import periods as P
 from ..config import reference
 from ..model.extract import Extract
 from ..core.changes import with_changes
+from ..core.errors import CicError
 from ..validate.schema import TABLES
 
 OUT_OF_AREA = "Out of area"
@@ -31,7 +32,6 @@ def households(x: Extract) -> pd.DataFrame:
     'Unknown' when blank) and STAGE2_DECISION (approval or rejection date)."""
     if "adopter_households" not in x.cache:
         if not x.sources.get("adopters"):
-            from ..core.errors import CicError
             raise CicError("the extract has no adopters.csv (one row per prospective adoptive household): the "
                            "adopters' journey needs it", file=x.source, rule="local table present")
         h = x["adopters"].copy()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.dq import DQ_COLUMNS, NOTED
 from .extract import ADOPTION_PLACEMENTS, Extract, lookup
 
 
@@ -83,7 +84,6 @@ def consistency_checks(x: Extract) -> pd.DataFrame:
     """Data-quality rows (reported only) for adoption dates out of order: an ADM decision after the placement
     order, a match before the ADM decision, a child adopted with no ADM decision in ``placed_for_adoption``.
     The figures still use the dates as recorded; the rows tell the analyst which ones to check."""
-    from ..core.dq import DQ_COLUMNS, NOTED
     j = journeys(x)
     out = []
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import CicError
+from .csvfile import read_csv, tidy
 
 FORMATS = {".csv": "csv", ".xml": "xml", ".xlsx": "excel", ".xlsm": "excel"}
 # documentation beside the data (the generator's README.txt, a PROVENANCE.md) is passed over without a word;
@@ -111,7 +112,6 @@ def read_file(path: Path, source: str, year: int | None) -> list[Part]:
     """Every part in one file, by its format."""
     kind = FORMATS[path.suffix.lower()]
     if kind == "csv":
-        from .csvfile import read_csv
         parts = [Part(read_csv(path, source), source)]
     elif kind == "xml":
         from .xmlfile import read_xml
@@ -133,7 +133,6 @@ def frame_part(frame: pd.DataFrame, source: str) -> Part:
     (blank and missing cells NaN, surrounding spaces trimmed), a ``_ROW`` per row counting the header as row 1."""
     df = frame.astype("string").astype(object).where(frame.notna(), np.nan)
     df = df.replace(r"^\s*$", np.nan, regex=True)
-    from .csvfile import tidy
     df = tidy(df.reset_index(drop=True))
     df["_ROW"] = np.arange(2, len(df) + 2)
     df = _one_column_each(df, source)

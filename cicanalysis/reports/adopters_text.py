@@ -6,6 +6,7 @@ import pandas as pd
 from ..core import periods as P
 from ..measures.adopters import Forecast, STEPS, adoption, assessment_outcomes, status_on
 from ..model.extract import Extract
+from .formatting import label
 
 
 def summary_bullets(table: pd.DataFrame, period) -> list[str]:
@@ -72,7 +73,6 @@ def forecast_paragraph(f: Forecast, authority: str = "the authority") -> str:
 
 
 def step_definitions() -> pd.DataFrame:
-    from ..reports.formatting import label
     return pd.DataFrame([{"Step": s.title, "From": label(s.start), "To": label(s.end), "Within": s.limit_label,
                           "Compared with": "national average days" if s.national else ""} for s in STEPS])
 

@@ -6,6 +6,7 @@ import pandas as pd
 from ..core import periods as P
 from ..measures.adoption import ThresholdCheck, forecast_check, threshold_check, TIMESCALES, average_excluding, has_tracking, span_window
 from ..model.extract import Extract
+from .formatting import label
 
 
 def tracking_note(x: Extract, what: str) -> str:
@@ -112,7 +113,6 @@ def summary_bullets(summary: pd.DataFrame, period) -> list[str]:
 
 def timescale_definitions() -> pd.DataFrame:
     """The timescales as a table an officer can read (shown at the end of the report)."""
-    from ..reports.formatting import label
     return pd.DataFrame([{"Timescale": t.title, "From": label(t.start), "To": label(t.end), "Within": t.limit_label,
                           "Counted in the period of": label(t.when), "Cases": t.cohort,
                           "Needs the tracking table": "yes" if t.tracking else ""} for t in TIMESCALES])

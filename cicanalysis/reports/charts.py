@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -21,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from . import formatting as F
+from ..measures import metrics as M
+from .sufficiency_text import direction_colour
 from .formatting import RAG_COLOURS, RAG_TEXT, format_value, rag_style  # noqa: F401  (re-exported)
 
 # Okabe & Ito (2008) colour-blind-safe palette, with the house blue first
@@ -170,7 +173,6 @@ def show_grid(figs) -> None:
 def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
     """Line of the indicator's monthly values with its target and amber floor drawn as dashed lines.
     An indicator from an annual return (OC2, OC3) is drawn as steps, marked at each 31 March."""
-    from ..measures import metrics as M
     house_style()
     t = trend[trend["indicator"] == indicator].sort_values("period")
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.3))
@@ -196,7 +198,6 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
         ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
     else:
         ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
-    import textwrap
     key_above(ax, "\n".join(textwrap.wrap(title, 62)), ncol=3)
     footnote(fig, source, t["period"].max())
     fig.tight_layout(rect=(0, 0.05, 1, 1))
@@ -324,7 +325,6 @@ def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, 
 
 def direction_table(frame: pd.DataFrame, caption: str = "", column: str = "Direction"):
     """A table whose ``column`` holds Improving / Remaining stable / Declining, coloured as well as worded."""
-    from .sufficiency_text import direction_colour
     styles = pd.DataFrame({column: [direction_colour(v) for v in frame[column]]})
     return F.table(frame, caption=caption, styles=styles)
 
@@ -519,7 +519,6 @@ def timeliness_chart(steps: pd.DataFrame, source: str, period):
     for i, v in enumerate(pct.get("This span", pd.Series(dtype=float))):
         if not F.missing(v):
             left.annotate(f"{v:.0f}%", (v, i + 0.19), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
-    import textwrap
     left.set_yticks(pos, ["\n".join(textwrap.wrap(t, 28)) for t in order])
     left.invert_yaxis()
     left.set_xlim(0, 110)

@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..core import periods as P
+from ..measures.adoption import forecast_check, threshold_check
+from ..measures.scorecard import _period_of, band_changes, comparator_at
+from . import adopters_text as A
+from . import adoption_text as ad
+from . import sufficiency_text as S
+from .scorecard_text import band_change_line, performance_summary
 from .formatting import change_words, format_value
 
 
@@ -60,15 +66,12 @@ def _county(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _band_list(moves: pd.DataFrame) -> list[str]:
-    from .scorecard_text import band_change_line
     return [f"{'Better' if r['better'] else 'Worse'}: {band_change_line(r)}." for _, r in moves.iterrows()]
 
 
 def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataFrame, notices=()) -> Headline:
     """The scorecard's headline: the RAG and direction summary; children in care with changes in numbers
     and per cent; indicators that changed RAG band since last month and since the outturn; the Reds."""
-    from ..measures.scorecard import _period_of, band_changes, comparator_at
-    from .scorecard_text import performance_summary
     c = _county(card).set_index("indicator")
     p = _period_of(_county(card))
     prev, out = P.previous_month_end(p), P.outturn_date(p)
@@ -106,8 +109,6 @@ def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataF
 def adoption(summary: pd.DataFrame, a1a2: pd.DataFrame, forecasts, period, notices=()) -> Headline:
     """The adoption journey's headline: the span against the same span last year (numbers and per cent),
     A1 and A2 against their DfE thresholds, the forecasts for the 3-year window, partial windows named."""
-    from ..measures.adoption import forecast_check, threshold_check
-    from . import adoption_text as ad
     h = Headline(sentences=ad.summary_bullets(summary, period)[:4], notices=list(notices))
     off = []
     for m in ("A1", "A2"):
@@ -134,7 +135,6 @@ def adoption(summary: pd.DataFrame, a1a2: pd.DataFrame, forecasts, period, notic
 def adopters(summary: pd.DataFrame, forecast, notes=(), period=None, notices=()) -> Headline:
     """The adopters' journey's headline: the forecast's dates first, then the span against the same span
     last year (numbers and per cent), with the notes that explain the forecast's inputs."""
-    from . import adopters_text as A
     f = forecast
     p = f.period if period is None else P.month_end(period)
     if f.run_out is None:
@@ -154,5 +154,4 @@ def adopters(summary: pd.DataFrame, forecast, notes=(), period=None, notices=())
 def sufficiency(trend: pd.DataFrame, period, tolerance: float = 1.0, notices=()) -> Headline:
     """The sufficiency strategy's headline: directions since the previous quarter, what declined and what
     moved against the strategy's expectation (the summary table follows it in the report)."""
-    from . import sufficiency_text as S
     return Headline(sentences=S.headline(trend, period, tolerance), notices=list(notices))

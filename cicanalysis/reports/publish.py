@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import CicError
+from ..measures import sufficiency as S
 from .specs import NOTEBOOKS
 from .formatting import SUPPRESSED, TABLE_MIME, missing
 
@@ -55,7 +56,6 @@ def scorecard_figures(card: pd.DataFrame, include_uasc: bool = True) -> pd.DataF
 
 def sufficiency_figures(trend: pd.DataFrame, period, tolerance: float = 1.0) -> pd.DataFrame:
     """Each sufficiency measure at the quarter (county and areas) with its direction since the last quarter."""
-    from ..measures import sufficiency as S
     p = pd.Timestamp(period)
     prev = p - pd.offsets.QuarterEnd(1)
     rows = []

@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..config import reference
 from ..core.periods import bank_holidays
+from ..model.geography import miles
 
 DAY = pd.Timedelta(days=1)
 HISTORY_START = pd.Timestamp("2006-04-01")
@@ -140,7 +141,6 @@ class Postcodes:
     binary search."""
 
     def __init__(self, path: Path, districts: list[str]):
-        from ..model.geography import miles
         df = pd.read_csv(path, dtype={"POSTCODE": str, "DISTRICT": str, "POOL": str})
         self.postcode = df["POSTCODE"].to_numpy(dtype=object)
         self.index = {p: i for i, p in enumerate(self.postcode)}
