@@ -402,12 +402,10 @@ def build_population(source: Path) -> pd.DataFrame:
 
 
 def sort_geo(df: pd.DataFrame, year_col: str, first: list[str] | None = None) -> pd.DataFrame:
-    df = df.assign(_lv=df["LEVEL"].map(LEVEL_ORDER))
-    keys = (first or []) + ["_lv", "NEW_LA_CODE", "LA_CODE", year_col]
-    if df["LEVEL"].eq("Region").any():  # regions by E-code, LAs by 3-digit code
-        df["NEW_LA_CODE"] = df["NEW_LA_CODE"].fillna("")
-    df = df.sort_values((first or []) + ["_lv", "LA_CODE", "NEW_LA_CODE", year_col], kind="mergesort")
-    return df.drop(columns="_lv").reset_index(drop=True)
+    """England, then regions (by E-code), then LAs (by 3-digit code); then year."""
+    df = df.assign(_lv=df["LEVEL"].map(LEVEL_ORDER), _y=df[year_col].astype(int))
+    df = df.sort_values((first or []) + ["_lv", "LA_CODE", "NEW_LA_CODE", "_y"], kind="mergesort")
+    return df.drop(columns=["_lv", "_y"]).reset_index(drop=True)
 
 
 def build_figures(source: Path) -> pd.DataFrame:
@@ -493,7 +491,7 @@ def main(argv=None) -> int:
     cur = dict(zip(las["LA_CODE"], las["NEW_LA_CODE"]))
     is_la = fig["LEVEL"] == "LA"
     fig.loc[is_la, "NEW_LA_CODE"] = fig.loc[is_la, "LA_CODE"].map(lambda c: cur.get(c) or "")
-    fig = canonical_names(fig, las)
+    fig = sort_geo(canonical_names(fig, las), "YEAR", first=["INDICATOR"])
     pop = canonical_names(build_population(a.source), las)
     nb = build_neighbours(a.source, las)
 
