@@ -85,3 +85,36 @@ def test_reviews_in_timescale_use_working_days_for_the_first(extract):
 def test_area_level_splits_by_district_mapping(extract):
     v = scorecard.values(extract, "2016-03-31", True, ["CIC_TOTAL"], levels=("area",)).set_index("unit_name")
     assert v.loc["North", "value"] == 5 and v.loc["West", "value"] == 2 and v.loc["South", "value"] == 0
+
+
+def test_review_participation_counts_reviews_of_children_aged_4_and_over(tmp_path):
+    from conftest import DOB, fixture_tables, load_fixture, write_fixture
+    t = fixture_tables()
+    # the financial year to 31/03/2016 runs 01/04/2015-31/03/2016; each review's fate:
+    t["reviews"] = [
+        {"CHILD": "S", "REVIEW": "15/04/2015", "REVIEW_CODE": "PN1"},    # PASS: attends and speaks
+        {"CHILD": "S", "REVIEW": "15/10/2015", "REVIEW_CODE": "PN6"},    # PASS: views conveyed (PN6 is in PN1-PN6)
+        {"CHILD": "U", "REVIEW": "01/10/2015", "REVIEW_CODE": "PN3"},    # PASS, but U is UASC: out without UASC
+        {"CHILD": "B", "REVIEW": "01/06/2015", "REVIEW_CODE": "PN7"},    # FAIL: did not participate
+        {"CHILD": "S2", "REVIEW": "01/04/2015", "REVIEW_CODE": "PN7"},   # FAIL (first day of the year)
+        {"CHILD": "A", "REVIEW": "01/05/2015", "REVIEW_CODE": "PN0"},    # not counted: a child under 4
+        {"CHILD": "B", "REVIEW": "01/09/2015", "REVIEW_CODE": ""},       # not counted: no participation code
+        {"CHILD": "S3", "REVIEW": "31/03/2015", "REVIEW_CODE": "PN1"},   # not counted: the year before
+    ]
+    for r in t["reviews"]:
+        r["DOB"] = DOB[r["CHILD"]]
+    x = load_fixture(write_fixture(tmp_path / "x", t))
+    # PASS: S twice and U = 3; counted: those 3 and the 2 FAILs = 5
+    assert county(x, "2016-03-31", "REVIEW_PARTICIPATION") == (3, 5, 60.0)
+    # without UASC U's review goes: 2 of 4
+    assert county(x, "2016-03-31", "REVIEW_PARTICIPATION", include_uasc=False) == (2, 4, 50.0)
+    # 2014-15: only S3's PN1 of 31/03/2015
+    assert county(x, "2015-03-31", "REVIEW_PARTICIPATION") == (1, 1, 100.0)
+
+
+def test_long_term_fostering_and_bla_to_placed_for_adoption(extract):
+    # U1/U4 at 31/03/2016: A (U4 PR4 since 01/01/2015) and S (U4 PR1 since 01/06/2013); B U6, S3 U5, S2 A6
+    assert county(extract, "2016-03-31", "LONG_TERM_FOSTER")[0] == 2
+    # placed for adoption in the 12 months to 31/03/2016: S2 only, BLA 01/01/2013 -> A6 01/12/2015 =
+    # 365 (2013) + 365 (2014) + 334 (01/01-01/12/2015) = 1064 days
+    assert county(extract, "2016-03-31", "BLA_TO_PLACED_R12M") == (1064, 1, 1064)

@@ -90,6 +90,7 @@ COLUMNS: dict[str, Column] = {
     "file": C("File"), "column": C("Column"), "rule": C("Rule"), "action": C("Action"), "rows": C("Rows", "count"),
     # catalogue
     "measure_type_name": C("Type"),
+    "definition": C("Definition"),
 }
 # kinds that hold numbers (right-aligned, no wrapping)
 NUMERIC = {"count", "number", "pct", "pp", "change", "pct_change", "days", "value", "value_change"}

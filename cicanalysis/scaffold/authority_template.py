@@ -29,7 +29,7 @@ def template_rows(x: Extract) -> dict[str, tuple[list[str], list[list]]]:
     first = x.first_date.year if pd.notna(x.first_date) else x.extract_date.year
     years = range(first - 1, x.extract_date.year + 1) if pd.notna(x.extract_date) else []
     national = set(reference.targets(None)["INDICATOR"])
-    rated = [i for i in metrics.CATALOGUE if not i.activity and i.id not in national]
+    rated = [i for i in metrics.CATALOGUE if i.rated and not i.activity and i.id not in national]
     return {
         "authority.csv": (["KEY", "VALUE"], [["name", ""], ["short_name", ""],
                                              ["source", "SSDA903 extract and local tables"]]),

@@ -1,0 +1,50 @@
+"""What the counting functions share: the case frame, BLA of the period of care, the annual tables' years,
+and the definitions' sources named once."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ...core import periods as P
+from ...model.extract import Extract
+
+DFE_CLA = ("DfE, Children looked after in England including adoptions, year ending 31 March 2024: methodology / "
+           "data guidance, https://explore-education-statistics.service.gov.uk/find-statistics/"
+           "children-looked-after-in-england-including-adoptions")
+GUIDE_903 = ("DfE, Children looked after return 2024 to 2025: guide (SSDA903), "
+             "https://www.gov.uk/government/publications/children-looked-after-return-2024-to-2025-guide")
+ADOPTION_SCORECARD = ("DfE, Adoption scorecards: methodology and guidance (Adoption Leadership Board), "
+                      "https://www.gov.uk/government/collections/adoption-scorecards")
+
+
+def cases(child, num, den=1.0, date=None) -> pd.DataFrame:
+    """One row per case: CHILD, NUM, DEN and (optionally) DATE; scalars are broadcast."""
+    child = pd.Series(child).reset_index(drop=True)
+    out = pd.DataFrame({"CHILD": child})
+
+    def col(v):
+        return pd.Series(v).reset_index(drop=True) if pd.api.types.is_list_like(v) else v
+
+    out["NUM"] = col(num)
+    out["NUM"] = out["NUM"].astype(float)
+    out["DEN"] = col(den)
+    out["DEN"] = out["DEN"].astype(float)
+    if date is not None:
+        out["DATE"] = col(date)
+    return out
+
+
+def bla_for(x: Extract, children: pd.Series, dates: pd.Series) -> pd.Series:
+    """BLA of the period of care open (or last started) on each date."""
+    return x.episode_as_of(children, dates, ["BLA"])["BLA"]
+
+
+def collection_year(x: Extract, period) -> int:
+    """The SSDA903 year (ending 31 March) reported at ``period``: the latest 31 March on or before it."""
+    return P.outturn_date(period).year if pd.Timestamp(period).month != 3 else pd.Timestamp(period).year
+
+
+def annual_table(x: Extract, table: str, period) -> tuple[pd.DataFrame, pd.Timestamp]:
+    df = x[table]
+    year = collection_year(x, period)
+    years = df["YEAR"].fillna(collection_year(x, x.extract_date))
+    return df[years == year], pd.Timestamp(year=year, month=3, day=31)

@@ -1,0 +1,89 @@
+"""Placements: own-provision or relative foster care, moves, long-term stability and distance from home."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...core import periods as P
+from ...model.extract import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, RELATIVE_FOSTER, Extract
+from .cases import DFE_CLA, GUIDE_903, cases
+from .registry import indicator
+
+
+@indicator(id="OWN_FOSTER", title="% of children in foster care placed with own-authority or relative/friend carers",
+           polarity="H", measure_type="SS", unit="%",
+           numerator="in U1-U6 with PLACE_PROVIDER PR1, or in U1-U3 (relatives or friends)",
+           denominator="children in foster care (U1-U6) at the period end", group="Placements", order=160,
+           definition_source=f"Local measure: own-authority (PLACE_PROVIDER PR1) or relative/friend (U1-U3) foster "
+                             f"care as a share of all foster placements, from the placement and provider codes of "
+                             f"the {GUIDE_903}; the DfE publishes children looked after at 31 March by placement "
+                             f"type and provider ({DFE_CLA}), not this combined share")
+def own_authority_or_relative_foster_care(x: Extract, period, window):
+    cic = x.in_care_on(period)
+    foster = cic[cic["PLACE"].isin(FOSTER_PLACEMENTS)]
+    ok = (foster["PLACE_PROVIDER"] == "PR1") | foster["PLACE"].isin(RELATIVE_FOSTER)
+    return cases(foster["CHILD"], ok)
+
+
+def placements_in_last_12_months(x: Extract, period) -> pd.Series:
+    """Number of placements (carers) each child had at any time in the 12 months to the period."""
+    w = P.r12m_window(period)
+    pl = x.placements
+    overlapping = pl[(pl["START"] <= w.end) & (pl["END"].isna() | (pl["END"] > w.start))]
+    return overlapping.groupby("CHILD").size()
+
+
+@indicator(id="PLACEMENTS_3PLUS", title="% of children in care with 3 or more placements in the last 12 months",
+           polarity="L", measure_type="SS", unit="%",
+           numerator="children with 3+ placements (new carer: RNE S, P or B) in the 12 months to the period end",
+           denominator="children in care at the period end", group="Placements", order=170,
+           definition_source=f"{DFE_CLA}: placement stability, children looked after at 31 March with three or "
+                             f"more placements during the year; counted here over the 12 months to any month end, "
+                             f"a placement being a new carer (RNE S, P or B); the DfE's own rules for which "
+                             f"episodes count as placements are in its methodology and were not compared")
+def three_or_more_placements(x: Extract, period, window):
+    cic = x.in_care_on(period)
+    n = cic["CHILD"].map(placements_in_last_12_months(x, period)).fillna(0)
+    return cases(cic["CHILD"], n >= 3)
+
+
+@indicator(id="STABILITY_2Y", title="% of children under 16 in care 2.5 years+ in the same placement for 2 years or "
+           "placed for adoption", polarity="H", measure_type="SS", unit="%",
+           numerator="same placement for 2 years+, or adoptive placement plus the one before lasting 2 years+",
+           denominator="children under 16 in care continuously for 2.5 years+", group="Placements", order=180,
+           definition_source=f"{DFE_CLA}: long-term placement stability, children under 16 looked after "
+                             f"continuously for at least 2.5 years living in the same placement for at least 2 "
+                             f"years, or placed for adoption with the adoptive placement and the one before "
+                             f"together lasting 2 years; counted here at any month end")
+def placement_stability_two_years(x: Extract, period, window):
+    """Under 16, in care 2.5 years+: same placement for 2 years, or placed for adoption and the adoptive
+    placement together with the placement before it has lasted 2 years (DfE definition)."""
+    p = pd.Timestamp(period)
+    cic = x.in_care_on(p)
+    age = x.age_on(cic["CHILD"], p)
+    cohort = cic[(age < 16) & (cic["BLA"] <= p - pd.DateOffset(months=30))]
+    pl = x.placements.set_index("PLACEMENT_ID")
+    current = pl.loc[cohort["PLACEMENT_ID"]]
+    two_years_ago = p - pd.DateOffset(years=2)
+    same = current["START"].to_numpy() <= two_years_ago
+    prev_ids = cohort["PLACEMENT_ID"].to_numpy() - 1
+    prev_start = pl["START"].reindex(prev_ids).to_numpy()
+    prev_same_period = pl["PERIOD_ID"].reindex(prev_ids).to_numpy() == current["PERIOD_ID"].to_numpy()
+    adoptive = current["PLACE"].isin(ADOPTION_PLACEMENTS).to_numpy()
+    with np.errstate(invalid="ignore"):
+        adopt_ok = adoptive & prev_same_period & (pd.to_datetime(prev_start) <= two_years_ago)
+    return cases(cohort["CHILD"], same | adopt_ok)
+
+
+@indicator(id="WITHIN_20_MILES", title="% of children in care placed within 20 miles of home (excluding UASC)",
+           polarity="H", measure_type="SS", unit="%", numerator="children with PL_DISTANCE of 20 miles or less",
+           denominator="children in care at the period end with a known distance, excluding UASC", uasc="exclude",
+           group="Placements", needs=("episodes.PL_DISTANCE",), order=190,
+           definition_source=f"DfE counterpart: {DFE_CLA}: children looked after at 31 March by distance between "
+                             f"home and placement (excluding UASC), PL_DISTANCE as in the {GUIDE_903}; this count "
+                             f"differs in leaving children whose distance is not known out of the denominator and "
+                             f"in reporting within 20 miles (the DfE reports more than 20 miles)")
+def placed_within_20_miles(x: Extract, period, window):
+    cic = x.in_care_on(period)
+    known = cic[cic["PL_DISTANCE"].notna()]
+    return cases(known["CHILD"], known["PL_DISTANCE"] <= 20)

@@ -1,0 +1,56 @@
+"""Reviews: the child's participation and reviews held in timescale."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...core import periods as P
+from ...model.extract import Extract
+from .cases import GUIDE_903, bla_for, cases
+from .registry import indicator
+
+
+@indicator(id="REVIEW_PARTICIPATION", title="% of reviews in which the child participated (aged 4+)", polarity="H",
+           measure_type="YTD", unit="%", numerator="reviews with REVIEW_CODE PN1-PN6",
+           denominator="reviews in the year with REVIEW_CODE PN1-PN7", group="Reviews",
+           needs=("reviews.REVIEW_CODE",), order=200,
+           definition_source=f"Local measure: reviews held in the financial year with the child's participation "
+                             f"code of the {GUIDE_903} (PN0, a child under 4, and a blank code left out; PN1-PN6 "
+                             f"participated, PN7 did not); the DfE publication has no table this reproduces")
+def review_participation(x: Extract, period, window):
+    r = x["reviews"]
+    r = r[window.contains(r["REVIEW"]) & r["REVIEW_CODE"].notna() & (r["REVIEW_CODE"] != "PN0")]
+    return cases(r["CHILD"], r["REVIEW_CODE"].isin([f"PN{i}" for i in range(1, 7)]), 1.0, r["REVIEW"])
+
+
+def review_timeliness(x: Extract) -> pd.DataFrame:
+    """Every review with whether it was held in timescale: the first within 20 working days of BLA,
+    the second within 3 months of the first, later ones within 6 months of the one before."""
+    r = x["reviews"].dropna(subset=["REVIEW"]).sort_values(["CHILD", "REVIEW"]).copy()
+    r["BLA"] = bla_for(x, r["CHILD"], r["REVIEW"])
+    r = r[r["BLA"].notna()]
+    same_period = (r.groupby(["CHILD", "BLA"]).cumcount())
+    prev = r.groupby(["CHILD", "BLA"])["REVIEW"].shift()
+    first_due = P.add_working_days(r["BLA"], 20)
+    second_due = prev + pd.DateOffset(months=3)
+    later_due = prev + pd.DateOffset(months=6)
+    due = np.where(same_period == 0, first_due, np.where(same_period == 1, second_due, later_due))
+    r["DUE"] = pd.to_datetime(due)
+    r["ON_TIME"] = r["REVIEW"] <= r["DUE"]
+    return r
+
+
+@indicator(id="REVIEWS_IN_TIMESCALE", title="% of reviews held in timescale", polarity="H", measure_type="YTD",
+           unit="%", numerator="reviews held within 20 working days of BLA (1st), 3 months (2nd) or 6 months (later)",
+           denominator="reviews held in the year", group="Reviews", needs=("reviews.REVIEW",), order=210,
+           definition_source=f"Local measure: each review held in the financial year against the statutory "
+                             f"timescales (The Care Planning, Placement and Case Review (England) Regulations 2010: "
+                             f"first within 20 working days of entering care, second within 3 months of the "
+                             f"first, later ones within 6 months of the one before), review dates from the "
+                             f"{GUIDE_903}; counted per review, not per child")
+def reviews_in_timescale(x: Extract, period, window):
+    if "review_timeliness" not in x.cache:
+        x.cache["review_timeliness"] = review_timeliness(x)
+    r = x.cache["review_timeliness"]
+    r = r[window.contains(r["REVIEW"])]
+    return cases(r["CHILD"], r["ON_TIME"], 1.0, r["REVIEW"])
