@@ -25,7 +25,7 @@ from typing import Callable
 import pandas as pd
 import pytest
 
-from cicanalysis import CicError, load, loading
+from cicanalysis import load, loading
 from cicanalysis.measures import scorecard
 from cicanalysis.cli import main
 

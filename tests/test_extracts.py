@@ -241,7 +241,7 @@ def test_without_an_authority_folder_nothing_is_borrowed(tmp_path):
 def test_a_population_year_missing_is_na_with_a_notice(tmp_path):
     folder = write_fixture(tmp_path / "x")
     pop = (folder / "authority" / "population.csv")
-    pop.write_text("\n".join(l for l in pop.read_text().splitlines() if not l.startswith("2015,")) + "\n")
+    pop.write_text("\n".join(line for line in pop.read_text().splitlines() if not line.startswith("2015,")) + "\n")
     x = load_fixture(folder)
     rate = scorecard.build(x, PERIOD).query("indicator == 'CIC_RATE'")
     assert pd.isna(rate["value"].iloc[0])           # mid-2015 missing: never the 2014 or 2016 figure
