@@ -271,8 +271,8 @@ def test_absent_optional_columns_make_their_measures_not_available(tmp_path):
     card = scorecard.build(load_fixture(folder), PERIOD).set_index(["indicator", "level", "unit_name"])
     rhi = card.loc["RHI_3WD"]
     assert rhi["value"].isna().all() and rhi["rag"].isna().all()           # n/a and not rated: never 0 % Red
-    with_columns = scorecard.build(load_fixture(write_fixture(tmp_path / "y")), PERIOD).sort_values(["indicator", "level", "unit_name"]).set_index(
-        ["indicator", "level", "unit_name"])
+    with_columns = (scorecard.build(load_fixture(write_fixture(tmp_path / "y")), PERIOD)
+                    .sort_values(["indicator", "level", "unit_name"]).set_index(["indicator", "level", "unit_name"]))
     # S3's three returns in 2015-16: 01/05 → 07/05 is 3 working days (4 May a bank holiday), 01/06 → 05/06 is 4,
     # 01/07 has no interview: 1 of 3
     assert with_columns.loc[("RHI_3WD", "county"), "value"].iloc[0] == pytest.approx(100 / 3)

@@ -46,7 +46,8 @@ def _identifiers(folder):
 def test_adoption_journey_notebook_shows_every_section(default_outputs, small_authority):
     html = page(default_outputs, "adoption_journey")
     for section in ("Summary", "Projected full year", "Timescales", "A1 and A2 against the DfE thresholds",
-                    "Forecast A1 and A2 for the current 3-year window", "Appendix: distribution tables", "Children waiting with a placement order",
+                    "Forecast A1 and A2 for the current 3-year window", "Appendix: distribution tables",
+                    "Children waiting with a placement order",
                     "Children in proceedings", "Disruptions", "Data quality", "Definitions"):
         assert f">{section}" in html, section
     assert "children were adopted between 1 April 2015 and 31 March 2016" in html

@@ -1,4 +1,5 @@
-"""The sufficiency strategy's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.sufficiency`): the measures return numbers, this module the words."""
+"""The sufficiency strategy's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.sufficiency`):
+the measures return numbers, this module the words."""
 from __future__ import annotations
 
 import pandas as pd
