@@ -22,7 +22,7 @@ $(BIN)/cicanalysis: pyproject.toml
 
 install: $(BIN)/cicanalysis
 
-$(DATA)/.complete: $(BIN)/cicanalysis cicanalysis/synthetic.py
+$(DATA)/.complete: $(BIN)/cicanalysis cicanalysis/scaffold/synthetic.py
 	$(BIN)/cicanalysis generate --seed $(SEED) --out $(DATA)
 	touch $@
 
