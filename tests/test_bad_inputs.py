@@ -29,6 +29,8 @@ from cicanalysis import load, loading
 from cicanalysis.measures import scorecard
 from cicanalysis.cli import main
 
+pytestmark = pytest.mark.slow   # the corpus over a generated authority, `cicanalysis run`, subprocesses, hypothesis
+
 PERIOD = "2016-03-31"
 SUPPLIED = ["SW_PERM_QUALIFIED", "AGENCY_STAFF", "CASELOAD", "SAME_SW_12M", "IHA_20WD"]
 ANNUAL = ["HEALTH_ASSESSMENT", "DEV_CHECK_U5", "DENTAL_CHECK", "CL_IN_TOUCH", "CL_SUITABLE_ACCOM", "CL_EET"]

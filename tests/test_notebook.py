@@ -5,9 +5,12 @@ two at a time, as `cicanalysis run` does) and each test reads the HTML it needs.
 import re
 
 import pandas as pd
+import pytest
 
 from cicanalysis.batch import run_period
 from conftest import UNKNOWN_UPNS
+
+pytestmark = pytest.mark.slow   # papermill runs of the notebooks (and the session's default_outputs)
 
 
 def page(default_outputs, name):
