@@ -2,7 +2,7 @@
 #   make report   create .venv, install, generate the synthetic authority, run the reports
 #   make test     ruff and the import layers (make lint), the DfE's 903 validation rules on the synthetic authority,
 #                 then the whole test suite
-#   make test-fast  make lint, then the tests not marked slow (no notebooks, browser, PDFs, DfE check): under a minute
+#   make test-fast  make lint, then the tests not marked slow (no notebooks, browser, PDFs, subprocesses): about a minute
 #   make lint     ruff check . and lint-imports (the layers in pyproject.toml)
 #   make dfe-check  the DfE's 903 validation rules alone (their own environment, .venv-dfe)
 PYTHON ?= python3
