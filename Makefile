@@ -1,6 +1,9 @@
 # cicanalysis: two commands do everything on a fresh machine.
 #   make report   create .venv, install, generate the synthetic authority, run the reports
-#   make test     run the DfE's 903 validation rules on the synthetic authority, then the test suite
+#   make test     ruff and the import layers (make lint), the DfE's 903 validation rules on the synthetic authority,
+#                 then the whole test suite
+#   make test-fast  make lint, then the tests not marked slow (no notebooks, browser, PDFs, subprocesses): about a minute
+#   make lint     ruff check . and lint-imports (the layers in pyproject.toml)
 #   make dfe-check  the DfE's 903 validation rules alone (their own environment, .venv-dfe)
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +15,7 @@ SEED   ?= 42
 DFE_VENV ?= .venv-dfe
 DFE_REQ  := tools/dfe_check/requirements.txt
 
-.PHONY: report test install data clean kernel chromium dfe-check
+.PHONY: report test test-fast lint install data clean kernel chromium dfe-check
 
 $(BIN)/cicanalysis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +35,16 @@ data: $(DATA)/.complete
 report: data chromium
 	$(BIN)/cicanalysis run --period $(PERIOD) --data $(DATA) --out outputs
 
-test: $(BIN)/cicanalysis chromium dfe-check
+test: $(BIN)/cicanalysis lint chromium dfe-check
 	$(BIN)/python -m pytest -q
+
+# the tests marked slow (notebook runs, `cicanalysis run`, the browser and the PDFs, the DfE check, the corpora) left out
+test-fast: $(BIN)/cicanalysis lint
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(BIN)/cicanalysis
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 $(DFE_VENV)/.installed: $(DFE_REQ)
 	rm -rf $(DFE_VENV)

@@ -18,6 +18,8 @@ Report period 31/03/2016 (span 01/04/2015-31/03/2016), unless a test says otherw
 """
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pytest
 
@@ -61,11 +63,17 @@ HOUSEHOLDS = [
 ]
 
 
-@pytest.fixture
-def x(tmp_path):
-    folder = write_adoption_fixture(tmp_path / "adopters")
+@pytest.fixture(scope="module")
+def _loaded(tmp_path_factory):
+    folder = write_adoption_fixture(tmp_path_factory.mktemp("adopters"))
     write_table(folder, "adopters", HOUSEHOLDS)
     return load(folder)
+
+
+@pytest.fixture
+def x(_loaded):
+    """The module's extract loaded once; each test gets a deep copy (its own tables and caches)."""
+    return copy.deepcopy(_loaded)
 
 
 def cases(x, step, period=PERIOD):

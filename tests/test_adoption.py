@@ -32,6 +32,8 @@ All in Dartford except P5 (Sevenoaks).
 """
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pytest
 
@@ -114,14 +116,25 @@ def write_adoption_fixture(folder, tracking: bool = True):
     return folder
 
 
-@pytest.fixture
-def x(tmp_path):
-    return load(write_adoption_fixture(tmp_path / "adoption"))
+# each fixture loaded once per module; each test gets a deep copy (its own tables and caches)
+@pytest.fixture(scope="module")
+def _loaded(tmp_path_factory):
+    return load(write_adoption_fixture(tmp_path_factory.mktemp("adoption")))
+
+
+@pytest.fixture(scope="module")
+def _loaded_untracked(tmp_path_factory):
+    return load(write_adoption_fixture(tmp_path_factory.mktemp("untracked"), tracking=False))
 
 
 @pytest.fixture
-def untracked(tmp_path):
-    return load(write_adoption_fixture(tmp_path / "untracked", tracking=False))
+def x(_loaded):
+    return copy.deepcopy(_loaded)
+
+
+@pytest.fixture
+def untracked(_loaded_untracked):
+    return copy.deepcopy(_loaded_untracked)
 
 
 def days(x, timescale, period=PERIOD, window=None):

@@ -25,9 +25,11 @@ from typing import Callable
 import pandas as pd
 import pytest
 
-from cicanalysis import CicError, load, loading
+from cicanalysis import load, loading
 from cicanalysis.measures import scorecard
 from cicanalysis.cli import main
+
+pytestmark = pytest.mark.slow   # the corpus over a generated authority, `cicanalysis run`, subprocesses, hypothesis
 
 PERIOD = "2016-03-31"
 SUPPLIED = ["SW_PERM_QUALIFIED", "AGENCY_STAFF", "CASELOAD", "SAME_SW_12M", "IHA_20WD"]

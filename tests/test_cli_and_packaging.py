@@ -4,6 +4,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from cicanalysis.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +17,7 @@ def test_validate_missing_folder_exits_2_with_one_line(tmp_path, capsys):
     assert len(err) == 1 and err[0].startswith("error: ") and "does not exist" in err[0]
 
 
+@pytest.mark.slow
 def test_validate_prints_dq_summary(fixture_dir, capsys):
     (fixture_dir / "episodes.csv").write_text((fixture_dir / "episodes.csv").read_text().replace(",C1,", ",Q9,", 1))
     assert main(["validate", str(fixture_dir)]) == 0
@@ -32,6 +35,7 @@ def test_run_refuses_a_period_after_the_extract(fixture_dir, tmp_path, capsys):
     assert main(["run", "--period", "2016-02-30", "--data", str(fixture_dir)]) == 2
 
 
+@pytest.mark.slow
 def test_no_traceback_from_the_console_script(tmp_path):
     r = subprocess.run([sys.executable, "-m", "cicanalysis.cli", "validate", str(tmp_path / "nope")],
                        capture_output=True, text=True)

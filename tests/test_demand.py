@@ -17,7 +17,6 @@ The fixture (snapshots at three month ends; F = Fostering, R = Residential, Ad =
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -271,6 +271,7 @@ def test_make_installs_the_postcodes_extra():
 
 
 # ---------------------------------------------------------------- the installed package itself
+@pytest.mark.slow
 def test_fixture_is_the_real_directory():
     real = geo.lookup(pd.Series(REAL), geo.load_directory(["B", "BA", "BT", "M", "ME", "CT", "TN"]))
     want = pd.DataFrame([r for rows in DIRECTORY.values() for r in rows if r[0] in REAL],
@@ -280,6 +281,7 @@ def test_fixture_is_the_real_directory():
     assert real["EASTING"].tolist() == want["e"].tolist() and real["NORTHING"].tolist() == want["n"].tolist()
 
 
+@pytest.mark.slow
 def test_area_load_equals_filtering_the_whole_real_directory():
     """Every letter of the real directory, one at a time (the whole at once is ~0.6 GB): the rows of a few
     areas, filtered in plain Python, are exactly what load_directory returns for them; and every LAD code
@@ -299,6 +301,7 @@ def test_area_load_equals_filtering_the_whole_real_directory():
     assert unnamed == set(), f"LAD codes without a name: {sorted(unnamed)[:10]}"
 
 
+@pytest.mark.slow
 def test_synthetic_postcode_pool_is_real_and_kent_wide():
     """data/reference/synthetic_postcodes.csv (for the synthetic authority): every postcode is in the
     directory with the LAD code, district and grid reference written beside it; 150 in each of Kent's 12
@@ -318,6 +321,7 @@ def test_synthetic_postcode_pool_is_real_and_kent_wide():
 
 
 # ---------------------------------------------------------------- wired into loading
+@pytest.mark.slow
 def test_loading_derives_the_columns_a_real_extract_lacks_and_a_supplied_value_wins(tmp_path):
     """The hand-built fixture with real postcodes (installed directory; grid references as in DIRECTORY above):
     child A lives at ME14 1XQ (Maidstone), B at CT1 2EH (Canterbury). Without PL_DISTANCE/DISTRICT columns they

@@ -5,9 +5,12 @@ two at a time, as `cicanalysis run` does) and each test reads the HTML it needs.
 import re
 
 import pandas as pd
+import pytest
 
 from cicanalysis.batch import run_period
 from conftest import UNKNOWN_UPNS
+
+pytestmark = pytest.mark.slow   # papermill runs of the notebooks (and the session's default_outputs)
 
 
 def page(default_outputs, name):
@@ -46,7 +49,8 @@ def _identifiers(folder):
 def test_adoption_journey_notebook_shows_every_section(default_outputs, small_authority):
     html = page(default_outputs, "adoption_journey")
     for section in ("Summary", "Projected full year", "Timescales", "A1 and A2 against the DfE thresholds",
-                    "Forecast A1 and A2 for the current 3-year window", "Appendix: distribution tables", "Children waiting with a placement order",
+                    "Forecast A1 and A2 for the current 3-year window", "Appendix: distribution tables",
+                    "Children waiting with a placement order",
                     "Children in proceedings", "Disruptions", "Data quality", "Definitions"):
         assert f">{section}" in html, section
     assert "children were adopted between 1 April 2015 and 31 March 2016" in html

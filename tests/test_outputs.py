@@ -13,6 +13,8 @@ import pytest
 from cicanalysis.cli import main
 from conftest import UNKNOWN_UPNS
 
+pytestmark = pytest.mark.slow   # the session's default_outputs, chromium and the PDFs, `cicanalysis run`
+
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 REPORTS = ["scorecard", "adoption_journey", "adopters_journey", "sufficiency_strategy"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from cicanalysis.measures import scorecard
 from cicanalysis.cli import main
 from cicanalysis.scaffold.synthetic import TABLE_COLUMNS
 from conftest import fixture_tables, write_table
+
+pytestmark = pytest.mark.slow   # a hypothesis corpus of corrupted extracts, each loaded
 
 TABLES = fixture_tables()
 NAMES = sorted(TABLES)

@@ -90,6 +90,7 @@ def test_the_period_files_hold_the_tables_as_numbers_and_the_figures(tmp_path):
     assert publish.write_period_files(tmp_path / "nothing") == []
 
 
+@pytest.mark.slow
 def test_a_report_prints_to_a4_with_a_page_per_section(tmp_path):
     """Three sections as nbconvert lays them out: the print stylesheet starts the second and third on new
     pages; every page is A4 (210 x 297 mm)."""

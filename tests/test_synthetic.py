@@ -15,6 +15,7 @@ def digest(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.csv"))}
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path):
     generate(tmp_path / "a", seed=3, scale=0.05)
     generate(tmp_path / "b", seed=3, scale=0.05)
@@ -32,6 +33,7 @@ def test_the_generators_working_days_are_the_engines():
         assert [_add_working_days(d, n) for d in starts] == list(periods.add_working_days(starts, n)), n
 
 
+@pytest.mark.slow
 def test_generated_extract_loads_clean(small_authority):
     """Every postcode is in the directory; the only DQ rows are the UASC children's districts, who have no home
     postcode (as in a real 903) and so no district."""
@@ -50,6 +52,7 @@ def county(tmp_path_factory):
     return load(folder)
 
 
+@pytest.mark.slow
 def test_default_authority_looks_like_a_real_county(county):
     """SPEC 7: about 1,400 citizen CIC, a UASC surge of a few hundred, about 100 adoptions a year."""
     x = county
@@ -72,6 +75,7 @@ def _periods(x):
     return p.assign(END=p["END"].fillna(x.extract_date))
 
 
+@pytest.mark.slow
 def test_care_leavers_are_the_dfe_cohort(county):
     """OC3 (rules 1001/1002): looked after 13 weeks or more since the 14th birthday, a day or more after the
     16th, not adopted, in the year of the 19th, 20th or 21st birthday."""
@@ -89,6 +93,7 @@ def test_care_leavers_are_the_dfe_cohort(county):
     assert age.between(19, 22).all()
 
 
+@pytest.mark.slow
 def test_mothers_and_placement_change_reasons_as_the_dfe_asks(county):
     """MOTHER 0/1 for every girl, blank for boys (393/165); no first child born after the mother left care
     (625); the reason for a placement change on the episode that ended (225), none otherwise."""
@@ -109,6 +114,7 @@ def test_mothers_and_placement_change_reasons_as_the_dfe_asks(county):
 
 
 # ---------------------------------------------------------------- uneven like a real county
+@pytest.mark.slow
 def test_areas_differ_and_change_over_the_years(county):
     """Placed within 20 miles (derived from the real postcodes): North near home, East far (the old generator
     had every area at 80-85 % every quarter); West improving its share with its own foster carers from a
@@ -124,6 +130,7 @@ def test_areas_differ_and_change_over_the_years(county):
     assert own_now["West"] >= own_then["West"] + 3, (own_then, own_now)
 
 
+@pytest.mark.slow
 def test_entries_rise_with_a_season_and_a_few_journeys_are_outliers(county):
     x = county
     p = x.periods_of_care
@@ -138,6 +145,7 @@ def test_entries_rise_with_a_season_and_a_few_journeys_are_outliers(county):
 
 
 # ---------------------------------------------------------------- real postcodes (issue 15)
+@pytest.mark.slow
 def test_derived_geography_equals_the_given_columns(county, tmp_path):
     """Like a real extract the default files have no DISTRICT or PL_DISTANCE: they are derived from HOME_POST and
     PL_POST. Generated with them (``--with-columns``, worked out from the pool's grid references), every county,
@@ -158,6 +166,7 @@ def test_derived_geography_equals_the_given_columns(county, tmp_path):
     assert near["denominator"].sum() > 1000 and near["value"].nunique() > 6     # real figures, not n/a
 
 
+@pytest.mark.slow
 def test_homes_and_placements_are_real_postcodes_of_the_county(county):
     e = county["episodes"]
     citizens = e[~e["CHILD"].isin(county["uasc"]["CHILD"])]

@@ -102,7 +102,7 @@ def discover(root: Path) -> tuple[list[tuple[Path, int | None]], list[Skipped]]:
             if p.suffix.lower() in FORMATS:
                 found.append((p, year))
             else:
-                skipped.append(Skipped(name, f"file ignored: not a CSV, XML or Excel (.xlsx) file"))
+                skipped.append(Skipped(name, "file ignored: not a CSV, XML or Excel (.xlsx) file"))
 
     files_in(root, None, "")
     return found, skipped

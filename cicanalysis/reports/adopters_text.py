@@ -1,4 +1,5 @@
-"""The adopters' journey's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.adopters`): the measures return numbers, this module the words."""
+"""The adopters' journey's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.adopters`):
+the measures return numbers, this module the words."""
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,5 @@
-"""The scorecard's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.scorecard`): the measures return numbers, this module the words."""
+"""The scorecard's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.scorecard`):
+the measures return numbers, this module the words."""
 from __future__ import annotations
 
 import pandas as pd

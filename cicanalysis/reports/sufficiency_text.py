@@ -1,4 +1,5 @@
-"""The sufficiency strategy's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.sufficiency`): the measures return numbers, this module the words."""
+"""The sufficiency strategy's sentences and display tables, written from the measures (:mod:`cicanalysis.measures.sufficiency`):
+the measures return numbers, this module the words."""
 from __future__ import annotations
 
 import pandas as pd
@@ -33,7 +34,7 @@ def analysis_line(t: pd.DataFrame, m: Measure | str, tolerance: float = 1.0) -> 
     first, last = s.iloc[0], s.iloc[-1]
     unit = last["unit"]
     what = (f"The percentage of {m.title[0].lower()}{m.title[1:]}" if unit == "%" else
-            f"The average days from entering care to being placed for adoption" if unit == "days" else
+            "The average days from entering care to being placed for adoption" if unit == "days" else
             f"The number of {m.title[0].lower()}{m.title[1:]}")
     d = last["value"] - first["value"]
     verb = "has stayed at" if d == 0 else ("has increased from" if d > 0 else "has decreased from")

@@ -64,9 +64,9 @@ UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the check letter: never I, O or S
 DISABILITY = "Disability"      # the disability service: a team of the simulation, not of a place
 POSTCODES = reference.REFERENCE_DIR / "synthetic_postcodes.csv"
 
-# How districts differ (fictional, though the districts are Kent's: the authority and children are not): the relative number of children entering
-# care, the share of foster placements with the authority's own carers, how far a placement away from the
-# own carers tends to be (1 = the county average), the change of the own-carer share a year from April 2012
+# How districts differ (fictional, though the districts are Kent's: the authority and children are not): the relative
+# number of children entering care, the share of foster placements with the authority's own carers, how far a placement
+# away from the own carers tends to be (1 = the county average), the change of the own-carer share a year from April 2012
 # (West's fostering recruitment drive; East losing carers and a children's home on the coast) and the extra
 # share of children aged 11+ placed in children's homes.
 class District(NamedTuple):
@@ -594,8 +594,10 @@ class Authority:
                 "DISABLED": "Y" if rng.random() < 0.05 else "N",
                 "DISRUPTION_DATE": disrupted if disrupted is not None and disrupted <= ex else None,
                 "CELEBRATION_DATE": celebration,
-                "LIFE_STORY_BOOK_DATE": _working_forward(celebration, int(rng.integers(0, 16))) if celebration is not None else None,
-                "LATER_LIFE_LETTER_DATE": _working_forward(celebration, int(rng.integers(0, 18))) if celebration is not None else None,
+                "LIFE_STORY_BOOK_DATE": (_working_forward(celebration, int(rng.integers(0, 16)))
+                                         if celebration is not None else None),
+                "LATER_LIFE_LETTER_DATE": (_working_forward(celebration, int(rng.integers(0, 18)))
+                                           if celebration is not None else None),
                 "FAMILY_FINDING_STATUS": status,
                 "SIBLING_GROUP_SIZE": plan["siblings"]})
 
@@ -703,7 +705,8 @@ class Authority:
             nth = 0
             while True:
                 late = rng.random() < (0.10 if nth == 0 else 0.06)
-                held = due + pd.Timedelta(days=int(rng.integers(1, 30))) if late else due - pd.Timedelta(days=int(rng.integers(0, 10)))
+                held = (due + pd.Timedelta(days=int(rng.integers(1, 30))) if late
+                        else due - pd.Timedelta(days=int(rng.integers(0, 10))))
                 if held > stop or held <= start:
                     break
                 age = (held - child.dob).days / 365.25

@@ -530,7 +530,8 @@ def extract_date_of(tables: dict[str, pd.DataFrame], return_years: list[int], ov
         f"month end of the latest episode start or end ({pd.Timestamp(latest):%d/%m/%Y})"
 
 
-# how far after the extract date the other dates of child-level tables may be (MC_DOB, DATE_PERM: not at all); the date a child ceases to be UASC is planned ahead, up to their 18th birthday
+# how far after the extract date the other dates of child-level tables may be (MC_DOB, DATE_PERM: not at all);
+# the date a child ceases to be UASC is planned ahead, up to their 18th birthday
 FUTURE_MARGIN_YEARS = {"DUC": 18}
 
 
