@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core import periods as P
-from ..measures.adoption import ThresholdCheck, forecast_check, threshold_check, TIMESCALES, average_excluding, has_tracking, span_window
+from ..measures.adoption import (TIMESCALES, ThresholdCheck, average_excluding, forecast_check, has_tracking, span_window,
+                                 threshold_check)
 from ..model.extract import Extract
 from .formatting import label
 
