@@ -136,3 +136,21 @@ def test_a_column_of_words_is_text_whatever_its_name():
     t = F.table(pd.DataFrame({"indicator": ["A"], "numerator": ["children in care at the period end"]}))
     assert t.kinds["numerator"] == "text" and 'class="text">children in care' in t._repr_html_()
     assert F.table(pd.DataFrame({"numerator": [3.0]})).kinds["numerator"] == "count"
+
+
+def test_a_report_context_decides_suppression_once():
+    """reports.context.Report carries suppress_small to every table and figure of a report: a count of 3 reads
+    '<6' in a publishing report's table and figures, and 3 in a draft's (SPEC 8)."""
+    import pandas as pd
+
+    from cicanalysis.reports.context import Report
+    from conftest import extract_from_rows
+    x = extract_from_rows()
+    frame = pd.DataFrame({"district": ["North", "South"], "children": [3, 12]})
+    published, draft = (Report(x, pd.Timestamp("2016-02-29"), "scorecard", suppress=s) for s in (True, False))
+    assert "&lt;6" in published.table(frame, counts=["children"])._repr_html_()
+    assert "&lt;6" not in draft.table(frame, counts=["children"])._repr_html_()
+    figures = pd.DataFrame([{"report": "scorecard", "indicator": "CIC_TOTAL", "value_unit": "count", "value": 3,
+                             "numerator": 3, "denominator": float("nan")}])
+    assert published.figures(figures).frame["value"].iloc[0] == "<6"
+    assert draft.figures(figures).frame["value"].iloc[0] == 3
