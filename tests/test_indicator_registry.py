@@ -19,7 +19,7 @@ TESTS = Path(__file__).resolve().parent
 # the display order contract (copied from the CATALOGUE list as it stood before the registry)
 CATALOGUE_ORDER = [
     "CIC_CITIZEN", "CIC_UASC", "CIC_TOTAL", "CIC_RATE", "IHA_20WD", "ADOPT_PLAN_4M", "ADOPT_PLAN_6M",
-    "HEALTH_ASSESSMENT", "DEV_CHECK_U5", "DENTAL_CHECK", "RHI_3WD", "RHI_COMPLETED", "CL_IN_TOUCH",
+    "HEALTH_ASSESSMENT", "DEV_CHECK_U5", "DENTAL_CHECK", "MISSING_CHILDREN_PCT", "RHI_3WD", "RHI_COMPLETED", "CL_IN_TOUCH",
     "CL_SUITABLE_ACCOM", "CL_EET", "OWN_FOSTER", "PLACEMENTS_3PLUS", "STABILITY_2Y", "WITHIN_20_MILES",
     "REVIEW_PARTICIPATION", "REVIEWS_IN_TIMESCALE", "A1_R12M", "A1_3Y", "A2_R12M", "A2_3Y", "LEFT_CARE_ADOPTED",
     "SW_PERM_QUALIFIED", "AGENCY_STAFF", "CASELOAD", "SAME_SW_12M",
@@ -99,9 +99,17 @@ def test_the_target_check_catches_a_rated_indicator_without_a_row():
 
 def test_indicators_declared_unrated_have_no_target_and_are_shown_unrated():
     unrated = [i.id for i in REGISTRY.all() if not i.rated]
-    assert unrated == ["BLA_TO_PLACED_R12M"]
+    assert unrated == ["MISSING_CHILDREN_PCT", "BLA_TO_PLACED_R12M"]
     assert not set(unrated) & target_ids()
-    assert all(not metrics.BY_ID[i].on_scorecard for i in unrated)     # not on the scorecard's RAG at all
+
+
+def test_an_unrated_scorecard_indicator_has_a_value_but_no_target_or_rag(extract):
+    import pandas as pd
+
+    from cicanalysis.measures import scorecard
+    card = scorecard.build(extract, "2016-02-29", levels=("county",)).set_index("indicator")
+    row = card.loc["MISSING_CHILDREN_PCT"]
+    assert pd.notna(row["value"]) and pd.isna(row["target"]) and not isinstance(row["rag"], str)
 
 
 # ---------------------------------------------------------------- definitions and tests

@@ -118,3 +118,32 @@ def test_long_term_fostering_and_bla_to_placed_for_adoption(extract):
     # placed for adoption in the 12 months to 31/03/2016: S2 only, BLA 01/01/2013 -> A6 01/12/2015 =
     # 365 (2013) + 365 (2014) + 334 (01/01-01/12/2015) = 1064 days
     assert county(extract, "2016-03-31", "BLA_TO_PLACED_R12M") == (1064, 1, 1064)
+
+
+def test_children_who_went_missing_in_the_year_leave_out_short_breaks():
+    """MISSING_CHILDREN_PCT at 31/03/2016 (the DfE's year 1/4/2015-31/3/2016), built in memory. Worked by hand:
+    looked after in the year and not only on short breaks: A, C, E (3); of them with a missing incident (M)
+    starting in the year: A (1) -> 33.3%."""
+    from conftest import extract_from_rows
+
+    def ep(child, decom, ls, dec="", rec=""):
+        return {"CHILD": child, "DECOM": decom, "RNE": "S", "LS": ls, "CIN": "N1", "PLACE": "U4",
+                "PLACE_PROVIDER": "PR1", "DEC": dec, "REC": rec, "DISTRICT": "Dartford", "PL_DISTANCE": "5"}
+    episodes = [ep("A", "01/04/2015", "C2"),                                    # in care all year: counted
+                ep("B", "01/05/2015", "V3", "03/05/2015", "E13"),               # short breaks only: not counted
+                ep("B", "01/08/2015", "V3", "03/08/2015", "E13"),
+                ep("C", "01/04/2015", "V3", "30/04/2015", "E13"),               # short breaks, then in care
+                ep("C", "01/06/2015", "C2"),                                    # from June: counted
+                ep("D", "01/04/2014", "C2", "31/03/2015", "E13"),               # left before the year: not counted
+                ep("E", "01/02/2016", "C2")]                                    # in care from February: counted
+    header = [{"CHILD": c, "SEX": "1", "DOB": "01/01/2005", "ETHNIC": "WBRI", "UPN": f"A12345678901{i}"}
+              for i, c in enumerate("ABCDE")]
+    def missing(child, kind, start):
+        return {"CHILD": child, "DOB": "01/01/2005", "MISSING": kind, "MIS_START": start, "MIS_END": start}
+    rows = [missing("A", "M", "10/05/2015"),     # A went missing in the year: numerator
+            missing("B", "M", "02/05/2015"),     # B is not in the denominator
+            missing("C", "A", "10/07/2015"),     # away from placement (A), not missing: not in the numerator
+            missing("D", "M", "01/03/2015")]     # before the year
+    x = extract_from_rows({"header": header, "episodes": episodes, "missing": rows}, extract_date="2016-03-31")
+    num, den, value = county(x, "2016-03-31", "MISSING_CHILDREN_PCT")
+    assert (num, den) == (1, 3) and value == pytest.approx(100 / 3)
