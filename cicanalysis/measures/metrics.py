@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..core.errors import CicError
 from ..model.extract import Extract
 from .indicators import REGISTRY
 from .indicators.registry import Indicator
@@ -25,7 +26,6 @@ BY_ID = {i.id: i for i in CATALOGUE + EXTRA}
 
 
 def get(indicator_id: str) -> Indicator:
-    from ..core.errors import CicError
     try:
         return BY_ID[indicator_id]
     except KeyError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...model.extract import ADOPTED_REC, Extract
+from ..adoption import timescale_cases
 from .cases import ADOPTION_SCORECARD, DFE_CLA, GUIDE_903, bla_for, cases
 from .registry import indicator
 
@@ -56,7 +57,6 @@ def adoption_plan_within_6_months(x: Extract, period, window):
 def bla_to_moving_in_days(x: Extract, period, window):
     """A1: days from BLA to moving in with the adoptive family, children adopted in the window
     (the adoption journey's definition, :data:`cicanalysis.measures.adoption.TIMESCALES`)."""
-    from ..adoption import timescale_cases
     c = timescale_cases(x, "A1", window)
     return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
 
@@ -77,7 +77,6 @@ def bla_to_moving_in_days(x: Extract, period, window):
 def placement_order_to_match_days(x: Extract, period, window):
     """A2: days from the placement order to the ADM match decision (0 when matched before the order),
     children adopted in the window."""
-    from ..adoption import timescale_cases
     c = timescale_cases(x, "A2", window)
     return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
 
