@@ -128,7 +128,6 @@ def export_html(ipynb: Path, html_path: Path, title: str = "", period=None, auth
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    publish.strip_data_outputs(nb)  # figures for figures.csv and the workbook: nothing to read
     body, _ = exporter.from_notebook_node(nb)
     contents = [(i, re.sub(r"<[^>]+>|¶", "", t).strip()) for i, t in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body)]
     period = pd.Timestamp(period) if period is not None else pd.Timestamp.today().normalize()
@@ -140,7 +139,8 @@ def execute(name: str, period: pd.Timestamp, data_dir: Path, dest: Path, paramet
 
     file = NOTEBOOK_DIR / NOTEBOOKS[name][0]
     out = dest / file.name
-    params = {"period": f"{period:%Y-%m-%d}", "data_dir": str(Path(data_dir).resolve())}
+    params = {"period": f"{period:%Y-%m-%d}", "data_dir": str(Path(data_dir).resolve()),
+              "handover": str(publish.handover_path(dest, name).resolve())}  # its tables and figures, for the workbook
     params.update(parameters or {})
     pm.execute_notebook(str(file), str(out), parameters=params, kernel_name="python3", progress_bar=False,
                         cwd=str(NOTEBOOK_DIR), log_output=False, config=_kernel_config())

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import json
 
-import nbformat
 import pandas as pd
 import pytest
 
 from cicanalysis.reports import publish
 from cicanalysis.measures import scorecard
-from cicanalysis.reports.formatting import TABLE_MIME, table
+from cicanalysis.reports.context import Report
+from cicanalysis.reports.formatting import key_table, table
 
 
 def test_scorecard_figures_are_tidy_rows_of_every_level(extract):
@@ -38,42 +38,47 @@ def test_suppressed_figures_give_no_small_number_away(extract):
                for r in rows for v, c in zip(r, publish.FIGURE_COLUMNS) if c in ("numerator", "denominator"))
 
 
-def _notebook(tmp_path):
-    """An executed notebook as papermill leaves it: a heading, a table, figures, a heading shown by code."""
-    nb = nbformat.v4.new_notebook()
-    t = table(pd.DataFrame({"AREA": ["North", "West"], "pct_within": [50.0, 75.5], "change": [2, -1]}),
-              caption="By area")
-    fig = publish.Figures(pd.DataFrame([{"report": "scorecard", "indicator": "X", "title": "X title", "level": "county",
-                                         "unit": "County", "period": pd.Timestamp("2016-03-31"), "value_unit": "%",
-                                         "numerator": 3, "denominator": 4, "value": 75.0, "target": 80.0,
-                                         "rag": "A", "dot": "improved", "dot_outturn": "worse", "uasc": "included"}]))
-    code = nbformat.v4.new_code_cell("x")
-    code.outputs = [nbformat.v4.new_output("display_data", data=t._repr_mimebundle_()),
-                    nbformat.v4.new_output("display_data", data=fig._repr_mimebundle_()),
-                    nbformat.v4.new_output("display_data", data={"text/markdown": "## Later section"}),
-                    nbformat.v4.new_output("display_data", data=table(pd.DataFrame({"a": [1]}),
-                                                                       caption="")._repr_mimebundle_())]
-    nb.cells = [nbformat.v4.new_markdown_cell("## First section"), code]
-    path = tmp_path / "scorecard.ipynb"
-    nbformat.write(nb, str(path))
-    return path
+def _handed_over(tmp_path, extract):
+    """A report as a notebook drives it: a section, a table, figures, a later section, an uncaptioned table and the
+    key (not for the workbook), then the hand-over its last cell makes."""
+    report = Report(extract, pd.Timestamp("2016-03-31"), "scorecard",
+                    handover=str(publish.handover_path(tmp_path, "scorecard")))
+    heading = report.section("First section", "What it shows.")
+    assert heading.data == "## First section\nWhat it shows."                 # the h2 the reader sees
+    report.show(table(pd.DataFrame({"AREA": ["North", "West"], "pct_within": [50.0, 75.5], "change": [2, -1]}),
+                      caption="By area"))
+    report.figures(pd.DataFrame([{"report": "scorecard", "indicator": "X", "title": "X title", "level": "county",
+                                  "unit": "County", "period": pd.Timestamp("2016-03-31"), "value_unit": "%",
+                                  "numerator": 3, "denominator": 4, "value": 75.0, "target": 80.0,
+                                  "rag": "A", "dot": "improved", "dot_outturn": "worse", "uasc": "included"}]))
+    report.section("Later section")
+    report.show(table(pd.DataFrame({"a": [1]}), caption=""))
+    report.show(key_table("scorecard"))
+    report.hand_over()
+    return report
 
 
-def test_tables_and_figures_are_read_back_from_the_executed_notebook(tmp_path):
-    tables, figures = publish.read_outputs(_notebook(tmp_path))
+def test_a_report_hands_over_its_sections_tables_and_figures(tmp_path, extract):
+    _handed_over(tmp_path, extract)
+    tables, figures = publish.read_handover(tmp_path / "scorecard.tables.json")
     assert [(t["caption"], t["section"]) for t in tables] == [("By area", "First section"), ("", "Later section")]
-    assert tables[0]["rows"] == [["North", 50.0, 2], ["West", 75.5, -1]]
+    assert tables[0]["rows"] == [["North", 50.0, 2], ["West", 75.5, -1]]       # the key is not among them
     assert figures == [["scorecard", "X", "X title", "county", "County", "2016-03-31", "%", 3, 4, 75, 80, "A",
                         "improved", "worse", "included"]]
-    nb = nbformat.read(str(tmp_path / "scorecard.ipynb"), as_version=4)
-    publish.strip_data_outputs(nb)                                             # nothing of it in the HTML
-    assert len(nb.cells[1].outputs) == 3 and all(TABLE_MIME in o["data"] or "text/markdown" in o["data"]
-                                                 for o in nb.cells[1].outputs)
+    shown = table(pd.DataFrame({"a": [1]}))._repr_mimebundle_()
+    assert set(shown) == {"text/html", "text/plain"}                           # nothing hidden in the notebook
 
 
-def test_the_period_files_hold_the_tables_as_numbers_and_the_figures(tmp_path):
+def test_without_a_handover_path_nothing_is_written(tmp_path, extract):
+    report = Report(extract, pd.Timestamp("2016-03-31"), "scorecard")     # as in JupyterLab
+    report.show(table(pd.DataFrame({"a": [1]}), caption="t"))
+    report.hand_over()
+    assert not list(tmp_path.iterdir()) and len(report.handed["tables"]) == 1
+
+
+def test_the_period_files_hold_the_tables_as_numbers_and_the_figures(tmp_path, extract):
     from openpyxl import load_workbook
-    _notebook(tmp_path)
+    _handed_over(tmp_path, extract)
     xlsx, figures_csv = publish.write_period_files(tmp_path, "Title")
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Contents", "Figures", "01 By area", "02 Later section"]
@@ -124,12 +129,11 @@ def test_figures_json_is_plain(tmp_path):
     assert json.loads(json.dumps(rows)) == [[None] * len(publish.FIGURE_COLUMNS)]
 
 
-def test_sheet_names_are_valid_and_unique_and_the_key_stays_out_of_the_workbook():
-    from cicanalysis.reports.formatting import TABLE_MIME, key_table
+def test_sheet_names_are_valid_and_unique_and_the_key_is_not_for_the_workbook():
     used = {"contents"}
     names = [publish._sheet_name(n, c, used) for n, c in
              enumerate(["Teams: value and RAG letter", "A/B [x]? very long caption that goes on and on", "Contents"], 1)]
     assert names == ["01 Teams value and RAG letter", "02 AB x very long caption that", "03 Contents"]
     assert all(len(n) <= 31 for n in names)
     assert publish._sheet_name(1, "Teams: value and RAG letter", used) == "01 Teams value and RAG letter~2"
-    assert TABLE_MIME not in key_table("scorecard")._repr_mimebundle_()
+    assert not key_table("scorecard").exported                                  # Report.show leaves it out

@@ -1,17 +1,23 @@
 """One report's context: the extract, the period, whether small numbers are suppressed, the source line and the
 authority, carried once instead of being passed to every table. A notebook makes one in its load cell:
 
-    report = Report(x, p, "adoption_journey", suppress=suppress_small, source=source)
+    report = Report(x, p, "adoption_journey", suppress=suppress_small, source=source, handover=handover)
+    report.section("Summary", "What the section shows.")   # a heading (h2): the section of the tables below it
     report.table(frame, caption="...")        # an officers' table, small counts suppressed when publishing
     report.figures(publish.adoption_figures(...))
+    report.hand_over()                        # the last cell: the tables and figures for tables.xlsx and figures.csv
 
-Every table and figure of a report goes through it, so suppression is decided in one place (SPEC 8).
+Every table and figure of a report goes through it, so suppression is decided in one place (SPEC 8), and the
+report hands its sections, tables and figures to :mod:`cicanalysis.reports.publish` explicitly, as data written
+to the file the run names (the ``handover`` notebook parameter): nothing is read back from the executed notebook.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
+from IPython.display import Markdown
 
 from ..loading import notices
 from ..model.extract import Extract
@@ -25,29 +31,52 @@ class Report:
     name: str                  # the report's id (reports.specs.NOTEBOOKS): scorecard, adoption_journey, ...
     suppress: bool = False     # publishing: counts of 1-5 shown as <6 (suppress_small)
     source: str = ""           # the source line under each chart
+    handover: str = ""         # where the run wants the tables and figures (publish.handover_path); "" in JupyterLab
+    handed: dict = field(default_factory=lambda: {"section": "", "tables": [], "figures": []}, repr=False,
+                         compare=False)  # what the report has shown so far, for hand_over()
 
     @property
     def authority(self) -> str:
         return self.x.authority["name"]
 
+    def section(self, title: str, intro: str = "") -> Markdown:
+        """A section heading (h2) with its introduction; the tables shown after it belong to it."""
+        self.handed["section"] = title
+        return Markdown(f"## {title}" + (f"\n{intro}" if intro else ""))
+
+    def show(self, table):
+        """Record a table for the period's workbook (when it is one to export) and return it for display."""
+        if getattr(table, "exported", False):
+            self.handed["tables"].append({**table.export(), "section": self.handed["section"]})
+        return table
+
     def table(self, frame: pd.DataFrame, caption: str = "", **kw):
         """An officers' table (:func:`charts.plain_table`) with this report's suppression."""
-        return charts.plain_table(frame, caption=caption, suppress=self.suppress, **kw)
+        return self.show(charts.plain_table(frame, caption=caption, suppress=self.suppress, **kw))
 
-    def figures(self, frame: pd.DataFrame) -> publish.Figures:
-        """The report's tidy figures for figures.csv and tables.xlsx, suppressed as its tables are."""
-        return publish.Figures(frame, suppress=self.suppress)
+    def figures(self, frame: pd.DataFrame) -> None:
+        """The report's tidy figures for figures.csv and tables.xlsx, suppressed as its tables are. Nothing is
+        shown in the report."""
+        self.handed["figures"] += publish.Figures(frame, suppress=self.suppress).rows()
+
+    def hand_over(self) -> None:
+        """Write the report's tables and figures to ``handover`` (when the run gave one)."""
+        if self.handover:
+            publish.write_handover(Path(self.handover), self.handed["tables"], self.handed["figures"])
 
     def distribution_chart(self, d: dict):
         return charts.distribution_chart(d, self.source, self.period, suppress=self.suppress)
 
     def distribution_table(self, d: dict):
-        return charts.distribution_table(d, suppress=self.suppress)
+        return self.show(charts.distribution_table(d, suppress=self.suppress))
 
     def unit_matrix(self, card: pd.DataFrame, level: str):
         """The scorecard's areas or teams side by side (:func:`charts.unit_matrix`)."""
-        return charts.unit_matrix(card, level, suppress=self.suppress)
+        return self.show(charts.unit_matrix(card, level, suppress=self.suppress))
 
     def notices(self) -> list[str]:
         """The notices this report shows (the extract's, a population year missing, local tables it lacks)."""
         return notices(self.x, self.period, self.name)
+
+
+

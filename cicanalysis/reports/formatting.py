@@ -8,8 +8,8 @@ by its kind (``1,410``, ``71.5%``, ``+5``, ``+2.8%``, ``429``, ``Yes``, ``01/04/
 into several tables that fit a screen and an A4 page. A column the map does not know is labelled in plain
 words (``DISTRICT_GROUP`` → "District group"), so no code name reaches a reader.
 
-A Table also carries its values, typed, for the period's workbook (``TABLE_MIME``, read by
-:mod:`cicanalysis.reports.publish`).
+A Table also gives its values, typed, for the period's workbook (:meth:`Table.export`, handed to
+:mod:`cicanalysis.reports.publish` by the report's context, :class:`cicanalysis.reports.context.Report`).
 
 ``KEY`` explains every code the reports use (polarity, measure types, direction-of-travel arrows, RAG,
 BLA, ADM, SGO, OC2, U1/U4 ...); :func:`key_table` shows the ones a report needs.
@@ -26,7 +26,6 @@ import pandas as pd
 
 from ..core.changes import missing, pct_change, with_changes  # noqa: F401  (re-exported for the reports)
 
-TABLE_MIME = "application/vnd.cicanalysis.table+json"
 NA = "n/a"
 SUPPRESSED = "<6"
 
@@ -239,7 +238,7 @@ class Table:
     """A report table: formatted cells, accessible headers, RAG colours, optional column split.
 
     Built by :func:`table`; displays as HTML in a notebook and in the reports, and hands its typed values
-    to the period's workbook (``TABLE_MIME``)."""
+    to the period's workbook (:meth:`export`, recorded by :meth:`cicanalysis.reports.context.Report.show`)."""
 
     def __init__(self, frame: pd.DataFrame, caption: str = "", kinds: dict | None = None, units=None,
                  styles: pd.DataFrame | None = None, row_header: bool = True, split: int | None = None,
@@ -350,8 +349,7 @@ class Table:
                 "rows": rows, "note": self.note}
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
-        return {**bundle, TABLE_MIME: self.export()} if self.exported else bundle
+        return {"text/html": self._repr_html_(), "text/plain": repr(self)}
 
 
 def table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts=(), kinds: dict | None = None,

@@ -7,9 +7,10 @@
 - ``figures.csv``: one tidy row per figure (report, indicator, title, level, unit, period, value_unit,
   numerator, denominator, value, target, rag, dot, dot_outturn, uasc).
 
-A notebook hands its tables and figures to these files through its executed copy: each table it shows
-(:class:`cicanalysis.reports.formatting.Table`) carries its typed values (``TABLE_MIME``) and each report shows its
-figures once with :class:`Figures` (``FIGURES_MIME``, not shown in the HTML). Only aggregates go in: the
+A notebook hands its sections, tables and figures to these files explicitly: its report context
+(:class:`cicanalysis.reports.context.Report`) records each table it shows and its figures, and its last cell
+writes them to ``<report>.tables.json`` in the run's folder (the path the run passes as the ``handover``
+parameter, :func:`handover_path`); nothing is read back from the executed notebook. Only aggregates go in: the
 same tables the HTML shows, with small counts suppressed when the report was run with ``suppress_small``.
 """
 from __future__ import annotations
@@ -28,14 +29,13 @@ import pandas as pd
 from ..core.errors import CicError
 from ..measures import sufficiency as S
 from .specs import NOTEBOOKS
-from .formatting import SUPPRESSED, TABLE_MIME, missing
+from .formatting import SUPPRESSED, missing
 
-FIGURES_MIME = "application/vnd.cicanalysis.figures+json"
-DATA_MIMES = (TABLE_MIME, FIGURES_MIME)
 FIGURE_COLUMNS = ["report", "indicator", "title", "level", "unit", "period", "value_unit", "numerator", "denominator",
                   "value", "target", "rag", "dot", "dot_outturn", "uasc"]
 WORKBOOK = "tables.xlsx"
 FIGURES_CSV = "figures.csv"
+HANDOVER = "{name}.tables.json"   # a report's sections, tables and figures, written by the report itself
 
 
 # ---------------------------------------------------------------- figures from each report
@@ -133,8 +133,7 @@ def suppress_figures(f: pd.DataFrame) -> pd.DataFrame:
 
 
 class Figures:
-    """A report's tidy figures, handed to ``figures.csv`` and the workbook through the executed notebook.
-    Shows nothing in the report itself (a line of text in a notebook)."""
+    """A report's tidy figures as plain rows for ``figures.csv`` and the workbook (suppressed when publishing)."""
 
     def __init__(self, frame: pd.DataFrame, suppress: bool = False):
         self.frame = suppress_figures(frame) if suppress else frame
@@ -152,45 +151,30 @@ class Figures:
             return str(v)
         return [[cell(v) for v in r] for r in self.frame[FIGURE_COLUMNS].itertuples(index=False)]
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {FIGURES_MIME: {"columns": FIGURE_COLUMNS, "rows": self.rows()},
-                "text/plain": f"{len(self.frame):,} figures for figures.csv and {WORKBOOK}"}
+
+# ---------------------------------------------------------------- what each report hands over
+def handover_path(folder: Path, name: str) -> Path:
+    """Where report ``name`` writes its tables and figures in a run's folder (the ``handover`` parameter)."""
+    return Path(folder) / HANDOVER.format(name=name)
 
 
-# ---------------------------------------------------------------- reading an executed notebook
-def read_outputs(ipynb: Path) -> tuple[list[dict], list[list]]:
-    """(tables, figure rows) of an executed notebook; each table with the section (h2) it sits under."""
-    nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
-    tables, figures, section = [], [], ""
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            heads = re.findall(r"^##\s+(.+)$", "".join(cell.get("source", "")), flags=re.M)
-            section = heads[-1].strip() if heads else section
-            continue
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "text/markdown" in data:
-                heads = re.findall(r"^##\s+(.+)$", "".join(data["text/markdown"]), flags=re.M)
-                section = heads[-1].strip() if heads else section
-            if TABLE_MIME in data:
-                tables.append({**data[TABLE_MIME], "section": section})
-            if FIGURES_MIME in data:
-                figures += data[FIGURES_MIME]["rows"]
-    return tables, figures
+def write_handover(path: Path, tables: list[dict], figures: list[list]) -> Path:
+    """A report's tables (each with its section) and figure rows, as plain JSON."""
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"tables": tables, "figures": figures}), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
 
-def strip_data_outputs(nb) -> None:
-    """Drop outputs that only carry data for the workbook (``Figures``): nothing for a reader."""
-    for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", [])
-                               if not (o.get("output_type") in ("display_data", "execute_result")
-                                       and FIGURES_MIME in o.get("data", {}))]
+def read_handover(path: Path) -> tuple[list[dict], list[list]]:
+    """(tables, figure rows) a report wrote with :func:`write_handover`."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data["tables"], data["figures"]
 
 
 # ---------------------------------------------------------------- the period's files
 def _reports(folder: Path) -> list[tuple[str, Path]]:
-    return [(name, folder / file) for name, (file, _, _) in NOTEBOOKS.items() if (folder / file).exists()]
+    return [(name, handover_path(folder, name)) for name in NOTEBOOKS if handover_path(folder, name).exists()]
 
 
 def write_figures_csv(rows: list[list], path: Path) -> Path:
@@ -289,14 +273,14 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
 
 
 def write_period_files(folder: Path, title: str = "") -> list[Path]:
-    """``tables.xlsx`` and ``figures.csv`` from the executed notebooks in a period's folder (whatever
+    """``tables.xlsx`` and ``figures.csv`` from what the reports in a period's folder handed over (whatever
     reports it holds); nothing when it holds none."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
     tables, figures = [], []
-    for name, ipynb in _reports(folder):
-        t, f = read_outputs(ipynb)
+    for name, handed in _reports(folder):
+        t, f = read_handover(handed)
         tables += [{**x, "report": name} for x in t]
         figures += f
     if not tables and not figures:
