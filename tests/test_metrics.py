@@ -147,3 +147,20 @@ def test_children_who_went_missing_in_the_year_leave_out_short_breaks():
     x = extract_from_rows({"header": header, "episodes": episodes, "missing": rows}, extract_date="2016-03-31")
     num, den, value = county(x, "2016-03-31", "MISSING_CHILDREN_PCT")
     assert (num, den) == (1, 3) and value == pytest.approx(100 / 3)
+
+
+def test_immunisations_up_to_date_count_the_oc2_rows_of_the_latest_year():
+    """IMMUNISATIONS at 31/03/2016 from the OC2 rows of 2015-16, built in memory. Worked by hand: of the three
+    OC2 rows of the year, P and Q are up to date (1) and R is not (0): 2 of 3 -> 66.7%."""
+    from conftest import extract_from_rows, fixture_tables
+
+    def oc2(child, immunised):
+        return {"CHILD": child, "DOB": "01/01/2008", "HEALTH_CHECK": "1", "TEETH_CHECK": "1",
+                "IMMUNISATIONS": immunised, "YEAR": "2016"}
+    t = fixture_tables()
+    t["oc2"] = [oc2("P", "1"),      # up to date: numerator
+                oc2("Q", "1"),      # up to date: numerator
+                oc2("R", "0")]      # not up to date: denominator only
+    x = extract_from_rows(t, extract_date="2016-03-31")
+    num, den, value = county(x, "2016-03-31", "IMMUNISATIONS")
+    assert (num, den) == (2, 3) and value == pytest.approx(200 / 3)

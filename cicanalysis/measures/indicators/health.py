@@ -53,3 +53,14 @@ def oc2_health_check(x: Extract, period, window):
            definition_source=f"{OC2_SOURCE}: teeth checked by a dentist")
 def oc2_teeth_check(x: Extract, period, window):
     return oc2_cases(x, period, "TEETH_CHECK")
+
+
+@indicator(id="IMMUNISATIONS", title="% of children in care 12 months+ whose immunisations are up to date",
+           polarity="H", measure_type="SS", unit="%",
+           numerator="children with IMMUNISATIONS = 1 in the latest OC2 year",
+           denominator="children in care 12 months+ at 31 March (OC2)", group="Health",
+           needs=("oc2.IMMUNISATIONS",), annual="OC2", order=102, rated=False,
+           definition_source=f"{OC2_SOURCE}: immunisations up to date (the DfE's outcomes table, health care "
+                             f"and development). Unrated: the DfE sets no target")
+def oc2_immunisations(x: Extract, period, window):
+    return oc2_cases(x, period, "IMMUNISATIONS")
