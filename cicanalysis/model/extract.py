@@ -24,6 +24,9 @@ FOSTER_PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6")
 RELATIVE_FOSTER = ("U1", "U2", "U3")
 LONG_TERM_FOSTER = ("U1", "U4")
 ADOPTED_REC = ("E11", "E12")
+# legal status of an agreed series of short-term placements (short breaks): the DfE's statistics leave these
+# episodes out of every count and cohort (903 guide, LS codes V3/V4; DfE CLA methodology)
+SHORT_BREAKS = ("V3", "V4")
 UNKNOWN = "Unknown"
 UNIT_COLUMNS = ("TEAM", "DISTRICT_NAME", "AREA")
 _DAY_OFFSET = 200_000   # days are counted from 1970; the offset keeps any date from 1423 to 2517 positive

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from ...core import periods as P
-from ...model.extract import Extract
+from ...model.extract import SHORT_BREAKS, Extract
 from .cases import DFE_CLA, GUIDE_903, cases
 from .registry import indicator
 
 RHI_LOCAL = ("Local measure: return home interviews per return from missing (MIS_END) in the financial year, "
              f"from the 903 missing table's RHI_DATE ({GUIDE_903}); the DfE publishes missing incidents and "
              "return interviews offered/accepted, not this percentage")
-
-
-SHORT_BREAKS = ("V3", "V4")   # legal status of an agreed series of short-term placements (903 guide)
 
 
 @indicator(id="MISSING_CHILDREN_PCT", title="% of children looked after in the year who went missing",
