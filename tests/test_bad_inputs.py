@@ -261,7 +261,7 @@ CASES = [
          "header.csv", "DOB", "date must be", tuple(SUPPLIED + ANNUAL)),
     Case("DEC before DECOM", _episode_dates("DEC", None, offset_days=5), "DQ", "episodes.csv", "DEC",
          "DEC must be on or after DECOM", tuple(SUPPLIED + ANNUAL)),
-    Case("overlapping episodes", _overlap, "DQ", "episodes.csv", "DECOM", "must not overlap", tuple(SUPPLIED + ANNUAL)),
+    Case("overlapping episodes", _overlap, "DQ", "episodes.csv", "DEC", "episodes of a child overlap", tuple(SUPPLIED + ANNUAL)),
     Case("child in episodes but not header", _no_header_row, "DQ", "episodes.csv", "CHILD", "no header row",
          tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "PLACEMENTS_3PLUS", "OWN_FOSTER"])),
     Case("duplicate header rows", _duplicate_header, "DQ", "header.csv", "CHILD", "one header row per child",
@@ -439,7 +439,7 @@ def _dq_value(column, value):
 
 def _right_row_blamed(x):
     d = x.dq[x.dq["rule"].str.contains("DEC is blank")]
-    assert len(d) == 1 and not x.dq["rule"].str.contains("must not overlap").any()
+    assert len(d) == 1 and not x.dq["rule"].str.contains("overlap").any()
 
 
 def _headline_not_clean(x):

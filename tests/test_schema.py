@@ -33,12 +33,19 @@ def test_dec_before_decom_excludes_the_episode(tmp_path):
     assert "F" not in set(x["episodes"]["CHILD"])
 
 
-def test_overlapping_episode_is_excluded(tmp_path):
+def test_overlapping_episodes_are_ended_where_the_next_starts(tmp_path):
     t = fixture_tables()
+    # A: 01/04/2014-01/07/2014 X1 (row 2), then an added episode 01/05/2014-01/06/2014 X1 (row 27), then
+    # 01/07/2014 onwards (row 3)
     t["episodes"].append(dict(t["episodes"][0], DECOM="01/05/2014", DEC="01/06/2014", RNE="P"))
     x = load_fixture(write_fixture(tmp_path / "x", t))
-    rows = x.dq[x.dq["rule"].str.contains("overlap")]
-    assert list(rows["CHILD"]) == ["A"] and list(rows["row"]) == [27]
+    rows = x.dq[x.dq["CHILD"] == "A"].set_index("row")
+    assert rows.loc[2, "rule"].startswith("episodes of a child overlap")   # ended 01/05/2014, where the next starts
+    assert rows.loc[27, "rule"].startswith("REC is X1")                    # ended 01/07/2014: care continued
+    assert set(rows["action"]) == {"DEC taken as the next episode's DECOM"}
+    a = x.episodes[x.episodes["CHILD"] == "A"]
+    assert list(a["DEC"].dt.strftime("%d/%m/%Y").fillna("")) == ["01/05/2014", "01/07/2014", "01/01/2015", ""]
+    assert a["PERIOD_ID"].nunique() == 1 and len(a) == 4                   # nothing dropped; one period of care
 
 
 def test_bad_date_duplicate_header_and_dob_after_decom(tmp_path):

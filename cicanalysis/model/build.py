@@ -11,7 +11,7 @@ import pandas as pd
 from ..config import reference
 from ..core.dq import DQ_COLUMNS, EXCLUDED, NOTED, dq_rows
 from ..validate.schema import Loaded
-from .extract import Extract
+from .extract import SHORT_BREAKS, Extract, period_code_checks
 from .journeys import consistency_checks
 
 
@@ -22,7 +22,20 @@ def build(loaded: Loaded, authority_dir=None, source: str = "", authority_name: 
     loaded = dataclasses.replace(loaded, tables=tables, dq=_concat(loaded.dq, config_dq))
     x = Extract(loaded, authority_dir=authority_dir, source=source, authority_name=authority_name,
                 load_options=load_options)
-    return x.replace(dq=_concat(x.dq, consistency_checks(x)))
+    return x.replace(dq=_concat(x.dq, period_code_checks(x.tables["episodes"]), consistency_checks(x)),
+                     notices=x.notices + short_break_notice(x))
+
+
+def short_break_notice(x: Extract) -> list[str]:
+    """One line when the extract has short-break episodes (LS V3/V4), which no figure counts."""
+    ep = x.tables["episodes"]
+    breaks = ep["LS"].isin(SHORT_BREAKS)
+    if not breaks.any():
+        return []
+    only = len(x.short_break_children)
+    return [f"{int(breaks.sum()):,} short-break episodes (legal status V3/V4, an agreed series of short-term placements) "
+            f"are left out of every figure, as in the DfE's statistics; {only:,} of the "
+            f"{ep.loc[breaks, 'CHILD'].nunique():,} children they belong to were looked after only on short breaks."]
 
 
 def _concat(*frames: pd.DataFrame) -> pd.DataFrame:

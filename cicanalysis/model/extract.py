@@ -1,8 +1,10 @@
 """The loaded extract and the derived views every measure uses, each built once and reused.
 
 ``Extract`` wraps the validated tables and offers:
-- ``periods_of_care``: runs of episodes with no gap; BLA is the first episode's DECOM;
-- ``episodes``: typed episodes with PERIOD_ID, BLA, DOB, TEAM, DISTRICT, AREA;
+- ``episodes``: typed episodes, short breaks (LS V3/V4) left out as in the DfE's statistics, with PERIOD_ID, BLA,
+  DOB, TEAM, DISTRICT, AREA;
+- ``periods_of_care``: a period starts at a child's first episode or after an episode ending with a reason other
+  than X1 (:func:`period_starts`); BLA is its first episode's DECOM;
 - ``placements``: runs of episodes with the same carer (a new placement starts at RNE S, P or B);
 - ``legal_status_spells``: runs with the same LS;
 - ``in_care_on(date)``, ``uasc_on(children, date)``, ``age_on(children, date)``, ``units_of(children, dates)``.
@@ -16,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import reference
+from ..core.dq import NOTED, dq_rows
+from ..core.dq import empty as dq_empty
 from ..validate.schema import Loaded
 
 NEW_PLACEMENT_RNE = ("S", "P", "B")
@@ -38,6 +42,40 @@ def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     pandas cannot map through an empty date Series."""
     values = values[~values.index.duplicated(keep="last")]
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
+
+
+def period_starts(ep: pd.DataFrame) -> pd.Series:
+    """True where an episode (``ep`` sorted by CHILD, DECOM, one after another) starts a period of care, by the
+    codes as the DfE counts starts and ceases: a child's first episode; an episode after one that ended with a
+    reason other than X1 (the child ceased to be looked after); after a short-break episode (V3/V4), the first
+    episode under another legal status (the DfE's statistics count the child as looked after from then on). Where
+    the previous episode has no REC, the dates decide (a gap ends the period). Codes that disagree with each other
+    or with the dates are DQ rows of :func:`period_code_checks`; the codes win."""
+    same_child = ep["CHILD"].eq(ep["CHILD"].shift())
+    prev_rec, prev_dec = ep["REC"].shift(), ep["DEC"].shift()
+    ceased = prev_rec.notna() & (prev_rec != "X1")
+    gap = prev_rec.isna() & (prev_dec.isna() | (ep["DECOM"] > prev_dec))
+    after_short_break = ep["LS"].shift().isin(SHORT_BREAKS) & ~ep["LS"].isin(SHORT_BREAKS)
+    return ~same_child | ceased | gap | after_short_break
+
+
+CEASED_NOT_S_RULE = ("the previous episode ended with a reason other than X1 (the child ceased to be looked after) "
+                     "but RNE is not S (DfE validation rule 432): a new period of care starts here")
+X1_BUT_S_RULE = "RNE is S but the previous episode ended X1 (care continued): counted in the same period of care"
+
+
+def period_code_checks(episodes: pd.DataFrame) -> pd.DataFrame:
+    """DQ rows (reported only) where an episode's RNE disagrees with how the previous one ended; ``episodes`` is
+    the validated table (any order). Short-break episodes (V3/V4) are not counted, so they are not checked."""
+    ep = episodes.sort_values(["CHILD", "DECOM"], kind="stable")
+    ep = ep[~ep["LS"].isin(SHORT_BREAKS)]
+    same_child = ep["CHILD"].eq(ep["CHILD"].shift())
+    prev_rec = ep["REC"].shift().where(same_child)
+    ceased_not_s = prev_rec.notna() & (prev_rec != "X1") & (ep["RNE"] != "S")
+    x1_but_s = (prev_rec == "X1") & (ep["RNE"] == "S")
+    found = [dq_rows(ep, ceased_not_s, "RNE", CEASED_NOT_S_RULE, NOTED), dq_rows(ep, x1_but_s, "RNE", X1_BUT_S_RULE, NOTED)]
+    found = [f for f in found if len(f)]
+    return pd.concat(found, ignore_index=True) if found else dq_empty()
 
 
 class Extract:
@@ -108,9 +146,12 @@ class Extract:
     # ------------------------------------------------------------ derived views
     @cached_property
     def episodes(self) -> pd.DataFrame:
+        """The episodes the measures count, sorted by child and start: short breaks (LS V3/V4) left out, each
+        with PERIOD_ID (see :func:`period_starts`), BLA, DOB, TEAM, DISTRICT_NAME, AREA and PLACEMENT_ID."""
         ep = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
-        prev_dec = ep.groupby("CHILD")["DEC"].shift()
-        new_period = prev_dec.isna() | (ep["DECOM"] > prev_dec) | (ep["CHILD"] != ep["CHILD"].shift())
+        new_period = period_starts(ep)
+        counted = ~ep["LS"].isin(SHORT_BREAKS)
+        ep, new_period = ep[counted].reset_index(drop=True), new_period[counted].reset_index(drop=True)
         ep["PERIOD_ID"] = new_period.cumsum()
         ep["BLA"] = ep.groupby("PERIOD_ID")["DECOM"].transform("min")
         ep["DOB"] = ep["CHILD"].map(self.tables["header"].set_index("CHILD")["DOB"])
@@ -122,6 +163,13 @@ class Extract:
         new_pl = ep["RNE"].isin(NEW_PLACEMENT_RNE) | new_period
         ep["PLACEMENT_ID"] = new_pl.cumsum()
         return ep
+
+    @cached_property
+    def short_break_children(self) -> pd.Index:
+        """Children with short-break (V3/V4) episodes and no other: left out of every count."""
+        ep = self.tables["episodes"]
+        on_breaks = set(ep.loc[ep["LS"].isin(SHORT_BREAKS), "CHILD"])
+        return pd.Index(sorted(on_breaks - set(ep.loc[~ep["LS"].isin(SHORT_BREAKS), "CHILD"])))
 
     def _unit_table(self) -> pd.DataFrame:
         """DISTRICT column value → TEAM, DISTRICT, AREA. A value naming a district (not a team) maps to

@@ -9,7 +9,8 @@ measures: rules that need the indicator catalogue or the derived views run after
 Fatal problems (folder or required table missing, a recognisable table missing a required column, an
 unreadable file) raise :class:`CicError` with one clear line. Everything else becomes a DQ row: a bad
 value is blanked (the measures that need it lose that row) or, when the row cannot be used at all
-(no CHILD, no start date, end before start, overlapping episode), the row is excluded.
+(no CHILD, no start date, end before start, a second episode starting the same day), the row is excluded;
+overlapping episodes are ended where the next starts (:func:`episode_sequence`).
 """
 from __future__ import annotations
 
@@ -316,25 +317,14 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
 
 
 def cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
-    """Rules across rows and tables: DEC ≥ DECOM, no overlapping episodes, DOB before DECOM,
-    one header row per child, every child in episodes has a header row."""
+    """Rules across rows and tables: DEC ≥ DECOM, episodes of a child one after another (see
+    :func:`episode_sequence`), DOB before DECOM, one header row per child, every child in episodes has a header row."""
     dq = []
     ep = tables["episodes"].sort_values(["CHILD", "DECOM"], kind="stable")
     bad = ep["DEC"].notna() & (ep["DEC"] < ep["DECOM"])
     dq.append(_dq_rows(ep, bad, "DEC", "DEC must be on or after DECOM", EXCLUDED))
-    ep = ep[~bad]
-    # a blank DEC on an episode the child has a later one after: that episode ended when the next began (else
-    # the child would stay in care for ever and the later, correct, episodes would be blamed for overlapping)
-    next_decom = ep.groupby("CHILD")["DECOM"].shift(-1)
-    unclosed = ep["DEC"].isna() & next_decom.notna()
-    dq.append(_dq_rows(ep, unclosed, "DEC", "DEC is blank but the child has a later episode", CLOSED_AT_NEXT))
-    ep = ep.assign(DEC=ep["DEC"].mask(unclosed, next_decom))
-    prev_dec = ep.groupby("CHILD")["DEC"].shift()
-    prev_open = ep.groupby("CHILD")["DECOM"].shift().notna() & prev_dec.isna()
-    overlap = (prev_dec.notna() & (ep["DECOM"] < prev_dec)) | prev_open
-    dq.append(_dq_rows(ep, overlap, "DECOM", "episodes of a child must not overlap (starts before the "
-                                             "previous episode ends)", EXCLUDED))
-    ep = ep[~overlap]
+    ep, sequence_dq = episode_sequence(ep[~bad])
+    dq.extend(sequence_dq)
 
     hd = tables["header"]
     dup = hd.duplicated("CHILD", keep="first")
@@ -349,6 +339,37 @@ def cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFram
                        NOTED))
     tables = dict(tables, episodes=ep, header=hd)
     return tables, dq
+
+
+# How a child's episodes are made one after another: as Social Finance's liia-tools merges yearly SSDA903 returns
+# (its episodes fix, stage 1 rules 1 and 3 and stage 2 rules 4 and 5: https://github.com/SocialFinanceDigitalLabs/
+# liia-tools), each change a DQ row. The later of two overlapping episodes is never dropped.
+SAME_START_RULE = "two episodes of a child start on the same day: the later row is kept"
+UNCLOSED_RULE = "DEC is blank but the child has a later episode"
+OVERLAP_RULE = "episodes of a child overlap (DEC after the next DECOM): this one ended where the next starts"
+X1_GAP_RULE = "REC is X1 (care continues) but the next episode starts later: ended where the next starts"
+
+
+def episode_sequence(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """A child's episodes (sorted by CHILD, DECOM) made one after another, each change a DQ row:
+    - two episodes starting on the same day: the later row (file order) is kept, the earlier excluded;
+    - an open episode (blank DEC) followed by another ends where the next starts;
+    - an episode ending after the next one starts ends where the next starts (its REC is kept);
+    - an episode ending X1 (a new episode follows in the same period of care) with a gap before the next one
+      ends where the next starts: the codes say the child stayed looked after."""
+    dq = []
+    same_start = ep.duplicated(["CHILD", "DECOM"], keep="last")
+    dq.append(_dq_rows(ep, same_start, "DECOM", SAME_START_RULE, EXCLUDED))
+    ep = ep[~same_start]
+    next_decom = ep.groupby("CHILD")["DECOM"].shift(-1)
+    has_next = next_decom.notna()
+    rules = {UNCLOSED_RULE: ep["DEC"].isna() & has_next,
+             OVERLAP_RULE: ep["DEC"].notna() & has_next & (ep["DEC"] > next_decom),
+             X1_GAP_RULE: ep["DEC"].notna() & has_next & (ep["DEC"] < next_decom) & (ep["REC"] == "X1")}
+    for rule, mask in rules.items():
+        dq.append(_dq_rows(ep, mask, "DEC", rule, CLOSED_AT_NEXT))
+    changed = rules[UNCLOSED_RULE] | rules[OVERLAP_RULE] | rules[X1_GAP_RULE]
+    return ep.assign(DEC=ep["DEC"].mask(changed, next_decom)), dq
 
 
 ADOPTER_DATE_ORDER = [("FORMAL_ENQUIRY_DATE", "ENQUIRY_DATE"), ("ROI_PACK_SENT_DATE", "FORMAL_ENQUIRY_DATE"),
