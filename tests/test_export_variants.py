@@ -127,3 +127,11 @@ def test_one_extract_as_csv_xml_with_and_without_a_namespace_and_xlsx_gives_the_
     write_xlsx(copy_authority(tmp_path / "xlsx") / "extract.xlsx", t)
     for name in ("xml", "ns", "xlsx"):
         assert figures(load_fixture(tmp_path / name)) == clean, name
+
+
+def test_a_period_past_the_extract_date_in_its_month_says_the_month_is_incomplete(extract):
+    from cicanalysis.loading import notices
+    incomplete = [n for n in notices(extract, "2016-03-31") if "is incomplete" in n]   # extract date 15/03/2016
+    assert incomplete == ["The extract ends on 15/03/2016, before this period ends (31/03/2016): March 2016 is "
+                          "incomplete, its figures count only what had happened by 15/03/2016."]
+    assert not [n for n in notices(extract, "2016-02-29") if "is incomplete" in n]
