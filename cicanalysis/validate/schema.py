@@ -563,6 +563,8 @@ def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
     """Code columns trimmed and upper-cased before they are checked (``e1`` and `` E1`` are ``E1``; the DfE's own
     spelling ``E4a`` is ``E4A``), as the DfE validator reads them; and how many cells that changed."""
     changed = 0
+    if not spec.child_level:            # the local tables' own codes (LEVEL county/area/team) are not the DfE's
+        return df, changed
     for column in [c for c in spec.codes if c in df]:
         raw = df[column]
         tidy = raw.astype("string").str.strip().str.upper()
