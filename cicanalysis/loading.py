@@ -128,6 +128,10 @@ def notices(x: Extract, period=None, report: str | None = None) -> list[str]:
     """The notices a report shows: the extract's (:func:`extract_notices`), a population year missing for
     ``period``, and the local tables ``report`` needs but the extract lacks."""
     out = list(x.notices)
+    if period is not None and pd.notna(x.extract_date) and x.extract_date < pd.Timestamp(period):
+        out.append(f"The extract ends on {x.extract_date:%d/%m/%Y}, before this period ends ({pd.Timestamp(period):%d/%m/%Y}): "
+                   f"{pd.Timestamp(period):%B %Y} is incomplete, its figures count only what had happened by "
+                   f"{x.extract_date:%d/%m/%Y}.")
     if period is not None and x.authority.get("configured"):
         year = reference.population_year(period)
         if pd.isna(reference.population_at(period, x.authority_dir)):

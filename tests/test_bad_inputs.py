@@ -178,6 +178,53 @@ def _duplicate_header(f):
     write(f, "header", header, data + [list(data[0])])
 
 
+def _duplicate_header_differing(f):
+    header, data = read(f, "header")
+    copy = list(data[0])
+    copy[header.index("ETHNIC")] = "WOTH" if copy[header.index("ETHNIC")] != "WOTH" else "WBRI"
+    write(f, "header", header, data + [copy])
+
+
+def _as_serial(table, column):
+    """Every date of ``column`` as the Excel day number a General-format cell exports (01/04/2016 as 42461)."""
+    def make(f):
+        header, data = read(f, table)
+        i = header.index(column)
+        for r in data:
+            if r[i]:
+                r[i] = str((pd.to_datetime(r[i], format="%d/%m/%Y") - pd.Timestamp("1899-12-30")).days)
+        write(f, table, header, data)
+    return make
+
+
+def _lower_codes(f):
+    header, data = read(f, "episodes")
+    for c in ("LS", "PLACE", "REC", "RNE"):
+        i = header.index(c)
+        for r in data:
+            r[i] = f" {r[i].lower()}" if r[i] else r[i]
+    write(f, "episodes", header, data)
+
+
+def _with_times(f):
+    header, data = read(f, "episodes")
+    for c, clock in (("DECOM", " 00:00"), ("DEC", " 17:30:05")):
+        i = header.index(c)
+        for r in data:
+            r[i] = f"{r[i]}{clock}" if r[i] else r[i]
+    write(f, "episodes", header, data)
+
+
+def _differing_copy(f):
+    header, data = read(f, "reviews")
+    write(f, "reviews (1)", header, data[:-1])
+
+
+def _episodes_twice(f):
+    header, data = read(f, "episodes")
+    write(f, "episodes", header, data + [list(r) for r in data])
+
+
 def _code(column, value):
     return lambda f: set_cell(f, "episodes", column, value, where=lambda r: r["CHILD"] == in_care_at_period(f))
 
@@ -253,8 +300,9 @@ CASES = [
     Case("latin-1", _encoded("latin-1", "Zoë £5"), "OK"),
     Case("dates as YYYY-MM-DD", _iso_dates, "OK"),
     Case("duplicate episodes across yearly returns", _yearly_returns, "OK"),
-    Case("Excel serial date", _episode_dates("DECOM", "42094"), "DQ", "episodes.csv", "DECOM", "date must be",
-         tuple(SUPPLIED + ANNUAL)),
+    Case("Excel serial dates", _as_serial("episodes", "DECOM"), "OK", notice="Excel day numbers"),
+    Case("a number that is no date (2016)", _episode_dates("DECOM", "2016"), "DQ", "episodes.csv",
+         "DECOM", "date must be", tuple(SUPPLIED + ANNUAL)),
     Case("impossible date 31/02/2015", _episode_dates("DEC", "31/02/2015"), "DQ", "episodes.csv", "DEC",
          "date must be", tuple(SUPPLIED + ANNUAL)),
     Case("two-digit year", lambda f: set_cell(f, "header", "DOB", "01/04/09"), "DQ",
@@ -264,8 +312,10 @@ CASES = [
     Case("overlapping episodes", _overlap, "DQ", "episodes.csv", "DEC", "episodes of a child overlap", tuple(SUPPLIED + ANNUAL)),
     Case("child in episodes but not header", _no_header_row, "DQ", "episodes.csv", "CHILD", "no header row",
          tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "PLACEMENTS_3PLUS", "OWN_FOSTER"])),
-    Case("duplicate header rows", _duplicate_header, "DQ", "header.csv", "CHILD", "one header row per child",
+    Case("a header row repeated exactly", _duplicate_header, "DQ", "header.csv", "CHILD", "row repeated exactly",
          tuple(COMPUTED)),
+    Case("two differing header rows for one child", _duplicate_header_differing, "DQ", "header.csv", "CHILD",
+         "one header row per child", tuple(COMPUTED)),
     Case("unknown LS code", _code("LS", "Z9"), "DQ", "episodes.csv", "LS", "DfE codes",
          tuple(SUPPLIED + ANNUAL + ["CIC_TOTAL", "PLACEMENTS_3PLUS", "OWN_FOSTER"])),
     Case("unknown PLACE code", _code("PLACE", "Q7"), "DQ", "episodes.csv", "PLACE", "DfE codes",
@@ -503,7 +553,17 @@ CASES += [
     Case("old_2015/ holding a stale copy", _folder("old_2015"), "DQ", "old_2015/", "", "stale copy", tuple(COMPUTED)),
     Case("2016 backup/ holding a stale copy", _folder("2016 backup"), "DQ", "2016 backup/", "", "stale copy",
          tuple(COMPUTED)),
-    Case("an Excel lock file", lambda f: (f / "~$episodes.xlsx").write_bytes(b"lock"), "OK"),
+    # the same data as other exports write it (issue 26): the clean extract's figures, with a notice or DQ row
+    Case("codes in lower case", _lower_codes, "OK", notice="read upper-cased and trimmed"),
+    Case("dates with a time of day", _with_times, "OK"),
+    Case("a second download beside the first", lambda f: shutil.copy(f / "episodes.csv", f / "episodes (1).csv"),
+         "DQ", "episodes (1).csv", "", "identical copy of episodes.csv", tuple(COMPUTED)),
+    Case("two different copies of one table", _differing_copy, "FATAL", "reviews (1).csv", "",
+         "one copy of a table per return"),
+    Case("every episode row twice", _episodes_twice, "DQ", "episodes.csv", "CHILD", "row repeated exactly",
+         tuple(COMPUTED)),
+    Case("an Excel lock file", lambda f: (f / "~$episodes.xlsx").write_bytes(b"lock"), "DQ", "~$episodes.xlsx", "",
+         "lock file", tuple(COMPUTED)),
     # the authority/ folder
     Case("authority.csv with a Key,Value header", _authority_file("authority.csv", lambda t: t.replace(
         "KEY,VALUE", "Key,Value")), "OK", check=_authority_name("Middleshire County Council")),

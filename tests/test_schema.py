@@ -50,12 +50,15 @@ def test_overlapping_episodes_are_ended_where_the_next_starts(tmp_path):
 
 def test_bad_date_duplicate_header_and_dob_after_decom(tmp_path):
     t = fixture_tables()
-    t["header"].append(dict(t["header"][0]))           # A twice
+    t["header"].append(dict(t["header"][0], SEX="2"))  # A twice, differing: the later row ignored
+    t["header"].append(dict(t["header"][2]))           # U twice, the same: an exact copy, counted once
     t["header"][1]["DOB"] = "31/02/2003"               # B: impossible date
     t["header"][5]["DOB"] = "01/01/2014"               # S2 born after entering care 01/01/2013
     x = load_fixture(write_fixture(tmp_path / "x", t))
     rules = set(x.dq["rule"])
     assert "one header row per child (later duplicate ignored)" in rules
+    copies = x.dq[x.dq["rule"] == "row repeated exactly in the same return: counted once"]
+    assert list(copies["CHILD"]) == ["U"] and list(copies["row"]) == [14]
     assert x.dq[(x.dq["column"] == "DOB") & (x.dq["CHILD"] == "B")]["value"].tolist() == ["31/02/2003"]
     assert "DOB must be before DECOM" in set(x.dq[x.dq["CHILD"] == "S2"]["rule"])
 

@@ -91,8 +91,12 @@ def discover(root: Path) -> tuple[list[tuple[Path, int | None]], list[Skipped]]:
     def files_in(folder: Path, year: int | None, rel: str):
         for p in sorted(folder.iterdir(), key=lambda q: q.name.lower()):
             name = f"{rel}{p.name}"
-            if p.name.startswith(".") or p.name.startswith("~$"):
-                continue  # hidden files and Excel lock files
+            if p.name.startswith("~$"):
+                skipped.append(Skipped(name, "file ignored: an Office lock file (the workbook it belongs to is open "
+                                             "in Excel), not data"))
+                continue
+            if p.name.startswith("."):
+                continue  # hidden files
             if p.is_file() and p.stem.lower().startswith(DOCUMENTATION) and p.suffix.lower() in ("", ".txt", ".md"):
                 continue
             if p.is_dir():
@@ -142,6 +146,45 @@ def read_file(path: Path, source: str, year: int | None) -> list[Part]:
         if "_FILE" not in part.frame:
             part.frame.insert(len(part.frame.columns), "_FILE", part.source)
     return parts
+
+
+def hidden_sheets(path: Path) -> list[str]:
+    """Hidden sheets of an Excel workbook (not read: listed as ignored); none for other formats."""
+    if FORMATS.get(path.suffix.lower()) != "excel":
+        return []
+    from .excel import hidden_sheets as hidden
+    return hidden(path)
+
+
+def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Two parts hold the same rows (their data columns, in any column order; not where each row came from)."""
+    cols = sorted(c for c in a.columns if not c.startswith("_"))
+    if cols != sorted(c for c in b.columns if not c.startswith("_")):
+        return False
+    return a[cols].reset_index(drop=True).equals(b[cols].reset_index(drop=True))
+
+
+def one_copy_per_return(tables: dict[str, list[Part]]) -> tuple[dict[str, list[Part]], list[Skipped]]:
+    """One table twice in one return (a second download ``episodes (1).csv``, ``SSDA903 (1).xlsx``): an identical
+    copy is passed over (listed as ignored); copies that differ are refused in one line naming both, since which
+    one is right cannot be known. Parts with no rows (another authority's in pooled files) are no copies."""
+    skipped: list[Skipped] = []
+    out: dict[str, list[Part]] = {}
+    for name, parts in tables.items():
+        kept: list[Part] = []
+        for part in sorted(parts, key=lambda p: (len(p.file), p.file, p.source)):
+            twin = next((k for k in kept if k.folder == part.folder and len(k.frame) and len(part.frame)
+                         and k.file != part.file), None)
+            if twin is None:
+                kept.append(part)
+            elif same_rows(twin.frame, part.frame):
+                skipped.append(Skipped(part.source, f"file ignored: an identical copy of {twin.source} (the "
+                                                    f"{name} table is read once)"))
+            else:
+                raise CicError(f"and {twin.source} both hold the {name} table of the same return, with different rows "
+                               f"(a second download?): keep one", file=part.source, rule="one copy of a table per return")
+        out[name] = kept
+    return out, skipped
 
 
 def frame_part(frame: pd.DataFrame, source: str) -> Part:
@@ -202,6 +245,8 @@ def pick_authority(parts: list[Part], la: str | None) -> list[Part]:
     naming the codes it holds."""
     pooled = [p for p in parts if "LA" in p.frame.columns]
     codes = sorted({str(c) for p in pooled for c in p.frame["LA"].dropna().unique()})
+    if la is not None:      # given in any case or with spaces (e10000016, " 886"): the code as the files write it
+        la = next((c for c in codes if c.strip().upper() == str(la).strip().upper()), str(la).strip())
     if la is None:
         for p in pooled:
             here = sorted({str(c) for c in p.frame["LA"].dropna().unique()})

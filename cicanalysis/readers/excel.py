@@ -31,8 +31,22 @@ def _text(value):
     return text if text.strip() else np.nan
 
 
+def hidden_sheets(path: Path) -> list[str]:
+    """The sheets hidden in the workbook (often last year's copy kept out of sight): not read."""
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError):
+        return []                     # read_excel says why it cannot be read
+    try:
+        return [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"]
+    finally:
+        wb.close()
+
+
 def read_excel(path: Path, source: str) -> dict[str, pd.DataFrame]:
-    """{sheet name: text frame} for every sheet with a header row."""
+    """{sheet name: text frame} for every visible sheet with a header row."""
+    hidden = set(hidden_sheets(path))
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object, header=0, engine="openpyxl")
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
@@ -40,6 +54,8 @@ def read_excel(path: Path, source: str) -> dict[str, pd.DataFrame]:
                        file=source, rule="readable file") from None
     out = {}
     for sheet, df in sheets.items():
+        if sheet in hidden:
+            continue
         df = df.dropna(how="all")
         if df.columns.empty or all(str(c).startswith("Unnamed") for c in df.columns):
             continue

@@ -34,6 +34,14 @@ def _leaves(element) -> dict:
     return {RENAME.get(e.tag, e.tag): e.text for e in element if isinstance(e.tag, str) and len(e) == 0}
 
 
+def _drop_namespaces(root) -> None:
+    """Element names without their namespace: an export may declare a default one (``xmlns="…"``), which makes
+    every tag ``{uri}CHILD``; the layout's names are the same either way."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = element.tag.split("}", 1)[1]
+
+
 def read_xml(path: Path, source: str) -> dict[str, pd.DataFrame]:
     """{element group: text frame}: HEADER, UASC, AD1, OC3, EPISODE, AREVIEW, AMISSING, OC2, … ."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
@@ -43,6 +51,7 @@ def read_xml(path: Path, source: str) -> dict[str, pd.DataFrame]:
         line = getattr(exc, "lineno", None)
         raise CicError(f"cannot be read as XML ({str(exc).splitlines()[0][:150]})", file=source, row=line,
                        rule="readable file") from None
+    _drop_namespaces(root)
     rows: dict[str, list[dict]] = {}
     children = root.iter("CHILD") if root.tag != "CHILD" else [root]
     for number, child in enumerate(children, start=1):

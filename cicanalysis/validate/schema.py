@@ -34,8 +34,8 @@ CODES = {
     "RNE": ["S", "L", "P", "B", "T", "U"],
     "LS": ["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"],
     "CIN": [f"N{i}" for i in range(1, 9)],
-    "PLACE": ["A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1",
-              "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1"],
+    "PLACE": ["A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1",
+              "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12", "Z13", "Z14"],
     "PLACE_PROVIDER": ["PR0", "PR1", "PR2", "PR3", "PR4", "PR5"],
     "REC": ["E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E43", "E44", "E45", "E46",
             "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "X1"],
@@ -49,6 +49,21 @@ CODES = {
     "REASON_PLACED_CEASED": ["RD1", "RD2", "RD3", "RD4"],  # an adopted child's decision does not cease
     "PREV_PERM": ["P1", "P2", "P3", "P4", "Z1"],
     "LEVEL": ["county", "area", "team"],
+}
+
+
+# Codes of some collection years only (the DfE validator's per-year rule sets, lac_validator rules/lac2022_23 ...
+# lac2026_27: rule 146 placement types, rule 217t; https://github.com/data-to-insight/csc-validator-be-903): the
+# first and last day an episode may start with the code. Every code of any year 2015-16 to 2026-27 is read; an
+# episode starting outside its code's days is a DQ row (reported only: the code still says what it says).
+CODE_DATES = {
+    "PLACE": {
+        "K3": ("2024-04-01", None),      # supported accommodation (Ofsted registered), 2024-25 on
+        "Z11": ("2025-04-01", None), "Z12": ("2025-04-01", None), "Z13": ("2025-04-01", None),
+        "Z14": ("2025-04-01", None),     # the 2025-26 split of Z1 (other placements)
+        "Z1": (None, "2025-03-31"), "H5": (None, "2025-03-31"),   # not in the 2025-26 list
+        "P2": (None, "2023-10-27"),      # not valid from 28 October 2023 (rule 217t)
+    },
 }
 
 
@@ -175,9 +190,13 @@ def recognise(columns) -> tuple[str | None, list[str]]:
 
 # ---------------------------------------------------------------- validation
 DMY = r"\d{1,2}/\d{1,2}/\d{4}"      # the DfE format (day and month may lack a leading zero)
-ISO = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00:00)?"  # also unambiguous, so accepted (with a midnight time, as
-                                     # Excel and databases write dates); anything else (two-digit years,
-                                     # Excel serial numbers, 31/02/2015) is a data-quality row
+ISO = r"\d{4}-\d{2}-\d{2}"          # also unambiguous, so accepted
+# as exports write dates, also accepted: either form with a time of day (dd/mm/YYYY hh:mm, YYYY-MM-DD hh:mm:ss: the
+# time is dropped) and an Excel serial day number (a date cell formatted General: 42461 is 01/04/2016). Anything
+# else (two-digit years, 31/02/2015, text) is a data-quality row.
+TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+SERIAL = r"\d{5}(?:\.0+)?"           # five digits: 1927 to 2173, never a day, month or year on its own
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")   # Excel's day 0 (its 1900 date system, past the fictitious 29/02/1900)
 
 
 # plausible years: a date outside them is a typo (1006, 2596) or a marker, never parsed (a year past 2262 would
@@ -187,10 +206,26 @@ OPEN_MARKERS = ("31/12/9999", "9999-12-31")
 OPEN_END_DATES = ("DEC", "SW_DEC", "DOLO_END")
 
 
+def date_part(text: pd.Series) -> pd.Series:
+    """Each date string without its time of day, an Excel serial day number as YYYY-MM-DD (text in, text out)."""
+    text = text.str.replace(f"^({DMY}|{ISO}){TIME}$", r"\1", regex=True)
+    serial = text.str.fullmatch(SERIAL).fillna(False)
+    if serial.any():
+        days = pd.to_numeric(text[serial], errors="coerce")
+        text = text.mask(serial, (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.strftime("%Y-%m-%d"))
+    return text
+
+
+def is_serial(text: pd.Series) -> pd.Series:
+    """Cells holding an Excel serial day number (read as dates, with a notice)."""
+    return text.astype("string").str.strip().str.fullmatch(SERIAL).fillna(False)
+
+
 def _years(text: pd.Series) -> pd.Series:
-    """The year of each well-formed dd/mm/YYYY or YYYY-MM-DD string (NaN for anything else)."""
+    """The year of each well-formed date string (NaN for anything else)."""
+    text = date_part(text)
     year = text.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})$", expand=False)
-    year = year.fillna(text.str.extract(r"^(\d{4})-\d{2}-\d{2}(?:[ T]00:00:00)?$", expand=False))
+    year = year.fillna(text.str.extract(r"^(\d{4})-\d{2}-\d{2}$", expand=False))
     return pd.to_numeric(year, errors="coerce")
 
 
@@ -201,16 +236,15 @@ def out_of_range(s: pd.Series) -> pd.Series:
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
-    """dd/mm/YYYY or YYYY-MM-DD strings to dates; anything else (an impossible date, a year outside
+    """Date strings (see DMY, ISO, TIME, SERIAL) to dates; anything else (an impossible date, a year outside
     FIRST_YEAR..LAST_YEAR) is NaT: the year is checked on the text, before any conversion, so nothing wraps
     round. Each distinct string is parsed once (an extract has far fewer distinct dates than rows)."""
     codes, distinct = pd.factorize(s, use_na_sentinel=True)
-    text = pd.Series(distinct, dtype="string")
+    text = date_part(pd.Series(distinct, dtype="string").str.strip())
     year = _years(text)
     text = text.where((year >= FIRST_YEAR) & (year <= LAST_YEAR))
     dmy = pd.to_datetime(text.where(text.str.fullmatch(DMY).fillna(False)), format=DATE_FORMAT, errors="coerce")
-    iso = pd.to_datetime(text.where(text.str.fullmatch(ISO).fillna(False)).str[:10], format="%Y-%m-%d",
-                         errors="coerce")
+    iso = pd.to_datetime(text.where(text.str.fullmatch(ISO).fillna(False)), format="%Y-%m-%d", errors="coerce")
     parsed = dmy.fillna(iso).to_numpy(dtype="datetime64[ns]")
     out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
     out[codes >= 0] = parsed[codes[codes >= 0]]
@@ -325,6 +359,7 @@ def cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFram
     dq.append(_dq_rows(ep, bad, "DEC", "DEC must be on or after DECOM", EXCLUDED))
     ep, sequence_dq = episode_sequence(ep[~bad])
     dq.extend(sequence_dq)
+    dq.extend(code_date_checks(ep))
 
     hd = tables["header"]
     dup = hd.duplicated("CHILD", keep="first")
@@ -370,6 +405,20 @@ def episode_sequence(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]
         dq.append(_dq_rows(ep, mask, "DEC", rule, CLOSED_AT_NEXT))
     changed = rules[UNCLOSED_RULE] | rules[OVERLAP_RULE] | rules[X1_GAP_RULE]
     return ep.assign(DEC=ep["DEC"].mask(changed, next_decom)), dq
+
+
+def code_date_checks(ep: pd.DataFrame) -> list[pd.DataFrame]:
+    """DQ rows (reported only) for an episode whose code was not in the DfE's list when the episode started."""
+    dq = []
+    for column, codes in CODE_DATES.items():
+        for code, (first, last) in codes.items():
+            used = ep[column] == code
+            early = used & (ep["DECOM"] < pd.Timestamp(first)) if first else pd.Series(False, index=ep.index)
+            late = used & (ep["DECOM"] > pd.Timestamp(last)) if last else pd.Series(False, index=ep.index)
+            when = f"from {pd.Timestamp(first):%d/%m/%Y}" if first else f"until {pd.Timestamp(last):%d/%m/%Y}"
+            dq.append(_dq_rows(ep, early | late, column, f"{column} {code} is a DfE code only for episodes starting "
+                                                          f"{when}", NOTED))
+    return dq
 
 
 ADOPTER_DATE_ORDER = [("FORMAL_ENQUIRY_DATE", "ENQUIRY_DATE"), ("ROI_PACK_SENT_DATE", "FORMAL_ENQUIRY_DATE"),
@@ -635,6 +684,41 @@ def _open_markers(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]
     return df, marked
 
 
+def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
+    """Code columns trimmed and upper-cased before they are checked (``e1`` and `` E1`` are ``E1``; the DfE's own
+    spelling ``E4a`` is ``E4A``), as the DfE validator reads them; and how many cells that changed."""
+    changed = 0
+    if not spec.child_level:            # the local tables' own codes (LEVEL county/area/team) are not the DfE's
+        return df, changed
+    for column in [c for c in spec.codes if c in df]:
+        raw = df[column]
+        tidy = raw.astype("string").str.strip().str.upper()
+        tidy = tidy.astype(object).where(tidy.notna() & (tidy != ""), np.nan)
+        differs = raw.notna() & tidy.notna() & (tidy != raw)
+        changed += int(differs.sum())
+        df[column] = tidy
+    return df, changed
+
+
+def serial_dates(df: pd.DataFrame, spec: TableSpec) -> int:
+    """How many date cells hold an Excel serial day number."""
+    return sum(int(is_serial(df[c].dropna()).sum()) for c in spec.dates if c in df)
+
+
+def _format_notices(name: str, df: pd.DataFrame, spec: TableSpec, files: str) -> tuple[pd.DataFrame, list[str]]:
+    """Codes tidied and Excel day numbers read as dates: the same figures as a clean export, one notice each."""
+    df, codes = tidy_codes(df, spec)
+    serials = serial_dates(df, spec)
+    notices = []
+    if codes:
+        notices.append(f"{codes:,} {name} codes ({files}) were in lower case or had spaces round them, and were read "
+                       f"upper-cased and trimmed (e1 as E1), as the DfE validator reads them.")
+    if serials:
+        notices.append(f"{serials:,} {name} dates ({files}) were Excel day numbers (a date cell formatted as General, "
+                       f"e.g. 42461) and were read as the dates they stand for (42461 is 01/04/2016).")
+    return df, notices
+
+
 def _empty_table(spec: TableSpec) -> pd.DataFrame:
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.required + spec.optional})
     empty["_FILE"], empty["_ROW"] = pd.Series(dtype=str), pd.Series(dtype=int)
@@ -745,6 +829,8 @@ def read_extract(folder, la: str | None = None, extract_date=None,
     parts = []
     for path, year in files:
         parts.extend(readers.read_file(path, str(path.relative_to(root)), year))
+        dq.extend(_ignored(f"{path.relative_to(root)} [{sheet}]", "sheet ignored: hidden in the workbook (often an "
+                                                                  "older copy)") for sheet in readers.hidden_sheets(path))
     parts = readers.pick_authority(parts, la)
     return validate_parts(parts, dq, str(root), extract_date, indicator_units)
 
@@ -763,7 +849,8 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     in a one-line error."""
     found = _recognised(parts, dq)
     found, mixed = readers.one_format_per_return(found)
-    dq.extend(_ignored(m.path, m.reason) for m in mixed)
+    found, copies = readers.one_copy_per_return(found)
+    dq.extend(_ignored(m.path, m.reason) for m in mixed + copies)
     notices = resolve_years(found)          # each return's collection year, read from its episodes
     sources = {name: [p.source for p in ps] for name, ps in found.items()}
     present = {name: sorted({c for p in ps for c in p.frame.columns if not c.startswith("_")})
@@ -781,6 +868,9 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
             tables[name] = _empty_table(spec)
             continue
         df = _merged(spec, found[name])
+        repeated = df.drop(columns=[c for c in df.columns if c.startswith("_") and c != "_RETURN"]).duplicated()
+        dq.append(_dq_rows(df, repeated, spec.key[0], "row repeated exactly in the same return: counted once", EXCLUDED))
+        df = df[~repeated]
         if "CHILD" in df:
             df["_RAW_CHILD"] = df["CHILD"]
             df["CHILD"] = normalise_ids(df["CHILD"])
@@ -788,6 +878,8 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
             notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
                            f"(check the export if the authority has any).")
         df, marked = _open_markers(df, spec)
+        df, tidied = _format_notices(name, df, spec, ", ".join(sorted(set(sources[name]))))
+        notices.extend(tidied)
         if marked:
             notices.append(f"{marked:,} {name} end dates of 31/12/9999 ({', '.join(sorted(set(sources[name])))}) "
                            f"are read as blank: still open at the extract date.")
