@@ -60,9 +60,8 @@ def _continuously_looked_after(ep: pd.DataFrame, year: int) -> pd.Series:
     starts = ep["RNE"].eq("S").fillna(False).astype(bool) & (decom > start) & (decom <= end)
     ends = ~ep["REC"].eq("X1").fillna(False).astype(bool) & (dec >= start) & (dec < end)
     short_break = ep["LS"].isin(SHORT_BREAKS) & in_year
-    broken = set(ep.loc[starts | ends | short_break, "CHILD"])
-    children = pd.unique(ep.loc[in_year, "CHILD"])
-    return pd.Series(sorted(c for c in children if c not in broken), name="CHILD", dtype=object)
+    children = pd.Index(ep.loc[in_year, "CHILD"].unique()).difference(ep.loc[starts | ends | short_break, "CHILD"])
+    return pd.Series(children.sort_values().to_numpy(dtype=object), name="CHILD", dtype=object)
 
 
 def oc2_cohort_checks(x) -> pd.DataFrame:
