@@ -15,7 +15,7 @@ from typing import Callable
 
 import pandas as pd
 
-from ...model.extract import SHORT_BREAKS, Extract
+from ...model.extract import Extract
 from .cases import DFE_CLA, GUIDE_903, annual_table, cases
 from .registry import indicator
 
@@ -57,13 +57,6 @@ def eet_codes(year: int) -> tuple[str, ...]:
     return EET_CODES_FROM_2022 if year >= FIRST_YEAR_OF_APPRENTICESHIP_CODES else EET_CODES_UNTIL_2021
 
 
-def only_short_breaks(x: Extract) -> set:
-    """Children whose every episode (as loaded) is a short break (LS V3/V4): never looked after otherwise."""
-    ep = x.tables["episodes"]
-    short = ep["LS"].isin(SHORT_BREAKS).groupby(ep["CHILD"]).all()
-    return set(short[short].index)
-
-
 def age_at(dob: pd.Series, asat: pd.Timestamp) -> pd.Series:
     """Age in whole years on ``asat`` (NaN when the DOB is blank)."""
     dob = pd.to_datetime(dob)
@@ -77,7 +70,7 @@ def oc3_cohort(x: Extract, period, band: str) -> tuple[pd.DataFrame, pd.Timestam
     df, asat = annual_table(x, "oc3", period)
     dob = df["DOB"].fillna(df["CHILD"].map(x["header"].drop_duplicates("CHILD").set_index("CHILD")["DOB"]))
     keep = (age_at(dob, asat).between(*AGE_BANDS[band]) & ~df["IN_TOUCH"].isin(NOT_IN_COHORT)
-            & ~df["CHILD"].isin(only_short_breaks(x)))
+            & ~df["CHILD"].isin(x.short_break_children))
     return df[keep], asat
 
 
