@@ -74,9 +74,9 @@ def in_childrens_homes(x: Extract, period, window):
 
 @mix("PLACE_INDEPENDENT_PCT", "% of children in care in independent or semi-independent living", 185,
      "Independent and semi-independent living arrangements/supported accommodation",
-     "in semi-independent or supported accommodation or living independently (PLACE H5, K3, P2, P3; until the "
-     "2023 release the DfE counted H5 under 'Secure units, children's homes and semi-independent living "
-     "accommodation' and P2/P3 under 'Other placements in the community')")
+     "in semi-independent or supported accommodation or living independently (PLACE H5, K3, P2, P3; releases "
+     "before 2024 counted H5 under 'Secure units, children's homes and semi-independent living accommodation' and "
+     "P2/P3 under 'Other placements in the community'; the 2024 release republished 2020 on in today's groups)")
 def in_independent_living(x: Extract, period, window):
     return share_of_children_in_care(x, period, "PLACE", PLACEMENT_TYPES["independent"])
 
