@@ -56,6 +56,7 @@ class Timescale:
     counted_at: str = ""       # the date that puts a case in a period (default: ``end``)
     tracking: bool = False     # needs the local adoption tracking table
     cohort: str = ""
+    requires: tuple[str, ...] = ()   # journey columns a case must also have (A2: placed for adoption)
 
     @property
     def when(self) -> str:
@@ -80,8 +81,10 @@ TIMESCALES = [
               "PLACED_DATE", 14, "months", cohort="children placed for adoption in the period"),
     Timescale("ADM_TO_PANEL", "ADM decision to panel match", "ADM_DATE", "PANEL_DATE", 6, "months",
               cohort="matches at panel in the period"),
-    Timescale("A2", "A2: placement order to ADM match decision", "PO_DATE", "MATCH_DATE", None, "threshold",
-              counted_at="ADOPTION_ORDER", cohort="children adopted in the period (0 days when matched before the order)"),
+    Timescale("A2", "A2: court authority to place (placement or freeing order) to ADM match decision",
+              "COURT_AUTHORITY_DATE", "MATCH_DATE", None, "threshold", counted_at="ADOPTION_ORDER",
+              cohort="children adopted in the period after being placed for adoption (0 days when matched before "
+                     "the order)", requires=("PLACED_DATE",)),
     Timescale("SHORTLIST_TO_VISIT", "Shortlist to visit", "SHORTLIST_DATE", "VISIT_DATE", 5, "working days",
               tracking=True, cohort="visits in the period"),
     Timescale("VISIT_TO_MEETING", "Visit to matching meeting", "VISIT_DATE", "MATCHING_MEETING_DATE", 10,
@@ -97,7 +100,13 @@ TIMESCALES = [
               "LATER_LIFE_LETTER_DATE", 10, "working days", counted_at="CELEBRATION_DATE", tracking=True,
               cohort="celebration hearings in the period"),
 ]
-TIMESCALE = {t.id: t for t in TIMESCALES}
+# A10 (adoption scorecard): A1 with the moving-in date of a child adopted by its foster carer taken as the day it
+# moved in with that carer; not in TIMESCALES (the journey report's list), it has no DfE threshold of its own
+A10 = Timescale("A10", "A10: entering care to moving in with the adoptive family, adjusted for foster carer adoptions",
+                "BLA", "A10_MOVED_IN", None, "threshold", counted_at="ADOPTION_ORDER",
+                cohort="children adopted in the period")
+TIMESCALE = {t.id: t for t in TIMESCALES + [A10]}
+COURT_AUTHORITY_LS = ("E1", "D1")   # placement order granted; freeing order (older returns)
 
 
 def three_year_label(date) -> str:
@@ -127,12 +136,42 @@ def _threshold(measure: str, label: str) -> float:
     return float((earlier.iloc[-1] if len(earlier) else t.iloc[0])["THRESHOLD_DAYS"])
 
 
+def scorecard_journeys(x: Extract) -> pd.DataFrame:
+    """The journeys (:func:`journeys`) with the two dates the adoption scorecard counts from, built once:
+    COURT_AUTHORITY_DATE, the first placement order (LS E1) or freeing order (LS D1) of the period of care (A2);
+    A10_MOVED_IN, the date placed for adoption, or for a child adopted by its foster carer (``ad1`` FOSTER_CARE = 1)
+    the start of the placement it was in just before its first adoptive placement (A10)."""
+    if "adoption_scorecard_journeys" not in x.cache:
+        j = journeys(x).copy()
+        ep = x.episodes
+        court = ep[ep["LS"].isin(COURT_AUTHORITY_LS)].groupby("PERIOD_ID")["DECOM"].min()
+        j["COURT_AUTHORITY_DATE"] = pd.to_datetime(j["PERIOD_ID"].map(court))
+        carer_start = pd.to_datetime(j["PERIOD_ID"].map(_foster_carer_start(x)))
+        j["A10_MOVED_IN"] = j["PLACED_DATE"].where(~j["FOSTER_CARER"] | carer_start.isna(), carer_start)
+        x.cache["adoption_scorecard_journeys"] = j
+    return x.cache["adoption_scorecard_journeys"]
+
+
+def _foster_carer_start(x: Extract) -> pd.Series:
+    """By PERIOD_ID: the start of the placement the child was in just before its first adoptive (A3-A6) episode,
+    when that episode follows another in the same period of care (the carer who then adopted, for A10)."""
+    ep = x.episodes
+    first = ep[ep["PLACE"].isin(ADOPTION_PLACEMENTS)].drop_duplicates("PERIOD_ID")
+    before = first.index.to_numpy() - 1
+    ok = before >= 0
+    first, before = first[ok], before[ok]
+    same_period = ep["PERIOD_ID"].to_numpy()[before] == first["PERIOD_ID"].to_numpy()
+    placement = ep["PLACEMENT_ID"].to_numpy()[before][same_period]
+    starts = x.placements.set_index("PLACEMENT_ID")["START"]
+    return pd.Series(starts.reindex(placement).to_numpy(), index=first["PERIOD_ID"].to_numpy()[same_period])
+
+
 def timescale_cases(x: Extract, timescale: str | Timescale, window: P.Window | None = None) -> pd.DataFrame:
     """One row per case of a timescale: CHILD, START, END, DATE (the date that counts), DAYS (calendar days,
     or working days for working-day limits), WITHIN, LIMIT_DAYS, DISTRICT, AREA."""
     ts = TIMESCALE[timescale] if isinstance(timescale, str) else timescale
-    j = journeys(x)
-    c = j[j[ts.start].notna() & j[ts.end].notna() & j[ts.when].notna()]
+    j = scorecard_journeys(x)
+    c = j[j[[ts.start, ts.end, ts.when, *ts.requires]].notna().all(axis=1)]
     if window is not None:
         c = c[window.contains(c[ts.when])]
     start, end, when = c[ts.start], c[ts.end], c[ts.when]

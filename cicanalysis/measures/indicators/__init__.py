@@ -2,6 +2,6 @@
 
 Importing this package registers them all in :data:`registry.REGISTRY`.
 """
-from . import (adoption, care_leavers, children_in_care, health, missing, placements, reviews,  # noqa: F401
-               sufficiency_extras, workforce)
+from . import (adoption, care_leavers, children_in_care, flows, health, missing, placement_mix,  # noqa: F401
+               placements, reviews, sufficiency_extras, workforce)
 from .registry import REGISTRY, Indicator, Registry, declare_supplied, indicator  # noqa: F401

@@ -1,4 +1,4 @@
-"""Adoption: the plan for adoption agreed in time, the A1 and A2 timescales, and leavers adopted."""
+"""Adoption: the plan for adoption agreed in time, the A1, A10 and A2 timescales, and leavers adopted."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,6 +6,7 @@ import pandas as pd
 from ...model.extract import ADOPTED_REC, Extract
 from ..adoption import timescale_cases
 from .cases import ADOPTION_SCORECARD, DFE_CLA, GUIDE_903, bla_for, cases
+from .flows import ceased_for
 from .registry import indicator
 
 ADM_LOCAL = (f"Local measure: the agency decision maker's best-interest decision that the child should be placed "
@@ -61,22 +62,55 @@ def bla_to_moving_in_days(x: Extract, period, window):
     return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
 
 
+A10_SOURCE = (f"{ADOPTION_SCORECARD}: A10, average time between a child entering care and moving in with its "
+              f"adoptive family, adjusted for foster carer adoptions, for children who have been adopted (added in "
+              f"2012-13; it replaced A1 in the ASGLB's quarterly local data from 2021-22, https://www.coram.org.uk/"
+              f"resource/local-level-asglb-data-q3-2020-21/): for a child adopted by its foster carer the time counts "
+              f"to the date the child moved in with that carer rather than the date placed for adoption. Reading "
+              f"chosen: adopted by its foster carer = ad1 FOSTER_CARE 1 (or the tracking table's placement type "
+              f"'foster carer'); moved in with that carer = the start of the placement (a new carer: RNE S, P or B) "
+              f"the child was in just before its first A3-A6 episode; no earlier placement in that period of care: "
+              f"the A1 date")
+
+
+@indicator(id="A10_R12M", title="A10: average days from entering care to moving in with the adoptive family, "
+           "adjusted for foster carer adoptions (12 months)", polarity="L", measure_type="R12M", unit="days",
+           numerator="days from BLA to moving in (a foster carer adoption: to moving in with that carer), summed",
+           denominator="children adopted in the 12 months", group="Adoption", order=232, rated=False,
+           definition_source=f"{A10_SOURCE}; the scorecard averages 3 years, this is the same count over the 12 "
+                             f"months to the period end. Unrated: no threshold of its own")
+@indicator(id="A10_3Y", title="A10: average days from entering care to moving in with the adoptive family, "
+           "adjusted for foster carer adoptions (3 years)", polarity="L", measure_type="R36M", unit="days",
+           numerator="days from BLA to moving in (a foster carer adoption: to moving in with that carer), summed",
+           denominator="children adopted in the 3 years", group="Adoption", order=234, rated=False,
+           definition_source=f"{A10_SOURCE}. Unrated: no threshold of its own")
+def bla_to_moving_in_adjusted_days(x: Extract, period, window):
+    """A10: A1 with a foster carer adoption's moving-in date taken as the day the child moved in with that carer."""
+    c = timescale_cases(x, "A10", window)
+    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+
+
+A2_SOURCE = (f"{ADOPTION_SCORECARD}: A2, average time between the authority receiving court authority to place a "
+             f"child and deciding on a match to an adoptive family, for children who have been adopted; court "
+             f"authority is a placement order or a freeing order (LS E1, D1), children with neither or not placed "
+             f"for adoption before the adoption order are left out, and a child matched before court authority "
+             f"counts 0 days (the DfE's indicator help text, LG Inform metric 912, http://id.esd.org.uk/metricType/912)")
+
+
 @indicator(id="A2_R12M", title="A2: average days from placement order to match decision (12 months)", polarity="L",
-           measure_type="R12M", unit="days", numerator="days from the first E1 legal status to DATE_MATCH, summed",
-           denominator="children adopted in the 12 months", group="Adoption", order=240,
-           definition_source=f"{ADOPTION_SCORECARD}: A2, average time between the authority receiving court "
-                             f"authority to place a child and deciding on a match to an adoptive family, for "
-                             f"children who have been adopted (the scorecard averages 3 years; this is the same "
-                             f"count over the 12 months to the period end; 0 days when matched before the order)")
+           measure_type="R12M", unit="days",
+           numerator="days from the first E1 (or D1 freeing order) legal status to DATE_MATCH, summed",
+           denominator="children adopted in the 12 months after being placed for adoption", group="Adoption", order=240,
+           definition_source=f"{A2_SOURCE}; the scorecard averages 3 years, this is the same count over the 12 months "
+                             f"to the period end")
 @indicator(id="A2_3Y", title="A2: average days from placement order to match decision (3 years)", polarity="L",
-           measure_type="R36M", unit="days", numerator="days from the first E1 legal status to DATE_MATCH, summed",
-           denominator="children adopted in the 3 years", group="Adoption", order=250,
-           definition_source=f"{ADOPTION_SCORECARD}: A2, average time between the authority receiving court "
-                             f"authority to place a child and deciding on a match to an adoptive family, for "
-                             f"children who have been adopted, over 3 years (0 days when matched before the order)")
+           measure_type="R36M", unit="days",
+           numerator="days from the first E1 (or D1 freeing order) legal status to DATE_MATCH, summed",
+           denominator="children adopted in the 3 years after being placed for adoption", group="Adoption", order=250,
+           definition_source=f"{A2_SOURCE}; over 3 years")
 def placement_order_to_match_days(x: Extract, period, window):
-    """A2: days from the placement order to the ADM match decision (0 when matched before the order),
-    children adopted in the window."""
+    """A2: days from court authority to place (the first placement or freeing order) to the ADM match decision
+    (0 when matched before it), children adopted in the window who had been placed for adoption."""
     c = timescale_cases(x, "A2", window)
     return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
 
@@ -89,8 +123,6 @@ def placement_order_to_match_days(x: Extract, period, window):
                              f"adoption scorecard's A4 ({ADOPTION_SCORECARD})")
 def left_care_adopted(x: Extract, period, window):
     """Children leaving care in the window (a child who left twice counts once, by the last occasion, as the
-    DfE publishes leavers), adopted when that period of care ended with E11 or E12."""
-    poc = x.periods_of_care
-    left = poc[poc["END"].notna() & window.contains(poc["END"])]
-    left = left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="last")
-    return cases(left["CHILD"], left["REC"].isin(ADOPTED_REC), 1.0, left["END"])
+    DfE publishes leavers), adopted when that period of care ended with E11 or E12: the count of
+    CEASED_ADOPTED_PCT (``flows``), kept under its scorecard id."""
+    return ceased_for(x, window, ADOPTED_REC)
