@@ -123,6 +123,6 @@ def placement_order_to_match_days(x: Extract, period, window):
                              f"adoption scorecard's A4 ({ADOPTION_SCORECARD})")
 def left_care_adopted(x: Extract, period, window):
     """Children leaving care in the window (a child who left twice counts once, by the last occasion, as the
-    DfE publishes leavers), adopted when that period of care ended with E11 or E12: the count of
-    CEASED_ADOPTED_PCT (``flows``), kept under its scorecard id."""
+    DfE publishes leavers), adopted when that period of care ended with E11 or E12. The DfE publishes it as the
+    share of children who ceased who were adopted (published id CEASED_ADOPTED_PCT)."""
     return ceased_for(x, window, ADOPTED_REC)

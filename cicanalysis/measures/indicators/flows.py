@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...model.extract import ADOPTED_REC, Extract
+from ...model.extract import Extract
 from .cases import DFE_CLA, GUIDE_903, cases
 from .registry import indicator
 
@@ -82,16 +82,6 @@ def ceased_for(x: Extract, window, reasons):
     """Children who ceased in the window (each once, the last occasion), counted when that REC is in ``reasons``."""
     c = last_ceases(x, window)
     return cases(c["CHILD"], c["REC"].isin(reasons), 1.0, c["END"])
-
-
-@indicator(id="CEASED_ADOPTED_PCT", title="% of children who ceased to be looked after who were adopted",
-           polarity="H", measure_type="YTD", unit="%", numerator="children who ceased adopted (REC E11, E12)",
-           denominator="children who ceased to be looked after in the year (each once, the last occasion)",
-           group="Children in care", order=45, rated=False,
-           definition_source=f"{DFE_REASONS}: 'Adopted' (E11 application unopposed, E12 consent dispensed with); "
-                             f"{YEAR_NOTE}. The same count as LEFT_CARE_ADOPTED, under the published id")
-def ceased_adopted(x: Extract, period, window):
-    return ceased_for(x, window, ADOPTED_REC)
 
 
 @indicator(id="CEASED_SGO_PCT", title="% of children who ceased to be looked after on a special guardianship order",
