@@ -80,18 +80,33 @@ def test_periods_of_care_follow_the_codes_not_only_the_dates():
     assert county(x, "2015-03-31", "LEFT_CARE_ADOPTED")[:2] == (0, 1)     # R ceased once, G never
 
 
-def test_codes_that_disagree_are_reported_and_the_rec_decides():
+def test_codes_that_disagree_are_reported_and_starts_and_leavers_follow_the_codes():
     x = load(
-        ("A", "01/04/2014", "S", "C2", "U6", "PR1", "01/10/2014", "E13"),  # ceased (E13) ...
-        ("A", "01/10/2014", "P", "C2", "U5", "PR1", "", ""),               # ... but RNE P, not S: DQ, new period
-        ("B", "01/04/2014", "S", "C2", "U6", "PR1", "01/10/2014", "X1"),   # X1 ...
-        ("B", "01/10/2014", "S", "C2", "U5", "PR1", "", ""),               # ... but RNE S: DQ, same period
+        ("A", "01/04/2014", "S", "C2", "U6", "PR1", "01/10/2014", "E13"),  # ceased (E13): a leaver ...
+        ("A", "01/10/2014", "P", "C2", "U5", "PR1", "", ""),               # ... then RNE P, not S: DQ; a new period
+        ("B", "01/04/2014", "S", "C2", "U6", "PR1", "01/10/2014", "X1"),   # a start; X1: no leaving ...
+        ("B", "01/10/2014", "S", "C2", "U5", "PR1", "", ""),               # ... but RNE S: DQ; a new period, a start
+        ("M", "01/05/2014", "P", "C2", "U5", "PR1", "", ""),               # the extract begins mid-care: no start
     )
     rules = x.dq.set_index("CHILD")["rule"]
     assert "DfE validation rule 432" in rules["A"]
     assert rules["B"].startswith("RNE is S but the previous episode ended X1")
-    poc = x.periods_of_care
-    assert (poc["CHILD"] == "A").sum() == 2 and (poc["CHILD"] == "B").sum() == 1
+    poc = x.periods_of_care.set_index(["CHILD", "BLA"])
+    assert list(poc["STARTED"]) == [True, False, True, True, False]        # A, A, B, B, M
+    assert list(poc["CEASED"]) == [True, False, False, False, False]
+    assert county(x, "2015-03-31", "STARTED")[0] == 2                        # A and B, each once
+    assert county(x, "2015-03-31", "CEASED")[0] == 1                         # A's E13 only
+
+
+def test_a_period_ending_x1_into_short_breaks_is_no_leaving():
+    x = load(
+        ("K", "01/05/2014", "S", "C2", "U6", "PR1", "01/09/2014", "X1"),   # in care, then ...
+        ("K", "01/09/2014", "L", "V3", "R5", "PR1", "", ""),               # ... short breaks: out of the counts
+        ("L", "01/05/2014", "S", "C2", "U6", "PR1", "01/09/2014", "E4A"),  # returned home: a leaver
+    )
+    assert county(x, "2015-03-31", "CEASED")[0] == 1
+    assert county(x, "2015-03-31", "CEASED_RETURNED_HOME_PCT")[:2] == (1, 1)
+    assert x.in_care_on("2014-12-31").empty                                # K on short breaks: not in care
 
 
 def test_overlapping_episodes_end_where_the_next_starts_and_none_is_dropped():

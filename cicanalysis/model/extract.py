@@ -44,24 +44,42 @@ def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
 
 
+def after_short_breaks(ep: pd.DataFrame) -> pd.Series:
+    """True on the first episode under another legal status after a short-break episode (V3/V4): the DfE's
+    statistics count the child as looked after, and so as starting, from then on (``ep`` sorted by CHILD, DECOM)."""
+    same_child = ep["CHILD"].eq(ep["CHILD"].shift())
+    return same_child & ep["LS"].shift().isin(SHORT_BREAKS) & ~ep["LS"].isin(SHORT_BREAKS)
+
+
+def care_starts(ep: pd.DataFrame) -> pd.Series:
+    """True where a child starts to be looked after, as the DfE counts starters: an episode with RNE S, or the
+    first after short breaks. (A child's first episode in an extract that begins mid-care is not a start.)"""
+    return (ep["RNE"] == "S") | after_short_breaks(ep)
+
+
+def care_ceases(ep: pd.DataFrame) -> pd.Series:
+    """True where a child ceases to be looked after, as the DfE counts leavers: an episode ending with a reason
+    other than X1 (X1: a new episode follows in the same period of care)."""
+    return ep["DEC"].notna() & ep["REC"].notna() & (ep["REC"] != "X1")
+
+
 def period_starts(ep: pd.DataFrame) -> pd.Series:
     """True where an episode (``ep`` sorted by CHILD, DECOM, one after another) starts a period of care, by the
-    codes as the DfE counts starts and ceases: a child's first episode; an episode after one that ended with a
-    reason other than X1 (the child ceased to be looked after); after a short-break episode (V3/V4), the first
-    episode under another legal status (the DfE's statistics count the child as looked after from then on). Where
-    the previous episode has no REC, the dates decide (a gap ends the period). Codes that disagree with each other
-    or with the dates are DQ rows of :func:`period_code_checks`; the codes win."""
+    codes (SPEC 2.1: RNE S starts a period of care, REC other than X1 ends it): a child's first episode; an episode
+    with RNE S; an episode after one that ended with a reason other than X1; the first episode after short breaks.
+    Where the previous episode has no REC, the dates decide (a gap ends the period). Codes that disagree with
+    each other are DQ rows of :func:`period_code_checks`."""
     same_child = ep["CHILD"].eq(ep["CHILD"].shift())
     prev_rec, prev_dec = ep["REC"].shift(), ep["DEC"].shift()
     ceased = prev_rec.notna() & (prev_rec != "X1")
     gap = prev_rec.isna() & (prev_dec.isna() | (ep["DECOM"] > prev_dec))
-    after_short_break = ep["LS"].shift().isin(SHORT_BREAKS) & ~ep["LS"].isin(SHORT_BREAKS)
-    return ~same_child | ceased | gap | after_short_break
+    return ~same_child | ceased | gap | care_starts(ep)
 
 
 CEASED_NOT_S_RULE = ("the previous episode ended with a reason other than X1 (the child ceased to be looked after) "
                      "but RNE is not S (DfE validation rule 432): a new period of care starts here")
-X1_BUT_S_RULE = "RNE is S but the previous episode ended X1 (care continued): counted in the same period of care"
+X1_BUT_S_RULE = ("RNE is S but the previous episode ended X1 (care continued): a new period of care starts here "
+                 "(counted as a start, as the DfE counts RNE S), with no leaving before it")
 
 
 def period_code_checks(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -147,9 +165,11 @@ class Extract:
     @cached_property
     def episodes(self) -> pd.DataFrame:
         """The episodes the measures count, sorted by child and start: short breaks (LS V3/V4) left out, each
-        with PERIOD_ID (see :func:`period_starts`), BLA, DOB, TEAM, DISTRICT_NAME, AREA and PLACEMENT_ID."""
+        with PERIOD_ID (see :func:`period_starts`), BLA, STARTS_CARE and CEASES_CARE (the DfE's starters and
+        leavers: :func:`care_starts`, :func:`care_ceases`), DOB, TEAM, DISTRICT_NAME, AREA and PLACEMENT_ID."""
         ep = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
         new_period = period_starts(ep)
+        ep["STARTS_CARE"], ep["CEASES_CARE"] = care_starts(ep), care_ceases(ep)
         counted = ~ep["LS"].isin(SHORT_BREAKS)
         ep, new_period = ep[counted].reset_index(drop=True), new_period[counted].reset_index(drop=True)
         ep["PERIOD_ID"] = new_period.cumsum()
@@ -182,13 +202,17 @@ class Extract:
 
     @cached_property
     def periods_of_care(self) -> pd.DataFrame:
-        """CHILD, PERIOD_ID, BLA, END (NaT while open), REC of the last episode, EPISODES."""
+        """CHILD, PERIOD_ID, BLA, END (NaT while open), REC of the last episode, EPISODES; STARTED: the period began
+        with a start the DfE counts (RNE S, or after short breaks); CEASED: it ended with a leaving the DfE counts
+        (REC other than X1; a period that ends X1, e.g. into short breaks, ends without one)."""
         ep = self.episodes
         g = ep.groupby("PERIOD_ID", sort=False)
-        out = g.agg(CHILD=("CHILD", "first"), BLA=("DECOM", "min"), EPISODES=("DECOM", "size"))
+        out = g.agg(CHILD=("CHILD", "first"), BLA=("DECOM", "min"), EPISODES=("DECOM", "size"),
+                    STARTED=("STARTS_CARE", "first"))
         last = ep.loc[g["DECOM"].idxmax()].set_index("PERIOD_ID")
         out["END"] = last["DEC"]
         out["REC"] = last["REC"]
+        out["CEASED"] = last["CEASES_CARE"]
         return out.reset_index()
 
     @cached_property

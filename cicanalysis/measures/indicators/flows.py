@@ -2,9 +2,9 @@
 ceasing, as the DfE publishes them.
 
 Who starts and who ceases is read from the periods of care of ``Extract.episodes`` (short breaks, LS V3/V4, left
-out; a period of care starts at a child's first episode and after one that ended with a reason other than X1,
-the REC deciding where RNE disagrees; see :mod:`cicanalysis.model.extract`): a start is the first episode of a
-period of care (RNE S where the codes agree), a cease the end of its last episode (REC other than X1).
+out; see :mod:`cicanalysis.model.extract`), as the DfE counts them: a start is an episode with RNE S (or the first
+after short breaks), a cease an episode ending with a reason other than X1. A period of care that ends X1 (into
+short breaks, or the last episode of an extract) is no leaving; a child whose extract begins mid-care is no starter.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ YEAR_NOTE = "from 1 April to the period end in a month's scorecard (the DfE's ye
 def first_starts(x: Extract, window):
     """Periods of care starting (BLA) in the window, one row per child: the first occasion (the DfE's starters)."""
     poc = x.periods_of_care
-    started = poc[window.contains(poc["BLA"])]
+    started = poc[poc["STARTED"] & window.contains(poc["BLA"])]
     return started.sort_values(["BLA", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="first")
 
 
@@ -41,7 +41,7 @@ def last_ceases(x: Extract, window):
     """Periods of care ending (REC other than X1) in the window, one row per child: the last occasion (the DfE's
     leavers), with its REC."""
     poc = x.periods_of_care
-    left = poc[poc["END"].notna() & window.contains(poc["END"])]
+    left = poc[poc["CEASED"] & window.contains(poc["END"])]
     return left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="last")
 
 

@@ -6,20 +6,19 @@ import numpy as np
 from ...model.extract import LONG_TERM_FOSTER, Extract
 from ..adoption import timescale_cases
 from .cases import DFE_CLA, GUIDE_903, cases
+from .flows import first_starts
 from .registry import indicator
 
 
 @indicator(id="CIC_STARTED", title="Children entering care in the quarter", polarity="L", measure_type="Q",
-           unit="count", numerator="children starting a period of care (BLA) in the quarter, each child once",
+           unit="count", numerator="children starting to be looked after (RNE S) in the quarter, each child once",
            denominator="-", group="Children in care", order=1010, on_scorecard=False,
            definition_source=f"{DFE_CLA}: children who started to be looked after during the year, each child once "
                              f"by the first occasion; counted here per quarter")
 def children_entering_care(x: Extract, period, window):
     """Children starting to be looked after in the window (a child who started twice counts once, by the first
     occasion, as the DfE publishes starters)."""
-    poc = x.periods_of_care
-    started = poc[window.contains(poc["BLA"])]
-    started = started.sort_values(["BLA", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="first")
+    started = first_starts(x, window)
     return cases(started["CHILD"], 1.0, np.nan, started["BLA"])
 
 
