@@ -53,6 +53,10 @@ def _init(args) -> int:
     from .scaffold.authority_template import write_template
     x = _load(args, args.data)
     written = write_template(x, args.data, args.out, force=args.force)
+    from .config.reference import authority
+    code = authority(written)["la_code"]
+    print(f"LA code {code} ({authority(written)['la_name']}) taken from the extract." if code else
+          "The extract names no LA code: add la_code to authority.csv to compare with published figures.")
     print(f"Authority template written to {written}: fill in authority.csv (name), teams.csv (the AREA of each "
           f"DISTRICT found), population.csv (ONS mid-year estimates aged 0-17) and targets.csv; then run validate.")
     return 0
