@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cicanalysis import load
 from cicanalysis.cli import main
 from cicanalysis.config import reference
 from cicanalysis.config.reference import SYNTHETIC_AUTHORITY_DIR
+from cicanalysis.measures import benchmarks as B
 from conftest import copy_authority, fixture_tables, write_fixture, write_table
 
 
@@ -100,3 +102,93 @@ def test_init_asks_for_la_code_when_the_extract_has_none(tmp_path):
     text = (folder / "authority" / "authority.csv").read_text()
     assert "# la_code: fill in" in text and "\nla_code,\n" in text
     assert reference.authority(folder / "authority")["la_code"] == ""          # the comment line is not a key
+
+
+# ---------------------------------------------------------------- step 2: the comparison (measures/benchmarks.py)
+
+
+# Kent (886), DfE statistical neighbours 2025 (neighbours.csv, closest first): 881 Essex, 845 East Sussex,
+# 878 Devon, 303 Bexley, 935 Suffolk, 926 Norfolk, 891 Nottinghamshire, 938 West Sussex, 822 Bedford Borough,
+# 933 Somerset. Region South East (E12000008). Published values 2025 (figures.csv VALUE), in that order:
+KENT_2025 = {
+    # indicator: (Kent, England, South East, [the ten neighbours' values in list order], neighbours' mean)
+    "CIC_RATE": (53, 67, 55, [35, 66, 57, 49, 60, 62, 53, 54, 59, 55], 55.0),            # 550 / 10
+    "PLACEMENTS_3PLUS": (12, 10, 12, [14, 11, 14, 10, 9, 11, 5, 11, 8, 18], 11.1),       # 111 / 10
+    "STABILITY_2Y": (69, 69, 68, [69, 68, 72, 75, 67, 72, 86, 73, 66, 60], 70.8),        # LONG_TERM_STABILITY: 708 / 10
+    "HEALTH_ASSESSMENT": (94, 90, 87, [92, 86, 91, 96, 93, 94, 97, 92, 96, 91], 92.8),   # OC2_HEALTH_CHECK: 928 / 10
+    "CL_EET": (51, 54, 52, [48, 60, 47, 53, 46, 57, 51, 56, 56, 52], 52.6),              # CL_1921_EET: 526 / 10
+}
+
+
+@pytest.mark.parametrize("indicator", sorted(KENT_2025))
+def test_kent_2025_against_england_region_and_neighbours(indicator):
+    kent, england, region, values, mean = KENT_2025[indicator]
+    assert sum(values) / 10 == pytest.approx(mean)                  # the hand sum above
+    c = B.compare(indicator, "886")
+    assert c.neighbour_list == "DfE statistical neighbours 2025"
+    assert c.neighbours == ("881", "845", "878", "303", "935", "926", "891", "938", "822", "933")
+    assert [y.year for y in c.years] == [2021, 2022, 2023, 2024, 2025]       # the latest year and the four before
+    y = c.years[-1]
+    assert (y.authority, y.england, y.region) == (kent, england, region)
+    assert y.neighbours_mean == pytest.approx(mean) and y.neighbours_with_value == 10
+    assert c.region == "South East" and c.inner_outer_london == "" and pd.isna(y.inner_outer_london)
+
+
+def test_kent_2025_rank_and_quartile_of_placements_3plus():
+    # PLACEMENTS_3PLUS 2025 (lower is better, LAIT "Low"): 151 LAs have a value; 103 have less than Kent's 12 and
+    # 19 (Kent included) have 12, so Kent ranks 104 (ties share the best rank). Sorted values (0-based): s[37] =
+    # s[38] = 8, s[75] = 10, s[112] = s[113] = 12, so the quartiles (type 7: positions 37.5, 75, 112.5) are 8, 10
+    # and 12: 12 is above the median and up to the upper quartile, band C.
+    y = B.compare("PLACEMENTS_3PLUS", "886").years[-1]
+    assert (y.rank, y.ranked, y.quartile) == (104, 151, "C")
+
+
+def test_rates_and_counts_are_not_ranked_as_in_lait():
+    c = B.compare("CIC_RATE", "886")           # LAIT's polarity for the CLA rate is "-": no rank, no band
+    assert c.polarity is None and c.years[-1].rank is None and c.years[-1].quartile is None
+    assert c.years[-1].ranked == 151
+
+
+def test_rank_and_quartile_on_a_tiny_table_where_ties_and_polarity_matter():
+    values = pd.Series([10.0, 20.0, 20.0, 30.0, 40.0, float("nan")], index=list("abcdef"))   # f has no value
+    # lower is better: 10 first, the two 20s share 2nd, 30 4th, 40 5th; f is not ranked
+    assert B.rank_of(values, "L").tolist()[:5] == [1, 2, 2, 4, 5] and pd.isna(B.rank_of(values, "L")["f"])
+    # higher is better: 40 first, 30 2nd, the 20s share 3rd, 10 5th
+    assert B.rank_of(values, "H").tolist()[:5] == [5, 3, 3, 2, 1]
+    # quartiles of 10, 20, 20, 30, 40 (type 7: positions 1, 2, 3 of 0..4): 20, 20, 30
+    assert [B.quartile_band(v, values, "L") for v in (10, 20, 30, 40)] == ["A", "A", "C", "D"]
+    # higher is better: A above the upper quartile (40), B above the median up to 30, D up to the lower quartile
+    assert [B.quartile_band(v, values, "H") for v in (10, 20, 30, 40)] == ["D", "D", "B", "A"]
+    assert B.quartile_band(20, values, None) is None and B.rank_of(values, "T").isna().all()
+
+
+def test_london_borough_also_gets_inner_or_outer_london():
+    # Camden (202), Inner London (las.csv); CIC_RATE 2025: Camden 58, London E12000007 48, Inner London E13000001 59
+    c = B.compare("CIC_RATE", "202")
+    y = c.years[-1]
+    assert (c.region, c.inner_outer_london) == ("London", "Inner London")
+    assert (y.year, y.authority, y.region, y.inner_outer_london) == (2025, 58, 48, 59)
+
+
+def test_no_code_no_comparison_and_not_like_for_like_is_not_compared():
+    assert B.compare("CIC_RATE", "") is None and B.comparisons("").empty
+    c = B.compare("WITHIN_20_MILES", "886")
+    assert not c.comparable and c.years == () and c.published == "PLACED_20_MILES_PLUS"
+    assert c.reason == "published_counts_more_than_20_miles_including_uasc_and_not_known"
+    assert B.compare("OWN_FOSTER", "886").reason == "no_published_counterpart"
+
+
+def test_published_id_defaults_to_the_indicators_own_id_when_published():
+    from cicanalysis.measures.indicators.registry import Indicator
+    declared = dict(title="t", polarity="H", measure_type="SS", unit="%", numerator="n", denominator="d",
+                    count=lambda x, p, w: None)
+    assert B.published_id(Indicator(id="OC2_SDQ_SCORED", **declared)) == "OC2_SDQ_SCORED"   # in figures.csv
+    assert B.published_id(Indicator(id="LOCAL_THING", **declared)) is None
+    assert B.published_id(Indicator(id="X", published="CL_1718_EET", **declared)) == "CL_1718_EET"
+
+
+def test_up_to_picks_the_latest_published_year_on_or_before():
+    c = B.compare("CIC_TOTAL", "886", up_to=2017)
+    # CIC_TOTAL: SFR 2015-2017 then EES 2019-: 2013-2017 shown, 2013 and 2014 with no figure
+    assert [y.year for y in c.years] == [2013, 2014, 2015, 2016, 2017]
+    assert pd.isna(c.years[0].authority) and c.years[-1].authority == 1898        # SFR50 as first published

@@ -21,6 +21,7 @@ def oc3_cases(x: Extract, period, rule: Callable[[pd.DataFrame], pd.Series]):
 
 
 @indicator(id="CL_IN_TOUCH", title="% of care leavers aged 19-21 the authority is in touch with", polarity="H",
+           published="CL_1921_IN_TOUCH",
            measure_type="SS", unit="%", numerator="care leavers with IN_TOUCH = YES",
            denominator="care leavers aged 19-21 in the latest OC3 year", group="Care leavers",
            needs=("oc3.IN_TOUCH",), annual="OC3", order=130,
@@ -30,6 +31,7 @@ def care_leavers_in_touch(x: Extract, period, window):
 
 
 @indicator(id="CL_SUITABLE_ACCOM", title="% of care leavers aged 19-21 in suitable accommodation", polarity="H",
+           published="CL_1921_SUITABLE_ACCOM",
            measure_type="SS", unit="%", numerator="care leavers whose ACCOM code ends in 1 (suitable)",
            denominator="care leavers aged 19-21 in the latest OC3 year", group="Care leavers",
            needs=("oc3.ACCOM",), annual="OC3", order=140,
@@ -39,6 +41,7 @@ def care_leavers_suitable_accommodation(x: Extract, period, window):
 
 
 @indicator(id="CL_EET", title="% of care leavers aged 19-21 in education, employment or training", polarity="H",
+           published="CL_1921_EET",
            measure_type="SS", unit="%", numerator="care leavers with ACTIV F1, P1, F2, P2, F4, P4, F5 or P5",
            denominator="care leavers aged 19-21 in the latest OC3 year", group="Care leavers",
            needs=("oc3.ACTIV",), annual="OC3", order=150,
