@@ -192,3 +192,57 @@ def test_up_to_picks_the_latest_published_year_on_or_before():
     # CIC_TOTAL: SFR 2015-2017 then EES 2019-: 2013-2017 shown, 2013 and 2014 with no figure
     assert [y.year for y in c.years] == [2013, 2014, 2015, 2016, 2017]
     assert pd.isna(c.years[0].authority) and c.years[-1].authority == 1898        # SFR50 as first published
+
+
+# ---------------------------------------------------------------- step 3: the reconciliation
+def _published(rows: list[tuple]) -> pd.DataFrame:
+    """A tiny figures.csv: (INDICATOR, YEAR, NUMERATOR, DENOMINATOR, VALUE, SUPPRESSION, RELEASE) for Kent (886)."""
+    cols = ["INDICATOR", "YEAR", "NUMERATOR", "DENOMINATOR", "VALUE", "SUPPRESSION", "RELEASE"]
+    f = pd.DataFrame(rows, columns=cols)
+    return f.assign(LA_CODE="886", NEW_LA_CODE="E10000016", LEVEL="LA", AREA_NAME="Kent", SOURCE="test")
+
+
+def test_reconcile_each_31_march_equal_differs_suppressed_not_published(monkeypatch):
+    from conftest import extract_from_rows
+    monkeypatch.setattr(reference, "published_figures", lambda: _published([
+        ("CIC_TOTAL", 2014, 7, None, 7, "", "EES2016:t"),   # workbook 6 at 31/03/2014 (S, S2, S3, D, E, F): differs
+        ("CIC_TOTAL", 2015, 4, None, 4, "", "SFR34/2015:t"),  # workbook 4 at 31/03/2015 (A, S, S2, S3): equal
+        ("UASC_CIC", 2015, None, None, None, "c", "SFR34/2015:t"),   # suppressed
+        ("UASC_CIC", 2016, 1, 7, 1, "", "EES2016:t"),       # workbook 1 (U; U2 ceased to be UASC on 01/03/2016): equal
+    ]))
+    x = extract_from_rows(extract_date="2016-03-31")
+    r = B.reconcile(x, "886", indicators=["CIC_TOTAL", "CIC_UASC"]).set_index(["indicator", "year"])
+    assert list(r.index.get_level_values("year").unique()) == [2012, 2013, 2014, 2015, 2016]   # each 31 March
+    assert r.loc[("CIC_TOTAL", 2015), "status"] == "equal" and r.loc[("CIC_UASC", 2016), "status"] == "equal"
+    row = r.loc[("CIC_TOTAL", 2014)]
+    assert (row["status"], row["difference"]) == ("differs", -1)
+    # 6 against 7; the 2014 figure is from the 2016 release (revised)
+    assert row["reasons"] == "numerator_differs;published_revised_in_later_release"
+    assert r.loc[("CIC_UASC", 2015), "status"] == "suppressed"
+    assert r.loc[("CIC_TOTAL", 2013), "status"] == "not_published"        # no 2013 row
+
+
+def test_reconcile_rounds_as_published():
+    assert B.round_as_published(12.5, "PLACEMENTS_3PLUS") == 13           # halves up, whole per cent
+    assert B.round_as_published(12.49, "PLACEMENTS_3PLUS") == 12
+    assert B.round_as_published(14.25, "OC2_SDQ_AVERAGE") == 14.3          # the SDQ average to one decimal
+
+
+def test_reconcile_command_writes_table_and_csv(tmp_path, capsys):
+    folder = copy_authority(write_fixture(tmp_path / "x", fixture_tables(), authority=False))
+    out = tmp_path / "rec" / "reconcile.csv"
+    assert main(["reconcile", "--data", str(folder), "--extract-date", "2016-03-31", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Kent (886)" in text and "CIC_TOTAL" in text
+    csv = pd.read_csv(out)
+    kent_2015 = csv[(csv["indicator"] == "CIC_TOTAL") & (csv["year"] == 2015)].iloc[0]
+    # the fixture's 4 children in care at 31/03/2015 against Kent's published 1,870 (SFR34): differs by -1,866
+    assert (kent_2015["workbook"], kent_2015["published"], kent_2015["difference"]) == (4, 1870, -1866)
+    assert kent_2015["status"] == "differs" and "the counts differ" in kent_2015["likely_reason"]
+
+
+def test_reconcile_without_a_code_is_a_one_line_error(tmp_path, capsys):
+    folder = write_fixture(tmp_path / "x", fixture_tables(), authority=False)
+    assert main(["reconcile", "--data", str(folder), "--extract-date", "2016-03-31"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--la" in err and "la_code" in err

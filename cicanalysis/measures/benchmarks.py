@@ -228,3 +228,94 @@ def comparisons(la_code: str, indicators=None, up_to: int | None = None, neighbo
         frames.append(f.assign(comparable=c.comparable, reason=c.reason, polarity=c.polarity,
                                neighbour_list=c.neighbour_list))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# ---------------------------------------------------------------- reconciliation with the authority's own figures
+RECONCILE_COLUMNS = ["indicator", "published", "year", "workbook_numerator", "workbook_denominator", "workbook_value",
+                     "workbook_rounded", "published_numerator", "published_denominator", "published_value",
+                     "suppression", "release", "status", "difference", "reasons"]
+DECIMALS = {"OC2_SDQ_AVERAGE": 1, "MISSING_EPISODES_PER_CHILD": 1}   # published to one decimal; the rest whole
+
+
+def round_as_published(value: float, published: str) -> float:
+    """``value`` rounded as the DfE publishes the measure (whole numbers; the SDQ average and missing incidents
+    per child to one decimal), halves rounded up."""
+    if pd.isna(value):
+        return np.nan
+    scale = 10 ** DECIMALS.get(published, 0)
+    return float(np.floor(value * scale + 0.5) / scale)
+
+
+def year_ends(x) -> list[pd.Timestamp]:
+    """Each 31 March from the first on or after the data starts to the last on or before the extract date."""
+    if pd.isna(x.first_date) or pd.isna(x.extract_date):
+        return []
+    first = x.first_date.year if x.first_date <= pd.Timestamp(x.first_date.year, 3, 31) else x.first_date.year + 1
+    return [pd.Timestamp(y, 3, 31) for y in range(first, x.extract_date.year + 1)
+            if pd.Timestamp(y, 3, 31) <= x.extract_date]
+
+
+def _reasons(w: dict, pub: dict, year: int, first_date) -> list[str]:
+    """Reason codes for a difference: what differs (numerator, denominator) and what may explain it."""
+    out = []
+    if first_date > pd.Timestamp(year - 1, 4, 1):
+        out.append("extract_starts_after_year_start")
+    for part in ("numerator", "denominator"):
+        a, b = w[f"workbook_{part}"], pub[f"published_{part}"]
+        if pd.notna(a) and pd.notna(b) and round(a) != round(b):
+            out.append(f"{part}_differs")
+    release = str(pub["release"])
+    if release.startswith("EES") and release[3:7].isdigit() and int(release[3:7]) > year:
+        out.append("published_revised_in_later_release")
+    if not out or out == ["published_revised_in_later_release"]:
+        out.append("rounding_or_return_resubmitted")
+    return out
+
+
+def _published_row(fig: pd.DataFrame, la_code: str, year: int) -> dict:
+    f = fig[(fig["LEVEL"] == "LA") & (fig["LA_CODE"] == la_code) & (fig["YEAR"] == year)]
+    if f.empty:
+        return {"published_numerator": np.nan, "published_denominator": np.nan, "published_value": np.nan,
+                "suppression": "", "release": ""}
+    r = f.iloc[0]
+    return {"published_numerator": r["NUMERATOR"], "published_denominator": r["DENOMINATOR"],
+            "published_value": r["VALUE"], "suppression": r["SUPPRESSION"], "release": r["RELEASE"]}
+
+
+def _status(row: dict, published: str) -> tuple[str, float]:
+    """(status code, workbook rounded minus published) of one indicator-year."""
+    if row["suppression"]:
+        return "suppressed", np.nan
+    if pd.isna(row["published_value"]):
+        return "not_published", np.nan
+    if pd.isna(row["workbook_value"]):
+        return "not_computed", np.nan
+    diff = round(row["workbook_rounded"] - row["published_value"], DECIMALS.get(published, 0))
+    return ("equal" if diff == 0 else "differs"), diff
+
+
+def reconcile(x, la_code: str, indicators=None) -> pd.DataFrame:
+    """The workbook's own figures at each 31 March of the extract (county level, UASC included) beside the DfE's
+    published figures for authority ``la_code``, indicator by indicator and year by year
+    (:data:`RECONCILE_COLUMNS`): status ``equal`` (at the published rounding), ``differs`` (with ``difference``
+    and ``reasons``, ;-separated codes), ``suppressed``, ``not_published`` or ``not_computed``."""
+    from . import scorecard
+    la = reference.resolve_la_code(la_code)
+    fig = reference.published_figures()
+    inds = REGISTRY.all() if indicators is None else [REGISTRY[i] if isinstance(i, str) else i for i in indicators]
+    pairs = [(i, published_id(i)) for i in inds if published_id(i) and i.id not in NOT_LIKE_FOR_LIKE]
+    rows = []
+    for end in year_ends(x):
+        vals = scorecard.values(x, end, include_uasc=True, indicators=[i for i, _ in pairs], levels=("county",))
+        vals = vals.set_index("indicator")
+        for ind, published in pairs:
+            v = vals.loc[ind.id] if ind.id in vals.index else {}
+            w = {"workbook_numerator": v.get("numerator", np.nan), "workbook_denominator": v.get("denominator", np.nan),
+                 "workbook_value": v.get("value", np.nan)}
+            w["workbook_rounded"] = round_as_published(w["workbook_value"], published)
+            row = {"indicator": ind.id, "published": published, "year": end.year, **w,
+                   **_published_row(fig[fig["INDICATOR"] == published], la["LA_CODE"], end.year)}
+            row["status"], row["difference"] = _status(row, published)
+            row["reasons"] = ";".join(_reasons(w, row, end.year, x.first_date)) if row["status"] == "differs" else ""
+            rows.append(row)
+    return pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
