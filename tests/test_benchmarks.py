@@ -246,3 +246,17 @@ def test_reconcile_without_a_code_is_a_one_line_error(tmp_path, capsys):
     assert main(["reconcile", "--data", str(folder), "--extract-date", "2016-03-31"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--la" in err and "la_code" in err
+
+
+# ---------------------------------------------------------------- the covering report's rate sentence
+def test_rate_sentence_names_the_published_year_on_or_before_the_period():
+    from cicanalysis.measures import scorecard
+    from cicanalysis.reports.scorecard_text import rate_comparison_words
+    p = pd.Timestamp("2025-11-30")
+    words = rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, "886"), p, "886")
+    # England 67 (E92000001, 2025); Kent's ten neighbours 2025: 550 / 10 = 55.0
+    assert words == (", against the latest published rate for England of 67 and statistical neighbours 55.0 "
+                     "(both as at 31 March 2025)")
+    p = pd.Timestamp("2016-03-31")      # the synthetic authority's default period: no published rate before 2019
+    assert "as at March 2016 or earlier" in rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, "886"), p, "886")
+    assert "no LA code" in rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, ""), p, "")

@@ -1,9 +1,10 @@
 """Committed reference data under ``data/reference`` (each file names the source of its figures), and the
 authority's own configuration.
 
-National figures (DfE adoption thresholds and the targets set from them, comparators, national averages)
-are committed here. Everything about one authority (name, teams → districts → areas, child population,
-recruitment freezes, local targets) lives in that authority's ``authority/`` folder, inside its data
+National figures (DfE adoption thresholds and the targets set from them, England's adoption averages, national
+averages, the DfE's published statistics under ``published/``) are committed here. Everything about one
+authority (name, LA code, teams → districts → areas, child population, recruitment freezes, local targets,
+its own adoption comparators) lives in that authority's ``authority/`` folder, inside its data
 folder (``cicanalysis init`` writes a template) or given to ``load(authority_dir=...)``. Without one, the
 reports say "Local authority", show the county only and leave the rate per 10,000 and local targets
 blank: an extract is never dressed in another authority's configuration. The synthetic authority's
@@ -289,8 +290,17 @@ def adoption_thresholds() -> pd.DataFrame:
     return _adoption_thresholds().copy()
 
 
-def comparators() -> pd.DataFrame:
+def comparators(folder=None) -> pd.DataFrame:
+    """INDICATOR, DATE, ENGLAND, STATISTICAL_NEIGHBOURS, SOURCE for the adoption measures (A1, A2): the committed
+    England-only figures (``data/reference/comparators.csv``, national averages with their source; no
+    authority's figures) and the authority's own ``comparators.csv`` (e.g. its statistical neighbours' averages
+    from the ASGLB), whose rows come first. Everything else is compared through the published statistics
+    (:mod:`cicanalysis.measures.benchmarks`)."""
     df = _read(REFERENCE_DIR / "comparators.csv")
+    own = _optional(_key(folder), "comparators.csv")
+    if own is not None:
+        _require(own, Path(_key(folder)) / "comparators.csv", ["INDICATOR", "DATE", "ENGLAND", "STATISTICAL_NEIGHBOURS"])
+        df = pd.concat([own, df], ignore_index=True).fillna("")
     return df.assign(DATE=pd.to_datetime(df["DATE"], format="%d/%m/%Y"),
                      ENGLAND=pd.to_numeric(df["ENGLAND"], errors="coerce"),
                      STATISTICAL_NEIGHBOURS=pd.to_numeric(df["STATISTICAL_NEIGHBOURS"], errors="coerce"))
