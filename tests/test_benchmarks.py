@@ -260,3 +260,30 @@ def test_rate_sentence_names_the_published_year_on_or_before_the_period():
     p = pd.Timestamp("2016-03-31")      # the synthetic authority's default period: no published rate before 2019
     assert "as at March 2016 or earlier" in rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, "886"), p, "886")
     assert "no LA code" in rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, ""), p, "")
+
+
+# ---------------------------------------------------------------- step 4: the comparison in the scorecard
+def test_scorecard_comparison_table_and_figures():
+    from conftest import extract_from_rows
+    from cicanalysis.reports.context import Report
+    r = Report(extract_from_rows(extract_date="2016-03-31"), pd.Timestamp("2025-11-30"), "scorecard")
+    table = r.comparison(indicators=["CIC_RATE", "WITHIN_20_MILES"])
+    assert len(r.handed["tables"]) == 1 and "Kent (886)" in table._repr_html_()
+    figures = pd.DataFrame(r.handed["figures"], columns=["report", "indicator", "title", "level", "unit", "period",
+                                                         "value_unit", "numerator", "denominator", "value", "target",
+                                                         "rag", "dot", "dot_outturn", "uasc"])
+    y2025 = figures[(figures["indicator"] == "CIC_RATE") & (figures["period"] == "2025-03-31")].set_index("level")
+    # England 67, South East 55, Kent 53, neighbours 550 / 10 = 55.0 (10 with a value)
+    assert y2025.loc["England", "value"] == 67 and y2025.loc["region", "value"] == 55
+    assert y2025.loc["published (authority)", "value"] == 53
+    assert (y2025.loc["statistical neighbours (mean)", "value"], y2025.loc["statistical neighbours (mean)", "numerator"]) \
+        == (55, 10)
+    assert not (figures["indicator"] == "WITHIN_20_MILES").any()          # not like-for-like: no figures
+    assert "not compared" in table._repr_html_()                           # but the table says why
+
+
+def test_scorecard_comparison_without_a_code_says_so_and_hands_nothing():
+    from conftest import extract_from_rows
+    from cicanalysis.reports.context import Report
+    r = Report(extract_from_rows(extract_date="2016-03-31", authority=False), pd.Timestamp("2016-03-31"), "scorecard")
+    assert "No LA code" in r.comparison().data and r.handed["figures"] == [] and r.handed["tables"] == []

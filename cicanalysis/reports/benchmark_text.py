@@ -63,3 +63,26 @@ def comparison_sentence(rate: float, period, comparison, unit: str = "per 10,000
         return head + f"; the DfE has published no rate on or before {p:%B %Y} to compare it with."
     return (f"{head}, against the latest published rate for England of {year.england:.0f} and statistical neighbours "
             f"{year.neighbours_mean:.1f}; both as at 31 March {year.year}.")
+
+
+def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The comparison for officers (one row per indicator and year, from :func:`benchmarks.comparisons`): the
+    authority's published figure, England, region (and Inner/Outer London), the neighbours' mean with how many had
+    a value, the rank of all authorities and the quartile band; a measure not like-for-like says why."""
+    from ..measures.metrics import BY_ID
+    f = frame.copy()
+    titles = f["indicator"].map(lambda i: BY_ID[i].title if i in BY_ID else i)
+    not_compared = ~f["comparable"].astype(bool)
+    year = [str(int(y)) if pd.notna(y) else "" for y in f.get("year", pd.Series(index=f.index, dtype=float))]
+    out = pd.DataFrame({
+        "Indicator": titles, "Published as": f["published"], "At 31 March": year,
+        "Authority (published)": f.get("authority"), "England": f.get("england"), "Region": f.get("region"),
+        "Neighbours' mean": f.get("neighbours_mean"),
+        "Neighbours with a value": f.get("neighbours_with_value").astype("Int64"),
+        "Rank": [f"{r:.0f} of {n:.0f}" if pd.notna(r) else "" for r, n in zip(f.get("rank"), f.get("ranked"))],
+        "Quartile": f["quartile"].fillna("") if "quartile" in f else "",
+    })
+    if "inner_outer_london" in f and f["inner_outer_london"].notna().any():
+        out.insert(6, "Inner/Outer London", f["inner_outer_london"])
+    out.loc[not_compared, "Published as"] = f.loc[not_compared, "reason"].map(REASON_WORDS)
+    return out
