@@ -1,4 +1,4 @@
-"""Command line: ``cicanalysis generate | init | validate | run``. Errors print one line and exit 2."""
+"""Command line: ``cicanalysis generate | init | validate | reconcile | run``. Errors print one line and exit 2."""
 from __future__ import annotations
 
 import argparse
@@ -53,8 +53,40 @@ def _init(args) -> int:
     from .scaffold.authority_template import write_template
     x = _load(args, args.data)
     written = write_template(x, args.data, args.out, force=args.force)
+    from .config.reference import authority
+    code = authority(written)["la_code"]
+    print(f"LA code {code} ({authority(written)['la_name']}) taken from the extract." if code else
+          "The extract names no LA code: add la_code to authority.csv to compare with published figures.")
     print(f"Authority template written to {written}: fill in authority.csv (name), teams.csv (the AREA of each "
           f"DISTRICT found), population.csv (ONS mid-year estimates aged 0-17) and targets.csv; then run validate.")
+    return 0
+
+
+def _reconcile(args) -> int:
+    """The workbook's figures at each 31 March of the extract beside the DfE's published figures for the authority."""
+    import pandas as pd
+
+    from .measures.benchmarks import reconcile
+    from .reports.benchmark_text import reconcile_table
+    x = _load(args, args.data)
+    code = args.la or x.authority.get("la_code", "")
+    if not code:
+        raise CicError("no LA code to reconcile with: give --la CODE (3-digit DfE code or E-code) or add la_code to "
+                       "authority/authority.csv", rule="authority named")
+    from .config.reference import resolve_la_code
+    la = resolve_la_code(code, file="--la" if args.la else None)
+    table = reconcile_table(reconcile(x, la["LA_CODE"]))
+    print(f"{x.authority['name']}: the workbook's figures at each 31 March beside the DfE's published figures for "
+          f"{la['LA_NAME']} ({la['LA_CODE']}), counted as the DfE counts (UASC included), compared at the published "
+          f"rounding.")
+    with pd.option_context("display.width", 250, "display.max_colwidth", 60, "display.max_rows", 1000):
+        print(table.drop(columns=["release"]).to_string(index=False))
+    counts = table["status"].value_counts()
+    print("; ".join(f"{n} {s}" for s, n in counts.items()))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out, index=False)
+        print(f"Written to {args.out}")
     return 0
 
 
@@ -140,7 +172,8 @@ def main(argv=None) -> int:
                         "derived from HOME_POST and PL_POST)")
     g.set_defaults(func=_generate)
     def extract_options(p):
-        p.add_argument("--la", help="pooled files (an LA column): the code of the authority to keep")
+        p.add_argument("--la", help="pooled files (an LA column): the code of the authority to keep; reconcile: the "
+                                    "authority whose published figures to compare with (default: authority.csv)")
         p.add_argument("--extract-date", dest="extract_date",
                        help="the date the extract was taken (default: the end of the latest collection year of "
                             "yearly returns, else the latest episode start or end)")
@@ -158,6 +191,12 @@ def main(argv=None) -> int:
     i.add_argument("--force", action="store_true", help="overwrite an existing authority/ folder's files")
     extract_options(i)
     i.set_defaults(func=_init)
+    c = sub.add_parser("reconcile", help="the workbook's figures at each 31 March beside the DfE's published figures "
+                                         "for the authority: run it first on a new extract")
+    c.add_argument("--data", required=True, help="the extract folder")
+    c.add_argument("--out", help="also write the table to this CSV file")
+    extract_options(c)
+    c.set_defaults(func=_reconcile)
     r = sub.add_parser("run", help="run the reports for one or more periods")
     r.add_argument("--period", action="append", help="month end, e.g. 2016-03-31 (repeatable)")
     r.add_argument("--from", dest="from_", help="first month end of a range")

@@ -115,6 +115,7 @@ def extract_notices(x: Extract) -> list[str]:
                    "to areas, child population, targets).")
     elif x.teams.empty:
         out.append("The authority folder has no teams.csv: figures are shown for the county only.")
+    out += comparison_notices(x.authority)
     if not x.has_column("episodes", "DISTRICT") and not x.teams.empty:
         out.append("The episodes have no DISTRICT column and none could be derived from HOME_POST: areas and teams are "
                    "“Unknown”; county figures are complete.")
@@ -122,6 +123,19 @@ def extract_notices(x: Extract) -> list[str]:
         missing = " or ".join(f"{c.split('.')[1]} in the {c.split('.')[0]} table" for c in columns)
         out.append(f"Not available (the extract has no {missing}): {'; '.join(titles)}.")
     return out
+
+
+def comparison_notices(authority: dict) -> list[str]:
+    """What the comparison with published statistics is: none without an LA code; a real authority's published
+    figures set beside fictional data for the synthetic authority."""
+    if not authority.get("la_code"):
+        return ["No LA code (la_code in authority/authority.csv): the authority is compared with no published "
+                "figures (England, region, statistical neighbours). Add its 3-digit DfE LA code or E-code to compare."]
+    if authority.get("fictional"):
+        return [f"The data are fictional; the comparison sets the published figures of a real authority, "
+                f"{authority['la_name']} ({authority['la_code']}), beside them: it says nothing about "
+                f"{authority['la_name']}."]
+    return []
 
 
 def notices(x: Extract, period=None, report: str | None = None) -> list[str]:

@@ -70,12 +70,15 @@ def test_performance_summary_without_polarity_or_target_says_what_is_missing():
 
 
 def test_comparators_are_never_from_after_the_report_period():
-    # the reference data's CIC rate comparator is dated 31/03/2017
-    assert scorecard.comparator_at("CIC_RATE", "2016-03-31") is None
-    assert scorecard.comparator_at("CIC_RATE", "2017-06-30")["ENGLAND"] == 62.0
+    # the published CIC rate (figures.csv) starts at 31/03/2019; England 69 at 31/03/2024, 67 at 31/03/2025
+    assert scorecard.comparator_at("CIC_RATE", "2016-03-31", "886") is None
+    assert scorecard.comparator_at("CIC_RATE", "2025-02-28", "886")["ENGLAND"] == 69        # 2024: 2025 not yet
+    assert scorecard.comparator_at("CIC_RATE", "2025-03-31", "886")["ENGLAND"] == 67
+    assert scorecard.comparator_at("CIC_RATE", "2025-03-31") is None                         # no LA code: none
     earlier = hand_frame("2015-03-31").assign(indicator=["X1", "X2", "X3", "X4", "CIC_RATE"], unit="per 10,000")
-    text = scorecard_text.changes_between(earlier, hand_frame("2016-03-31").assign(indicator=earlier["indicator"]))
-    assert "March 2017" not in text and "no England or statistical-neighbour rate for March 2016 or earlier" in text
+    text = scorecard_text.changes_between(earlier, hand_frame("2016-03-31").assign(indicator=earlier["indicator"]),
+                                          "886")
+    assert "2019" not in text and "no rate for England or statistical neighbours as at March 2016 or earlier" in text
 
 
 def test_build_rates_and_compares_with_last_month_and_outturn(extract):

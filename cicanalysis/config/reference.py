@@ -1,9 +1,10 @@
 """Committed reference data under ``data/reference`` (each file names the source of its figures), and the
 authority's own configuration.
 
-National figures (DfE adoption thresholds and the targets set from them, comparators, national averages)
-are committed here. Everything about one authority (name, teams → districts → areas, child population,
-recruitment freezes, local targets) lives in that authority's ``authority/`` folder, inside its data
+National figures (DfE adoption thresholds and the targets set from them, England's adoption averages, national
+averages, the DfE's published statistics under ``published/``) are committed here. Everything about one
+authority (name, LA code, teams → districts → areas, child population, recruitment freezes, local targets,
+its own adoption comparators) lives in that authority's ``authority/`` folder, inside its data
 folder (``cicanalysis init`` writes a template) or given to ``load(authority_dir=...)``. Without one, the
 reports say "Local authority", show the county only and leave the rate per 10,000 and local targets
 blank: an extract is never dressed in another authority's configuration. The synthetic authority's
@@ -26,6 +27,9 @@ from ..readers.csvfile import decode
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 SYNTHETIC_AUTHORITY_DIR = REFERENCE_DIR / "synthetic_authority"
+PUBLISHED_DIR = REFERENCE_DIR / "published"
+LA_CODE_RULE = ("la_code is the authority's 3-digit DfE LA code (e.g. 886) or its E-code, current or old, as listed "
+                "in data/reference/published/las.csv")
 DEFAULT_NAME = "Local authority"
 AUTHORITY_FILES = ("authority.csv", "teams.csv", "population.csv", "recruitment_freezes.csv", "targets.csv")
 TEAM_COLUMNS = ["TEAM", "DISTRICT", "AREA"]
@@ -100,16 +104,78 @@ def _authority(folder: str | None) -> dict:
     df = _optional(folder, "authority.csv")
     if df is not None:
         _require(df, Path(folder) / "authority.csv", ["KEY", "VALUE"])
+        df = df[~df["KEY"].str.startswith("#")]          # a comment line (the `init` template's question)
     values = dict(zip(df["KEY"].str.lower(), df["VALUE"])) if df is not None else {}
     name = values.get("name", "").strip()
+    la = resolve_la_code(values.get("la_code", ""), file=str(Path(folder) / "authority.csv") if folder else None)
     out = {"name": name or DEFAULT_NAME, "short_name": values.get("short_name", "").strip() or name or DEFAULT_NAME,
-           "source": values.get("source", ""), "configured": bool(name)}
+           "source": values.get("source", ""), "configured": bool(name),
+           "la_code": la["LA_CODE"] if la else "", "la_name": la["LA_NAME"] if la else "",
+           "fictional": values.get("fictional", "").strip().lower() in ("yes", "true", "1")}
     return out
 
 
 def authority(folder=None) -> dict:
-    """{name, short_name, source, configured} of the authority ("Local authority" when not configured)."""
+    """{name, short_name, source, configured, la_code, la_name, fictional} of the authority ("Local authority"
+    when not configured). ``la_code`` is the 3-digit DfE code the ``la_code`` row of ``authority.csv`` names
+    (given as 3 digits or an E-code, old E-codes too), "" when none is given: then nothing is compared with
+    published figures. ``fictional`` (``fictional,yes``): the data are made up (the synthetic authority) and
+    ``la_code`` names the real authority whose published figures it is benchmarked as."""
     return dict(_authority(_key(folder)))
+
+
+# ---------------------------------------------------------------- published statistics (data/reference/published)
+@lru_cache(maxsize=1)
+def _published_las() -> pd.DataFrame:
+    return _read(PUBLISHED_DIR / "las.csv")
+
+
+def published_las() -> pd.DataFrame:
+    """The LA lookup (``las.csv``): LA_CODE, NEW_LA_CODE, OLD_LA_CODES, LA_NAME, LA_TYPE, REGION_CODE,
+    REGION_NAME, INNER_OUTER_LONDON, INNER_OUTER_LONDON_CODE, ... (text)."""
+    return _published_las().copy()
+
+
+def resolve_la_code(code: str, file: str | None = None) -> dict | None:
+    """The ``las.csv`` row (as a dict) of a 3-digit DfE LA code or an E-code (current or old); None for a
+    blank code; an unknown one is a one-line error naming ``file``, the column and the rule."""
+    code = str(code or "").strip().upper()
+    if not code:
+        return None
+    las = _published_las()
+    old = las["OLD_LA_CODES"].str.split(";")
+    hit = las[(las["LA_CODE"] == code) | (las["NEW_LA_CODE"] == code) | old.apply(lambda codes: code in codes)]
+    if hit.empty:
+        raise CicError(f"la_code {code!r} is not a known DfE LA code", file=file or "authority.csv", column="la_code",
+                       rule=LA_CODE_RULE)
+    return hit.iloc[0].to_dict()
+
+
+@lru_cache(maxsize=1)
+def _published_figures() -> pd.DataFrame:
+    df = pd.read_csv(PUBLISHED_DIR / "figures.csv", dtype=str, keep_default_na=False)
+    for c in ("NUMERATOR", "DENOMINATOR", "VALUE"):
+        df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce")
+    return df.assign(YEAR=df["YEAR"].astype(int))
+
+
+def published_figures() -> pd.DataFrame:
+    """The DfE's published figures (``figures.csv``, read once): INDICATOR, LA_CODE, NEW_LA_CODE, LEVEL
+    (England/Region/LA), AREA_NAME, YEAR (int), NUMERATOR, DENOMINATOR, VALUE (numbers, NaN when not
+    published), SUPPRESSION (c/z/x/k), RELEASE, SOURCE."""
+    return _published_figures()      # large and read-only: callers filter, never modify
+
+
+@lru_cache(maxsize=1)
+def _published_neighbours() -> pd.DataFrame:
+    df = _read(PUBLISHED_DIR / "neighbours.csv")
+    return df.assign(NEIGHBOUR_RANK=df["NEIGHBOUR_RANK"].astype(int))
+
+
+def published_neighbours() -> pd.DataFrame:
+    """The DfE statistical neighbour groups (``neighbours.csv``): LIST, LA_CODE, NEIGHBOUR_RANK (1-10),
+    NEIGHBOUR_LA_CODE, NEIGHBOUR_LA_NAME, CLOSENESS."""
+    return _published_neighbours().copy()
 
 
 @lru_cache(maxsize=8)
@@ -224,8 +290,17 @@ def adoption_thresholds() -> pd.DataFrame:
     return _adoption_thresholds().copy()
 
 
-def comparators() -> pd.DataFrame:
+def comparators(folder=None) -> pd.DataFrame:
+    """INDICATOR, DATE, ENGLAND, STATISTICAL_NEIGHBOURS, SOURCE for the adoption measures (A1, A2): the committed
+    England-only figures (``data/reference/comparators.csv``, national averages with their source; no
+    authority's figures) and the authority's own ``comparators.csv`` (e.g. its statistical neighbours' averages
+    from the ASGLB), whose rows come first. Everything else is compared through the published statistics
+    (:mod:`cicanalysis.measures.benchmarks`)."""
     df = _read(REFERENCE_DIR / "comparators.csv")
+    own = _optional(_key(folder), "comparators.csv")
+    if own is not None:
+        _require(own, Path(_key(folder)) / "comparators.csv", ["INDICATOR", "DATE", "ENGLAND", "STATISTICAL_NEIGHBOURS"])
+        df = pd.concat([own, df], ignore_index=True).fillna("")
     return df.assign(DATE=pd.to_datetime(df["DATE"], format="%d/%m/%Y"),
                      ENGLAND=pd.to_numeric(df["ENGLAND"], errors="coerce"),
                      STATISTICAL_NEIGHBOURS=pd.to_numeric(df["STATISTICAL_NEIGHBOURS"], errors="coerce"))

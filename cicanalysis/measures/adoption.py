@@ -265,12 +265,13 @@ def adm_decisions_by_district(x: Extract, period) -> pd.DataFrame:
 # ---------------------------------------------------------------- A1 and A2 against the thresholds
 def a1_a2_by_year(x: Extract, period, years: int = 5) -> pd.DataFrame:
     """A1 and A2 per financial year (single year and 3-year rolling average) against the DfE threshold of the
-    3-year window, with England and statistical-neighbour averages where the reference data has them.
+    3-year window, with England's averages where published (``data/reference/comparators.csv``) and statistical
+    neighbours' where the authority's own ``comparators.csv`` gives them.
 
     ``partial`` marks a 3-year average that covers less than three full years: its window starts before the
     first financial year in which the data has any case, or it ends with the current span before 31 March."""
     p = P.month_end(period)
-    comp = reference.comparators()
+    comp = reference.comparators(x.authority_dir)
     rows = []
     windows = year_windows(p, years - 1)
     for measure in ("A1", "A2"):

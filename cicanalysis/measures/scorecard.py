@@ -297,11 +297,23 @@ def band_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
     return moved.reset_index(drop=True)
 
 
-def comparator_at(indicator: str, period):
-    """The latest England / statistical-neighbour row for an indicator dated on or before ``period`` (a
-    report never quotes comparators from after its own period); None when there is none."""
+def comparator_at(indicator: str, period, la_code: str = ""):
+    """England and statistical-neighbour figures for an indicator as at the latest 31 March on or before ``period``
+    (a report never quotes figures from after its own period): the DfE's published statistics for an indicator
+    with a published counterpart and an authority with ``la_code`` (:func:`benchmarks.compare`), else the
+    adoption comparators (:func:`reference.comparators`). A dict with ENGLAND, STATISTICAL_NEIGHBOURS, DATE (and
+    COMPARISON, the published comparison, when it is one); None when there is none."""
+    from . import benchmarks
+    p = pd.Timestamp(period)
+    ind = M.BY_ID.get(indicator)
+    if ind is not None and benchmarks.published_id(ind) and la_code:
+        c = benchmarks.compare(ind, la_code, up_to=p.year if p.month >= 3 and p >= pd.Timestamp(p.year, 3, 31)
+                               else p.year - 1)
+        year = next((y for y in reversed(c.years) if pd.notna(y.england)), None) if c is not None else None
+        if year is None:
+            return None
+        return {"ENGLAND": year.england, "STATISTICAL_NEIGHBOURS": year.neighbours_mean,
+                "DATE": pd.Timestamp(year.year, 3, 31), "COMPARISON": c}
     comp = reference.comparators()
-    comp = comp[(comp["INDICATOR"] == indicator) & (comp["DATE"] <= pd.Timestamp(period))].sort_values("DATE")
-    return comp.iloc[-1] if len(comp) else None
-
-
+    comp = comp[(comp["INDICATOR"] == indicator) & (comp["DATE"] <= p)].sort_values("DATE")
+    return comp.iloc[-1].to_dict() if len(comp) else None

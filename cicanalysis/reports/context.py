@@ -74,6 +74,24 @@ class Report:
         """The scorecard's areas or teams side by side (:func:`charts.unit_matrix`)."""
         return self.show(charts.unit_matrix(card, level, suppress=self.suppress))
 
+    def comparison(self, indicators=None):
+        """How the authority compares with the DfE's published statistics, as at the latest 31 March on or before
+        the period (:func:`benchmarks.comparisons`): a table shown and handed over with its figures; a line
+        saying there is none without an LA code."""
+        from ..measures import benchmarks
+        from .benchmark_text import comparison_table
+        code = self.x.authority.get("la_code", "")
+        up_to = self.period.year if self.period >= pd.Timestamp(self.period.year, 3, 31) else self.period.year - 1
+        frame = benchmarks.comparisons(code, indicators, up_to=up_to) if code else pd.DataFrame()
+        if frame.empty:
+            return Markdown("No LA code (la_code in authority/authority.csv): the authority is compared with no "
+                            "published figures.")
+        self.figures(publish.comparison_figures(frame, self.name))
+        la = self.x.authority
+        return self.table(comparison_table(frame), caption=f"{la['la_name']} ({la['la_code']}) against England, its "
+                          f"region and its statistical neighbours: the DfE's published figures, latest year on or "
+                          f"before {self.period:%B %Y} and the four before", counts=())
+
     def notices(self) -> list[str]:
         """The notices this report shows (the extract's, a population year missing, local tables it lacks)."""
         return notices(self.x, self.period, self.name)

@@ -18,7 +18,7 @@ from ..measures.scorecard import _period_of, band_changes, comparator_at
 from . import adopters_text as A
 from . import adoption_text as ad
 from . import sufficiency_text as S
-from .scorecard_text import band_change_line, performance_summary
+from .scorecard_text import band_change_line, performance_summary, rate_comparison_words
 from .formatting import change_words, format_value
 
 
@@ -88,12 +88,10 @@ def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataF
             f"{change_words(ua['value'], ua['outturn_value'])}.")
     if "CIC_RATE" in c.index:
         r = c.loc["CIC_RATE"]
-        comp = comparator_at("CIC_RATE", p)
-        vs = (f"England {comp['ENGLAND']:.1f}, statistical neighbours {comp['STATISTICAL_NEIGHBOURS']:.1f} "
-              f"({comp['DATE']:%B %Y})" if comp is not None else
-              f"the reference data has no England or statistical-neighbour rate for {p:%B %Y} or earlier")
+        la_code = x.authority.get("la_code", "") if x is not None else ""
+        vs = rate_comparison_words(comparator_at("CIC_RATE", p, la_code), p, la_code)
         h.sentences.append(f"**Rate per 10,000 children aged 0-17:** {format_value(r['value'], 'per 10,000')} "
-                           f"({format_value(r['outturn_value'], 'per 10,000')} at {out:%B %Y}); {vs}.")
+                           f"({format_value(r['outturn_value'], 'per 10,000')} at {out:%B %Y}){vs}.")
     month = band_changes(last_month, card)
     h.lists.append((f"Changed RAG band since last month ({prev:%B %Y}): {len(month)}", _band_list(month)))
     year = band_changes(outturn, card)

@@ -54,6 +54,28 @@ def scorecard_figures(card: pd.DataFrame, include_uasc: bool = True) -> pd.DataF
     return f[FIGURE_COLUMNS]
 
 
+def comparison_figures(frame: pd.DataFrame, report: str = "scorecard") -> pd.DataFrame:
+    """The published comparison (:func:`cicanalysis.measures.benchmarks.comparisons`) as figure rows: per indicator
+    and year, the authority's published figure, England, its region, Inner/Outer London and the statistical
+    neighbours' mean (level names them; period = the 31 March they are at; numerator = how many neighbours had a
+    value for the mean)."""
+    f = frame[frame["comparable"].astype(bool)] if len(frame) else frame
+    rows = []
+    levels = (("authority", "published (authority)"), ("england", "England"), ("region", "region"),
+              ("inner_outer_london", "Inner/Outer London"), ("neighbours_mean", "statistical neighbours (mean)"))
+    for r in f.itertuples(index=False):
+        for column, level in levels:
+            value = getattr(r, column, np.nan)
+            if pd.isna(value):
+                continue
+            rows.append({"report": report, "indicator": r.indicator, "title": f"published: {r.published}",
+                         "level": level, "unit": r.la_code, "period": pd.Timestamp(int(r.year), 3, 31),
+                         "value_unit": "", "numerator": r.neighbours_with_value if column == "neighbours_mean" else np.nan,
+                         "denominator": np.nan, "value": value, "target": np.nan, "rag": None,
+                         "dot": None, "dot_outturn": None, "uasc": "included"})
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
 def sufficiency_figures(trend: pd.DataFrame, period, tolerance: float = 1.0) -> pd.DataFrame:
     """Each sufficiency measure at the quarter (county and areas) with its direction since the last quarter."""
     p = pd.Timestamp(period)

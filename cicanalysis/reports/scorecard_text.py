@@ -50,8 +50,20 @@ def band_change_line(r) -> str:
             f"{format_value(r['target_b'], unit)}")
 
 
-def changes_between(earlier: pd.DataFrame, later: pd.DataFrame) -> str:
-    """Numbered paragraphs on what changed between two scorecards (county rows), as in a covering report."""
+def rate_comparison_words(comp, period, la_code: str = "") -> str:
+    """', against England 67 and statistical neighbours 55.0 (March 2025)' for :func:`comparator_at`'s figures, or
+    why there are none (no LA code; nothing published on or before the period)."""
+    if comp is not None:
+        return (f", against the latest published rate for England of {comp['ENGLAND']:.0f} and statistical "
+                f"neighbours {comp['STATISTICAL_NEIGHBOURS']:.1f} (both as at 31 March {comp['DATE']:%Y})")
+    if not la_code:
+        return " (no LA code is configured: no comparison with published rates)"
+    return f" (the DfE has published no rate for England or statistical neighbours as at {period:%B %Y} or earlier)"
+
+
+def changes_between(earlier: pd.DataFrame, later: pd.DataFrame, la_code: str = "") -> str:
+    """Numbered paragraphs on what changed between two scorecards (county rows), as in a covering report; the
+    rate per 10,000 against the published England and statistical-neighbour rates of authority ``la_code``."""
     a, b = _county(earlier), _county(later)
     pa_, pb = _period_of(a), _period_of(b)
     cols = ["indicator", "title", "unit", "value", "rag", "target"]
@@ -80,10 +92,7 @@ def changes_between(earlier: pd.DataFrame, later: pd.DataFrame) -> str:
                          + (f", {100 * (vb - va) / va:+.1f}%" if va else "") + ")")
     if "CIC_RATE" in vals.index:
         va, vb = vals.loc["CIC_RATE", "value_a"], vals.loc["CIC_RATE", "value_b"]
-        c = comparator_at("CIC_RATE", pb)
-        vs = (f", against England {c['ENGLAND']:.1f} and statistical neighbours {c['STATISTICAL_NEIGHBOURS']:.1f} "
-              f"({c['DATE']:%B %Y})" if c is not None else
-              f" (the reference data has no England or statistical-neighbour rate for {pb:%B %Y} or earlier)")
+        vs = rate_comparison_words(comparator_at("CIC_RATE", pb, la_code), pb, la_code)
         parts.append(f"the rate per 10,000 children changed from {va:.1f} to {vb:.1f}{vs}")
     if parts:
         text = "; ".join(parts)

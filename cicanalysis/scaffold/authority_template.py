@@ -1,7 +1,9 @@
 """``cicanalysis init``: an ``authority/`` configuration template written from an extract.
 
-The template names nothing it cannot know: the authority's name is left for the user; every DISTRICT value
-found in the episodes is listed with its AREA to fill in; the population has a row per year the data spans
+The template names nothing it cannot know: the authority's name is left for the user; its DfE LA code
+(``la_code``, for the comparison with published statistics) is filled in when the extract carries it (a
+pooled file's ``LA`` column, the ``LEA``/``LA`` element of a DfE XML header), else a comment line asks for it;
+every DISTRICT value found in the episodes is listed with its AREA to fill in; the population has a row per year the data spans
 with the ONS source named and the figure left blank; targets list every rated indicator with the DfE
 thresholds already in force (``data/reference/targets.csv``) noted and local targets blank.
 """
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+
+from lxml import etree
 
 import pandas as pd
 
@@ -21,8 +25,58 @@ POPULATION_SOURCE = ("ONS mid-year population estimates, children aged 0 to 17 (
                      "local authority based by single year of age): fill in")
 
 
-def template_rows(x: Extract) -> dict[str, tuple[list[str], list[list]]]:
-    """{file: (columns, rows)} of the template for this extract."""
+LA_CODE_QUESTION = ("# la_code: fill in the authority's 3-digit DfE LA code (e.g. 886) or its E-code "
+                    "(data/reference/published/las.csv); without it the reports compare it with no published figures")
+
+
+def _xml_la_codes(data_dir) -> set[str]:
+    """LA codes in the headers of the DfE XML files under ``data_dir`` (``LEA`` or ``LA`` elements outside the
+    ``CHILD`` elements, e.g. ``<Header><Source><LEA>886</LEA>``)."""
+    codes = set()
+    for path in sorted(Path(data_dir).rglob("*.xml")) if data_dir is not None else []:
+        try:
+            for _, el in etree.iterparse(str(path), events=("end",), tag=("LEA", "LA", "CHILD"),
+                                         resolve_entities=False, no_network=True):
+                if el.tag == "CHILD":
+                    break                      # the header comes before the children
+                if (el.text or "").strip():
+                    codes.add(el.text.strip())
+        except (etree.XMLSyntaxError, OSError):
+            continue
+    return codes
+
+
+def la_code_of(x: Extract, data_dir=None) -> tuple[str, str]:
+    """(the 3-digit LA code, the value found) when the extract names exactly one authority that ``las.csv``
+    knows; ("", value) when it names one it does not know; ("", "") when it names none or several."""
+    found = _xml_la_codes(data_dir)
+    for table in ("header", "episodes"):
+        if x.has_column(table, "LA"):
+            found |= {str(v).strip() for v in x[table]["LA"].dropna().unique() if str(v).strip()}
+    if len(found) != 1:
+        return "", ""
+    value = found.pop()
+    try:
+        row = reference.resolve_la_code(value)
+    except CicError:
+        return "", value
+    return row["LA_CODE"], value
+
+
+def _authority_rows(x: Extract, data_dir) -> list[list]:
+    code, value = la_code_of(x, data_dir)
+    rows = [["name", ""], ["short_name", ""]]
+    if code:
+        rows.append(["la_code", code])
+    else:
+        note = f" (the extract names {value!r}, which is not in las.csv)" if value else ""
+        rows += [[LA_CODE_QUESTION + note], ["la_code", ""]]
+    return rows + [["source", "SSDA903 extract and local tables"]]
+
+
+def template_rows(x: Extract, data_dir=None) -> dict[str, tuple[list[str], list[list]]]:
+    """{file: (columns, rows)} of the template for this extract (``data_dir``: its folder, searched for the
+    LA code of DfE XML files)."""
     districts = []
     if x.has_column("episodes", "DISTRICT"):
         districts = sorted(x["episodes"]["DISTRICT"].dropna().astype(str).unique())
@@ -31,8 +85,7 @@ def template_rows(x: Extract) -> dict[str, tuple[list[str], list[list]]]:
     national = set(reference.targets(None)["INDICATOR"])
     rated = [i for i in metrics.CATALOGUE if i.rated and not i.activity and i.id not in national]
     return {
-        "authority.csv": (["KEY", "VALUE"], [["name", ""], ["short_name", ""],
-                                             ["source", "SSDA903 extract and local tables"]]),
+        "authority.csv": (["KEY", "VALUE"], _authority_rows(x, data_dir)),
         "teams.csv": (["TEAM", "DISTRICT", "AREA"], [[d, d, ""] for d in districts]),
         "population.csv": (["YEAR", "POPULATION_0_17", "SOURCE"], [[y, "", POPULATION_SOURCE] for y in years]),
         "recruitment_freezes.csv": (["START", "END", "NOTE"], []),
@@ -45,7 +98,7 @@ def write_template(x: Extract, data_dir, out_dir=None, force: bool = False) -> P
     """Write the template into ``out_dir`` (default ``<data_dir>/authority``); existing files are kept unless
     ``force``. Returns the folder."""
     folder = Path(out_dir) if out_dir is not None else Path(data_dir) / "authority"
-    rows = template_rows(x)
+    rows = template_rows(x, data_dir)
     existing = [f for f in rows if (folder / f).exists()]
     if existing and not force:
         raise CicError(f"already holds {', '.join(existing)}: edit them, or give --force to write the template "

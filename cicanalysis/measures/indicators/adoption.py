@@ -116,6 +116,7 @@ def placement_order_to_match_days(x: Extract, period, window):
 
 
 @indicator(id="LEFT_CARE_ADOPTED", title="% of children leaving care who were adopted", polarity="H",
+           published="CEASED_ADOPTED_PCT",
            measure_type="YTD", unit="%", numerator="children leaving care adopted (REC E11 or E12), by their last occasion",
            denominator="children leaving care in the year (each child once)", group="Adoption", order=260,
            definition_source=f"{DFE_CLA}: children who ceased to be looked after during the year, each child once "

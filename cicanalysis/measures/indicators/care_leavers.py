@@ -104,6 +104,7 @@ EET_SOURCE = (f"{OC3_SOURCE}; table la_care_leavers_activity, 'Total in educatio
 
 
 @indicator(id="CL_IN_TOUCH", title="% of care leavers aged 19-21 the authority is in touch with", polarity="H",
+           published="CL_1921_IN_TOUCH",
            measure_type="SS", unit="%", numerator="care leavers aged 19-21 with IN_TOUCH = YES",
            denominator="care leavers aged 19-21 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
            needs=("oc3.IN_TOUCH",), annual="OC3", order=130, definition_source=IN_TOUCH_SOURCE)
@@ -121,6 +122,7 @@ def care_leavers_1718_in_touch(x: Extract, period, window):
 
 
 @indicator(id="CL_SUITABLE_ACCOM", title="% of care leavers aged 19-21 in suitable accommodation", polarity="H",
+           published="CL_1921_SUITABLE_ACCOM",
            measure_type="SS", unit="%", numerator="care leavers aged 19-21 with a suitable ACCOM code",
            denominator="care leavers aged 19-21 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
            needs=("oc3.ACCOM",), annual="OC3", order=140, definition_source=ACCOM_SOURCE)
@@ -138,6 +140,7 @@ def care_leavers_1718_suitable_accommodation(x: Extract, period, window):
 
 
 @indicator(id="CL_EET", title="% of care leavers aged 19-21 in education, employment or training", polarity="H",
+           published="CL_1921_EET",
            measure_type="SS", unit="%", numerator="care leavers aged 19-21 with an EET ACTIV code of the year",
            denominator="care leavers aged 19-21 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
            needs=("oc3.ACTIV",), annual="OC3", order=150, definition_source=EET_SOURCE)

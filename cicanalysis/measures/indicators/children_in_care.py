@@ -14,14 +14,17 @@ from .registry import indicator
            definition_source=f"{DFE_CLA}: children looked after at 31 March, of whom unaccompanied asylum-seeking "
                              f"children (the national table's UASC split); counted here at any month end")
 @indicator(id="CIC_UASC", title="Number of unaccompanied asylum-seeking children in care", polarity="L",
+           published="UASC_CIC",
            measure_type="SS", unit="count", numerator="UASC in care at the period end", denominator="-",
            uasc="only", group="Children in care", order=20,
            definition_source=f"{DFE_CLA}: unaccompanied asylum-seeking children looked after at 31 March; "
                              f"counted here at any month end")
 @indicator(id="CIC_TOTAL", title="Number of children in care", polarity="L", measure_type="SS", unit="count",
+           published="CIC_TOTAL",
            numerator="children in care at the period end", denominator="-", group="Children in care", order=30,
            definition_source=f"{DFE_CLA}: children looked after at 31 March; counted here at any month end")
 @indicator(id="CIC_RATE", title="Children in care per 10,000 children aged 0-17", polarity="L", measure_type="SS",
+           published="CIC_RATE",
            unit="per 10,000", numerator="children in care at the period end",
            denominator="child population aged 0-17 / 10,000", group="Children in care", order=40,
            definition_source=f"{DFE_CLA}: rate of children looked after at 31 March per 10,000 children aged "

@@ -61,6 +61,7 @@ def oc2_cases(x: Extract, period, column: str, under: int | None = None):
 
 
 @indicator(id="HEALTH_ASSESSMENT", title="% of children in care 12 months+ with an annual health assessment",
+           published="OC2_HEALTH_CHECK",
            polarity="H", measure_type="SS", unit="%",
            numerator="children with an annual health assessment (OC2 health assessment 1) in the latest year",
            denominator="children looked after continuously for 12 months at 31 March (OC2 cohort)", group="Health",
@@ -71,6 +72,7 @@ def oc2_health_assessment(x: Extract, period, window):
 
 
 @indicator(id="DEV_CHECK_U5", title="% of under-5s in care 12 months+ with a development check", polarity="H",
+           published="OC2_DEVELOPMENT_CHECK",
            measure_type="SS", unit="%", numerator="under-5s with HEALTH_CHECK = 1 in the latest OC2 year",
            denominator="under-5s looked after continuously for 12 months at 31 March (OC2 cohort)", group="Health",
            needs=("oc2.HEALTH_CHECK",), annual="OC2", order=90,
@@ -81,6 +83,7 @@ def oc2_health_check(x: Extract, period, window):
 
 
 @indicator(id="DENTAL_CHECK", title="% of children in care 12 months+ with a dental check", polarity="H",
+           published="OC2_DENTAL",
            measure_type="SS", unit="%", numerator="children with TEETH_CHECK = 1 in the latest OC2 year",
            denominator="children looked after continuously for 12 months at 31 March (OC2 cohort)", group="Health",
            needs=("oc2.TEETH_CHECK",), annual="OC2", order=100,
@@ -90,6 +93,7 @@ def oc2_teeth_check(x: Extract, period, window):
 
 
 @indicator(id="IMMUNISATIONS", title="% of children in care 12 months+ whose immunisations are up to date",
+           published="OC2_IMMUNISATIONS",
            polarity="H", measure_type="SS", unit="%",
            numerator="children with IMMUNISATIONS = 1 in the latest OC2 year",
            denominator="children looked after continuously for 12 months at 31 March (OC2 cohort)", group="Health",

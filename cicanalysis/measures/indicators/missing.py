@@ -33,6 +33,7 @@ def incidents_in(x: Extract, window, kind: str):
 
 
 @indicator(id="MISSING_CHILDREN_PCT", title="% of children looked after in the year who went missing",
+           published="MISSING_PCT",
            polarity="L", measure_type="YTD", unit="%",
            numerator="children with a missing incident (MISSING = M) starting in the year",
            denominator="children looked after at any time in the year, not only on short breaks (V3/V4)",

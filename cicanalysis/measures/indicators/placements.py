@@ -34,6 +34,7 @@ def placements_in_last_12_months(x: Extract, period) -> pd.Series:
 
 
 @indicator(id="PLACEMENTS_3PLUS", title="% of children in care with 3 or more placements in the last 12 months",
+           published="PLACEMENTS_3PLUS",
            polarity="L", measure_type="SS", unit="%",
            numerator="children with 3+ placements (new carer: RNE S, P or B) in the 12 months to the period end",
            denominator="children in care at the period end", group="Placements", order=170,
@@ -49,6 +50,7 @@ def three_or_more_placements(x: Extract, period, window):
 
 @indicator(id="STABILITY_2Y", title="% of children under 16 in care 2.5 years+ in the same placement for 2 years or "
            "placed for adoption", polarity="H", measure_type="SS", unit="%",
+           published="LONG_TERM_STABILITY",
            numerator="same placement for 2 years+, or adoptive placement plus the one before lasting 2 years+",
            denominator="children under 16 in care continuously for 2.5 years+", group="Placements", order=180,
            definition_source=f"{DFE_CLA}: long-term placement stability, children under 16 looked after "
@@ -76,6 +78,7 @@ def placement_stability_two_years(x: Extract, period, window):
 
 
 @indicator(id="WITHIN_20_MILES", title="% of children in care placed within 20 miles of home (excluding UASC)",
+           published="PLACED_20_MILES_PLUS",
            polarity="H", measure_type="SS", unit="%", numerator="children with PL_DISTANCE of 20 miles or less",
            denominator="children in care at the period end with a known distance, excluding UASC", uasc="exclude",
            group="Placements", needs=("episodes.PL_DISTANCE",), order=190,

@@ -5,7 +5,8 @@ DATE, see :func:`cicanalysis.measures.indicators.cases.cases`) is declared with 
 above it, in the module of its group; a supplied indicator (SPEC 2.4: figures typed in, no function) is
 declared with :func:`declare_supplied`. Everything about an indicator is in its declaration: the display
 order (``order``), the annual return it comes from (``annual``), whether it is RAG-rated (``rated``) and
-where its definition comes from (``definition_source``).
+where its definition comes from (``definition_source``) and its counterpart in the DfE's published figures
+(``published``, see :mod:`cicanalysis.measures.benchmarks`).
 
 Units: ``%`` (100 x sum NUM / sum DEN), ``days`` and ``ratio`` (sum NUM / sum DEN, an average), ``count``
 (sum NUM; an activity indicator, never RAG-rated), ``per 10,000`` (sum NUM per 10,000 children aged 0-17,
@@ -47,6 +48,8 @@ class Indicator:
     rated: bool = True            # False: never given a target (shown unrated)
     on_scorecard: bool = True     # False: used by other reports (the sufficiency strategy) only
     definition_source: str = ""   # where the definition comes from (a DfE publication, or "Local measure: ...")
+    published: str | None = None  # its id in the DfE's published figures (data/reference/published/figures.csv);
+    #                               None: its own id when figures.csv has it (see measures/benchmarks.py)
 
     @property
     def activity(self) -> bool:
