@@ -9,8 +9,10 @@ one sheet per table (:mod:`.excel`). The pooled regional layout (several authori
 ``LA`` and ``YEAR`` columns) is any of these with an ``LA`` column: :func:`pick_authority` keeps one.
 
 Layout of a folder: files at the top, and yearly returns in sub-folders whose name holds a year
-(``2015``, ``2015-16``, ``return_2016``): the year is the collection year ending 31 March of that year
-(``2015-16`` → 2016). Other sub-folders (``old/``) and the ``authority/`` folder are not read as data.
+(``2015``, ``2015-16``, ``return_2016``). Exports name such folders both by the year a return starts (``2015``
+for 2015-16) and by the year it ends, so a single-year name stands for either collection year (:func:`name_years`:
+``2015`` → 2015 or 2016, ``2015-16`` → 2016 only); :mod:`cicanalysis.validate.schema` reads which from the
+return's episodes. Other sub-folders (``old/``) and the ``authority/`` folder are not read as data.
 """
 from __future__ import annotations
 
@@ -39,10 +41,11 @@ class Part:
 
     frame: pd.DataFrame          # text cells, NaN for blank, plus _FILE and _ROW
     source: str                  # what the user calls it: "2016/episodes.csv", "extract.xlsx [episodes]"
-    year: int | None = None      # collection year of a yearly return (folder name), else None
+    year: int | None = None      # collection year of a yearly return (the name's reading until the data's is known)
     absent_is_blank: bool = False  # XML: an element left out is a blank value, not a missing column
     file: str = ""               # the file it came from (relative to the data folder)
     kind: str = ""               # csv, excel or xml
+    folder: str = ""             # the yearly-return folder it came from ("" at the top or in memory)
 
 
 @dataclass
@@ -53,18 +56,30 @@ class Skipped:
     reason: str
 
 
-def folder_year(name: str) -> int | None:
-    """The collection year a yearly-return folder name stands for: ``2016`` → 2016, ``2015-16`` and
-    ``2015_2016`` → 2016 (the year ending 31 March); None when the name holds no year."""
-    m = re.search(r"((?:19|20)\d{2})(?:\s*[-_/ ]\s*((?:19|20)?\d{2}))?", name)
+YEAR_NAME = re.compile(r"((?:19|20)\d{2})(?:\s*[-_/ ]\s*((?:19|20)?\d{2}))?")
+
+
+def name_years(name: str) -> tuple[int, ...]:
+    """The collection years (named by the 31 March they end on) a folder name or a YEAR label can stand for: a
+    two-year name means one year (``2015-16``, ``2015_2016``, ``2015/16`` → (2016,)); a single year (``2016``,
+    ``return_2016``) is either the year starting in it or the year ending in it (→ (2016, 2017)); () when the
+    name holds no year."""
+    m = YEAR_NAME.search(str(name))
     if not m:
-        return None
+        return ()
     first = int(m.group(1))
     if m.group(2):
         second = int(m.group(2)) if len(m.group(2)) == 4 else (first // 100) * 100 + int(m.group(2))
         if second == first + 1:
-            return second
-    return first
+            return (second,)
+    return (first, first + 1)
+
+
+def folder_year(name: str) -> int | None:
+    """The name's reading as the year ending (``2016`` → 2016, ``2015-16`` → 2016), None when it holds no year.
+    Only provisional for a single year: the return's data decides between its two readings."""
+    years = name_years(name)
+    return years[0] if years else None
 
 
 def discover(root: Path) -> tuple[list[tuple[Path, int | None]], list[Skipped]]:
@@ -123,6 +138,7 @@ def read_file(path: Path, source: str, year: int | None) -> list[Part]:
     for part in parts:
         part.frame = _one_column_each(part.frame, part.source)
         part.year, part.file, part.kind = year, source, kind
+        part.folder = Path(source).parts[0] if year is not None else ""
         if "_FILE" not in part.frame:
             part.frame.insert(len(part.frame.columns), "_FILE", part.source)
     return parts
@@ -166,12 +182,12 @@ def one_format_per_return(tables: dict[str, list[Part]]) -> tuple[dict[str, list
     for name, parts in tables.items():
         by_level: dict = {}
         for p in parts:
-            by_level.setdefault(p.year, set()).add(p.kind)
+            by_level.setdefault(p.folder, set()).add(p.kind)
         for level, kinds in by_level.items():
             if len(kinds) > 1:
                 keep = min(kinds, key=PREFERENCE.index)
                 for p in parts:
-                    if p.year == level and p.kind != keep:
+                    if p.folder == level and p.kind != keep:
                         losers.setdefault(p.file, (keep, []))[1].append(name)
     reasons = {f: f"file ignored: the folder also holds its {', '.join(sorted(set(names)))} table(s) as "
                   f"{'CSV' if keep == 'csv' else 'Excel'}: one extract per folder (put this one in a folder of its "
@@ -201,6 +217,6 @@ def pick_authority(parts: list[Part], la: str | None) -> list[Part]:
     for p in parts:
         if "LA" in p.frame.columns:
             p = Part(p.frame[p.frame["LA"].astype(str) == la].reset_index(drop=True), p.source, p.year,
-                     p.absent_is_blank, p.file, p.kind)
+                     p.absent_is_blank, p.file, p.kind, p.folder)
         out.append(p)
     return out

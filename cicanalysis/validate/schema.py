@@ -419,13 +419,135 @@ def _ignored(path: str, reason: str, value: str = "") -> pd.DataFrame:
 
 
 def _return_year(part: readers.Part) -> pd.Series:
-    """Each row's collection year: the yearly folder's, else the pooled layout's YEAR column, else NaN."""
+    """Each row's collection year: the yearly folder's, else the pooled layout's YEAR as its data read it
+    (``_YEAR``, :func:`resolve_years`), else a YEAR column as a number, else NaN."""
     df = part.frame
     if part.year is not None:
         return pd.Series(float(part.year), index=df.index)
+    if "_YEAR" in df:
+        return pd.to_numeric(df["_YEAR"], errors="coerce")
     if "YEAR" in df:
         return pd.to_numeric(df["YEAR"], errors="coerce")
     return pd.Series(np.nan, index=df.index)
+
+
+# ---------------------------------------------------------------- collection years read from the data
+def _label(year: int) -> str:
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def collection_year_of(dates: pd.Series) -> pd.Series:
+    """The collection year of each date, named by the 31 March it ends on (01/04/2016-31/03/2017 is 2017)."""
+    return dates.dt.year + (dates.dt.month >= 4).astype(int)
+
+
+def data_year(episodes: pd.DataFrame) -> int | None:
+    """The collection year a return's episodes (text DECOM and DEC) place it in; None without a usable date.
+
+    A return holds the episodes open at some time in its year, as they stood on its 31 March: an ended episode
+    says the return is of the year its DEC falls in, an open one that it is of its DECOM's year or a later one.
+    The year the most episodes agree with wins (the latest of a tie). So one stray date (a DEC of 01/04/2018 in
+    the 2017-18 return, a typed 2106) is one episode against all the others, where the plain latest date would
+    move the whole return a year (or ninety)."""
+    decom = collection_year_of(parse_dates(episodes["DECOM"])) if "DECOM" in episodes else pd.Series(dtype=float)
+    dec = collection_year_of(parse_dates(episodes["DEC"])) if "DEC" in episodes else pd.Series(np.nan, decom.index)
+    open_from = decom[dec.isna()].dropna()
+    ended = dec.dropna()
+    known = pd.concat([open_from, ended])
+    if known.empty:
+        return None
+    years = np.arange(int(known.min()), int(known.max()) + 1)
+    votes = (ended.value_counts().reindex(years, fill_value=0).to_numpy()
+             + open_from.value_counts().reindex(years, fill_value=0).cumsum().to_numpy())
+    return int(years[len(years) - 1 - np.argmax(votes[::-1])])
+
+
+def _decide(name: str, read: int | None, offset: int | None, what: str) -> tuple[int, str | None]:
+    """(the collection year, a notice or None) of a return called ``name`` whose data reads ``read``: the data
+    wins; a return without episodes takes the naming convention (``offset``) the others showed, else the
+    name as the year ending."""
+    names = readers.name_years(name)
+    said = " or ".join(_label(y) for y in names)
+    if read is not None:
+        if read in names:
+            return read, None
+        return read, (f"{what} {name}: its name says {said} but its episodes are of {_label(read)}; "
+                      f"read as {_label(read)} (the data wins over the name).")
+    if len(names) == 1:
+        return names[0], None
+    if offset is not None:
+        return names[0] + offset, None
+    return names[0], (f"{what} {name}: no episodes to read its collection year from and no other return shows "
+                      f"how the years are named; read as {_label(names[0])} (the year ending 31 March {names[0]}).")
+
+
+def _convention(reads: dict[str, int | None]) -> int | None:
+    """How single-year names are given, as the returns with data show it: 0 (by the year ending), 1 (by the
+    year starting), None when none shows it or they disagree."""
+    offsets = {y - readers.name_years(n)[0] for n, y in reads.items()
+               if y is not None and len(readers.name_years(n)) == 2 and y in readers.name_years(n)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _resolve(reads: dict[str, int | None], what: str) -> tuple[dict[str, int], list[str]]:
+    offset = _convention(reads)
+    years, notices = {}, []
+    for name, read in reads.items():
+        years[name], notice = _decide(name, read, offset, what)
+        if notice:
+            notices.append(notice)
+    return years, notices
+
+
+def resolve_years(found: dict[str, list[readers.Part]]) -> list[str]:
+    """Each yearly return's collection year read from its data (:func:`data_year`), whatever its folder is called
+    (``2017`` may be 2016-17 or 2017-18; ``2016-17`` is 2016-17): set as the ``year`` of every part of a yearly
+    folder and, for the pooled layout (a YEAR column in episodes), as ``_YEAR`` beside each row's YEAR (the annual
+    tables' YEAR is replaced by it). Returns the notices: a name the data contradicts, a year read from the name
+    alone, two returns of one year."""
+    parts = [p for ps in found.values() for p in ps]
+    episodes = found.get("episodes", [])
+    folders = sorted({p.folder for p in parts if p.folder})
+    reads = {f: data_year(pd.concat([p.frame for p in episodes if p.folder == f] or [pd.DataFrame()]))
+             for f in folders}
+    years, notices = _resolve(reads, "folder")
+    for p in parts:
+        if p.folder:
+            p.year = years[p.folder]
+    for year in sorted(set(years.values())):
+        same = [f + "/" for f in folders if years[f] == year]
+        if len(same) > 1:
+            notices.append(f"folders {', '.join(same)} all hold the {_label(year)} return: merged, the one listed "
+                           f"last winning where they hold the same rows.")
+    return notices + _pooled_years(parts, episodes)
+
+
+def _pooled_years(parts: list[readers.Part], episodes: list[readers.Part]) -> list[str]:
+    """The pooled layout's YEAR labels (``2016``, ``2016/17``, ``2016-17``) read as collection years from the
+    episodes of each label, set as ``_YEAR`` on every top-level part with a YEAR column."""
+    pooled = [p for p in episodes if not p.folder and "YEAR" in p.frame]
+    if not pooled:
+        return []
+    rows = pd.concat([p.frame for p in pooled], ignore_index=True)
+    label = rows["YEAR"].astype("string").str.strip()
+    reads = {str(k): data_year(g) for k, g in rows[label.notna()].groupby(label[label.notna()], sort=True)}
+    reads.update({lab: None for p in parts if not p.folder and "YEAR" in p.frame
+                  for lab in p.frame["YEAR"].dropna().astype(str).str.strip().unique()
+                  if lab not in reads and readers.name_years(lab)})
+    years, notices = _resolve(reads, "YEAR")
+    for p in parts:
+        if not p.folder and "YEAR" in p.frame:
+            year = pd.to_numeric(p.frame["YEAR"].astype("string").str.strip().map(years), errors="coerce")
+            p.frame = p.frame.assign(_YEAR=year)
+            if _annual(p):       # OC2/OC3: YEAR is the collection year the rows are of
+                p.frame["YEAR"] = p.frame["YEAR"].where(year.isna(), year.map("{:.0f}".format))
+    return notices
+
+
+def _annual(part: readers.Part) -> bool:
+    """Whether a part is an annual table (one with a YEAR column in its spec: OC2, OC3)."""
+    table, missing = recognise([c for c in part.frame.columns if not c.startswith("_")])
+    return bool(table) and not missing and "YEAR" in TABLES[table].optional
 
 
 def _recognised(parts: list[readers.Part], dq: list[pd.DataFrame]) -> dict[str, list[readers.Part]]:
@@ -453,16 +575,19 @@ def _recognised(parts: list[readers.Part], dq: list[pd.DataFrame]) -> dict[str, 
 
 
 def _merged(spec: TableSpec, parts: list[readers.Part]) -> pd.DataFrame:
-    """The parts of one table as one frame: ``_RETURN`` orders the returns (a file at the top of the folder
-    after every yearly one), annual tables take their return's collection year as YEAR."""
+    """The parts of one table as one frame: ``_RETURN`` orders the returns by the collection year read from their
+    data (a file at the top of the folder after every yearly one), annual tables take their return's collection
+    year as YEAR."""
     frames = []
+    folders = sorted({p.folder for p in parts})
     for part in parts:
         df = part.frame.copy()
         year = _return_year(part)
-        df["_RETURN"] = year.fillna(10**6)
-        if "YEAR" in spec.optional and part.year is not None and "YEAR" not in df:
+        # two folders read as one year (2017/ and 2016-17/ both 2016-17) are two returns: the later listed wins
+        df["_RETURN"] = year.fillna(10**6) + folders.index(part.folder) / 1000
+        if "YEAR" in spec.optional and part.year is not None:   # a return's OC2/OC3 rows are of its year
             df["YEAR"] = str(part.year)
-        frames.append(df)
+        frames.append(df.drop(columns="_YEAR", errors="ignore"))
     df = pd.concat(frames, ignore_index=True)
     if "YEAR" in spec.key and "YEAR" not in df:
         df["YEAR"] = np.nan
@@ -639,6 +764,7 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     found = _recognised(parts, dq)
     found, mixed = readers.one_format_per_return(found)
     dq.extend(_ignored(m.path, m.reason) for m in mixed)
+    notices = resolve_years(found)          # each return's collection year, read from its episodes
     sources = {name: [p.source for p in ps] for name, ps in found.items()}
     present = {name: sorted({c for p in ps for c in p.frame.columns if not c.startswith("_")})
                for name, ps in found.items()}
@@ -646,7 +772,7 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     for p in found.get("episodes", []):
         if p.year is None and "YEAR" in p.frame:
             return_years = sorted(set(return_years) | set(_return_year(p).dropna().astype(int)))
-    tables, notices = {}, []
+    tables = {}
     for name, spec in TABLES.items():
         if name not in found:
             if spec.mandatory:

@@ -7,12 +7,13 @@ pandas < 2)::
     .venv-dfe/bin/python tools/dfe_check/run_dfe_check.py data/synthetic
 
 The extract (``cicanalysis generate``: every year in one set of CSVs) is cut into the returns an authority
-would have submitted, each as it stood at its 31 March: episodes open at any time in the year (an end
-after the 31 March is blank, as it was then), the children of those episodes and the year's care leavers
-in the header, the year's reviews, missing episodes, adoptions, decisions to place for adoption, OC2 and
-OC3. Each return is validated with the previous year's return beside it (the validator's "Prev year"
-files, read by its cross-year rules) by the oldest rule set the validator has, with the collection year
-of the return. The table shows every rule that fired: code, message, rows flagged in each year.
+would have submitted, each as it stood at its 31 March (``tools/split_returns.py``'s ``cut``, which also writes
+them as folders): episodes open at any time in the year (an end after the 31 March is blank, as it was then),
+the children of those episodes and the year's care leavers in the header, the year's reviews, missing
+episodes, adoptions, decisions to place for adoption, OC2 and OC3. Each return is validated with the
+previous year's return beside it (the validator's "Prev year" files, read by its cross-year rules) by the
+oldest rule set the validator has, with the collection year of the return. The table shows every rule
+that fired: code, message, rows flagged in each year.
 
 Exit status: 0 when every rule that fired (or failed to run) is in the allow-list, the table in README.md
 between the ``dfe-allow-list`` markers (code | reason); 1 otherwise; 2 when the extract cannot be read.
@@ -31,6 +32,9 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from split_returns import cut, with_dates  # noqa: E402  (the yearly cut, shared with tools/split_returns.py)
+
 README = ROOT / "README.md"
 ALLOW_START, ALLOW_END = "<!-- dfe-allow-list -->", "<!-- /dfe-allow-list -->"
 # a fictional authority code in the DfE's format (no English authority has it); rules that compare a
@@ -53,74 +57,17 @@ TABLES = {
     "prev_perm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
     "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
 }
-DATES = {"header": ["DOB", "MC_DOB"], "episodes": ["DECOM", "DEC"], "reviews": ["REVIEW"], "uasc": ["DUC"],
-         "ad1": [], "placed_for_adoption": ["DATE_PLACED", "DATE_PLACED_CEASED"], "missing": ["MIS_START", "MIS_END"],
-         "oc2": [], "oc3": [], "prev_perm": []}
-ADOPTED = ("E11", "E12")
 
 
 def read_extract(folder: Path) -> dict[str, pd.DataFrame]:
-    """Every table as text (blank = ""), with the date columns the cut needs parsed beside it."""
+    """Every table the validator reads, as text (blank = ""), with the date columns the cut needs parsed beside it."""
     tables = {}
     for name in TABLES:
         path = folder / f"{name}.csv"
         if not path.is_file():
             raise SystemExit(f"error: {path} not found (run `make data` first)")
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        for col in DATES[name]:
-            df[f"_{col}"] = pd.to_datetime(df[col], format="%d/%m/%Y", errors="coerce")
-        tables[name] = df
-    return tables
-
-
-def cut(tables: dict[str, pd.DataFrame], year: int) -> dict[str, pd.DataFrame]:
-    """The return for the year ending 31 March ``year`` as it stood on that day."""
-    start, end = pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)
-    out = {}
-    ep = tables["episodes"]
-    ep = ep[(ep["_DECOM"] <= end) & (ep["_DEC"].isna() | (ep["_DEC"] >= start))].copy()
-    later = ep["_DEC"] > end  # open at the year end: how it ended was not known yet
-    ep.loc[later, ["DEC", "REC", "REASON_PLACE_CHANGE"]] = ""
-    out["episodes"] = ep
-    in_care = set(ep["CHILD"])
-
-    def annual(name):
-        df = tables[name]
-        return df[df["YEAR"] == str(year)]
-
-    out["oc2"] = annual("oc2")
-    out["oc3"] = annual("oc3")
-    children = in_care | set(out["oc3"]["CHILD"])
-    header = tables["header"][tables["header"]["CHILD"].isin(children)].copy()
-    # a girl whose first child was born after the year end was not yet a mother; motherhood is asked only
-    # of children looked after in the year
-    header.loc[header["_MC_DOB"] > end, ["MOTHER", "MC_DOB"]] = ["0", ""]
-    header.loc[~header["CHILD"].isin(in_care), ["MOTHER", "MC_DOB"]] = ["", ""]
-    out["header"] = header
-    # UASC in the year: DUC (the 18th birthday, or the day the status ceased if earlier) in or after it
-    uasc = tables["uasc"]
-    out["uasc"] = uasc[uasc["CHILD"].isin(in_care) & (uasc["_DUC"].isna() | (uasc["_DUC"] >= start))]
-
-    rv = tables["reviews"]
-    out["reviews"] = rv[rv["CHILD"].isin(in_care) & rv["_REVIEW"].between(start, end)]
-    ms = tables["missing"]
-    # a missing period still open at the start of the year is returned again (DfE rule 576)
-    ms = ms[ms["CHILD"].isin(in_care) & (ms["_MIS_START"] <= end)
-            & (ms["_MIS_END"].isna() | (ms["_MIS_END"] >= start))].copy()
-    ms.loc[ms["_MIS_END"] > end, "MIS_END"] = ""
-    out["missing"] = ms
-
-    adopted = set(ep.loc[ep["REC"].isin(ADOPTED), "CHILD"])
-    out["ad1"] = tables["ad1"][tables["ad1"]["CHILD"].isin(adopted)]
-    pa = tables["placed_for_adoption"]
-    pa = pa[pa["CHILD"].isin(in_care) & (pa["_DATE_PLACED"] <= end)
-            & (pa["_DATE_PLACED_CEASED"].isna() | (pa["_DATE_PLACED_CEASED"] >= start))].copy()
-    pa.loc[pa["_DATE_PLACED_CEASED"] > end, ["DATE_PLACED_CEASED", "REASON_PLACED_CEASED"]] = ""
-    out["placed_for_adoption"] = pa
-    # previous permanence is asked of children who started to be looked after in the year
-    started = set(ep.loc[(ep["RNE"] == "S") & (ep["_DECOM"] >= start), "CHILD"])
-    out["prev_perm"] = tables["prev_perm"][tables["prev_perm"]["CHILD"].isin(started)]
-    return out
+        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return with_dates(tables)
 
 
 def to_files(tables: dict[str, pd.DataFrame], description: str) -> list[dict]:
