@@ -101,10 +101,13 @@ def age_on(dob: pd.Series, day: pd.Timestamp) -> pd.Series:
 def episodes(t) -> pd.DataFrame:
     """Every episode (short breaks included) in order, with END: the day the child left the episode.
 
-    Reading (the DfE's validation rejects both cases, so its text is silent): an episode overlapping the child's
-    next one ends where the next starts (the later record is the current one); an X1 ending ("episode ceases and
-    a new episode begins on the same day") followed by a later start is taken to run on to that start."""
+    Readings (the DfE's validation rejects these cases, so its text is silent): the figures at 31 March 2018 use
+    what the year's return knew on that day, so an end (DEC, REC) after it is blank, as in the 2017-18 return;
+    an episode overlapping the child's next one ends where the next starts (the later record is the current
+    one); an X1 ending ("episode ceases and a new episode begins on the same day") followed by a later start is
+    taken to run on to that start."""
     ep = t["episodes"].sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
+    ep.loc[ep["DEC"] > ASAT, ["DEC", "REC"]] = [pd.NaT, pd.NA]
     nxt = ep.groupby("CHILD")["DECOM"].shift(-1)
     overlaps = nxt.notna() & (ep["DEC"].isna() | (nxt < ep["DEC"]))
     x1_gap = nxt.notna() & (ep["REC"] == "X1") & (nxt > ep["DEC"])
