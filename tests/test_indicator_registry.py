@@ -19,9 +19,10 @@ TESTS = Path(__file__).resolve().parent
 # the display order contract (copied from the CATALOGUE list as it stood before the registry)
 CATALOGUE_ORDER = [
     "CIC_CITIZEN", "CIC_UASC", "CIC_TOTAL", "CIC_RATE", "IHA_20WD", "ADOPT_PLAN_4M", "ADOPT_PLAN_6M",
-    "HEALTH_ASSESSMENT", "DEV_CHECK_U5", "DENTAL_CHECK", "IMMUNISATIONS", "MISSING_CHILDREN_PCT", "RHI_3WD",
-    "RHI_COMPLETED", "CL_IN_TOUCH",
-    "CL_SUITABLE_ACCOM", "CL_EET", "OWN_FOSTER", "PLACEMENTS_3PLUS", "STABILITY_2Y", "WITHIN_20_MILES",
+    "HEALTH_ASSESSMENT", "DEV_CHECK_U5", "DENTAL_CHECK", "IMMUNISATIONS", "OC2_SDQ_SCORED", "OC2_SDQ_AVERAGE",
+    "MISSING_CHILDREN_PCT", "RHI_3WD", "RHI_COMPLETED", "CL_IN_TOUCH", "CL_1718_IN_TOUCH",
+    "CL_SUITABLE_ACCOM", "CL_1718_SUITABLE_ACCOM", "CL_EET", "CL_1718_EET", "OWN_FOSTER", "PLACEMENTS_3PLUS",
+    "STABILITY_2Y", "WITHIN_20_MILES",
     "REVIEW_PARTICIPATION", "REVIEWS_IN_TIMESCALE", "A1_R12M", "A1_3Y", "A2_R12M", "A2_3Y", "LEFT_CARE_ADOPTED",
     "SW_PERM_QUALIFIED", "AGENCY_STAFF", "CASELOAD", "SAME_SW_12M",
 ]
@@ -100,7 +101,8 @@ def test_the_target_check_catches_a_rated_indicator_without_a_row():
 
 def test_indicators_declared_unrated_have_no_target_and_are_shown_unrated():
     unrated = [i.id for i in REGISTRY.all() if not i.rated]
-    assert unrated == ["IMMUNISATIONS", "MISSING_CHILDREN_PCT", "BLA_TO_PLACED_R12M"]
+    assert unrated == ["IMMUNISATIONS", "OC2_SDQ_SCORED", "OC2_SDQ_AVERAGE", "MISSING_CHILDREN_PCT", "CL_1718_IN_TOUCH",
+                       "CL_1718_SUITABLE_ACCOM", "CL_1718_EET", "BLA_TO_PLACED_R12M"]
     assert not set(unrated) & target_ids()
 
 
@@ -140,7 +142,9 @@ def test_catalogue_and_extra_keep_the_display_order():
 def test_annual_returns_are_declared():
     annual = {i.id: i.annual for i in REGISTRY.all() if i.annual}
     assert annual == {"HEALTH_ASSESSMENT": "OC2", "DEV_CHECK_U5": "OC2", "DENTAL_CHECK": "OC2", "IMMUNISATIONS": "OC2",
-                      "CL_IN_TOUCH": "OC3", "CL_SUITABLE_ACCOM": "OC3", "CL_EET": "OC3"}
+                      "OC2_SDQ_SCORED": "OC2", "OC2_SDQ_AVERAGE": "OC2",
+                      "CL_IN_TOUCH": "OC3", "CL_1718_IN_TOUCH": "OC3", "CL_SUITABLE_ACCOM": "OC3",
+                      "CL_1718_SUITABLE_ACCOM": "OC3", "CL_EET": "OC3", "CL_1718_EET": "OC3"}
 
 
 def test_the_catalogue_table_shows_each_definition():

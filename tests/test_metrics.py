@@ -149,18 +149,22 @@ def test_children_who_went_missing_in_the_year_leave_out_short_breaks():
     assert (num, den) == (1, 3) and value == pytest.approx(100 / 3)
 
 
-def test_immunisations_up_to_date_count_the_oc2_rows_of_the_latest_year():
-    """IMMUNISATIONS at 31/03/2016 from the OC2 rows of 2015-16, built in memory. Worked by hand: of the three
-    OC2 rows of the year, P and Q are up to date (1) and R is not (0): 2 of 3 -> 66.7%."""
+def test_immunisations_up_to_date_count_the_oc2_cohort_of_the_latest_year():
+    """IMMUNISATIONS at 31/03/2016 over the DfE's OC2 cohort of 2015-16 (looked after continuously from 01/04/2015:
+    the fixture's A, S, S2, S3), built in memory. Worked by hand: A and S are up to date, S2 is not, S3 has no OC2
+    row (not done): 2 of 4 -> 50%. P's row (P has no episodes: not in the cohort) is a DQ row, not counted.
+    (Before the cohort came in, every OC2 row was counted: this test read 2 of 3 over P, Q and R.)"""
     from conftest import extract_from_rows, fixture_tables
 
     def oc2(child, immunised):
         return {"CHILD": child, "DOB": "01/01/2008", "HEALTH_CHECK": "1", "TEETH_CHECK": "1",
                 "IMMUNISATIONS": immunised, "YEAR": "2016"}
     t = fixture_tables()
-    t["oc2"] = [oc2("P", "1"),      # up to date: numerator
-                oc2("Q", "1"),      # up to date: numerator
-                oc2("R", "0")]      # not up to date: denominator only
-    x = extract_from_rows(t, extract_date="2016-03-31")
+    t["oc2"] = [oc2("A", "1"),      # in the cohort, up to date: numerator
+                oc2("S", "1"),      # in the cohort, up to date: numerator
+                oc2("S2", "0"),     # in the cohort, not up to date: denominator only
+                oc2("P", "1")]      # not in the cohort (no episodes): DQ row, not counted
+    x = extract_from_rows(t, extract_date="2016-03-31")     # S3: in the cohort, no row: denominator only
     num, den, value = county(x, "2016-03-31", "IMMUNISATIONS")
-    assert (num, den) == (2, 3) and value == pytest.approx(200 / 3)
+    assert (num, den) == (2, 4) and value == pytest.approx(50)
+    assert x.dq.loc[x.dq["rule"].str.startswith("OC2 row"), "CHILD"].tolist() == ["P"]

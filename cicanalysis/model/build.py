@@ -1,6 +1,7 @@
 """Building the Extract: the one place it is assembled, from validated tables (files read by
 :func:`cicanalysis.load`, or frames given in memory to :meth:`Extract.from_frames`): the checks that need the
-authority's teams, the Extract itself, then the check that needs its derived views (the adoption journeys).
+authority's teams, the Extract itself, then the checks that need its episodes as a whole (the adoption journeys,
+the OC2 rows against the DfE's OC2 cohort).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 from ..config import reference
 from ..core.dq import DQ_COLUMNS, EXCLUDED, NOTED, dq_rows
 from ..validate.schema import Loaded
+from .cohorts import oc2_cohort_checks
 from .extract import SHORT_BREAKS, Extract, period_code_checks
 from .journeys import consistency_checks
 
@@ -22,7 +24,8 @@ def build(loaded: Loaded, authority_dir=None, source: str = "", authority_name: 
     loaded = dataclasses.replace(loaded, tables=tables, dq=_concat(loaded.dq, config_dq))
     x = Extract(loaded, authority_dir=authority_dir, source=source, authority_name=authority_name,
                 load_options=load_options)
-    return x.replace(dq=_concat(x.dq, period_code_checks(x.tables["episodes"]), consistency_checks(x)),
+    return x.replace(dq=_concat(x.dq, period_code_checks(x.tables["episodes"]), consistency_checks(x),
+                                oc2_cohort_checks(x)),
                      notices=x.notices + short_break_notice(x))
 
 
