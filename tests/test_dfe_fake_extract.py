@@ -47,6 +47,7 @@ ADOPTED = ("E11", "E12")
 SGO = ("E43", "E44", "E45", "E46", "E47", "E48")
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")
 NEW_CARER = ("S", "P", "B")
+SUITABLE_ACCOM = ("B1", "C1", "D1", "E1", "G1", "H1", "K1", "R1", "T1", "U1", "V1", "W1", "Y1", "Z1")
 EET = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5")
 DATE_COLUMNS = {"DOB", "DECOM", "DEC", "DUC", "MIS_START", "MIS_END"}
 CODE_COLUMNS = {"RNE", "LS", "REC", "PLACE", "MISSING", "IN_TOUCH", "ACTIV", "ACCOM"}
@@ -392,9 +393,10 @@ def in_touch(cl) -> pd.Series:
 
 
 def suitable(cl) -> pd.Series:
-    """Suitable accommodation: an accommodation letter with suffix 1 ("considered suitable"); 0 (not known),
-    suffix 2 and codes outside the list (e.g. "01") are not suitable (validator rule 133's list)."""
-    return cl["ACCOM"].fillna("").str.fullmatch(r"[A-Z]1")
+    """Suitable accommodation: a valid ACCOM code (validator rule 133's list) with suffix 1 ("considered
+    suitable"). The list has no S1 or X1 (S and X are never suitable); 0 (not known), suffix 2 and codes
+    outside the list (e.g. "01", "S1") are not suitable."""
+    return cl["ACCOM"].isin(SUITABLE_ACCOM)
 
 
 def in_eet(cl) -> pd.Series:
@@ -486,8 +488,31 @@ def skip_unless_registered(indicator: str):
         pytest.skip(f"{indicator} is not in the registry on this branch (a colleague's branch adds it)")
 
 
+# Differences found and reported to the lead (issue 23), each expected to fail until one side changes: strict, so a
+# fix shows as XPASS-failure and its line here is removed. The reasons name which side the audit believes wrong.
+OC2_TRIM = ("the workbook applies the validator's OC2 rule to the episodes after its overlap trimming: 3 children "
+            "whose recorded non-X1 end falls in 2017-18 (e.g. E17 on 10/04/2017) are trimmed to end before it and "
+            "join the cohort (1,024 vs the validator's 1,021 on the return as recorded)")
+KNOWN = {
+    "LEFT_CARE_ADOPTED": ("the workbook counts a period of care ending X1 (into short breaks, or before a gap) as "
+                          "leaving care: 769 leavers vs 657 ceasing with a reason; X1 is no reason for ceasing"),
+    "HEALTH_ASSESSMENT": OC2_TRIM, "DENTAL_CHECK": OC2_TRIM, "IMMUNISATIONS": OC2_TRIM,
+    "OC2_SDQ_SCORED": OC2_TRIM, "OC2_SDQ_AVERAGE": OC2_TRIM,
+}
+KNOWN_YEARLY = {
+    "STABILITY_2Y": ("on yearly returns an RNE S after an episode whose end the 2017-18 return did not know yet "
+                     "(DEC 01/04/2018 blank) does not start a period of care in the workbook (child 530600's BLA "
+                     "stays 17/03/2015): 136 vs 135; the 903 guide's RNE S starts one"),
+}
+
+
+def cases(known: dict[str, str]) -> list:
+    return [pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=known[i])) if i in known else i
+            for i in REFERENCE]
+
+
 @needs_fake
-@pytest.mark.parametrize("indicator", list(REFERENCE))
+@pytest.mark.parametrize("indicator", cases(KNOWN))
 def test_workbook_equals_the_reference_reading(indicator, raw, workbook):
     skip_unless_registered(indicator)
     assert_equal(indicator, REFERENCE[indicator](raw), workbook[indicator])
@@ -565,7 +590,7 @@ def yearly(request, tmp_path_factory):
 
 
 @needs_fake
-@pytest.mark.parametrize("indicator", list(REFERENCE))
+@pytest.mark.parametrize("indicator", cases({**KNOWN, **KNOWN_YEARLY}))
 def test_yearly_returns_give_the_same_figures(indicator, raw, yearly):
     skip_unless_registered(indicator)
     assert_equal(indicator, REFERENCE[indicator](raw), yearly[indicator])
