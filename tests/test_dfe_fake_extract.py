@@ -493,9 +493,14 @@ def skip_unless_registered(indicator: str):
 OC2_TRIM = ("the workbook applies the validator's OC2 rule to the episodes after its overlap trimming: 3 children "
             "whose recorded non-X1 end falls in 2017-18 (e.g. E17 on 10/04/2017) are trimmed to end before it and "
             "join the cohort (1,024 vs the validator's 1,021 on the return as recorded)")
+X1_LEAVERS = ("the workbook counts a period of care ending X1 (into short breaks, or before a gap) as leaving care: "
+              "769 leavers (768 on yearly returns) vs 657 ceasing with a reason; X1 is no reason for ceasing (and "
+              "child 358610's E48 SGO is replaced by a later X1 into V3)")
 KNOWN = {
-    "LEFT_CARE_ADOPTED": ("the workbook counts a period of care ending X1 (into short breaks, or before a gap) as "
-                          "leaving care: 769 leavers vs 657 ceasing with a reason; X1 is no reason for ceasing"),
+    "STARTED": ("the workbook counts periods of care beginning in the year: 5 children whose first episode in the "
+                "extract (01/04/2017) has RNE P, T or L count as starters, and 3 RNE S after an X1 do not (nor, on "
+                "yearly returns, 530600's S after an end the return did not know): 220 (219) vs 218 by RNE S"),
+    "CEASED": X1_LEAVERS, "CEASED_ADOPTED_PCT": X1_LEAVERS, "LEFT_CARE_ADOPTED": X1_LEAVERS, "CEASED_SGO_PCT": X1_LEAVERS,
     "HEALTH_ASSESSMENT": OC2_TRIM, "DENTAL_CHECK": OC2_TRIM, "IMMUNISATIONS": OC2_TRIM,
     "OC2_SDQ_SCORED": OC2_TRIM, "OC2_SDQ_AVERAGE": OC2_TRIM,
 }
