@@ -12,7 +12,8 @@ The extract (``shared/data/external/dfe-validator-fake-903``, see its PROVENANCE
 validator's authors with codes drawn at random, so its journeys are often implausible (overlapping episodes,
 X1 endings followed by a gap, ceasing codes followed by more episodes): the readings below say how each is taken.
 
-Sources (quoted in the docstrings):
+Sources (text in double quotes was read from them while writing this test; "paraphrased" marks wording not
+re-read):
 - DfE, Children looked after in England including adoptions, methodology:
   https://explore-education-statistics.service.gov.uk/methodology/children-looked-after-in-england-including-adoptions
 - the release's data guidance and data-set footnotes, e.g. "LA - Accommodation of care leavers":
@@ -158,8 +159,9 @@ def looked_after_at_31_march(t) -> pd.DataFrame:
 
 
 def ref_cic_total(t) -> Figure:
-    """Children looked after at 31 March (methodology: "children looked after at 31 March ... excluding children
-    looked after under an agreed series of short-term placements"): a care episode (LS not V3/V4) open at the
+    """Children looked after at 31 March, excluding those looked after under an agreed series of short-term
+    placements (methodology; the data sets' footnote "Numbers and percentage exclude children looked after under
+    an agreed series of short term placements"): a care episode (LS not V3/V4) open at the
     end of 31/03/2018 (DECOM on or before it, DEC blank or after it)."""
     return count(len(looked_after_at_31_march(t)))
 
@@ -183,14 +185,14 @@ def starts(t) -> pd.DataFrame:
 
 
 def ref_started(t) -> Figure:
-    """Children who started to be looked after during the year (methodology: "only the first occasion on which a
-    child started to be looked after in the year has been counted"): each child once."""
+    """Children who started to be looked after during the year, each child once, by the first occasion in the
+    year (methodology, paraphrased)."""
     return count(starts(t)["CHILD"].nunique())
 
 
 def ceased(t) -> pd.DataFrame:
-    """Each child's last ceasing in the year (methodology: "only the last occasion on which a child ceased to be
-    looked after in the year has been counted"): a care episode (not V3/V4) with a REC other than X1 (the
+    """Each child's last ceasing in the year (methodology, paraphrased: only the last occasion on which a child
+    ceased to be looked after in the year is counted): a care episode (not V3/V4) with a REC other than X1 (the
     DfE's ceased tables are by these reasons; X1 is no reason for ceasing, so a move from care into short breaks
     is not one) ending in 1 April 2017 - 31 March 2018. Reading: the end is the END of :func:`episodes` (an
     episode overlapping the next ends where the next starts, with its REC)."""
@@ -226,20 +228,19 @@ def placements_in_year(t) -> pd.Series:
 
 def ref_placements_3plus(t) -> Figure:
     """% of the children looked after at 31 March who had three or more placements during the year (methodology,
-    placement stability: "children looked after at 31 March with three or more placements during the year";
-    short breaks excluded). Reading: a placement counts when open at any time from 1 April (one ending on
-    1 April included, as the year's return holds it)."""
+    placement stability, paraphrased; short breaks excluded). Reading: a placement counts when open at any time
+    from 1 April (one ending on 1 April included, as the year's return holds it)."""
     cic = looked_after_at_31_march(t)
     n = cic["CHILD"].map(placements_in_year(t)).fillna(0)
     return percent((n >= 3).sum(), len(cic))
 
 
 def ref_stability_2y(t) -> Figure:
-    """Long-term stability (methodology: children aged under 16 at 31 March who had been looked after
-    continuously for at least 2.5 years, "who were living in the same placement for at least 2 years, or are
-    placed for adoption and their adoptive placement together with their previous placement last for at least
-    2 years"). Reading: "at least 2.5 years" at 31/03/2018 = in care from 01/10/2015 or earlier, "at least 2
-    years" = from 01/04/2016 or earlier (both ends' days counted, as the validator's 12 months at 31 March
+    """Long-term stability (methodology, paraphrased: children aged under 16 at 31 March who had been looked
+    after continuously for at least 2.5 years, living in the same placement for at least 2 years, or placed for
+    adoption with their adoptive placement and the placement before it together lasting at least 2 years).
+    Reading: at least 2.5 years at 31/03/2018 = in care from 01/10/2015 or earlier, at least 2 years = from
+    01/04/2016 or earlier (both ends' days counted, as the validator's 12 months at 31 March
     include a start on 1 April); placed for adoption = the episode at 31 March in A3-A6; the previous
     placement is the one before in the same period of care."""
     ep = care_episodes(t)
@@ -258,9 +259,8 @@ def ref_stability_2y(t) -> Figure:
 
 
 def looked_after_in_year(t) -> pd.Series:
-    """Children looked after at any time in the year, short breaks excluded (missing tables' denominator:
-    "children looked after during the year, excluding those looked after under an agreed series of short-term
-    placements")."""
+    """Children looked after at any time in the year, short breaks excluded (the missing tables' denominator,
+    paraphrased)."""
     return pd.Series(during_year(care_episodes(t))["CHILD"].unique())
 
 
@@ -286,8 +286,8 @@ def ref_away_pct(t) -> Figure:
 
 
 def ref_missing_per_child(t) -> Figure:
-    """Missing incidents per child who went missing (methodology: "average number of missing incidents per child
-    who went missing"): the year's M incidents over the children who had one."""
+    """Missing incidents per child who went missing (the DfE's average number of incidents per child, paraphrased):
+    the year's M incidents over the children who had one."""
     m = incidents(t, "M")
     return ratio(len(m), m["CHILD"].nunique())
 
@@ -327,8 +327,8 @@ def oc2_share(t, column: str, ages=None) -> Figure:
 
 
 def ref_health_assessment(t) -> Figure:
-    """% of the OC2 cohort whose annual health assessment was up to date (HEALTH_ASSESSMENT = 1; methodology,
-    outcomes: "children looked after continuously for at least 12 months at 31 March")."""
+    """% of the OC2 cohort (children looked after continuously for at least 12 months at 31 March) whose annual
+    health assessment was up to date (HEALTH_ASSESSMENT = 1)."""
     return oc2_share(t, "HEALTH_ASSESSMENT")
 
 
@@ -349,9 +349,8 @@ def ref_dev_check_u5(t) -> Figure:
 
 
 def sdq_scores(t) -> tuple[pd.Series, int]:
-    """(valid SDQ scores 0-40, number of children) of the OC2 cohort aged 5 to 16 at 31 March (methodology:
-    "an SDQ score is required for all children aged 4 to 16 ... figures are for children aged 5 to 16 at
-    31 March"; reading: 5 and 16 inclusive)."""
+    """(valid SDQ scores 0-40, number of children) of the OC2 cohort aged 5 to 16 at 31 March (the DfE's SDQ
+    figures are for children aged 5 to 16, age at 31 March, paraphrased; reading: 5 and 16 inclusive)."""
     rows = oc2_rows(t)
     rows = rows[rows["AGE"].between(5, 16)]
     score = pd.to_numeric(rows["SDQ_SCORE"], errors="coerce")
