@@ -20,7 +20,9 @@ from ``start`` = 1 April ``year - 1`` to ``end`` = 31 March ``year``, a child is
 - no episode in the year is a short break (LS ``V3``/``V4``).
 
 The cohort is read from the episodes as loaded (``x.tables["episodes"]``), so it does not depend on how the
-extract's derived views cut periods of care or drop short breaks.
+extract's derived views cut periods of care or drop short breaks, and with each episode's DEC as recorded
+(``DEC_RECORDED``: before an overlapping or unclosed episode is ended where the next starts), as the validator
+reads the return as submitted.
 """
 from __future__ import annotations
 
@@ -55,7 +57,8 @@ def oc2_cohort(x_or_episodes, year: int) -> pd.Series:
 
 def _continuously_looked_after(ep: pd.DataFrame, year: int) -> pd.Series:
     start, end = year_bounds(year)
-    decom, dec = pd.to_datetime(ep["DECOM"]), pd.to_datetime(ep["DEC"])
+    recorded = ep["DEC_RECORDED"] if "DEC_RECORDED" in ep else ep["DEC"]   # as submitted: before overlaps are mended
+    decom, dec = pd.to_datetime(ep["DECOM"]), pd.to_datetime(recorded)
     in_year = (decom <= end) & (dec.isna() | (dec >= start))
     starts = ep["RNE"].eq("S").fillna(False).astype(bool) & (decom > start) & (decom <= end)
     ends = ~ep["REC"].eq("X1").fillna(False).astype(bool) & (dec >= start) & (dec < end)

@@ -404,7 +404,8 @@ def episode_sequence(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]
     for rule, mask in rules.items():
         dq.append(_dq_rows(ep, mask, "DEC", rule, CLOSED_AT_NEXT))
     changed = rules[UNCLOSED_RULE] | rules[OVERLAP_RULE] | rules[X1_GAP_RULE]
-    return ep.assign(DEC=ep["DEC"].mask(changed, next_decom)), dq
+    # the DEC as recorded is kept beside it: the DfE's OC2 cohort rule reads the return as submitted
+    return ep.assign(DEC_RECORDED=ep["DEC"], DEC=ep["DEC"].mask(changed, next_decom)), dq
 
 
 def code_date_checks(ep: pd.DataFrame) -> list[pd.DataFrame]:
