@@ -68,14 +68,45 @@ def test_direction_at_the_tolerance_edge():
     assert S.direction(5, float("nan"), "H", "%") == ""
 
 
+def test_movement_is_against_the_strategys_aim_not_the_polarity():
+    # more children in care where a reduction is the aim: away, whatever the scorecard's polarity says
+    assert S.towards_aim(1716, 1644, "reduction", "count", tolerance=1.0) == -1        # +4.4%
+    assert S.towards_aim(1644, 1716, "reduction", "count", tolerance=1.0) == 1
+    assert S.towards_aim(1650, 1644, "reduction", "count", tolerance=1.0) == 0         # +0.36%: within 1%
+    assert S.towards_aim(77.3, 75.0, "increase", "%", tolerance=2.0) == 1             # +2.3 pp, beyond 2 pp: towards
+    assert S.towards_aim(75.0, 77.3, "increase", "%", tolerance=2.0) == -1
+    assert S.towards_aim(76.0, 75.0, "increase", "%", tolerance=1.0) == 0              # exactly the tolerance
+    # where the aim is to stay stable, any change beyond the tolerance (up or down) is away from it
+    assert S.towards_aim(58.0, 55.0, "stable", "%") == -1 and S.towards_aim(52.0, 55.0, "stable", "%") == -1
+    assert S.towards_aim(55.5, 55.0, "stable", "%") == 0
+    assert S.towards_aim(3, 0, "increase", "count") == 1 and S.towards_aim(0, 0, "reduction", "count") == 0
+    assert S.towards_aim(float("nan"), 5, "increase", "%") is None
+    m = S.MEASURE["CIC_INCL"]
+    assert ST.movement_word(1716, 1644, m, "count") == "Moving away from the aim"
+    assert ST.movement_word(1600, 1644, m, "count") == "Moving towards the aim"
+    assert ST.movement_word(1644, 1644, m, "count") == "Stable" and ST.movement_word(None, 1, m, "count") == ""
+
+
+def test_measures_run_in_the_strategys_order_and_the_colours_are_not_rag():
+    assert [m.number for m in S.MEASURES] == ["1a", "1b", "1c", "2", "3a", "3b", "4", "5", "6", "7", "8"]
+    from cicanalysis.reports.formatting import RAG_COLOURS
+    for word in (ST.TOWARDS, ST.STABLE, ST.AWAY):
+        style = ST.direction_colour(word)
+        assert style and not any(c.lower() in style.lower() for c in RAG_COLOURS.values())
+
+
 def test_analysis_line_and_summary_table(t):
     line = ST.analysis_line(t, "NEAR_PCT")
     assert line.startswith("The percentage of children placed within 20 miles of home (excluding UASC) has increased")
-    assert "to 60.0% in March 2016 (50.0% the previous quarter: improving)" in line and "expects an increase" in line
-    table = ST.summary_table(t, Q4).set_index("Measure")
-    assert len(table) == 11 and table["Challenge"].str[:1].tolist() == sorted(table["Challenge"].str[:1].tolist())
-    row = table.loc["1b Children in care at the quarter end (excluding UASC)"]
-    assert (row["Current performance"], row["Previous quarter"], row["Direction"]) == ("6", "5", S.DECLINING)
+    assert ("to 60.0% in March 2016 (50.0% the previous quarter: moving towards the aim)" in line
+            and "expects an increase" in line)
+    table = ST.summary_table(t, Q4)
+    assert table["Measure"].str.split(" ").str[0].tolist() == ["1a", "1b", "1c", "2", "3a", "3b", "4", "5", "6", "7", "8"]
+    row = table.set_index("Measure").loc["1b Children in care at the quarter end (excluding UASC)"]
+    # 5 citizen children in care at Q3, 6 at Q4 (U2 no longer UASC): a rise where a reduction is the aim
+    assert (row["Current performance"], row["Previous quarter"], row["Direction"]) == ("6", "5", ST.AWAY)
+    # stability 33.3% to 66.7%: better by polarity, but the strategy's aim is for it to stay stable
+    assert table.set_index("Measure")["Direction"].filter(like="2.5 years").tolist() == [ST.AWAY]
 
 
 def test_the_report_is_quarterly(extract):
@@ -87,11 +118,14 @@ def test_headline_counts_directions_and_names_what_declined(t, extract):
     lines = ST.headline(t, Q4)
     table = ST.summary_table(t, Q4)
     n = table["Direction"].value_counts()
-    assert lines[0] == (f"At 31/03/2016 (Q4 2015-16), {n.get(S.IMPROVING, 0)} measures improved since the previous "
-                        f"quarter, {n.get(S.STABLE, 0)} remained stable (within the tolerance of 1) and "
-                        f"{n.get(S.DECLINING, 0)} declined.")
+    assert lines[0] == (f"At 31/03/2016 (Q4 2015-16), since the previous quarter {n.get(ST.TOWARDS, 0)} measures moved "
+                        f"towards the strategy's aim, {n.get(ST.STABLE, 0)} stayed stable (a change of at most 1 "
+                        f"percentage point for percentages, 1% of the previous quarter's value for numbers and "
+                        f"averages) and {n.get(ST.AWAY, 0)} moved away from it.")
+    assert n.get(ST.AWAY, 0) == 2          # 1b (5 to 6) and stability (33.3% to 66.7%, the aim: stable)
     # 1b: 5 citizen children in care at Q3, 6 at Q4 (U2 no longer UASC): a rise where a reduction is expected
-    assert "1b Children in care at the quarter end (excluding UASC) (5 to 6)" in lines[1]
+    assert lines[1].startswith("Moving away from the aim: ")
+    assert "1b Children in care at the quarter end (excluding UASC) (5 to 6; the aim is a reduction)" in lines[1]
     # own-authority foster care leaves UASC out here; U and U2 are not in foster care, so both read 50%
     note = ST.scorecard_note(extract, Q4, "OWN_FOSTER")
     assert note.startswith("This measure excludes UASC: 50.0% at 31/03/2016.") and "includes them: 50.0%" in note

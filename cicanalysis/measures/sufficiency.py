@@ -6,9 +6,11 @@ by ``scorecard.values`` for each quarter end: one definition, shared with the sc
 declares the report: one entry per series (the challenge, the indicator, including or excluding UASC,
 the direction the strategy expects, whether areas are shown).
 
-Direction since the previous quarter: a change within the tolerance is "Remaining stable"; otherwise
-"Improving" or "Declining" by the indicator's polarity. The tolerance is in percentage points for
-percentages and in per cent of the previous value for counts and averages.
+Movement since the previous quarter (:func:`towards_aim`): a change within the tolerance is stable (0);
+otherwise towards (1) or away from (-1) the aim the strategy states for the measure: a rising number in
+care where a reduction is expected moves away from the aim. The tolerance is in percentage points for
+percentages and in per cent of the previous value for counts and averages. :func:`direction` gives the
+polarity's word (Improving / Remaining stable / Declining) for the figures.
 """
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ class Measure:
         return M.get(self.indicator)
 
 
-MEASURES = [
+MEASURES = [  # in the order of SPEC 6 (1a, 1b, 1c, 2, 3a, 3b, 4, ..., 8), whatever their challenge
     Measure("CIC_INCL", "1a", 1, "Children in care at the quarter end (including UASC)", "CIC_TOTAL", True, "reduction"),
     Measure("CIC_EXCL", "1b", 1, "Children in care at the quarter end (excluding UASC)", "CIC_CITIZEN", False,
             "reduction"),
@@ -107,14 +109,40 @@ def trend(x: Extract, period, start=START, measures=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def direction(current, previous, polarity: str, unit: str, tolerance: float = 1.0) -> str:
-    """Improving / Remaining stable / Declining since the previous quarter. A change of at most the tolerance
-    (percentage points for %; per cent of the previous value otherwise) is stable. '' when either is missing."""
-    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
-        return ""
+def _missing(v) -> bool:
+    return v is None or pd.isna(v)
+
+
+def within_tolerance(current, previous, unit: str, tolerance: float = 1.0) -> bool:
+    """True when the change is at most the tolerance: percentage points for %, per cent of the previous value
+    for numbers and averages (a change from 0 is never within it, unless there is none)."""
     change = current - previous
     size = abs(change) if unit == "%" else (abs(change) / abs(previous) * 100 if previous else math.inf)
-    if size <= tolerance or math.isclose(size, tolerance, rel_tol=1e-9, abs_tol=1e-12) or change == 0:
+    return change == 0 or size <= tolerance or math.isclose(size, tolerance, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def towards_aim(current, previous, expect: str, unit: str, tolerance: float = 1.0) -> int | None:
+    """How a measure moved since the previous quarter against the strategy's aim (``expect``: increase,
+    reduction or stable): 1 towards the aim, 0 stable (within the tolerance, see :func:`within_tolerance`),
+    -1 away from it (a rise where a reduction is expected; any change beyond the tolerance where the aim is
+    to stay stable); None when either value is missing."""
+    if _missing(current) or _missing(previous):
+        return None
+    if within_tolerance(current, previous, unit, tolerance):
+        return 0
+    if expect == "stable":
+        return -1
+    return 1 if (current > previous) == (expect == "increase") else -1
+
+
+def direction(current, previous, polarity: str, unit: str, tolerance: float = 1.0) -> str:
+    """Improving / Remaining stable / Declining since the previous quarter by the indicator's polarity (the
+    figures' direction; the report's words say how a measure moved against the aim, :func:`towards_aim`).
+    A change of at most the tolerance is stable. '' when either is missing."""
+    if _missing(current) or _missing(previous):
+        return ""
+    change = current - previous
+    if within_tolerance(current, previous, unit, tolerance):
         return STABLE
     better = change < 0 if polarity == "L" else change > 0
     return IMPROVING if better else DECLINING

@@ -436,8 +436,10 @@ KEY: dict[str, str] = {
     "ROI": "Registration of interest: a household's formal application to start Stage 1.",
     "Stage 1 / Stage 2": "The two stages of an adopter assessment: pre-assessment (2 months) and assessment "
                          "(4 months to the decision).",
-    "Improving / Remaining stable / Declining": "Direction since the previous quarter, by the measure's "
-                                                "polarity; a change within the stated tolerance is stable.",
+    "Towards / Stable / Away": "Direction since the previous quarter against the strategy's aim for the measure: "
+                               "moving towards the aim, stable (a change within the stated tolerance) or moving "
+                               "away from the aim (e.g. more children in care where a reduction is the aim). "
+                               "The shading is not a RAG rating.",
 }
 
 REPORT_KEYS = {
@@ -445,7 +447,7 @@ REPORT_KEYS = {
                   "▲ ▼ ►", "pp", "UASC", "BLA", "ADM", "PO", "A1", "A2", "OC2", "OC3", "RHI", "PR1"],
     "adoption_journey": ["BLA", "ADM", "PO", "A1", "A2", "DfE threshold", "partial", "SGO", "n/a", "<6"],
     "adopters_journey": ["ROI", "Stage 1 / Stage 2", "n/a", "<6"],
-    "sufficiency_strategy": ["Improving / Remaining stable / Declining", "UASC", "BLA", "U1/U4", "PR1", "OC3",
+    "sufficiency_strategy": ["Towards / Stable / Away", "UASC", "BLA", "U1/U4", "PR1", "OC3",
                              "pp", "n/a"],
 }
 

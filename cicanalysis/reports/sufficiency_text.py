@@ -7,7 +7,7 @@ import pandas as pd
 from ..core import periods as P
 from ..measures import metrics as M
 from ..measures import scorecard
-from ..measures.sufficiency import CHALLENGES, DECLINING, IMPROVING, MEASURE, MEASURES, STABLE, Measure, direction
+from ..measures.sufficiency import CHALLENGES, MEASURE, MEASURES, Measure, towards_aim
 from ..model.extract import Extract
 from .formatting import format_value
 import numpy as np
@@ -17,6 +17,24 @@ EXPECT_WORDS = {"increase": "an increase", "reduction": "a reduction", "stable":
 
 
 EXPECT_ARROWS = {"increase": "expected: increase ▲", "reduction": "expected: reduction ▼", "stable": "expected: stable ►"}
+
+TOWARDS, STABLE, AWAY = "Moving towards the aim", "Stable", "Moving away from the aim"
+MOVEMENT_WORDS = {1: TOWARDS, 0: STABLE, -1: AWAY}
+# not RAG: a pale blue, a pale orange and grey, with dark text; the words carry the meaning
+MOVEMENT_STYLES = {TOWARDS: "background-color: #d6e6f4; color: #0b2e4f", AWAY: "background-color: #fbe3c8; color: #5a2d00",
+                   STABLE: "background-color: #ececec; color: #222222"}
+
+
+def movement_word(current, previous, m: Measure, unit: str, tolerance: float = 1.0) -> str:
+    """'Moving towards the aim', 'Stable' or 'Moving away from the aim' since the previous quarter ('' without
+    both values): :func:`cicanalysis.measures.sufficiency.towards_aim` in words."""
+    return MOVEMENT_WORDS.get(towards_aim(current, previous, m.expect, unit, tolerance), "")
+
+
+def tolerance_words(tolerance: float) -> str:
+    """The stated tolerance: what counts as stable."""
+    return (f"a change of at most {tolerance:g} percentage point{'s' if tolerance != 1 else ''} for percentages, "
+            f"{tolerance:g}% of the previous quarter's value for numbers and averages")
 
 
 def _format(value, unit: str) -> str:
@@ -42,13 +60,14 @@ def analysis_line(t: pd.DataFrame, m: Measure | str, tolerance: float = 1.0) -> 
             + ("" if d == 0 else f" to {_format(last['value'], unit)} in {last['quarter']:%B %Y}"))
     if len(s) > 1:
         prev = s.iloc[-2]
-        dot = direction(last["value"], prev["value"], m.ind.polarity, unit, tolerance)
-        text += f" ({_format(prev['value'], unit)} the previous quarter: {dot.lower()})"
+        word = movement_word(last["value"], prev["value"], m, unit, tolerance)
+        text += f" ({_format(prev['value'], unit)} the previous quarter: {word.lower()})"
     return text + f". The strategy expects {EXPECT_WORDS[m.expect]}."
 
 
 def summary_table(t: pd.DataFrame, period, tolerance: float = 1.0) -> pd.DataFrame:
-    """The one-page appendix: challenge, measure, current performance, previous quarter, direction, expected."""
+    """The one-page summary, measures in the order of SPEC 6: challenge, measure, current performance, previous
+    quarter, direction (against the strategy's aim), the aim."""
     p = pd.Timestamp(period)
     rows = []
     for m in MEASURES:
@@ -60,9 +79,9 @@ def summary_table(t: pd.DataFrame, period, tolerance: float = 1.0) -> pd.DataFra
         rows.append({"Challenge": f"{m.challenge}. {CHALLENGES[m.challenge]}", "Measure": f"{m.number} {m.title}"
                      + (" (number)" if m.show == "numerator" else " (%)" if unit == "%" else ""),
                      "Current performance": _format(cur, unit), "Previous quarter": _format(prev, unit),
-                     "Direction": direction(cur, prev, m.ind.polarity, unit, tolerance),
-                     "Expected": m.expect})
-    return pd.DataFrame(rows).sort_values("Challenge", kind="stable").reset_index(drop=True)
+                     "Direction": movement_word(cur, prev, m, unit, tolerance),
+                     "Aim": m.expect})
+    return pd.DataFrame(rows)
 
 
 def area_table(t: pd.DataFrame, period, measure: str = "NEAR_PCT", tolerance: float = 1.0) -> pd.DataFrame:
@@ -76,13 +95,13 @@ def area_table(t: pd.DataFrame, period, measure: str = "NEAR_PCT", tolerance: fl
     out = pd.DataFrame({"Area": now.index, "Children": now["denominator"].to_numpy(),
                         "Within 20 miles": now["numerator"].to_numpy(), "%": now["value"].to_numpy(),
                         "Previous quarter %": before["value"].reindex(now.index).to_numpy()})
-    out["Direction"] = [direction(c, b, m.ind.polarity, "%", tolerance) for c, b in zip(out["%"], out["Previous quarter %"])]
+    out["Direction"] = [movement_word(c, b, m, "%", tolerance) for c, b in zip(out["%"], out["Previous quarter %"])]
     return out
 
 
 def direction_colour(value: str) -> str:
-    return {IMPROVING: "background-color: #2e7d32; color: white", DECLINING: "background-color: #c62828; color: white",
-            STABLE: "background-color: #f9a825"}.get(value, "")
+    """The direction cell's shading: not RAG colours (a move is not a rating against a target)."""
+    return MOVEMENT_STYLES.get(value, "")
 
 
 def scorecard_note(x: Extract, period, m: Measure | str) -> str:
@@ -101,28 +120,45 @@ def scorecard_note(x: Extract, period, m: Measure | str) -> str:
 
 
 def headline(t: pd.DataFrame, period, tolerance: float = 1.0) -> list[str]:
-    """The report's headline: how many measures improved, stayed stable or declined since the previous
-    quarter, which declined, and which moved against the direction the strategy expects."""
+    """The report's headline: how many measures moved towards the strategy's aim since the previous quarter,
+    how many were stable (within the stated tolerance) and how many moved away, naming those that moved away."""
     s = summary_table(t, period, tolerance)
     counts = s["Direction"].value_counts()
     p = pd.Timestamp(period)
-    lines = [f"At {p:%d/%m/%Y} ({P.quarter_label(p)}), {_count(counts.get(IMPROVING, 0))} improved since the "
-             f"previous quarter, {int(counts.get(STABLE, 0))} remained stable (within the tolerance of "
-             f"{tolerance:g}) and {int(counts.get(DECLINING, 0))} declined."]
-    declining = s[s["Direction"] == DECLINING]
-    if len(declining):
-        lines.append("Declining: " + "; ".join(f"{r['Measure']} ({r['Previous quarter']} to {r['Current performance']})"
-                                               for _, r in declining.iterrows()) + ".")
-    against = []
-    for _, r in s.iterrows():
-        moved = {IMPROVING: "improved", DECLINING: "declined"}.get(r["Direction"])
-        if r["Expected"] == "stable" and moved:
-            against.append(f"{r['Measure']} ({moved}; the strategy expects it to remain stable)")
-    if against:
-        lines.append("Not as the strategy expects: " + "; ".join(against) + ".")
+    lines = [f"At {p:%d/%m/%Y} ({P.quarter_label(p)}), since the previous quarter {_count(counts.get(TOWARDS, 0))} "
+             f"moved towards the strategy's aim, {int(counts.get(STABLE, 0))} stayed stable ({tolerance_words(tolerance)}) "
+             f"and {int(counts.get(AWAY, 0))} moved away from it."]
+    away = s[s["Direction"] == AWAY]
+    if len(away):
+        lines.append("Moving away from the aim: " + "; ".join(
+            f"{r['Measure']} ({r['Previous quarter']} to {r['Current performance']}; the aim is "
+            f"{EXPECT_WORDS[r['Aim']]})" for _, r in away.iterrows()) + ".")
     return lines
 
 
 def _count(n) -> str:
     n = int(n)
     return f"{n} measure{'s' if n != 1 else ''}"
+
+
+def demand_method_words(projection) -> str:
+    """How the projected demand is worked out, in plain words for members (the method appendix): what the
+    reference window is, what is carried forward, what the shaded band does and does not cover."""
+    from ..measures.demand import reference_dates
+    p = projection
+    w0 = reference_dates(p.start_date, p.rates.months)[0]
+    who = {"include": "all children in care, UASC included", "exclude": "children in care other than UASC",
+           "only": "unaccompanied asylum-seeking children only"}[p.uasc]
+    unknown = (f" {p.unknown_age:,} child{'ren' if p.unknown_age != 1 else ''} in care without a recorded date of "
+               "birth could not be placed in an age group and are left out." if p.unknown_age else "")
+    return (f"The projection covers {who}. We looked at each month end from {w0:%B %Y} to {p.start_date:%B %Y}: how "
+            "many children left care in the month, how many moved to a different kind of placement, how many moved "
+            "up an age group, and how many came into care, by age and kind of placement. Starting from the children "
+            f"in care on {p.start_date:%d/%m/%Y}, the same monthly patterns are applied month by month for the "
+            "months ahead. The shaded band shows how much the projection would change had those months been "
+            "different; it does not allow for changes in policy, in practice or in the number of children arriving "
+            "unaccompanied. The backtest makes the same projection from a year earlier and compares it with what "
+            "happened. Kinds of placement: fostering (every foster placement), residential (children's homes, secure "
+            "units, residential schools and similar), supported and independent living, placed for adoption, and "
+            "other placements (with parents, for example). The method follows the children's social care demand "
+            "model published by Social Finance." + unknown)
