@@ -17,6 +17,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.dates
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -75,6 +76,23 @@ def axis_label(unit: str) -> str:
 def footnote(fig, source: str, period) -> None:
     fig.text(0.01, 0.01, f"Source: {source}. Period: to {pd.Timestamp(period):%d/%m/%Y}.", fontsize=8,
              color="#444444", ha="left", va="bottom")
+
+
+def month_end_axis(ax, dates, fmt: str = "%b %y", most: int = 8) -> list[pd.Timestamp]:
+    """Date ticks on the data's own month ends, so the point above "Mar 16" is March's (matplotlib's date
+    ticks fall on the 1st of a month, a point to the right of the previous month's end). At most ``most``
+    ticks, evenly spaced and counted back from the latest point, which is always labelled; returns them."""
+    points = sorted({pd.Timestamp(d) for d in dates if not pd.isna(d)})
+    if not points:
+        return []
+    step = max(1, int(np.ceil(len(points) / most)))
+    ticks = points[::-1][::step][::-1]
+    ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(matplotlib.dates.date2num(ticks)))
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter(fmt))
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    pad = (points[-1] - points[0]) * 0.03 if len(points) > 1 else pd.Timedelta(days=15)
+    ax.set_xlim(points[0] - pad, points[-1] + pad)
+    return ticks
 
 
 def key_above(ax, title: str, ncol: int) -> None:
@@ -191,7 +209,7 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
         ax.step(t["period"], t["floor"], where="mid", linestyle=":", color=FLOOR, label="Amber floor")
     ax.set_ylabel(axis_label(unit))
     ax.set_xlabel("Month end" + (f" ({annual}: an annual return, changes at 31 March)" if annual else ""))
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    month_end_axis(ax, t["period"])
     span = t[["value", "target", "floor"]].to_numpy(dtype=float)
     lo, hi = (np.nanmin(span), np.nanmax(span)) if np.isfinite(span).any() else (0.0, 100.0)
     if unit == "%":  # a scale an officer can read: from 0 for small percentages, up to 100 at most
@@ -562,7 +580,7 @@ def forecast_chart(forecast, source: str):
     ax.set_xlabel("Month end")
     ax.set_ylabel("Households")
     ax.set_ylim(bottom=0)
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    month_end_axis(ax, t["month"])
     title = "Adopter sufficiency: projected supply against need"
     key_above(ax, title, ncol=3)
     footnote(fig, source, forecast.period)
@@ -593,8 +611,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
             ax.plot(county["quarter"], county["value"], color=GREY, linestyle="--", linewidth=1, label="County")
             ax.plot(a["quarter"], a["value"], color=LINE, marker=".", linewidth=1.8, label=name)
             ax.set_title(name, loc="left", fontsize=9.5)
-            ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(month=4))
-            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+            month_end_axis(ax, t["quarter"], most=4)
             # the areas' own range (as on the trend charts): differences between areas stay visible
             ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.1 + 2) if unit == "%" else hi * 1.2)
         for ax in list(axes.flat)[len(areas):]:
@@ -613,7 +630,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         ax.plot(county["quarter"], county["value"], marker="o", color=LINE, linewidth=2.2, label="County")
         ax.set_ylabel(axis_label(unit))
         ax.set_xlabel("Quarter end")
-        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+        month_end_axis(ax, county["quarter"])
         ax.set_ylim(bottom=0, top=(100 if unit == "%" else None))
         ax.set_title(title, loc="left", wrap=True)
         footnote(fig, source, period)
@@ -646,7 +663,7 @@ def demand_chart(groups: pd.DataFrame, source: str, period, history: pd.DataFram
         ax.axvline(start, color=GREY, linestyle=":", linewidth=1)
         ax.set_title(name, loc="left", fontsize=9.5)
         ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(t[["children", "high"]].to_numpy(dtype=float))) * 1.15))
-        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+        month_end_axis(ax, groups["date"] if history is None else pd.concat([history["date"], groups["date"]]), most=5)
     for k, ax in enumerate(axes.flat):
         if k >= len(names):
             ax.set_visible(False)

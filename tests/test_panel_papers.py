@@ -1,0 +1,91 @@
+"""Panel papers as a councillor reads them (issue 25): month-end points on month-end ticks, values equal at the
+shown precision read "same", small percentages suppressed when publishing, no developer words in any report,
+and a page budget for the PDFs."""
+from __future__ import annotations
+
+import types
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+
+from cicanalysis.reports import charts
+
+
+def ticks(ax) -> list[pd.Timestamp]:
+    """The chart's tick positions as dates (matplotlib's own numbers read back)."""
+    return [pd.Timestamp(mdates.num2date(v)).tz_localize(None) for v in ax.get_xticks()]
+
+
+def tick_labels(fig, ax) -> list[str]:
+    fig.canvas.draw()
+    return [t.get_text() for t in ax.get_xticklabels()]
+
+
+def assert_on_month_end_points(ax, points):
+    points = set(pd.to_datetime(points))
+    at = ticks(ax)
+    assert at, "no ticks"
+    assert all(t.is_month_end for t in at), at
+    assert set(at) <= points, sorted(set(at) - points)
+    assert max(at) == max(points)               # the latest point is always labelled
+    lo, hi = ax.get_xlim()                       # no tick outside the data's own span
+    assert mdates.date2num(min(points)) >= lo and mdates.date2num(max(points)) <= hi
+
+
+def test_scorecard_trend_ticks_sit_on_the_month_end_points():
+    months = pd.date_range("2015-03-31", periods=13, freq="ME")
+    trend = pd.DataFrame({"indicator": "RHI_3WD", "title": "% of returns with an interview", "period": months,
+                          "unit": "%", "value": np.linspace(50, 62, 13), "target": 75.0, "floor": 65.0})
+    fig = charts.trend_chart(trend, "RHI_3WD", "a source")
+    ax = fig.axes[0]
+    assert_on_month_end_points(ax, months)
+    labels = tick_labels(fig, ax)
+    # the point above "Mar 16" is March 2016's: the last tick is the last point, 31/03/2016
+    assert labels[-1] == "Mar 16" and ticks(ax)[-1] == pd.Timestamp("2016-03-31")
+    assert len(labels) <= 8 and labels == [f"{t:%b %y}" for t in ticks(ax)]
+    # the marker of the last point is drawn at the last tick's position
+    x_last = ax.get_lines()[0].get_xdata()[-1]
+    assert mdates.date2num(pd.Timestamp(x_last)) == ax.get_xticks()[-1]
+
+
+def test_an_indicator_with_no_values_still_has_its_months_not_1970():
+    months = pd.date_range("2015-03-31", periods=13, freq="ME")
+    trend = pd.DataFrame({"indicator": "X", "title": "No data", "period": months, "unit": "%", "value": np.nan,
+                          "target": np.nan, "floor": np.nan})
+    fig = charts.trend_chart(trend, "X", "src")
+    assert "Jan 70" not in tick_labels(fig, fig.axes[0]) and ticks(fig.axes[0])[-1] == months[-1]
+
+
+def quarterly(areas=False):
+    quarters = pd.date_range("2012-06-30", "2016-03-31", freq="QE")
+    rows = [{"measure": "M", "number": "1a", "title": "Children in care", "level": "county", "unit_name": "County",
+             "quarter": q, "value": 1135 + 40 * i, "unit": "count"} for i, q in enumerate(quarters)]
+    if areas:
+        rows += [{**r, "level": "area", "unit_name": name, "value": r["value"] / 4, "unit": "count"}
+                 for r in rows[:len(quarters)] for name in ("East", "West")]
+    return pd.DataFrame(rows), quarters
+
+
+def test_sufficiency_charts_tick_quarter_ends_and_start_with_the_data():
+    trend, quarters = quarterly()
+    fig = charts.quarterly_chart(trend, "M", "expected: reduction", "src", quarters[-1])
+    ax = fig.axes[0]
+    assert_on_month_end_points(ax, quarters)
+    assert all(t.month in (3, 6, 9, 12) for t in ticks(ax)) and tick_labels(fig, ax)[-1] == "Mar 16"
+    # the first point (June 2012, as the analysis line says) is inside the axis, not before a "Jul 12" tick
+    assert ax.get_xlim()[0] < mdates.date2num(quarters[0])
+    trend, quarters = quarterly(areas=True)
+    fig = charts.quarterly_chart(trend, "M", "expected: reduction", "src", quarters[-1])
+    for ax in [a for a in fig.axes if a.get_visible()]:
+        assert_on_month_end_points(ax, quarters)
+
+
+def test_adopter_forecast_ticks_sit_on_its_month_ends():
+    months = pd.date_range("2016-03-31", periods=18, freq="ME")
+    needed = np.arange(1, 19) * 5.0
+    projection = pd.DataFrame({"month": months, "households_needed": needed, "supply_remaining": np.maximum(65 - needed, 0)})
+    forecast = types.SimpleNamespace(projection=projection, supply=65, run_out=months[12], restart_by=months[5],
+                                     period=months[0], need_per_month=5.0)
+    fig = charts.forecast_chart(forecast, "src")
+    assert_on_month_end_points(fig.axes[0], months)
