@@ -158,3 +158,17 @@ def test_a_report_context_decides_suppression_once():
         report.figures(figures)
     assert published.handed["figures"][0][value] == "<6"
     assert draft.handed["figures"][0][value] == 3
+
+
+def test_values_equal_at_the_shown_precision_are_the_same_direction():
+    from cicanalysis.core.rag import direction_of_travel
+    # 18.75% last month, 18.83% now: both read 18.8%, so "same" (not "▼ worse" under "18.8% → 18.8%")
+    assert F.format_value(18.75, "%") == F.format_value(18.83, "%") == "18.8%"
+    assert direction_of_travel(18.83, 18.75, "L", unit="%") == "same"
+    assert charts.dot_label(18.83, 18.75, direction_of_travel(18.83, 18.75, "L", unit="%")) == "► same"
+    assert direction_of_travel(18.86, 18.75, "L", unit="%") == "worse"           # 18.9% against 18.8%
+    assert direction_of_travel(18.83, 18.75, "L") == "worse"                      # no unit: unrounded
+    assert direction_of_travel(428.6, 429.4, "L", unit="days") == "same"          # both 429 days
+    assert direction_of_travel(67.74, 67.66, "L", unit="per 10,000") == "same"    # both 67.7
+    # T: the distance to the target as shown: 18.04 and 17.96 both read 18.0, the target
+    assert direction_of_travel(18.04, 17.96, "T", target=18.0, unit="ratio") == "same"

@@ -37,8 +37,8 @@ def test_changes_between_lists_band_moves_and_reds():
 
 def test_performance_summary_works_out_the_directions_of_a_frame_without_them():
     """Values, last month's and the outturn's typed in, no DoT columns: directions by polarity (H: up is
-    better, L: down is better, T: closer to the target is better) on unrounded values; RAG from the targets
-    where the frame has no rag column."""
+    better, L: down is better, T: closer to the target is better) on values as shown (a % to one place); RAG
+    from the targets where the frame has no rag column."""
     f = pd.DataFrame({
         "title": ["Up H", "Up L", "Closer T", "Same", "Count"], "period": "2016-03-31",
         "polarity": ["H", "L", "T", "H", "L"], "unit": ["%", "%", "ratio", "%", "count"],
@@ -48,10 +48,11 @@ def test_performance_summary_works_out_the_directions_of_a_frame_without_them():
     text = scorecard_text.performance_summary(f, "A council")
     # RAG: 80 >= 75 G; 12 <= 15 (not <= 10) A; |18-18| = 0 G; 50 < 55 R; the count is not rated.
     # Last month: 79->80 H improved; 11->12 L worse; 21->18 T closer improved; 50->50 same.
-    # Outturn: 85->80 worse; 14->12 L improved; 17.5->18 T (0.5 -> 0 away) improved; 49.9999->50 improved.
+    # Outturn: 85->80 worse; 14->12 L improved; 17.5->18 T (0.5 -> 0 away) improved; 49.9999->50 same: both
+    # read 50.0%, so a reader sees no change (issue 25: equal at the shown precision is "same").
     assert text == ("As at 31/03/2016, A council has 2 indicators rated as Green, 1 as Amber and 1 as Red. "
                     "Compared with last month 2 improved, 1 stayed the same and 1 worsened. "
-                    "Compared with the outturn (March 2015) 3 improved, 0 stayed the same and 1 worsened.")
+                    "Compared with the outturn (March 2015) 2 improved, 1 stayed the same and 1 worsened.")
     card = scorecard.with_directions(f)
     assert list(card["rag"][:4]) == ["G", "A", "G", "R"] and pd.isna(card["rag"][4])
     assert list(card["dot_previous"]) == ["improved", "worse", "improved", "same", "improved"]

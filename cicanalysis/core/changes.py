@@ -15,6 +15,24 @@ def missing(v) -> bool:
         return False
 
 
+# Decimal places a value is shown to, by its measurement unit (any other unit: 1). The one precision rule:
+# the reports' formatting shows values to these places, and a direction of travel compares values at them,
+# so two values that read the same (18.75% and 18.83%, both 18.8%) are "same", never "worse".
+SHOWN_DECIMALS = {"%": 1, "days": 0, "count": 0, "per 10,000": 1}
+OTHER_DECIMALS = 1
+
+
+def shown_decimals(unit) -> int:
+    return SHOWN_DECIMALS.get(unit, OTHER_DECIMALS)
+
+
+def as_shown(value, unit):
+    """``value`` rounded to the places it is shown to for ``unit`` (missing values unchanged)."""
+    if missing(value):
+        return value
+    return round(float(value), shown_decimals(unit))
+
+
 def pct_change(now, before) -> float:
     """Per cent change from ``before`` to ``now`` (nan when before is 0 or either is missing)."""
     if missing(now) or missing(before) or before == 0:

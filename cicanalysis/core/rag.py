@@ -1,4 +1,4 @@
-"""RAG ratings and direction of travel, by polarity, on unrounded values.
+"""RAG ratings (on unrounded values) and direction of travel (on values as shown, when the unit is given).
 
 Polarity H (higher is better): G when value ≥ target, A when value ≥ amber floor, else R.
 Polarity L (lower is better):  G when value ≤ target, A when value ≤ amber floor, else R.
@@ -10,6 +10,8 @@ No rating for activity (count) indicators, a missing value or target, or a denom
 from __future__ import annotations
 
 import math
+
+from .changes import as_shown
 
 MIN_RATED_DENOMINATOR = 5
 SMALL_DENOMINATOR_MAX = 9
@@ -48,10 +50,16 @@ def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def direction_of_travel(current, previous, polarity: str, target=None) -> str | None:
-    """'improved', 'same' or 'worse' from ``previous`` to ``current``; None when either is missing."""
+def direction_of_travel(current, previous, polarity: str, target=None, unit: str | None = None) -> str | None:
+    """'improved', 'same' or 'worse' from ``previous`` to ``current``; None when either is missing. With the
+    ``unit``, the values (and target) are compared as a reader sees them, rounded to the places they are shown
+    to (:data:`cicanalysis.core.changes.SHOWN_DECIMALS`): 18.75% against 18.83% (both 18.8%) is 'same'.
+    Without it, unrounded (floating-point noise apart)."""
     if _missing(current) or _missing(previous):
         return None
+    if unit:
+        current, previous = as_shown(current, unit), as_shown(previous, unit)
+        target = None if _missing(target) else as_shown(target, unit)
     if polarity == "T":
         if _missing(target):
             return None

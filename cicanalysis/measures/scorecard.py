@@ -197,10 +197,11 @@ def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=Non
     df["rag"] = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
                  for v, t, f, pol, den, unit, tol in zip(df["value"], df["target"], df["floor"], df["polarity"],
                                                         df["denominator"], df["unit"], tolerance)]
-    df["dot_previous"] = [direction_of_travel(v, pv, pol, t) for v, pv, pol, t in
-                          zip(df["value"], df["previous_value"], df["polarity"], df["target"])]
-    df["dot_outturn"] = [direction_of_travel(v, ov, pol, t) for v, ov, pol, t in
-                         zip(df["value"], df["outturn_value"], df["polarity"], df["target"])]
+    # directions as readers see the values: equal at the shown precision is "same" (core.changes.SHOWN_DECIMALS)
+    df["dot_previous"] = [direction_of_travel(v, pv, pol, t, u) for v, pv, pol, t, u in
+                          zip(df["value"], df["previous_value"], df["polarity"], df["target"], df["unit"])]
+    df["dot_outturn"] = [direction_of_travel(v, ov, pol, t, u) for v, ov, pol, t, u in
+                         zip(df["value"], df["outturn_value"], df["polarity"], df["target"], df["unit"])]
     df["small_denominator"] = [is_small_denominator(d) and u != "per 10,000" for d, u in
                                zip(df["denominator"], df["unit"])]
     order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
@@ -266,13 +267,14 @@ def with_directions(frame: pd.DataFrame) -> pd.DataFrame:
         raise CicError("to work out RAG and directions of travel, give each row a polarity (H, L or T) or an "
                        "indicator id of the catalogue", rule="polarity known")
     target = f["target"] if "target" in f else pd.Series(np.nan, index=f.index)
+    units = f["unit"] if "unit" in f else pd.Series(None, index=f.index)
     for dot, col in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")):
         if dot in need_dot:
             if col not in f:
                 raise CicError(f"the scorecard frame has neither {dot} nor {col}: one is needed for the summary",
                                rule="columns present")
-            f[dot] = [direction_of_travel(v, pv, pol, t) for v, pv, pol, t in
-                      zip(f["value"], f[col], f["polarity"], target)]
+            f[dot] = [direction_of_travel(v, pv, pol, t, u) for v, pv, pol, t, u in
+                      zip(f["value"], f[col], f["polarity"], target, units)]
     if "rag" not in f:
         if "target" not in f:
             raise CicError("the scorecard frame has neither rag nor target: one is needed for the summary",

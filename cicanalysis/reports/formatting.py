@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.changes import missing, pct_change, with_changes  # noqa: F401  (re-exported for the reports)
+from ..core.changes import missing, pct_change, shown_decimals, with_changes  # noqa: F401  (re-exported for the reports)
 
 NA = "n/a"
 SUPPRESSED = "<6"
@@ -143,8 +143,9 @@ def kind_of(name, series: pd.Series | None = None) -> str:
     return "text"
 
 
-# decimal places, suffix of a value, suffix of a difference: by measurement unit (others: 1 place, no suffix)
-_UNIT_FORMATS = {"%": (1, "%", " pp"), "days": (0, " days", " days"), "count": (0, "", "")}
+# suffix of a value, suffix of a difference: by measurement unit (others: none); the decimal places are the
+# core's one precision rule (core.changes.SHOWN_DECIMALS), which directions of travel compare at
+_UNIT_SUFFIXES = {"%": ("%", " pp"), "days": (" days", " days"), "count": ("", "")}
 
 
 def format_value(value, unit: str, signed: bool = False) -> str:
@@ -153,7 +154,8 @@ def format_value(value, unit: str, signed: bool = False) -> str:
     on a difference that shows as nothing."""
     if missing(value):
         return NA
-    places, suffix, change_suffix = _UNIT_FORMATS.get(unit, (1, "", ""))
+    places = shown_decimals(unit)
+    suffix, change_suffix = _UNIT_SUFFIXES.get(unit, ("", ""))
     if not signed:
         return f"{value:,.{places}f}{suffix}"
     if round(value, places) == 0:
