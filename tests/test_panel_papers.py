@@ -89,3 +89,31 @@ def test_adopter_forecast_ticks_sit_on_its_month_ends():
                                      period=months[0], need_per_month=5.0)
     fig = charts.forecast_chart(forecast, "src")
     assert_on_month_end_points(fig.axes[0], months)
+
+
+def small_card():
+    base = {"polarity": "H", "measure_type": "SS", "target": 60.0, "previous_value": 40.0, "dot_previous": "improved",
+            "outturn_value": 45.0, "dot_outturn": "improved", "level": "team"}
+    return pd.DataFrame([
+        {**base, "title": "% with a plan", "unit": "%", "numerator": 1, "denominator": 2, "value": 50.0, "rag": None,
+         "small_denominator": True, "unit_name": "Team A"},
+        {**base, "title": "% with a plan", "unit": "%", "numerator": 7, "denominator": 8, "value": 87.5, "rag": "G",
+         "small_denominator": True, "unit_name": "Team B"},
+        {**base, "title": "% with a plan", "unit": "%", "numerator": 12, "denominator": 16, "value": 75.0, "rag": "G",
+         "small_denominator": False, "unit_name": "Team C"},
+        {**base, "title": "Children in care", "unit": "count", "numerator": 3, "denominator": np.nan, "value": 3.0,
+         "rag": None, "small_denominator": False, "unit_name": "Team A", "polarity": "L"}])
+
+
+def test_percentages_on_denominators_of_1_to_9_are_suppressed_when_publishing():
+    card = small_card()
+    shown = charts.scorecard_table(card, suppress=True).display_frame()
+    assert shown["Value"].tolist() == ["n<10", "n<10", "75.0%", "3"]
+    assert shown["Numerator"].tolist()[:3] == ["", "", "12"] and shown["Denominator"].tolist()[:3] == ["<10 *", "<10 *", "16"]
+    # internal use: everything shown, the small denominators flagged
+    inside = charts.scorecard_table(card, suppress=False).display_frame()
+    assert inside["Value"].tolist()[:2] == ["50.0%", "87.5%"] and inside["Denominator"].tolist()[:2] == ["2 *", "8 *"]
+    teams = charts.unit_matrix(card, "team", suppress=True).display_frame().set_index("Indicator")
+    assert teams.loc["% with a plan"].tolist() == ["n<10 *", "n<10 G *", "75.0% G"]
+    assert teams.loc["Children in care", "Team A"] == "<6"
+    assert "50.0%" in charts.unit_matrix(card, "team", suppress=False)._repr_html_()

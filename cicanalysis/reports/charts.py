@@ -243,17 +243,36 @@ def dot_label(current, previous, dot) -> str:
     return f"{'▲' if up else '▼'} {word}"
 
 
-def scorecard_table(frame: pd.DataFrame, caption: str = ""):
+def hidden_when_published(unit: str, denominator, suppress: bool) -> bool:
+    """True when publishing (``suppress``) and the value is a percentage or average of 1 to 9 children: with
+    its numerator and denominator it would tell a reader about one child ("50.0% *" is 1 of 2)."""
+    return bool(suppress) and unit not in ("count", "per 10,000") and not F.missing(denominator) \
+        and 1 <= denominator <= 9
+
+
+def _small_parts(f: pd.DataFrame, suppress: bool):
+    """Numerator, denominator and value as shown in the scorecard table (hidden when published, see
+    :func:`hidden_when_published`)."""
+    hide = [hidden_when_published(u, d, suppress) for u, d in zip(f["unit"], f["denominator"])]
+    num = [("" if F.missing(n) or u == "count" or h else f"{n:,.0f}") for n, u, h in zip(f["numerator"], f["unit"], hide)]
+    den = [("" if F.missing(d) or u == "count" else ("<10" if h else f"{d:,.0f}")) + (" *" if s else "")
+           for d, u, s, h in zip(f["denominator"], f["unit"], f["small_denominator"], hide)]
+    val = [F.SMALL_PCT if h else F.format_value(v, u) for v, u, h in zip(f["value"], f["unit"], hide)]
+    return num, den, val
+
+
+def scorecard_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False):
     """Scorecard rows for officers: values by unit, RAG as colour and letter, direction of travel as the
-    value's arrow with better/worse, small denominators flagged ``*``."""
+    value's arrow with better/worse, small denominators flagged ``*``. With ``suppress`` (publishing), a
+    percentage or average on a denominator of 1-9 reads 'n<10' with neither its numerator nor denominator."""
     f = frame.reset_index(drop=True)
+    num, den, val = _small_parts(f, suppress)
     show = pd.DataFrame({
         "Indicator": f["title"],
         "Polarity, type": [f"{p}, {t}" for p, t in zip(f["polarity"], f["measure_type"])],
-        "Numerator": [("" if F.missing(n) or u == "count" else f"{n:,.0f}") for n, u in zip(f["numerator"], f["unit"])],
-        "Denominator": [("" if F.missing(d) or u == "count" else f"{d:,.0f}") + (" *" if s else "")
-                        for d, u, s in zip(f["denominator"], f["unit"], f["small_denominator"])],
-        "Value": [F.format_value(v, u) for v, u in zip(f["value"], f["unit"])],
+        "Numerator": num,
+        "Denominator": den,
+        "Value": val,
         "Target": [("" if F.missing(t) else F.format_value(t, u)) for t, u in zip(f["target"], f["unit"])],
         "RAG": f["rag"].where(f["rag"].notna(), ""),
         "Last month": [F.format_value(v, u) for v, u in zip(f["previous_value"], f["unit"])],
@@ -280,7 +299,8 @@ def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_tab
     """Indicators down, units (areas or teams) across: each cell the value and its RAG letter, coloured.
     Many units are split into several tables of ``per_table`` units, so nothing scrolls or is cut in print.
 
-    With ``suppress`` (publishing), count indicators of 1–5 are shown as '<6' (SPEC 8).
+    With ``suppress`` (publishing), count indicators of 1–5 are shown as '<6' (SPEC 8) and percentages or
+    averages on denominators of 1-9 as 'n<10' (:func:`hidden_when_published`).
     """
     f = frame[frame["level"] == level]
     cells = {}
@@ -289,6 +309,8 @@ def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_tab
         text = F.format_value(v, r.unit)
         if suppress and r.unit == "count" and not pd.isna(v) and 1 <= v <= 5:
             text = F.SUPPRESSED
+        elif hidden_when_published(r.unit, r.denominator, suppress):
+            text = F.SMALL_PCT
         if r.rag in RAG_COLOURS:
             text = f"{text} {r.rag}"
         if r.small_denominator:

@@ -28,6 +28,7 @@ from ..core.changes import missing, pct_change, shown_decimals, with_changes  # 
 
 NA = "n/a"
 SUPPRESSED = "<6"
+SMALL_PCT = "n<10"      # a percentage (or average) of fewer than 10 children, not shown when publishing
 
 RAG_COLOURS = {"G": "#2e7d32", "A": "#f9a825", "R": "#c62828"}
 RAG_TEXT = {"G": "#ffffff", "A": "#000000", "R": "#ffffff"}
@@ -402,6 +403,8 @@ KEY: dict[str, str] = {
     "*": "Small numbers: the denominator is between 1 and 9, so one child moves the percentage a lot.",
     "n/a": "Not available: no cases, no data for the period, or the figure cannot be worked out.",
     "<6": "A count of 1 to 5, suppressed for publication.",
+    "n<10": "A percentage or average of fewer than 10 children (a denominator of 1 to 9), not shown for "
+            "publication: it could tell a reader about one child.",
     "H": "Polarity H: higher is better.",
     "L": "Polarity L: lower is better.",
     "T": "Polarity T: closest to the target is better.",
@@ -445,7 +448,7 @@ KEY: dict[str, str] = {
 }
 
 REPORT_KEYS = {
-    "scorecard": ["G", "A", "R", "not rated", "*", "n/a", "<6", "H", "L", "T", "SS", "YTD", "R12M", "R36M",
+    "scorecard": ["G", "A", "R", "not rated", "*", "n/a", "<6", "n<10", "H", "L", "T", "SS", "YTD", "R12M", "R36M",
                   "▲ ▼ ►", "pp", "UASC", "BLA", "ADM", "PO", "A1", "A2", "OC2", "OC3", "RHI", "PR1"],
     "adoption_journey": ["BLA", "ADM", "PO", "A1", "A2", "DfE threshold", "partial", "SGO", "n/a", "<6"],
     "adopters_journey": ["ROI", "Stage 1 / Stage 2", "n/a", "<6"],
