@@ -164,18 +164,26 @@ def _authority_name(data_dir: Path) -> str:
     return reference.authority(folder if folder.is_dir() else None).get("name", "")
 
 
-def write_not_available(name: str, period: pd.Timestamp, folder: Path, authority: str, data_dir: Path) -> None:
+def source_line(extract, data_dir) -> str:
+    """The source every page names: the authority's SSDA903 extract and its date (never a folder's name)."""
+    if extract is None:
+        return "the authority's SSDA903 extract"
+    return f"{extract.authority['name']} SSDA903 extract, dated {extract.extract_date:%d/%m/%Y}"
+
+
+def write_not_available(name: str, period: pd.Timestamp, folder: Path, authority: str, data_dir: Path,
+                        source: str = "") -> None:
     """The page of a report whose required local table the extract lacks: what it needs, in one line."""
     table, file = REQUIRES[name]
     body = (f"<h1>{html.escape(NOTEBOOKS[name][1])}</h1><p><strong>Not produced for this period:</strong> every "
             f"section of this report needs {html.escape(file)}, which the extract does not have. Add the file to "
             f"the data folder and run the report again.</p>")
-    page = _page(NOTEBOOKS[name][1], body, authority, period, f"{Path(data_dir).name} extract", [])
+    page = _page(NOTEBOOKS[name][1], body, authority, period, source or source_line(None, data_dir), [])
     (folder / f"{name}.html").write_text(page, encoding="utf-8")
 
 
 def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: dict | None,
-          authority: str) -> tuple[bool, str]:
+          authority: str, source: str = "") -> tuple[bool, str]:
     """One notebook of one period, run in a worker process: execute, then export. (ok, message)."""
     import signal
     in_worker = bool(_STOP_ON_INTERRUPT)
@@ -183,9 +191,9 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
-        export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority,
-                    f"{Path(data_dir).name} extract")
-        return True, _pdf(name, period, Path(data_dir), Path(tmp), authority)
+        source = source or source_line(None, data_dir)
+        export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority, source)
+        return True, _pdf(name, period, Path(data_dir), Path(tmp), authority, source)
     except KeyboardInterrupt:
         if not in_worker:
             raise
@@ -198,10 +206,10 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authority: str) -> str:
+def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authority: str, source: str = "") -> str:
     """The report as an A4 PDF beside its HTML; '' when written, else a one-line warning (the HTML stands)."""
     text = (f"{authority} · {NOTEBOOKS[name][1]} · period ending {period:%d/%m/%Y} · "
-            f"source: {data_dir.name} extract")
+            f"source: {source or source_line(None, data_dir)}")
     try:
         publish.write_pdf(folder / f"{name}.html", folder / f"{name}.pdf", text)
         return ""
@@ -211,7 +219,7 @@ def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authorit
 
 # ---------------------------------------------------------------- index pages
 def write_period_index(folder: Path, period: pd.Timestamp, done: list[str], data_dir: Path,
-                       failed: dict[str, str] | None = None, authority: str | None = None) -> None:
+                       failed: dict[str, str] | None = None, authority: str | None = None, source: str = "") -> None:
     """The period's index: a link per report; a report that failed on the last run is marked with its error
     (and still linked when a previous good version was kept)."""
     name = authority if authority is not None else _authority_name(data_dir)
@@ -229,7 +237,7 @@ def write_period_index(folder: Path, period: pd.Timestamp, done: list[str], data
             items.append(f'<li><a href="{n}.html">{title}</a>{pdf}</li>')
     body = (f"<p>Children's services performance reports for the period ending <strong>{period:%d %B %Y}</strong>.</p>"
             f"<ul>{''.join(items)}</ul>{_downloads()}<p><a href=\"../index.html\">All periods</a></p>")
-    page = _page("Reports", body, name, period, f"{Path(data_dir).name} extract", [])
+    page = _page("Reports", body, name, period, source or source_line(None, data_dir), [])
     folder.joinpath("index.html").write_text(page.replace('<a href="index.html">all reports for this period</a>',
                                                           '<a href="../index.html">all periods</a>'), encoding="utf-8")
 
@@ -279,7 +287,7 @@ def _prepare(out_dir: Path, p: pd.Timestamp) -> Path:
 
 
 def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results: list[Result], data_dir: Path,
-            authority: str | None = None):
+            authority: str | None = None, source: str = ""):
     """Move a period's outputs into place: each report that succeeded replaces its previous version; one that
     failed keeps its previous good version (copied into the new folder) and is marked in the index; its
     executed copy goes to ``<period>.failed/``."""
@@ -303,7 +311,7 @@ def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results
             stem = keep.name.split(".")[0]
             if stem in NOTEBOOKS and stem not in names and keep.is_file() and not (tmp / keep.name).exists():
                 shutil.copy2(keep, tmp / keep.name)
-    write_period_index(tmp, p, [r.notebook for r in results if r.ok], data_dir, failed, authority)
+    write_period_index(tmp, p, [r.notebook for r in results if r.ok], data_dir, failed, authority, source)
     if old.exists():
         shutil.rmtree(old)
     if final.exists():
@@ -450,6 +458,7 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     authority = extract.authority["name"] if extract is not None else _authority_name(data_dir)
+    source = source_line(extract, data_dir)
     # the notebooks get the run's extract and its load options as papermill parameters (in each parameters cell)
     parameters = dict(parameters or {}, extract_cache=str(shared.resolve()) if shared is not None else "",
                       load_options={k: str(v) for k, v in (extract.load_options if extract is not None else {}).items()})
@@ -467,22 +476,22 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
             bar.set_postfix_str(f"{p:%Y-%m-%d} {name} {'ok' if ok else 'FAILED'}")
             bar.update()
         if len(results[p]) == len(plan[p]):
-            _finish(p, tmps[p], out_dir, plan[p], results[p], data_dir, authority)
+            _finish(p, tmps[p], out_dir, plan[p], results[p], data_dir, authority, source)
 
     lacking = {n for n, (table, _) in REQUIRES.items() if extract is not None and not extract.sources.get(table)}
     for p, name in [t for t in tasks if t[1] in lacking]:
-        write_not_available(name, p, tmps[p], authority, data_dir)
+        write_not_available(name, p, tmps[p], authority, data_dir, source)
         record(p, name, True, f"not produced: needs {REQUIRES[name][1].split(' ')[0]}")
     tasks = [t for t in tasks if t[1] not in lacking]
     try:
         if jobs <= 1 or len(tasks) <= 1:
             for p, name in tasks:
-                record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters, authority))
+                record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters, authority, source))
         else:
             import signal
             stop = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
             with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts, initargs=(stop,)) as pool:
-                futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters, authority): (p, name)
+                futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters, authority, source): (p, name)
                            for p, name in tasks}
                 try:
                     for f in as_completed(futures):

@@ -129,8 +129,8 @@ def comparison_notices(authority: dict) -> list[str]:
     """What the comparison with published statistics is: none without an LA code; a real authority's published
     figures set beside fictional data for the synthetic authority."""
     if not authority.get("la_code"):
-        return ["No LA code (la_code in authority/authority.csv): the authority is compared with no published "
-                "figures (England, region, statistical neighbours). Add its 3-digit DfE LA code or E-code to compare."]
+        return ["The authority's DfE LA code is not set in its configuration, so it is compared with no published "
+                "figures (England, region, statistical neighbours); setting the code adds the comparison."]
     if authority.get("fictional"):
         return [f"The data are fictional; the comparison sets the published figures of a real authority, "
                 f"{authority['la_name']} ({authority['la_code']}), beside them: it says nothing about "

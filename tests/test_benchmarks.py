@@ -42,7 +42,7 @@ def test_no_la_code_means_no_comparison_and_one_notice(tmp_path):
     from cicanalysis.loading import comparison_notices
     a = reference.authority(_authority_folder(tmp_path, []))
     assert a["la_code"] == "" and len(comparison_notices(a)) == 1
-    assert "No LA code" in comparison_notices(a)[0]
+    assert "DfE LA code is not set" in comparison_notices(a)[0]
 
 
 def test_unknown_la_code_is_a_one_line_error_exit_2(tmp_path, capsys):
@@ -286,4 +286,4 @@ def test_scorecard_comparison_without_a_code_says_so_and_hands_nothing():
     from conftest import extract_from_rows
     from cicanalysis.reports.context import Report
     r = Report(extract_from_rows(extract_date="2016-03-31", authority=False), pd.Timestamp("2016-03-31"), "scorecard")
-    assert "No LA code" in r.comparison().data and r.handed["figures"] == [] and r.handed["tables"] == []
+    assert "DfE LA code is not set" in r.comparison().data and r.handed["figures"] == [] and r.handed["tables"] == []

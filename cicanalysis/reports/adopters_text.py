@@ -48,7 +48,7 @@ def forecast_notes(x: Extract, f: Forecast) -> list[str]:
         notes.append(f"Completion rate: the forecast counts {f.inputs['completion_rate']:.0%} of households in "
                      f"assessment as future approvals; over the last three years {o['approved']:,} of the {ended:,} "
                      f"assessments that ended were approved ({rate:.0%}) and {o['left']:,} withdrew, were "
-                     f"de-registered or were rejected (set the completion_rate parameter to use another rate).")
+                     f"de-registered or were rejected (an analyst can run the forecast with another completion rate).")
     return notes
 
 

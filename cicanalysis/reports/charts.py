@@ -13,7 +13,6 @@ import base64
 import html
 import io
 import textwrap
-from pathlib import Path
 
 import matplotlib
 import matplotlib.dates
@@ -325,7 +324,7 @@ def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_tab
     name = {"area": "Areas", "team": "Teams"}.get(level, level.capitalize())
     return F.table(table, caption=f"{name}: value and RAG letter", styles=styles, split=per_table,
                    kinds={u: "count" for u in units},
-                   empty=f"No {name.lower()} are configured (authority/teams.csv): the county figures above are "
+                   empty=f"No {name.lower()} are set in the authority's configuration: the county figures above are "
                          f"the whole authority's.")
 
 
@@ -333,14 +332,13 @@ LOCAL_SOURCE_WORDS = {"supplied": "supplied_indicators", "tracking": "adoption_t
 
 
 def report_header(x, period, title: str, also: str = "local supplied indicators") -> str:
-    """Markdown line under a report's title (the page's heading): period, source and extract date. A local
-    table named in ``also`` that the extract does not have is not claimed as a source."""
-    p = pd.Timestamp(period)
+    """Markdown line under a report's title (the house header above it names the authority and the period and
+    says that only aggregates are shown): the figures' sources, the authority's extract with its date, and any
+    local table in ``also`` the extract has."""
     if also and any(word in also and not x.sources.get(table) for word, table in LOCAL_SOURCE_WORDS.items()):
         also = ""
-    return (f"**Period ending {p:%d %B %Y}** · {x.authority['name']} · Source: SSDA903-format extract "
-            f"{Path(x.source or '.').name} (extract date {x.extract_date:%d/%m/%Y}){' and ' + also if also else ''} · "
-            f"Aggregates only: no child identifiers are shown.")
+    return (f"Figures from {x.authority['name']}'s SSDA903 extract dated {x.extract_date:%d/%m/%Y}"
+            f"{' and its ' + also.removeprefix('the ') if also else ''}.")
 
 
 def uasc_impact_table(impact: pd.DataFrame):

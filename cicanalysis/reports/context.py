@@ -84,7 +84,7 @@ class Report:
         up_to = self.period.year if self.period >= pd.Timestamp(self.period.year, 3, 31) else self.period.year - 1
         frame = benchmarks.comparisons(code, indicators, up_to=up_to) if code else pd.DataFrame()
         if frame.empty:
-            return Markdown("No LA code (la_code in authority/authority.csv): the authority is compared with no "
+            return Markdown("The authority's DfE LA code is not set in its configuration: it is compared with no "
                             "published figures.")
         self.figures(publish.comparison_figures(frame, self.name))
         la = self.x.authority

@@ -14,8 +14,8 @@ OC2_SOURCE = (f"{DFE_CLA}: outcomes for children looked after continuously for a
               f"https://explore-education-statistics.service.gov.uk/find-statistics/"
               f"children-looked-after-in-england-including-adoptions/2020/data-guidance; published table "
               f"la_conviction_health_outcome_cla). The cohort is worked out from the episodes as the DfE's 903 "
-              f"validation rules define it (cicanalysis.model.cohorts); a cohort child with no OC2 row counts as "
-              f"not done, an OC2 row outside the cohort is a DQ row and not counted. Ages at 31 March; OC2 "
+              f"validation rules define it; a cohort child with no OC2 row counts as not done, an OC2 row outside "
+              f"the cohort is listed as a data-quality problem and not counted. Ages at 31 March; OC2 "
               f"columns as in the {GUIDE_903}")
 SDQ_RANGE = (0, 40)      # a valid SDQ total difficulties score (903 guide; DfE validation rule 180)
 

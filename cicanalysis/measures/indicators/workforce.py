@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .registry import declare_supplied
 
-SUPPLIED = ("Local measure: a workforce figure supplied by the authority (supplied_indicators.csv, from its HR "
+SUPPLIED = ("Local measure: a workforce figure supplied by the authority (its table of supplied indicators, from its HR "
             "and case-management records), not counted from the SSDA903")
 
 declare_supplied(
