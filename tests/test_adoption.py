@@ -302,7 +302,7 @@ def test_distributions_by_month_age_and_projection(x):
 
 
 def test_without_the_tracking_table_the_rest_still_runs(untracked):
-    assert not ad.has_tracking(untracked) and "adoption_tracking.csv" in adt.tracking_note(untracked, "Family finding")
+    assert not ad.has_tracking(untracked) and "tracking table, which was not" in adt.tracking_note(untracked, "Family finding")
     s = ad.summary_statistics(untracked, PERIOD).set_index("measure")
     assert pd.isna(s.loc["  of whom with repeat adopters", "this_span"])
     assert s.loc["Children adopted", "this_span"] == 2

@@ -49,12 +49,15 @@ def _identifiers(folder):
 def test_adoption_journey_notebook_shows_every_section(default_outputs, small_authority):
     html = page(default_outputs, "adoption_journey")
     for section in ("Summary", "Projected full year", "Timescales", "A1 and A2 against the DfE thresholds",
-                    "Forecast A1 and A2 for the current 3-year window", "Appendix: distribution tables",
+                    "Appendix: distribution tables",
                     "Children waiting with a placement order",
                     "Children in proceedings", "Disruptions", "Data quality", "Definitions"):
         assert f">{section}" in html, section
     assert "children were adopted between 1 April 2015 and 31 March 2016" in html
-    assert "The forecast A1 for 2013-16 is" in html and "The forecast A2 for 2013-16 is" in html
+    # at 31 March the 3-year window 2013-16 is complete: its forecasts are its averages, said once, not restated
+    assert "The forecast A1 for 2013-16 is" not in html and "The forecast A2 for 2013-16 is" not in html
+    assert html.count("The 3-year window 2013-16 ends at 31/03/2016: the forecasts for it are its actual averages") == 2
+    assert "not shown at the year end" in html and "Projected full year from the run rate" not in html
     assert "A2 (placement order to the match decision): the 3-year average for 2013-16" in html
     assert "Traceback" not in html
     assert html.count("data:image/png;base64") >= 30
@@ -93,9 +96,14 @@ def test_sufficiency_strategy_notebook_shows_eight_measures_and_the_summary(defa
     for n in range(1, 5):
         assert f">Challenge {n}:" in html
     assert html.count("<strong>Analysis.</strong>") == 11 and ">Appendix: performance summary" in html
-    assert (html.index('<h2 id="Headline"') < html.index("Performance summary: each measure now")
-            < html.index('<h2 id="Challenge-1'))
-    assert "a change of at most 2 percentage point(s)" in html and "Traceback" not in html
+    # the measures in the strategy's order, the summary table once, at the end
+    assert html.count("<caption>Performance summary</caption>") == 1
+    assert (html.index('<h2 id="Headline"') < html.index('<h2 id="Progress-on-each-measure"')
+            < html.index("<caption>Performance summary</caption>"))
+    order = [html.index(f"alt=\"Line chart: {n}. ") for n in ("1a", "1b", "1c", "2", "3a", "3b", "4", "5", "6", "7", "8")]
+    assert order == sorted(order)
+    assert "a change of at most 2 percentage points" in html and "Traceback" not in html
+    assert "Declining" not in html and "Improving" not in html and "Towards / Stable / Away" in html
     assert html.count("data:image/png;base64") >= 11
     children = set(pd.read_csv(small_authority / "header.csv", dtype=str)["CHILD"])
     assert not (set(re.findall(r"C\d{7}", html)) & children)

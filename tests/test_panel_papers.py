@@ -117,3 +117,46 @@ def test_percentages_on_denominators_of_1_to_9_are_suppressed_when_publishing():
     assert teams.loc["% with a plan"].tolist() == ["n<10 *", "n<10 G *", "75.0% G"]
     assert teams.loc["Children in care", "Team A"] == "<6"
     assert "50.0%" in charts.unit_matrix(card, "team", suppress=False)._repr_html_()
+
+
+def a1a2_frame(a2_days=143.0):
+    return pd.DataFrame({"measure": ["A1", "A2"], "window": "2013-16", "three_year_avg_days": [411.0, a2_days],
+                         "three_year_children": [319, 319], "threshold": [426.0, 121.0], "partial": False})
+
+
+def forecast_frame(measure, days, children=319):
+    f = pd.DataFrame({"status": ["Adopted", "All"], "children": [children, children],
+                      f"average_{measure.lower()}_days": [days, days], "window": "2013-16",
+                      "threshold": 426.0 if measure == "A1" else 121.0})
+    f.attrs["measure"] = measure
+    return f
+
+
+def test_the_a2_miss_is_stated_once_and_a_complete_windows_forecast_not_at_all(monkeypatch):
+    from cicanalysis.reports import adoption_text as adt
+    from cicanalysis.reports import headline
+    monkeypatch.setattr(adt, "summary_bullets", lambda summary, period: [])
+    at_year_end = [forecast_frame("A1", 411.2), forecast_frame("A2", 142.8)]      # read 411 and 143 days: the actuals
+    h = headline.adoption(None, a1a2_frame(), at_year_end, "2016-03-31")
+    text = str(h)
+    assert text.count("143 days") == 1 and text.count("A2") == 1 and "Off target: 1" in text
+    assert "The forecast" not in text
+    assert "The 3-year window 2013-16 ends at 31/03/2016: the forecasts for it are its actual averages" in text
+    # mid-year the forecast differs from the average so far: stated, the A2 forecast in the off-target list
+    mid_year = [forecast_frame("A1", 405.0, 330), forecast_frame("A2", 150.0, 330)]
+    h = headline.adoption(None, a1a2_frame(), mid_year, "2015-09-30")
+    assert "Off target: 2" in str(h) and "The forecast A2 for 2013-16 is 150 days over 330 children" in str(h)
+    assert "The forecast A1 for 2013-16 is 405 days" in str(h) and "ends at" not in str(h)
+
+
+def test_outliers_and_the_projected_full_year_are_left_out_when_they_add_nothing():
+    from cicanalysis.reports import adoption_text as adt
+    cases = pd.DataFrame({"CHILD": ["P1", "P2"], "DAYS": [100.0, 300.0]})
+    projected = pd.DataFrame({"measure": ["Adoption orders"], "so_far": [114], "months": [12],
+                              "projected_full_year": [114.0], "last_full_year": [120]})
+    assert adt.projection_adds_nothing(projected)
+    assert not adt.projection_adds_nothing(projected.assign(months=6, projected_full_year=228.0))
+    # no agreed outlier among the cases: "with and without" would repeat the same figures
+    assert adt.outliers_add_nothing({"A1": cases, "A2": cases}, exclude=["P9"])
+    assert adt.outliers_add_nothing({"A1": cases}, exclude=[])
+    assert not adt.outliers_add_nothing({"A1": cases.iloc[:1], "A2": cases}, exclude=["P2"])

@@ -14,7 +14,7 @@ from .formatting import label
 def tracking_note(x: Extract, what: str) -> str:
     """The one line shown in place of a section that needs the tracking table ('' when present)."""
     return "" if has_tracking(x) else (f"{what}: not available, because this needs the local adoption tracking "
-                                       f"table (adoption_tracking.csv), which was not supplied.")
+                                       f"table, which was not supplied.")
 
 
 def a1_a2_display(a1a2: pd.DataFrame) -> pd.DataFrame:
@@ -64,6 +64,33 @@ def forecast_sentence(forecast: pd.DataFrame | ThresholdCheck) -> str:
     return (f"The forecast {c.measure} for {c.window} is {c.days:,.0f} days over "
             f"{c.children:,} children (those adopted so far plus those placed, matched or waiting who are "
             f"expected to be adopted by 31 March), {verdict}.")
+
+
+def forecast_adds_nothing(forecast: pd.DataFrame | ThresholdCheck, a1a2: pd.DataFrame) -> bool:
+    """True when the forecast for the window reads as its actual 3-year average (same days and children as
+    shown): at the window's end, e.g. at 31 March, nothing is left to forecast and the forecast is not stated."""
+    c = forecast if isinstance(forecast, ThresholdCheck) else forecast_check(forecast)
+    a = threshold_check(a1a2, c.measure)
+    if c.window != a.window or c.children != a.children:
+        return False
+    return (pd.isna(c.days) and pd.isna(a.days)) or (not pd.isna(c.days) and not pd.isna(a.days)
+                                                     and round(c.days) == round(a.days))
+
+
+def forecast_complete_note(window: str, period) -> str:
+    """The one line that replaces the forecasts when they add nothing."""
+    return (f"The 3-year window {window} ends at {P.month_end(period):%d/%m/%Y}: the forecasts for it are its actual "
+            f"averages, stated above.")
+
+
+def outliers_add_nothing(cases_by_measure: dict, exclude=()) -> bool:
+    """True when no agreed outlier is among the cases: the averages with and without them are the same."""
+    return all(not average_excluding(cases, exclude)["excluded"] for cases in cases_by_measure.values())
+
+
+def projection_adds_nothing(projected: pd.DataFrame) -> bool:
+    """True at the year end (12 months elapsed): the projected full year is the year's actual figure."""
+    return bool(len(projected)) and bool((projected["months"] == 12).all())
 
 
 def _span_words(period) -> str:

@@ -106,21 +106,23 @@ def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataF
 # ---------------------------------------------------------------- the adoption journey
 def adoption(summary: pd.DataFrame, a1a2: pd.DataFrame, forecasts, period, notices=()) -> Headline:
     """The adoption journey's headline: the span against the same span last year (numbers and per cent),
-    A1 and A2 against their DfE thresholds, the forecasts for the 3-year window, partial windows named."""
+    A1 and A2 against their DfE thresholds, the forecasts for the 3-year window, partial windows named. Each
+    is stated once: a measure off target in the off-target list only, a forecast only while it differs from
+    the actual average (not at the window's end)."""
     h = Headline(sentences=ad.summary_bullets(summary, period)[:4], notices=list(notices))
     off = []
     for m in ("A1", "A2"):
         check = threshold_check(a1a2, m)
         sentence = ad.threshold_sentence(check)
-        h.sentences.append(sentence)
-        if check.missed:
-            off.append(f"{m}: {sentence.split(': ', 1)[1]}")
+        (off if check.missed else h.sentences).append(sentence)
+    complete = [f for f in forecasts if ad.forecast_adds_nothing(f, a1a2)]
     for f in forecasts:
+        if any(f is c for c in complete):
+            continue
         check = forecast_check(f)
-        sentence = ad.forecast_sentence(check)
-        h.sentences.append(sentence)
-        if check.missed:
-            off.append(sentence)
+        (off if check.missed else h.sentences).append(ad.forecast_sentence(check))
+    if complete:
+        h.sentences.append(ad.forecast_complete_note(forecast_check(complete[0]).window, period))
     h.lists.append((f"Off target: {len(off)}", off))
     partial = a1a2[a1a2["partial"]].drop_duplicates("window")
     if len(partial):
