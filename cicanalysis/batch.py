@@ -79,20 +79,28 @@ div.cic-headline{background:#f3f6f9;border-left:4px solid #1f4e79;padding:.4em 1
 div.cic-notices{background:#fff4e5;border:1px solid #f0b45b;padding:.3em .8em;margin:.4em 0}
 div.cic-charts img{flex:0 1 auto}
 """
-# A4 print: page breaks between sections, nothing wider than the page, colours kept for RAG cells
+# A4 print: page breaks between sections, nothing wider than the page, colours kept for RAG cells; the
+# scorecard tables (div.cic-wide) on landscape pages with their section's heading; no heading, caption or
+# header row alone at a page foot; a short table kept on one page; trend charts two to a row
 PRINT_STYLE = """
 @page{size:A4;margin:12mm 12mm 16mm}
+@page wide{size:A4 landscape;margin:12mm 12mm 16mm}
 @media print{
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  body{max-width:none;padding:0;font-size:10pt}
  header.house{margin:0 0 .6em}
- h2,h3{break-after:avoid}
+ h2,h3,h4,p.cic-list-title{break-after:avoid}
  main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
  img,tr,li,p,div.cic-notices{break-inside:avoid}
+ p:has(+ div.cic-table),div.output_area:has(p:last-child):has(+ div.output_area div.cic-table){break-after:avoid}
  thead{display:table-header-group}
+ table.cic caption,table.cic thead{break-after:avoid;break-inside:avoid}
+ table.cic:not(:has(tbody tr:nth-child(26))){break-inside:avoid}
  table{font-size:8pt} table.cic caption{font-size:9pt}
  div.cic-table{overflow:visible!important}
- div.cic-charts{display:block!important} div.cic-charts img{display:block;margin:0 0 4mm}
+ main div.cell:has(div.cic-wide),main div.cell:has(h2):has(+ div.cell div.cic-wide){page:wide}
+ div.cic-charts{display:flex!important;flex-wrap:wrap;gap:0 3mm}
+ div.cic-charts img{display:block;width:calc(50% - 1.5mm)!important;height:auto;margin:0 0 3mm}
  a{color:inherit;text-decoration:none}
  footer.house{display:none}
 }

@@ -160,3 +160,33 @@ def test_outliers_and_the_projected_full_year_are_left_out_when_they_add_nothing
     assert adt.outliers_add_nothing({"A1": cases, "A2": cases}, exclude=["P9"])
     assert adt.outliers_add_nothing({"A1": cases}, exclude=[])
     assert not adt.outliers_add_nothing({"A1": cases.iloc[:1], "A2": cases}, exclude=["P2"])
+
+
+def test_the_uasc_table_lists_only_the_indicators_uasc_change():
+    impact = pd.DataFrame({
+        "indicator": ["CIC", "IHA", "DENTAL", "NEAR"], "title": ["Children in care", "% IHA", "% dental", "% near"],
+        "unit": ["count", "%", "%", "%"], "including_uasc": [1716.0, 25.04, 85.0, 79.0],
+        "rag_including": [None, "R", "A", "G"], "excluding_uasc": [1456.0, 25.01, 85.0, 80.2],
+        "rag_excluding": [None, "R", "A", "G"]})
+    impact["variance"] = impact["including_uasc"] - impact["excluding_uasc"]
+    t = charts.uasc_impact_table(impact)
+    assert t.display_frame()["Indicator"].tolist() == ["Children in care", "% near"]   # 25.0% both ways: same
+    assert t.note.startswith("The other 2 indicators read the same including and excluding UASC")
+    assert charts.uasc_impact_table(impact.iloc[1:3]).frame.empty
+
+
+def test_trend_charts_that_add_nothing_are_named_in_a_line_not_drawn():
+    months = pd.date_range("2015-03-31", periods=13, freq="ME")
+    rows = []
+    for ind, title, values, target in (("A", "% placed with parents", [0.0] * 13, np.nan),
+                                       ("B", "% of care leavers 17-18 in touch", [np.nan] * 13, 50.0),
+                                       ("C", "% reviews in time", list(np.linspace(80, 90, 13)), 95.0),
+                                       ("D", "% at target all year", [95.0] * 13, 95.0)):
+        rows += [{"indicator": ind, "title": title, "period": m, "unit": "%", "value": v, "target": target,
+                  "floor": np.nan} for m, v in zip(months, values)]
+    trend = pd.DataFrame(rows)
+    assert [charts.trend_adds_nothing(trend, i) for i in "ABCD"] == ["0.0% throughout", "no data", "", ""]
+    html = charts.trend_grid(trend, "src").data
+    assert html.count("<img ") == 2 and 'alt="Line chart: % reviews in time.' in html
+    assert ("No chart for 2 indicators whose value did not change over these months or has no data: % placed with "
+            "parents (0.0% throughout); % of care leavers 17-18 in touch (no data).") in html

@@ -230,6 +230,34 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
     return _alt(fig, describe("Line", title, months, series, unit, " ".join(extra)))
 
 
+def trend_adds_nothing(trend: pd.DataFrame, indicator: str) -> str:
+    """Why a trend chart would add nothing ('' when it would not): no value in any month, or the same value
+    as shown every month with no target to read it against."""
+    t = trend[trend["indicator"] == indicator]
+    values = t["value"].dropna()
+    if values.empty:
+        return "no data"
+    unit = t["unit"].iloc[0]
+    shown = {F.format_value(v, unit) for v in values}
+    if len(shown) == 1 and t["target"].isna().all():
+        return f"{shown.pop()} throughout"
+    return ""
+
+
+def trend_grid(trend: pd.DataFrame, source: str):
+    """The trend charts side by side (:func:`grid_html`), leaving out those that add nothing
+    (:func:`trend_adds_nothing`), named in one line after them."""
+    from IPython.display import HTML
+    ids = list(dict.fromkeys(trend["indicator"]))
+    left = {i: trend_adds_nothing(trend, i) for i in ids}
+    html_ = grid_html(trend_chart(trend, i, source) for i in ids if not left[i])
+    out = [(f"{trend.loc[trend['indicator'] == i, 'title'].iloc[0]} ({why})") for i, why in left.items() if why]
+    if out:
+        html_ += (f'<p class="cic-note">No chart for {len(out)} indicator{"s" if len(out) != 1 else ""} whose '
+                  f'value did not change over these months or has no data: {html.escape("; ".join(out))}.</p>')
+    return HTML(html_)
+
+
 def dot_label(current, previous, dot) -> str:
     """Direction of travel as an arrow for the movement of the value (▲ up, ▼ down, ► same) and a word for
     whether that is better or worse by the indicator's polarity: a rise in an L indicator is '▲ worse'."""
@@ -280,7 +308,9 @@ def scorecard_table(frame: pd.DataFrame, caption: str = "", suppress: bool = Fal
         "Since the outturn": [dot_label(v, p, d) for v, p, d in zip(f["value"], f["outturn_value"], f["dot_outturn"])],
     })
     kinds = {c: "count" for c in ("Numerator", "Denominator", "Value", "Target", "Last month", "Outturn")}
-    return F.table(show, caption=caption, kinds={**kinds, "RAG": "rag"})
+    t = F.table(show, caption=caption, kinds={**kinds, "RAG": "rag"})
+    t.wide = True
+    return t
 
 
 def suppress_small_counts(frame: pd.DataFrame, columns, suppress: bool) -> pd.DataFrame:
@@ -322,10 +352,12 @@ def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_tab
     styles = pd.DataFrame([[""] + [rag_style(cells.get((t, u), ("", None))[1]) for u in units] for t in titles],
                           columns=["Indicator"] + units)
     name = {"area": "Areas", "team": "Teams"}.get(level, level.capitalize())
-    return F.table(table, caption=f"{name}: value and RAG letter", styles=styles, split=per_table,
-                   kinds={u: "count" for u in units},
-                   empty=f"No {name.lower()} are set in the authority's configuration: the county figures above are "
-                         f"the whole authority's.")
+    t = F.table(table, caption=f"{name}: value and RAG letter", styles=styles, split=per_table,
+                kinds={u: "count" for u in units},
+                empty=f"No {name.lower()} are set in the authority's configuration: the county figures above are "
+                      f"the whole authority's.")
+    t.wide = True
+    return t
 
 
 LOCAL_SOURCE_WORDS = {"supplied": "supplied_indicators", "tracking": "adoption_tracking", "adopter": "adopters"}
@@ -342,10 +374,20 @@ def report_header(x, period, title: str, also: str = "local supplied indicators"
 
 
 def uasc_impact_table(impact: pd.DataFrame):
-    """The including/excluding-UASC table: values by unit, the difference signed, RAG as colour and letter."""
-    t = impact[["title", "including_uasc", "rag_including", "excluding_uasc", "rag_excluding", "variance"]]
-    return F.table(t.rename(columns={"title": "Indicator"}), units=impact["unit"],
-                   caption="County values including and excluding UASC")
+    """The including/excluding-UASC table: values by unit, the difference signed, RAG as colour and letter. Only
+    the indicators that UASC change as shown (the values or the RAG differ at the shown precision) are listed; a
+    note says how many others read the same both ways."""
+    shown = [F.format_value(a, u) != F.format_value(b, u) or (ra != rb and not (F.missing(ra) and F.missing(rb)))
+             for a, b, ra, rb, u in zip(impact["including_uasc"], impact["excluding_uasc"], impact["rag_including"],
+                                        impact["rag_excluding"], impact["unit"])]
+    rows = impact[shown]
+    same = len(impact) - len(rows)
+    t = rows[["title", "including_uasc", "rag_including", "excluding_uasc", "rag_excluding", "variance"]]
+    note = (f"The other {same} indicator{'s read' if same != 1 else ' reads'} the same including and excluding UASC "
+            "(no UASC among their children, or too few to change the figure as shown)." if same else "")
+    return F.table(t.rename(columns={"title": "Indicator"}), units=rows["unit"], note=note,
+                   caption="County values including and excluding UASC: the indicators UASC change",
+                   empty="No indicator changes when UASC are left out: every figure reads the same both ways.")
 
 
 # ---------------------------------------------------------------- adoption and adopters' journey charts

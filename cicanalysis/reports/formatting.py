@@ -259,6 +259,7 @@ class Table:
         self.empty = empty
         self.name = name or caption
         self.exported = export       # False: shown in the report, not put in the period's workbook
+        self.wide = False            # True: printed on a landscape page
 
     # ------------------------------------------------------------ cells
     def _unit(self, i: int) -> str:
@@ -316,7 +317,8 @@ class Table:
             parts = [self._html_table(rest)]
         note = f'<p class="cic-note">{html.escape(self.note)}</p>' if self.note else ""
         wrap = "".join(f'<div class="cic-table" style="overflow-x:auto">{p}</div>' for p in parts)
-        return wrap + note
+        # a wide table (the scorecards) is printed on landscape pages (the print stylesheet's named page)
+        return f'<div class="cic-wide">{wrap}{note}</div>' if self.wide else wrap + note
 
     def __repr__(self) -> str:
         if self.frame.empty:
