@@ -92,14 +92,14 @@ PRINT_STYLE = """
  h2,h3,h4,p.cic-list-title{break-after:avoid}
  main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
  img,tr,li,p,div.cic-notices{break-inside:avoid}
- p:has(+ div.cic-table),div.output_area:has(p:last-child):has(+ div.output_area div.cic-table){break-after:avoid}
+ p:has(+ div.cic-table){break-after:avoid}
  thead{display:table-header-group}
  table.cic caption,table.cic thead{break-after:avoid;break-inside:avoid}
  table.cic:not(:has(tbody tr:nth-child(26))){break-inside:avoid}
  table{font-size:8pt} table.cic caption{font-size:9pt}
  div.cic-table{overflow:visible!important}
  main div.cell:has(div.cic-wide),main div.cell:has(h2):has(+ div.cell div.cic-wide){page:wide}
- div.cic-charts{display:flex!important;flex-wrap:wrap;gap:0 3mm}
+ div.cic-charts{display:flex!important;flex-wrap:wrap!important;gap:0 3mm!important}
  div.cic-charts img{display:block;width:calc(50% - 1.5mm)!important;height:auto;margin:0 0 3mm}
  a{color:inherit;text-decoration:none}
  footer.house{display:none}
@@ -176,16 +176,17 @@ def source_line(extract, data_dir) -> str:
     """The source every page names: the authority's SSDA903 extract and its date (never a folder's name)."""
     if extract is None:
         return "the authority's SSDA903 extract"
-    return f"{extract.authority['name']} SSDA903 extract, dated {extract.extract_date:%d/%m/%Y}"
+    return f"the authority's SSDA903 extract dated {extract.extract_date:%d/%m/%Y}"
 
 
 def write_not_available(name: str, period: pd.Timestamp, folder: Path, authority: str, data_dir: Path,
                         source: str = "") -> None:
     """The page of a report whose required local table the extract lacks: what it needs, in one line."""
-    table, file = REQUIRES[name]
+    table, _ = REQUIRES[name]
+    what = {"adopters": "the authority's table of prospective adoptive households"}.get(table, f"the {table} table")
     body = (f"<h1>{html.escape(NOTEBOOKS[name][1])}</h1><p><strong>Not produced for this period:</strong> every "
-            f"section of this report needs {html.escape(file)}, which the extract does not have. Add the file to "
-            f"the data folder and run the report again.</p>")
+            f"section of this report needs {html.escape(what)}, which was not supplied with the extract. The report "
+            f"is produced once it is.</p>")
     page = _page(NOTEBOOKS[name][1], body, authority, period, source or source_line(None, data_dir), [])
     (folder / f"{name}.html").write_text(page, encoding="utf-8")
 
@@ -216,8 +217,8 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
 
 def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authority: str, source: str = "") -> str:
     """The report as an A4 PDF beside its HTML; '' when written, else a one-line warning (the HTML stands)."""
-    text = (f"{authority} · {NOTEBOOKS[name][1]} · period ending {period:%d/%m/%Y} · "
-            f"source: {source or source_line(None, data_dir)}")
+    short = (source or source_line(None, data_dir)).replace("the authority's ", "")   # the footer names it already
+    text = f"{authority} · {NOTEBOOKS[name][1]} · period ending {period:%d/%m/%Y} · source: {short}"
     try:
         publish.write_pdf(folder / f"{name}.html", folder / f"{name}.pdf", text)
         return ""

@@ -190,3 +190,95 @@ def test_trend_charts_that_add_nothing_are_named_in_a_line_not_drawn():
     assert html.count("<img ") == 2 and 'alt="Line chart: % reviews in time.' in html
     assert ("No chart for 2 indicators whose value did not change over these months or has no data: % placed with "
             "parents (0.0% throughout); % of care leavers 17-18 in touch (no data).") in html
+
+
+# ---------------------------------------------------------------- the reports as members read them (slow)
+import html as _html                                            # noqa: E402
+import re                                                       # noqa: E402
+from pathlib import Path                                        # noqa: E402
+
+import pytest                                                   # noqa: E402
+
+REPORTS = ("scorecard", "adoption_journey", "adopters_journey", "sufficiency_strategy")
+FAKE = Path(__file__).resolve().parents[2] / "shared" / "data" / "external" / "dfe-validator-fake-903"
+# words for developers, never for members: parameter, file, module and code names, the spec, the method's jargon
+FORBIDDEN = [r"\bparameters?\b", r"\bSPEC\b", r"cicanalysis", r"\.py\b", r"\.csv\b", r"\.ipynb\b", r"\bnotebook",
+             r"papermill", r"\bla_code\b", r"completion_rate", r"suppress_small", r"exclude_children", r"po_cohort_since",
+             r"supplied_indicators", r"adoption_tracking", r"authority/", r"Markov", r"cs-demand-model",
+             r"extract_cache", r"\bDQ rows?\b", r"Traceback", r"\bnan\b", r"\bNaN\b", r"\bNone\b", r"Source: ext extract",
+             r"SSDA903-format extract \w+ \(", r"Improving", r"Declining"]
+
+
+def reader_text(page: str) -> str:
+    """What a reader sees of an HTML page: its text and the images' alt text, no markup, styles or scripts."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    alts = " ".join(re.findall(r'\balt="([^"]*)"', page))
+    return _html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img\b[^>]*>", " ", page)) + " " + alts)
+
+
+def developer_words(folder: Path, data_dir: Path) -> dict[str, list[str]]:
+    found = {}
+    for name in REPORTS:
+        text = reader_text((folder / f"{name}.html").read_text(encoding="utf-8"))
+        hits = [m.group(0) for pat in FORBIDDEN + [rf"\b{re.escape(data_dir.name)}\b"]
+                for m in re.finditer(pat, text)]
+        if hits:
+            found[name] = sorted(set(hits))
+    return found
+
+
+@pytest.fixture(scope="module")
+def dfe_fake_outputs(tmp_path_factory):
+    if not FAKE.is_dir():
+        pytest.skip("the DfE validator's fake extract is not in ../shared/data/external")
+    from cicanalysis.batch import run
+    out = tmp_path_factory.mktemp("dfe-fake-outputs")
+    results = run(["2018-03-31"], FAKE, out, jobs=2)
+    assert all(r.ok for r in results), results
+    return out / "2018-03-31"
+
+
+@pytest.mark.slow
+def test_no_developer_words_in_any_report_of_the_synthetic_run(default_outputs, small_authority):
+    folder = default_outputs / "2016-03-31"
+    assert developer_words(folder, small_authority) == {}
+    page = (folder / "scorecard.html").read_text(encoding="utf-8")
+    assert "Source: the authority's SSDA903 extract dated 31/03/2016" in page          # the source: extract and date
+
+
+@pytest.mark.slow
+def test_no_developer_words_in_any_report_of_the_dfe_fake_extract_run(dfe_fake_outputs):
+    assert developer_words(dfe_fake_outputs, FAKE) == {}
+    assert "SSDA903 extract dated 31/03/2018" in (dfe_fake_outputs / "scorecard.html").read_text(encoding="utf-8")
+
+
+def page_lines(text: str) -> list[str]:
+    """A PDF page's lines of text without its footer (authority, report, period, source, page number)."""
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and "period ending" not in ln
+            and not re.search(r"Page \d+ of\s*\d*|^\d+$|dated \d\d/\d\d/\d{4}$", ln.strip())]
+
+
+@pytest.mark.slow
+def test_pdf_page_budget_landscape_scorecards_and_no_caption_alone_at_a_page_foot(default_outputs):
+    from pypdf import PdfReader
+    folder = default_outputs / "2016-03-31"
+    budget = {"scorecard": 40, "adoption_journey": 34, "adopters_journey": 17, "sufficiency_strategy": 11}
+    for name in REPORTS:
+        reader = PdfReader(str(folder / f"{name}.pdf"))
+        pages = len(reader.pages)
+        assert pages <= budget[name], (name, pages)
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        captions = {_html.unescape(c).strip() for c in re.findall(r"<caption>(.*?)</caption>", page)}
+        headings = {_html.unescape(re.sub(r"<[^>]+>|¶", "", h)).strip()
+                    for h in re.findall(r"<h[234][^>]*>(.*?)</h[234]>", page, flags=re.S)}
+        for k, p in enumerate(reader.pages[:-1], 1):
+            lines = page_lines(p.extract_text())
+            last = lines[-1] if lines else ""
+            assert last not in captions and last not in headings, (name, k, last)
+        landscape = [float(p.mediabox.width) > float(p.mediabox.height) for p in reader.pages]
+        if name == "scorecard":                 # the county, area and team tables on landscape pages
+            assert 3 <= sum(landscape) <= 10, landscape
+            text = " ".join(reader.pages[i].extract_text() for i, wide in enumerate(landscape) if wide)
+            assert "County scorecard" in text and "Area scorecards" in text and "Team scorecards" in text
+        else:
+            assert not any(landscape), name

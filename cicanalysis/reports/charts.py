@@ -215,7 +215,7 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
         ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
     else:
         ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
-    key_above(ax, "\n".join(textwrap.wrap(title, 62)), ncol=3)
+    key_above(ax, "\n".join(textwrap.wrap(title, 56)), ncol=3)
     footnote(fig, source, t["period"].max())
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     months = [f"{d:%b %Y}" for d in t["period"]]
