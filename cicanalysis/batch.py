@@ -93,6 +93,8 @@ PRINT_STYLE = """
  main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
  img,tr,li,p,div.cic-notices{break-inside:avoid}
  p:has(+ div.cic-table){break-after:avoid}
+ div.output_area:has(> div > :is(h2,h3,h4):last-child){break-after:avoid}
+ main div.cell:has(h2):not(:has(table,img,ul)){break-after:avoid}
  thead{display:table-header-group}
  table.cic caption,table.cic thead{break-after:avoid;break-inside:avoid}
  table.cic:not(:has(tbody tr:nth-child(26))){break-inside:avoid}

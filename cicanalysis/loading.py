@@ -91,13 +91,13 @@ def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
 
 
 # ---------------------------------------------------------------- notices
-LOCAL_TABLES = {   # table: (file, what needs it, report)
-    "supplied_indicators": ("supplied_indicators.csv", "the workforce and initial health assessment indicators",
-                            "scorecard"),
-    "adoption_tracking": ("adoption_tracking.csv", "family-finding timescales, plan changes by new plan, placement "
-                          "types, life story books and the tracking-based summary lines", "adoption_journey"),
-    "adopters": ("adopters.csv", "every section of the adopters' journey and the adopter sufficiency forecast's "
-                 "supply of households", "adopters_journey"),
+LOCAL_TABLES = {   # table: (the table in members' words, what needs it, report)
+    "supplied_indicators": ("the authority's table of supplied indicators", "the workforce and initial health "
+                            "assessment indicators", "scorecard"),
+    "adoption_tracking": ("the local adoption tracking table", "family-finding timescales, plan changes by new plan, "
+                          "placement types, life story books and the tracking-based summary lines", "adoption_journey"),
+    "adopters": ("the table of prospective adoptive households", "every section of the adopters' journey and the "
+                 "adopter sufficiency forecast's supply of households", "adopters_journey"),
 }
 
 
@@ -110,11 +110,10 @@ def extract_notices(x: Extract) -> list[str]:
     if not x.authority.get("configured"):
         named = x.authority["name"] != reference.DEFAULT_NAME
         out.append(f"No authority configuration was found: the reports {'use the name given' if named else 'say “Local authority”'}, "
-                   "show the county only and leave the rate per 10,000 and local targets blank. Run "
-                   "`cicanalysis init --data <folder>` and fill in the authority/ folder it writes (name, districts "
-                   "to areas, child population, targets).")
+                   "show the county only and leave the rate per 10,000 and local targets blank until an analyst sets up "
+                   "the authority's configuration (its name, districts and areas, child population and targets).")
     elif x.teams.empty:
-        out.append("The authority folder has no teams.csv: figures are shown for the county only.")
+        out.append("The authority's configuration names no districts or teams: figures are shown for the county only.")
     out += comparison_notices(x.authority)
     if not x.has_column("episodes", "DISTRICT") and not x.teams.empty:
         out.append("The episodes have no DISTRICT column and none could be derived from HOME_POST: areas and teams are "
@@ -149,9 +148,9 @@ def notices(x: Extract, period=None, report: str | None = None) -> list[str]:
     if period is not None and x.authority.get("configured"):
         year = reference.population_year(period)
         if pd.isna(reference.population_at(period, x.authority_dir)):
-            out.append(f"The child population for mid-{year} is not in authority/population.csv: the rate per "
-                       f"10,000 is n/a (add the ONS mid-year estimate for {year}).")
-    for table, (file, what, where) in LOCAL_TABLES.items():
+            out.append(f"The child population for mid-{year} is not in the authority's configuration: the rate per "
+                       f"10,000 is n/a (the ONS mid-year estimate for {year} is needed).")
+    for table, (words, what, where) in LOCAL_TABLES.items():
         if (report is None or report == where) and not x.sources.get(table):
-            out.append(f"No {file}: {what} need it and are left out.")
+            out.append(f"Without {words} (not supplied with the extract), {what} are left out.")
     return out

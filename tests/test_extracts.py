@@ -252,7 +252,7 @@ def test_a_population_year_missing_is_na_with_a_notice(tmp_path):
     x = load_fixture(folder)
     rate = scorecard.build(x, PERIOD).query("indicator == 'CIC_RATE'")
     assert pd.isna(rate["value"].iloc[0])           # mid-2015 missing: never the 2014 or 2016 figure
-    assert any("mid-2015 is not in authority/population.csv" in n for n in notices(x, PERIOD))
+    assert any("mid-2015 is not in the authority's configuration" in n for n in notices(x, PERIOD))
     assert not any("population" in n for n in notices(x, "2015-03-31"))   # mid-2014 is there
 
 

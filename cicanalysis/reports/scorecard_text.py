@@ -90,7 +90,7 @@ def changes_between(earlier: pd.DataFrame, later: pd.DataFrame, la_code: str = "
             va, vb = vals.loc[ind, "value_a"], vals.loc[ind, "value_b"]
             parts.append(f"the number of {label} changed from {va:,.0f} to {vb:,.0f} ({vb - va:+,.0f}"
                          + (f", {100 * (vb - va) / va:+.1f}%" if va else "") + ")")
-    if "CIC_RATE" in vals.index:
+    if "CIC_RATE" in vals.index and not vals.loc["CIC_RATE", ["value_a", "value_b"]].isna().any():  # no rate: unsaid
         va, vb = vals.loc["CIC_RATE", "value_a"], vals.loc["CIC_RATE", "value_b"]
         vs = rate_comparison_words(comparator_at("CIC_RATE", pb, la_code), pb, la_code)
         parts.append(f"the rate per 10,000 children changed from {va:.1f} to {vb:.1f}{vs}")
