@@ -327,7 +327,8 @@ def footer(text: str) -> str:
     """The PDF footer on every page: the report, period and source, and the page number."""
     return (f'<div style="font-size:7.5pt;color:#444;width:100%;padding:0 12mm;font-family:Arial,sans-serif;'
             f'display:flex;justify-content:space-between"><span>{html.escape(text)}</span>'
-            f'<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+            f'<span style="white-space:nowrap;flex-shrink:0;padding-left:3mm">Page <span class="pageNumber"></span> of '
+            f'<span class="totalPages"></span></span></div>')
 
 
 def write_pdf(html_path: Path, pdf_path: Path, footer_text: str = "") -> Path:
