@@ -324,9 +324,10 @@ def suppress_small_counts(frame: pd.DataFrame, columns, suppress: bool) -> pd.Da
     return out
 
 
-def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_table: int = 6):
+def unit_matrix(frame: pd.DataFrame, level: str, suppress: bool = False, per_table: int = 7):
     """Indicators down, units (areas or teams) across: each cell the value and its RAG letter, coloured.
-    Many units are split into several tables of ``per_table`` units, so nothing scrolls or is cut in print.
+    Many units are split into several tables of ``per_table`` units (seven fit a landscape A4 page with the
+    indicator names on one line), so nothing scrolls or is cut in print.
 
     With ``suppress`` (publishing), count indicators of 1–5 are shown as '<6' (SPEC 8) and percentages or
     averages on denominators of 1-9 as 'n<10' (:func:`hidden_when_published`).
@@ -392,15 +393,18 @@ def uasc_impact_table(impact: pd.DataFrame):
 
 # ---------------------------------------------------------------- adoption and adopters' journey charts
 def plain_table(frame: pd.DataFrame, caption: str = "", suppress: bool = False, counts=(), decimals: int = 1,
-                **kw):
+                wide: bool = False, **kw):
     """A table for officers (see :func:`cicanalysis.reports.formatting.table`): labels, units, signs, n/a, counts of
-    1-5 shown as '<6' when publishing. ``decimals=0`` shows every number column as a whole number."""
+    1-5 shown as '<6' when publishing. ``decimals=0`` shows every number column as a whole number; ``wide``
+    prints it on landscape pages."""
     kinds = dict(kw.pop("kinds", {}) or {})
     if decimals == 0:
         for c in frame.columns:
             if c not in kinds and pd.api.types.is_float_dtype(frame[c]) and F.kind_of(c, frame[c]) == "number":
                 kinds[c] = "count"
-    return F.table(frame, caption=caption, suppress=suppress, counts=counts, kinds=kinds, **kw)
+    t = F.table(frame, caption=caption, suppress=suppress, counts=counts, kinds=kinds, **kw)
+    t.wide = wide
+    return t
 
 
 def direction_table(frame: pd.DataFrame, caption: str = "", column: str = "Direction"):
