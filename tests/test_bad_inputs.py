@@ -478,8 +478,11 @@ def _teams_read(x):
     assert len(x.teams) > 5 and set(x.teams.columns) >= {"TEAM", "DISTRICT", "AREA"}
 
 
+RATES = ("CIC_RATE", "STARTS_RATE", "CEASED_RATE")     # per 10,000 children: n/a without the year's population
+
+
 def _no_rate(x):
-    assert pd.isna(county_values(x, ["CIC_RATE"]).iloc[0])
+    assert county_values(x, list(RATES)).isna().all()
 
 
 def _dq_value(column, value):
@@ -580,7 +583,7 @@ CASES += [
     Case("population not a number", _population_line(lambda y, v, r: f"{y},about 250k,{r}"), "FATAL",
          "population.csv", "POPULATION_0_17", "configuration value is a number"),
     Case("population year missing", _population_line(lambda y, v, r: None), "OK",
-         unchanged=tuple(i for i in COMPUTED if i != "CIC_RATE"), notice="mid-2015", check=_no_rate),
+         unchanged=tuple(i for i in COMPUTED if i not in RATES), notice="mid-2015", check=_no_rate),
     Case("a DISTRICT value not in teams.csv", _drop_team_row, "DQ", "episodes.csv", "DISTRICT",
          "not in authority/teams.csv", tuple(COMPUTED)),
     Case("55% in targets.csv", _authority_file("targets.csv", lambda t: t.replace("CIC_RATE,,55,", "CIC_RATE,,55%,")),
