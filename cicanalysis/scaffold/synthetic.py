@@ -82,12 +82,18 @@ SHORT_BREAK_SETTINGS = {("R1", "PR1"): 45, ("R1", "PR4"): 35, ("R2", "PR3"): 20}
 # 19th to 21st, and from 2015-16 the 17th and 18th as well (those no longer looked after on that birthday)
 OC3_AGES = {2012: (19, 20, 21), 2016: (17, 18, 19, 20, 21)}
 # OC3 codes (weights) by the first collection year they are valid for: the DfE validator's lists (rules 131,
-# 132, 133), which it applies to every year; F3/P3 are not among them, so none is written
-OC3_CODES = {2012: {
+# 132, 133). Activity: until 2020-21 F3/P3 were "in training or employment" (the validator903 rule 132 list); from
+# 2021-22 the guide splits them into F4/P4 (apprenticeships) and F5/P5 (other training or employment), the only list
+# today's validator has: so `make dfe-check`, which applies it to every year, flags the older years' F3/P3 (rule 132,
+# allow-listed in README). The weights are the same in both lists, so the draws are too.
+_OC3_2012 = {
     "IN_TOUCH": {"YES": 88, "NO": 5, "REFU": 3, "RHOM": 2, "NREQ": 2},
     "ACCOM": {"H": 40, "D": 20, "R": 12, "E": 10, "B": 10, "K": 8},      # + "1" suitable or "2" not suitable
-    "ACTIV": {"F1": 7, "P1": 2, "F2": 22, "P2": 4, "F4": 12, "P4": 6, "G4": 10, "G5": 30, "G6": 7},
-}}
+    "ACTIV": {"F1": 7, "P1": 2, "F2": 22, "P2": 4, "F3": 12, "P3": 6, "G4": 10, "G5": 30, "G6": 7},
+}
+OC3_CODES = {2012: _OC3_2012,
+             2022: dict(_OC3_2012, ACTIV={"F1": 7, "P1": 2, "F2": 22, "P2": 4, "F4": 6, "P4": 3, "F5": 6, "P5": 3,
+                                          "G4": 10, "G5": 30, "G6": 7})}
 
 
 def _by_year(table: dict, year: int):
