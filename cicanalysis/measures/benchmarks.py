@@ -189,6 +189,13 @@ def latest_year(published: str, up_to: int | None = None) -> int | None:
     return int(years.max()) if len(years) else None
 
 
+def first_year(published: str) -> int | None:
+    """The first year with a published LA value of the measure."""
+    fig = reference.published_figures()
+    years = fig.loc[(fig["INDICATOR"] == published) & (fig["LEVEL"] == "LA") & fig["VALUE"].notna(), "YEAR"]
+    return int(years.min()) if len(years) else None
+
+
 def compare(indicator: str | Indicator, la_code: str, up_to: int | None = None, neighbour_list: str = "2025",
             years: int = YEARS_SHOWN) -> Comparison | None:
     """The indicator of authority ``la_code`` (3-digit or E-code) against the published statistics for the
