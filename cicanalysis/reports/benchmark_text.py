@@ -201,8 +201,8 @@ def england_adoption_note(table: pd.DataFrame, authority_dir=None) -> str:
             "order, where A2 starts.")
     if not published:
         text += " None of the years shown has a published England figure."
-    text += (" Local-authority A1, A2 and A10 comparisons (statistical neighbours, the adoption scorecard's 3-year "
-             "averages) are not published in the DfE's files: " + (
-                 "the authority's own comparators file supplies them (authority/comparators.csv)." if has_own_comparators
-                 else "add them to authority/comparators.csv (see the README) to show them here."))
+    text += (" Local-authority A1, A2 and A10 figures (statistical neighbours, the adoption scorecard's 3-year "
+             "averages) are not in the DfE's files; A1 and A2 for the neighbours come from " + (
+                 "the authority's own comparators file (authority/comparators.csv)." if has_own_comparators
+                 else "a comparators file the authority supplies: add authority/comparators.csv (see the README)."))
     return text
