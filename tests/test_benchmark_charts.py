@@ -122,3 +122,13 @@ def test_england_adoption_times_in_months_beside_a1_a2():
     assert np.isnan(t.at["2017-18", "England: entering care to placed for adoption (months)"])
     note = T.england_adoption_note(t, None)
     assert "national averages in months" in note and "authority/comparators.csv" in note
+
+
+def test_comparison_table_leaves_out_years_with_nothing_published_and_names_them():
+    frame = B.comparisons("886", ["CIC_TOTAL", "CIC_RATE", "WITHIN_20_MILES"], up_to=2016)
+    shown, note = T.with_published_figures(frame)
+    # CIC_TOTAL: Kent 1,870 (2015) and 2,310 (2016) from the SFR tables; 2012-2014 have no published row here
+    assert list(shown.loc[shown["indicator"] == "CIC_TOTAL", "year"]) == [2015, 2016]
+    assert not (shown["indicator"] == "CIC_RATE").any()                    # the rate starts in 2019
+    assert (shown["indicator"] == "WITHIN_20_MILES").any()                 # not like for like: kept to say why
+    assert note == "No published figure on or before the period for: Children in care per 10,000 children aged 0-17."

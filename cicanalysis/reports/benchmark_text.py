@@ -206,3 +206,15 @@ def england_adoption_note(table: pd.DataFrame, authority_dir=None) -> str:
                  "the authority's own comparators file (authority/comparators.csv)." if has_own_comparators
                  else "a comparators file the authority supplies: add authority/comparators.csv (see the README)."))
     return text
+
+
+def with_published_figures(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The comparison's rows that have a published figure (a year with the authority's, England's, the region's or
+    the neighbours' value; a not like-for-like row stays, to say why), and a line naming the indicators left with
+    none ('' when none is)."""
+    cols = [c for c in ("authority", "england", "region", "neighbours_mean") if c in frame]
+    has = frame[cols].notna().any(axis=1) | ~frame["comparable"].astype(bool)
+    empty = [i for i in dict.fromkeys(frame["indicator"]) if not has[frame["indicator"] == i].any()]
+    note = ("No published figure on or before the period for: " + "; ".join(_title(i) for i in empty) + ".") \
+        if empty else ""
+    return frame[has], note

@@ -79,7 +79,7 @@ class Report:
         the period (:func:`benchmarks.comparisons`): a table shown and handed over with its figures; a line
         saying there is none without an LA code."""
         from ..measures import benchmarks
-        from .benchmark_text import comparison_table
+        from .benchmark_text import comparison_table, with_published_figures
         code = self.x.authority.get("la_code", "")
         frame = benchmarks.comparisons(code, indicators, up_to=self.published_up_to) if code else pd.DataFrame()
         if frame.empty:
@@ -87,9 +87,10 @@ class Report:
                             "published figures.")
         self.figures(publish.comparison_figures(frame, self.name))
         la = self.x.authority
-        return self.table(comparison_table(frame), caption=f"{la['la_name']} ({la['la_code']}) against England, its "
+        shown, note = with_published_figures(frame)
+        return self.table(comparison_table(shown), caption=f"{la['la_name']} ({la['la_code']}) against England, its "
                           f"region and its statistical neighbours: the DfE's published figures, latest year on or "
-                          f"before {self.period:%B %Y} and the four before", counts=())
+                          f"before {self.period:%B %Y} and the four before", counts=(), note=note)
 
     @property
     def published_up_to(self) -> int:
