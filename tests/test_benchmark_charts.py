@@ -132,3 +132,10 @@ def test_comparison_table_leaves_out_years_with_nothing_published_and_names_them
     assert not (shown["indicator"] == "CIC_RATE").any()                    # the rate starts in 2019
     assert (shown["indicator"] == "WITHIN_20_MILES").any()                 # not like for like: kept to say why
     assert note == "No published figure on or before the period for: Children in care per 10,000 children aged 0-17."
+
+
+def test_trend_chart_keeps_every_year_when_only_the_last_is_published():
+    c = B.compare("CIC_RATE", "886", up_to=2019)            # the rate: 2019 only (2015-2018 not published)
+    fig = charts.benchmark_trend_chart(c, "2019-03-31")
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo < 2015 and hi > 2019 and _lines(fig.axes[0])["Kent (published)"][-1] == 48   # Kent 2019: 48 (1,588 / 331,385)

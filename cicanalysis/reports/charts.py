@@ -708,6 +708,7 @@ def _draw_benchmark_trend(ax, c) -> tuple[str, str]:
                     label=names[col], zorder=3 if col == "authority" else 2)
             drawn[names[col]] = s[col].tolist()
     ax.set_xticks(s["year"], [str(y) for y in s["year"]])
+    ax.set_xlim(s["year"].min() - 0.4, s["year"].max() + 0.4)     # every year shown, even with one published
     ax.set_xlabel("Year ending 31 March (DfE published figures)")
     ax.set_ylabel(axis_label(unit))
     values = s[list(B.SERIES)].to_numpy(dtype=float)
