@@ -340,9 +340,9 @@ def in_care_since(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
 
 
 def significantly_away(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
-    """The county measures rated Red in ``later`` (significantly away from target), grouped in ``GROUP_ORDER``
-    then catalogue order: indicator, group, title, unit, polarity, value, target, value_then (the earlier
-    scorecard's value), rag_then and dot (improved / same / worse since then, by polarity)."""
+    """The county measures rated Red in ``later`` (significantly away from target), by heading (:func:`by_group`):
+    indicator, group, title, unit, polarity, value, target, value_then (the earlier scorecard's value), rag_then and
+    dot (improved / same / worse since then, by polarity)."""
     b = _county(later)
     a = _county(earlier).set_index("indicator")
     reds = b[b["rag"] == "R"].copy()
@@ -358,10 +358,12 @@ def significantly_away(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFra
 
 
 def by_group(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows ordered by heading (``GROUP_ORDER``, others after) and, within one, as they came (catalogue order)."""
+    """Rows ordered by heading (``GROUP_ORDER``, others after) and, under one, in catalogue order."""
     rank = {g: n for n, g in enumerate(GROUP_ORDER)}
-    order = frame["group"].map(lambda g: rank.get(g, len(rank)))
-    return frame.assign(_g=order).sort_values("_g", kind="stable").drop(columns="_g").reset_index(drop=True)
+    order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
+    f = frame.assign(_g=frame["group"].map(lambda g: rank.get(g, len(rank))),
+                     _o=frame["indicator"].map(lambda i: order.get(i, len(order))))
+    return f.sort_values(["_g", "_o"], kind="stable").drop(columns=["_g", "_o"]).reset_index(drop=True)
 
 
 def comparator_at(indicator: str, period, la_code: str = ""):

@@ -200,9 +200,14 @@ def _in_care_words(moves: pd.DataFrame, period, then) -> str:
            f"{parts['CIC_CITIZEN']['now']:,.0f} citizen children and {parts['CIC_UASC']['now']:,.0f} UASC. ")
     before = (f"At {_date(then)} there were {parts['CIC_TOTAL']['then']:,.0f}: {parts['CIC_CITIZEN']['then']:,.0f} "
               f"citizen children and {parts['CIC_UASC']['then']:,.0f} UASC. ")
-    net = (f"The net change is {parts['CIC_TOTAL']['change']:+,.0f}: citizen children "
-           f"{parts['CIC_CITIZEN']['change']:+,.0f} and UASC {parts['CIC_UASC']['change']:+,.0f}.")
-    return now + before + net
+    total = parts["CIC_TOTAL"]["change"]
+    net = f"The net change is {total:+,.0f}" if total else "There is no net change"
+    return (now + before + f"{net}: citizen children {_signed(parts['CIC_CITIZEN']['change'])} and UASC "
+            f"{_signed(parts['CIC_UASC']['change'])}.")
+
+
+def _signed(change: float) -> str:
+    return f"{change:+,.0f}" if change else "unchanged"
 
 
 def summary_of_performance(n: int, earlier: pd.DataFrame, card: pd.DataFrame, la_code: str) -> Section:
