@@ -119,6 +119,10 @@ def test_the_rate_is_set_against_the_published_rates_of_the_right_31_march():
     assert march.items[1].text.endswith("England (67) and the statistical neighbours (55.0), both as at 31 March 2025.")
     none = C.summary_of_performance(3, earlier, _typed("2025-03-31", counts + [("CIC_RATE", 53.2, "G", 55.0)]), "")
     assert "not compared with published rates" in none.items[1].text
+    no_population = C.summary_of_performance(3, earlier, _typed("2025-03-31", counts + [("CIC_RATE", float("nan"),
+                                                                                          None, 55.0)]), "886")
+    assert no_population.items[1].text == ("The rate of children in care per 10,000 children aged 0-17 cannot be "
+                                           "given for 31 March 2025: the child population for that year is not known.")
     # then and now worked by hand: 1,400 + 60 both times
     assert feb.items[0].text.endswith("There is no net change: citizen children unchanged and UASC unchanged.")
 

@@ -146,6 +146,16 @@ def _grouped(section: Section, frame: pd.DataFrame, line, comments: dict, draft:
     return numbers
 
 
+def rate_words(now, before, p, then, la_code: str) -> str:
+    """The rate per 10,000 now and at the last report, against England and the statistical neighbours."""
+    if pd.isna(now):
+        return (f"The rate of children in care per 10,000 children aged 0-17 cannot be given for {_date(p)}: the "
+                "child population for that year is not known.")
+    was = f" ({format_value(before, 'per 10,000')} at {_date(then)})" if pd.notna(before) else ""
+    return (f"The rate of children in care per 10,000 children aged 0-17 was {format_value(now, 'per 10,000')} at "
+            f"{_date(p)}{was}{rate_against(S.comparator_at('CIC_RATE', p, la_code), p, la_code)}")
+
+
 def rate_against(comp, period, la_code: str) -> str:
     """', against the latest published rates for England (67) and the statistical neighbours (55.0), both as at
     31 March 2025.' for :func:`scorecard.comparator_at`'s figures, or why there are none."""
@@ -187,7 +197,8 @@ def context(n: int, x, card: pd.DataFrame, include_uasc: bool) -> Section:
           "away from target); numbers of children are shown but not rated." if headings else
           "The scorecard has no measure rated against a target for this period.")
     local = " and the locally supplied workforce and health figures" if x.sources.get("supplied_indicators") else ""
-    s.add(f"The figures are {x.authority['name']}'s own: its children looked after return (SSDA903) data as at "
+    who = f"{x.authority['name']}'s" if x.authority.get("configured") else "the authority's"
+    s.add(f"The figures are {who} own: its children looked after return (SSDA903) data as at "
           f"{_date(x.extract_date)}{local}. Unaccompanied asylum-seeking children (UASC) are "
           f"{'included' if include_uasc else 'left out'} unless a measure says otherwise.")
     return s
@@ -220,11 +231,7 @@ def summary_of_performance(n: int, earlier: pd.DataFrame, card: pd.DataFrame, la
         s.add(_in_care_words(moves, p, then))
     a, b = (S._county(f).set_index("indicator") for f in (earlier, card))
     if "CIC_RATE" in b.index:
-        rate_then = a["value"].get("CIC_RATE")
-        was = f" ({format_value(rate_then, 'per 10,000')} at {_date(then)})" if rate_then is not None else ""
-        s.add(f"The rate of children in care per 10,000 children aged 0-17 was "
-              f"{format_value(b.loc['CIC_RATE', 'value'], 'per 10,000')} at {_date(p)}{was}"
-              f"{rate_against(S.comparator_at('CIC_RATE', p, la_code), p, la_code)}")
+        s.add(rate_words(b.loc["CIC_RATE", "value"], a["value"].get("CIC_RATE"), p, then, la_code))
     s.add(f"Of the measures rated, {_rag_counts(card)} at {_date(p)}; at {_date(then)}, {_rag_counts(earlier)}.")
     return s
 
