@@ -67,10 +67,10 @@ def test_a_rate_without_polarity_is_ordered_highest_first_without_a_place():
 
 def test_a_count_is_compared_as_its_rate_and_nothing_is_charted_before_the_published_series():
     assert B.compared_as("CIC_TOTAL") == "CIC_RATE" and B.compared_as("PLACEMENTS_3PLUS") == "PLACEMENTS_3PLUS"
-    c = B.compare("CIC_RATE", "886", up_to=2016)           # the rate is published from 31 March 2019
-    assert c.years == () and B.first_year("CIC_RATE") == 2019
-    note = T.chart_note(c, pd.Timestamp("2016-03-31"), 2019)
-    assert "no figure for Kent on or before March 2016" in note and "starts at 31 March 2019" in note
+    c = B.compare("CIC_RATE", "886", up_to=2014)           # the rate: from 31 March 2015 (2015-2017 worked out)
+    assert c.years == () and B.first_year("CIC_RATE") == 2015
+    note = T.chart_note(c, pd.Timestamp("2014-03-31"), 2015)
+    assert "no figure for Kent on or before March 2014" in note and "starts at 31 March 2015" in note
     near = B.compare("WITHIN_20_MILES", "886")
     assert "not compared" in T.chart_note(near, pd.Timestamp("2016-03-31"))
 
@@ -125,17 +125,19 @@ def test_england_adoption_times_in_months_beside_a1_a2():
 
 
 def test_comparison_table_leaves_out_years_with_nothing_published_and_names_them():
-    frame = B.comparisons("886", ["CIC_TOTAL", "CIC_RATE", "WITHIN_20_MILES"], up_to=2016)
+    frame = B.comparisons("886", ["CIC_TOTAL", "CIC_RATE", "OC2_SDQ_SCORED", "WITHIN_20_MILES"], up_to=2016)
     shown, note = T.with_published_figures(frame)
-    # CIC_TOTAL: Kent 1,870 (2015) and 2,310 (2016) from the SFR tables; 2012-2014 have no published row here
+    # CIC_TOTAL: Kent 1,870 (2015) and 2,310 (2016) from the SFR tables; 2012-2014 have no published row here; the
+    # rate worked out from them for the same years; the SDQ share is published from 2018 only
     assert list(shown.loc[shown["indicator"] == "CIC_TOTAL", "year"]) == [2015, 2016]
-    assert not (shown["indicator"] == "CIC_RATE").any()                    # the rate starts in 2019
+    assert list(shown.loc[shown["indicator"] == "CIC_RATE", "year"]) == [2015, 2016]
+    assert not (shown["indicator"] == "OC2_SDQ_SCORED").any()
     assert (shown["indicator"] == "WITHIN_20_MILES").any()                 # not like for like: kept to say why
-    assert note == "No published figure on or before the period for: Children in care per 10,000 children aged 0-17."
+    assert note.startswith("No published figure on or before the period for: ") and "SDQ" in note
 
 
 def test_trend_chart_keeps_every_year_when_only_the_last_is_published():
-    c = B.compare("CIC_RATE", "886", up_to=2019)            # the rate: 2019 only (2015-2018 not published)
+    c = B.compare("CIC_RATE", "886", up_to=2019)            # the rate: 2015-2017 worked out, none for 2018, 2019
     fig = charts.benchmark_trend_chart(c, "2019-03-31")
     lo, hi = fig.axes[0].get_xlim()
     assert lo < 2015 and hi > 2019 and _lines(fig.axes[0])["Kent (published)"][-1] == 48   # Kent 2019: 48 (1,588 / 331,385)

@@ -81,6 +81,7 @@ class YearFigures:
     rank: int | None = None
     ranked: int = 0                      # authorities with a value that year
     quartile: str | None = None
+    derived: bool = False                # rates of 2015-2017 worked out from the published counts (not published)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,8 @@ def _year(fig: pd.DataFrame, year: int, la: dict, neighbours: tuple[str, ...], p
         england=area("E92000001"), region=area(la["REGION_CODE"]), inner_outer_london=area(la["INNER_OUTER_LONDON_CODE"]),
         neighbours_mean=float(nb.mean()) if len(nb) else np.nan, neighbours_with_value=int(len(nb)),
         rank=None if rank is None or pd.isna(rank) else int(rank), ranked=int(len(las)),
-        quartile=quartile_band(value, las, polarity))
+        quartile=quartile_band(value, las, polarity),
+        derived=bool(f["SOURCE"].astype(str).str.startswith("derived").any()) if "SOURCE" in f else False)
 
 
 def latest_year(published: str, up_to: int | None = None) -> int | None:

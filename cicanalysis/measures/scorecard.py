@@ -382,7 +382,7 @@ def comparator_at(indicator: str, period, la_code: str = ""):
         if year is None:
             return None
         return {"ENGLAND": year.england, "STATISTICAL_NEIGHBOURS": year.neighbours_mean,
-                "DATE": pd.Timestamp(year.year, 3, 31), "COMPARISON": c}
+                "DATE": pd.Timestamp(year.year, 3, 31), "COMPARISON": c, "DERIVED": year.derived}
     comp = reference.comparators()
     comp = comp[(comp["INDICATOR"] == indicator) & (comp["DATE"] <= p)].sort_values("DATE")
     return comp.iloc[-1].to_dict() if len(comp) else None

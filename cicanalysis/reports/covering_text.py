@@ -160,8 +160,10 @@ def rate_against(comp, period, la_code: str) -> str:
     """', against the latest published rates for England (67) and the statistical neighbours (55.0), both as at
     31 March 2025.' for :func:`scorecard.comparator_at`'s figures, or why there are none."""
     if comp is not None:
+        how = (" (worked out, as the DfE works its rates out, from the numbers it published and the ONS population "
+               "estimates)") if comp.get("DERIVED") else ""
         return (f", against the latest published rates for England ({comp['ENGLAND']:.0f}) and the statistical "
-                f"neighbours ({comp['STATISTICAL_NEIGHBOURS']:.1f}), both as at 31 March {comp['DATE']:%Y}.")
+                f"neighbours ({comp['STATISTICAL_NEIGHBOURS']:.1f}), both as at 31 March {comp['DATE']:%Y}{how}.")
     if not la_code:
         return ". It is not compared with published rates: the authority's DfE code has not been set."
     return (f". The DfE has published no rate for England or the statistical neighbours as at {period:%B %Y} or "
