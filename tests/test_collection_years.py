@@ -312,10 +312,11 @@ def test_two_folders_of_one_year_holding_different_tables_are_one_return(tmp_pat
 
 
 # ---------------------------------------------------------------- yearly merges (issue 26)
-def test_an_episode_deleted_from_the_later_return_ends_after_the_last_return_holding_it(tmp_path):
-    """A's open episode is in the 2016-17 return but not the 2017-18 one (deleted there as a correction): A is
-    in care at 31/03/2017 as that return said, and no longer at 31/03/2018 (C and E: 2, where A stayed open for
-    ever before)."""
+def test_an_episode_deleted_from_the_later_return_ends_with_the_last_return_holding_it(tmp_path):
+    """A's open episode is in the 2016-17 return but not the 2017-18 one (deleted there as a correction): it ends on
+    31/03/2017 as liia-tools ends it, so A is in care at no date the later return covers: 31/03/2018 counts C and E
+    (2, where A stayed open for ever before: 3), and 31/03/2017 C alone (an episode ending on a day is not open
+    on it)."""
     root = tmp_path / "x"
     write_return(root / "2016-17", 2017)
     write_return(root / "2017-18", 2018)
@@ -323,12 +324,12 @@ def test_an_episode_deleted_from_the_later_return_ends_after_the_last_return_hol
     write_table(root / "2017-18", "episodes", episode_rows(edited))
     x = load(root)
     a = x["episodes"][x["episodes"]["CHILD"] == "A"]
-    assert a["DEC"].tolist() == [pd.Timestamp("2017-04-01")] and a["REC"].isna().all()
-    assert county(x, "2017-03-31", ("CIC_TOTAL",)) == {"CIC_TOTAL": 2}      # A, C
+    assert a["DEC"].tolist() == [pd.Timestamp("2017-03-31")] and a["REC"].isna().all()
+    assert county(x, "2017-03-31", ("CIC_TOTAL",)) == {"CIC_TOTAL": 1}      # C
     assert county(x, "2018-03-31", ("CIC_TOTAL", "CIC_STARTED")) == {"CIC_TOTAL": 2, "CIC_STARTED": 1}   # C, E; E
     row = x.dq[(x.dq["CHILD"] == "A") & (x.dq["column"] == "DEC")]
     assert row[["file", "column", "value", "action"]].values.tolist() == [
-        ["2016-17/episodes.csv", "DEC", "01/04/2017", "DEC taken as the day after the last return holding it ended"]]
+        ["2016-17/episodes.csv", "DEC", "31/03/2017", "DEC taken as the 31 March of the last return holding it"]]
     # the 2017-18 OC2 row of A, no longer in care, is outside that year's OC2 cohort (the cohort check says so)
     assert x.dq.loc[(x.dq["CHILD"] == "A") & (x.dq["file"] == "2017-18/oc2.csv"), "action"].tolist() == ["row excluded"]
     assert row["rule"].iloc[0].startswith("open at the end of its last return, absent from the later returns")

@@ -392,13 +392,13 @@ X1_GAP_RULE = "REC is X1 (care continues) but the next episode starts later: end
 # fix, stage 1: an open episode of a return older than the latest) was deleted there as a correction, so it must
 # not stay open for ever. Rule 3A: a child's episode starting before it came from a later return (it was replaced)
 # -> not read; rule 3: the same placement (RNE, LS, PLACE, PLACE_PROVIDER, PL_POST, URN) starts on another day in a
-# later return (its start was corrected) -> not read; rule 2: no later episode -> ended when the last return holding
-# it ended, its REC left blank (liia-tools writes E99, no DfE code). liia-tools ends it on that 31 March; here it
-# ends on the 1 April after, so that the return it was last in still counts the child in care at its 31 March, as
-# that return was submitted and published, and no later return does. Rule 1 (a later episode follows) is
+# later return (its start was corrected) -> not read; rule 2: no later episode -> ended on the 31 March of the last
+# return holding it (as liia-tools ends it), its REC left blank (liia-tools writes E99, no DfE code): the later
+# return is the correction, so the child is not counted in care at any date it covers (nor at that 31 March, the
+# one figure that changes from the earlier return as submitted). Rule 1 (a later episode follows) is
 # :func:`episode_sequence`'s UNCLOSED_RULE.
 GONE_RULE = ("open at the end of its last return, absent from the later returns (deleted as a correction?): ended "
-             "the day after that return's 31 March")
+             "on that return's 31 March")
 REPLACED_RULE = "open in an earlier return, replaced in a later return by an episode starting before it: not read"
 RESTARTED_RULE = "open in an earlier return, the same placement starting another day in a later return: not read"
 SAME_PLACEMENT = ("RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN")
@@ -415,8 +415,8 @@ def _same_as(ep: pd.DataFrame, other: pd.DataFrame) -> pd.Series:
 
 def gone_from_later_returns(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Episodes (sorted by CHILD, DECOM, with ``_RETURN``) left open by a return older than the latest return holding
-    episodes: replaced or restarted in a later return (not read), else ended on the 1 April after their return; a
-    DQ row each. Nothing changes for a single extract or one return."""
+    episodes: replaced or restarted in a later return (not read), else ended on their return's 31 March; a DQ row
+    each. Nothing changes for a single extract or one return."""
     year = np.floor(ep["_RETURN"]) if "_RETURN" in ep else pd.Series(TOP_LEVEL, index=ep.index, dtype=float)
     yearly = year < TOP_LEVEL
     if year[yearly].nunique() < 2:
@@ -430,7 +430,7 @@ def gone_from_later_returns(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.Dat
     gone = stale & ~replaced & ~restarted & after["DECOM"].isna()
     dq = [_dq_rows(ep, replaced, "DECOM", REPLACED_RULE, EXCLUDED), _dq_rows(ep, restarted, "DECOM", RESTARTED_RULE,
                                                                              EXCLUDED)]
-    year_end = pd.to_datetime(year.where(gone).dropna().astype(int).astype(str) + "-04-01")
+    year_end = pd.to_datetime(year.where(gone).dropna().astype(int).astype(str) + "-03-31")
     dq.append(_dq_rows(ep.assign(DEC=year_end.reindex(ep.index)), gone, "DEC", GONE_RULE, CLOSED_AT_RETURN_END))
     closed = ep["DEC"].mask(gone, year_end.combine(ep["DECOM"].reindex(year_end.index), max))
     return ep.assign(DEC=closed.astype(ep["DEC"].dtype))[~(replaced | restarted)], dq
