@@ -674,8 +674,9 @@ def one_return_per_year(found: dict[str, list[readers.Part]]
     """Two yearly folders read as one collection year (``2016/`` beside ``2015-16/``): a February draft and the
     final return, or a copy. Folders holding no table in common are one return split in two and are read together.
     Otherwise one folder is read: an identical copy is passed over; else the folder whose latest event date
-    (:func:`latest_event`) is later is the final return and the others are listed as ignored, saying which won and
-    why; when that date does not tell them apart the folders are refused in one line naming both.
+    (:func:`latest_event`, in the tables they share) is later is the final return and the others are listed as
+    ignored, saying which won and why; when that date does not tell them apart the folders are refused in one line
+    naming both.
     Returns (the parts kept, the folders ignored, notices)."""
     by_year: dict[int, list[str]] = {}
     for folder, year in sorted({(p.folder, p.year) for ps in found.values() for p in ps if p.folder}):
@@ -690,7 +691,8 @@ def one_return_per_year(found: dict[str, list[readers.Part]]
             notices.append(f"folders {', '.join(f + '/' for f in folders)} hold different tables of the "
                            f"{_label(year)} return: read together as one return.")
             continue
-        dates = {f: latest_event(tables[f], year) for f in folders}
+        # compared on the tables they share: a draft must not win for holding a table the final return lacks
+        dates = {f: latest_event({n: tables[f][n] for n in shared if n in tables[f]}, year) for f in folders}
         ranked = sorted(folders, key=lambda f: (pd.Timestamp.min if pd.isna(dates[f]) else dates[f]), reverse=True)
         for loser in ranked[1:]:
             reason = _version_reason(ranked[0], loser, dates, year, _same_return(tables[ranked[0]], tables[loser]))
