@@ -171,7 +171,8 @@ def tiny_authority(tmp_path_factory) -> Path:
 
 
 # parameters of the session's default-period run: papermill passes them to every notebook, each uses its own
-DEFAULT_RUN_PARAMETERS = {"exclude_children": ["C0000001"], "lead_time_months": 9, "tolerance": 2.0}
+DEFAULT_RUN_PARAMETERS = {"exclude_children": ["C0000001"], "lead_time_months": 9, "tolerance": 2.0,
+                          "compare_with": "2015-08-31"}
 
 
 @pytest.fixture(scope="session")
@@ -198,3 +199,32 @@ def extract_from_rows(tables: dict | None = None, authority: bool = True, **kw):
               for name, rows in (tables or fixture_tables()).items()}
     return Extract.from_frames(frames, authority_dir=SYNTHETIC_AUTHORITY_DIR if authority else None,
                                extract_date=kw.pop("extract_date", FIXTURE_EXTRACT_DATE), **kw)
+
+
+# ---------------------------------------------------------------- small extracts of episodes written as tuples
+EPISODE_FIELDS = ("CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC")
+
+
+def episode_rows(*rows):
+    """Episode rows from tuples of EPISODE_FIELDS (every child in Dartford, 3 miles from home)."""
+    return [dict(zip(EPISODE_FIELDS, r), CIN="N1", DISTRICT="Dartford", PL_DISTANCE="3",
+                 REASON_PLACE_CHANGE="CARPL" if r[2] == "P" else "") for r in rows]
+
+
+def header_rows(*children, dob="01/01/2008"):
+    return [{"CHILD": c, "SEX": "1", "DOB": dob, "ETHNIC": "WBRI", "UPN": f"A1234567890{i:02d}"}
+            for i, c in enumerate(children)]
+
+
+def extract_of(*rows, extract_date="2016-03-31", **tables):
+    """An in-memory extract of the episode tuples ``rows`` (a header row for each child), plus other ``tables``."""
+    children = sorted({r[0] for r in rows})
+    return extract_from_rows({"episodes": episode_rows(*rows), "header": header_rows(*children), **tables},
+                             extract_date=extract_date)
+
+
+def county_figure(x, period, indicator, include_uasc=True):
+    """(numerator, denominator, value) of ``indicator`` for the county at ``period``."""
+    from cicanalysis.measures import scorecard
+    v = scorecard.values(x, period, include_uasc, [indicator], levels=("county",)).iloc[0]
+    return v["numerator"], v["denominator"], v["value"]

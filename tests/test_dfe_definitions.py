@@ -4,31 +4,8 @@ one, REC other than X1 ends it), overlapping and same-day episodes made one afte
 import pandas as pd
 import pytest
 
-from cicanalysis.measures import scorecard
-from tests.conftest import extract_from_rows
-
-EP = ("CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC")
-
-
-def episodes(*rows):
-    return [dict(zip(EP, r), CIN="N1", DISTRICT="Dartford", PL_DISTANCE="3",
-                 REASON_PLACE_CHANGE="CARPL" if r[2] == "P" else "") for r in rows]
-
-
-def header(*children, dob="01/01/2008"):
-    return [{"CHILD": c, "SEX": "1", "DOB": dob, "ETHNIC": "WBRI", "UPN": f"A12345678901{i}"}
-            for i, c in enumerate(children)]
-
-
-def load(*rows, extract_date="2016-03-31"):
-    children = sorted({r[0] for r in rows})
-    return extract_from_rows({"episodes": episodes(*rows), "header": header(*children)}, extract_date=extract_date)
-
-
-def county(x, period, indicator):
-    v = scorecard.values(x, period, True, [indicator], levels=("county",)).iloc[0]
-    return v["numerator"], v["denominator"], v["value"]
-
+from tests.conftest import county_figure as county
+from tests.conftest import extract_of as load
 
 T = pd.Timestamp
 

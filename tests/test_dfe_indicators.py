@@ -5,32 +5,10 @@ import math
 
 import pytest
 
-from cicanalysis.measures import scorecard
-from tests.conftest import extract_from_rows
+from tests.conftest import county_figure as county
+from tests.conftest import extract_of as load
 
-EP = ("CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC")
 POPULATION_2015 = 249_900     # the synthetic county's mid-2015 estimate aged 0-17: the rate's base at 31/03/2016
-
-
-def episodes(*rows):
-    return [dict(zip(EP, r), CIN="N1", DISTRICT="Dartford", PL_DISTANCE="3",
-                 REASON_PLACE_CHANGE="CARPL" if r[2] == "P" else "") for r in rows]
-
-
-def header(*children, dob="01/01/2008"):
-    return [{"CHILD": c, "SEX": "1", "DOB": dob, "ETHNIC": "WBRI", "UPN": f"A1234567890{i:02d}"}
-            for i, c in enumerate(children)]
-
-
-def load(*rows, extract_date="2016-03-31", **tables):
-    children = sorted({r[0] for r in rows})
-    return extract_from_rows({"episodes": episodes(*rows), "header": header(*children), **tables},
-                             extract_date=extract_date)
-
-
-def county(x, period, indicator):
-    v = scorecard.values(x, period, True, [indicator], levels=("county",)).iloc[0]
-    return v["numerator"], v["denominator"], v["value"]
 
 
 # ---------------------------------------------------------------- starts and ceases
