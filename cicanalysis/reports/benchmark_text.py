@@ -203,8 +203,8 @@ def england_adoption_note(table: pd.DataFrame, authority_dir=None) -> str:
         text += " None of the years shown has a published England figure."
     text += (" Local-authority A1, A2 and A10 figures (statistical neighbours, the adoption scorecard's 3-year "
              "averages) are not in the DfE's files; A1 and A2 for the neighbours come from " + (
-                 "the authority's own comparators file (authority/comparators.csv)." if has_own_comparators
-                 else "a comparators file the authority supplies: add authority/comparators.csv (see the README)."))
+                 "the authority's own table of comparators." if has_own_comparators
+                 else "a table of comparators the authority supplies, which it has not."))
     return text
 
 

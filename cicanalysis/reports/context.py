@@ -107,7 +107,7 @@ class Report:
         from . import benchmark_text as T
         code = self.x.authority.get("la_code", "")
         if not code:
-            display(Markdown("No LA code (la_code in authority/authority.csv): no comparison charts."))
+            display(Markdown("The authority's DfE LA code is not set in its configuration: no comparison charts."))
             return
         wanted = list(dict.fromkeys(benchmarks.compared_as(i) for i in indicators))
         found = {i: benchmarks.compare(i, code, up_to=self.published_up_to) for i in wanted}
