@@ -96,7 +96,7 @@ def test_reconciliation_only_on_31_march_with_a_code():
     assert "31 March periods only" in Report(x, pd.Timestamp("2016-02-29"), "scorecard").reconciliation().data
     no_code = Report(extract_from_rows(extract_date="2016-03-31", authority=False), pd.Timestamp("2016-03-31"),
                      "scorecard")
-    assert "No LA code" in no_code.reconciliation().data and no_code.handed["tables"] == []
+    assert "DfE LA code is not set" in no_code.reconciliation().data and no_code.handed["tables"] == []
     r = Report(x, pd.Timestamp("2016-03-31"), "scorecard")
     table = r.reconciliation()
     assert not isinstance(table, Markdown) and len(r.handed["tables"]) == 1
@@ -121,7 +121,7 @@ def test_england_adoption_times_in_months_beside_a1_a2():
     assert t.at["2018-19", "England: decision to place for adoption to match (months)"] == 8
     assert np.isnan(t.at["2017-18", "England: entering care to placed for adoption (months)"])
     note = T.england_adoption_note(t, None)
-    assert "national averages in months" in note and "authority/comparators.csv" in note
+    assert "national averages in months" in note and "a table of comparators the authority supplies" in note
 
 
 def test_comparison_table_leaves_out_years_with_nothing_published_and_names_them():

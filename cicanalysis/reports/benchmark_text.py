@@ -126,11 +126,11 @@ def reconciliation_absent(period, la_code: str) -> str:
     """The line shown instead of the reconciliation: not a 31 March, or no LA code."""
     p = pd.Timestamp(period)
     if not la_code:
-        return ("No LA code (la_code in authority/authority.csv): the workbook's figures are reconciled with no "
-                "published figures.")
+        return ("The authority's DfE LA code is not set in its configuration: the workbook's figures are reconciled "
+                "with no published figures.")
     return (f"The reconciliation with the DfE's published figures is shown on 31 March periods only (the DfE publishes "
-            f"figures at 31 March); this scorecard is at {p:%d %B %Y}. `cicanalysis reconcile --data DIR` reconciles "
-            f"every 31 March of the extract.")
+            f"figures at 31 March); this scorecard is at {p:%d %B %Y}. An analyst can reconcile every 31 March of the "
+            f"extract.")
 
 
 def reconciliation_intro(frame: pd.DataFrame, authority: dict, period) -> str:
