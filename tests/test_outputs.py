@@ -86,7 +86,8 @@ def _check_page(name: str, facts: dict, width: int) -> None:
     for img in facts["images"]:
         assert img["ok"], name
         alt = img["alt"] or ""
-        assert len(alt) > 40 and "No description" not in alt and re.match(r"(Line|Bar) chart: ", alt), (name, alt)
+        assert len(alt) > 40 and "No description" not in alt, (name, alt)
+        assert re.match(r"(Line|Bar) chart( and bar chart)?: ", alt), (name, alt)
         assert img["natural"] >= 2 * img["shown"] - 2, (name, "images are drawn at twice their shown size")
     h = facts["headings"]
     assert h and h[0] == 1 and h.count(1) == 1, (name, h[:5])

@@ -890,4 +890,4 @@ def benchmark_chart(c, period, source: str = ""):
     fig.suptitle("\n".join(textwrap.wrap(title, 110)), x=0.01, ha="left", fontsize=10.5, fontweight="bold")
     footnote(fig, _benchmark_source(c, source), period)
     fig.tight_layout(rect=(0, 0.05, 1, 0.98), h_pad=0.2)
-    return _alt(fig, f"{title}. {alt1} {alt2}")
+    return _alt(fig, f"Line chart and bar chart: {title}. {alt1} {alt2}")
