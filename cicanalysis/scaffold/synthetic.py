@@ -963,7 +963,30 @@ TABLE_COLUMNS = {
                  "OTHER_LA_CHILD", "ON_NATIONAL_REGISTER", "FAMILY_FINDING_ON_HOLD", "WITHDRAWN_DATE",
                  "WITHDRAWAL_REASON", "DEREGISTERED_DATE", "DEREGISTRATION_REASON"],
     "supplied_indicators": ["PERIOD", "INDICATOR", "LEVEL", "UNIT_NAME", "NUMERATOR", "DENOMINATOR"],
+    "allocations": ["CHILD", "TEAM", "START", "END"],
 }
+UASC_TEAM, DISABILITY_SERVICE = "UASC team", "Disability service"   # the teams of allocations.csv (SPEC 2.3a, 7)
+
+
+def allocations(children, keep) -> list[dict]:
+    """allocations.csv: each period of care of a UASC child with the UASC team and of a child of the disability
+    service with that service, from its first episode's start to its last's end (blank while open). Worked out
+    from the simulated children alone, with no random draw, so every other figure of the authority stays."""
+    rows = []
+    for child in children:
+        team = UASC_TEAM if child.uasc else DISABILITY_SERVICE if child.team == DISABILITY else None
+        if team is None or child.cid not in keep:
+            continue
+        start, end = None, None
+        for decom, dec, *_ in sorted(child.episodes, key=lambda e: e[0]):
+            if start is not None and decom != end:      # a gap: the period of care ended
+                rows.append({"CHILD": child.cid, "TEAM": team, "START": start, "END": end})
+                start = None
+            start = decom if start is None else start
+            end = dec
+        if start is not None:
+            rows.append({"CHILD": child.cid, "TEAM": team, "START": start, "END": end})
+    return rows
 
 
 def _fmt(value) -> str:
@@ -1014,6 +1037,9 @@ def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_E
     sup = supplied_indicators(auth)
     _write(out / "supplied_indicators.csv", TABLE_COLUMNS["supplied_indicators"], sup)
     counts["supplied_indicators"] = len(sup)
+    al = allocations(auth.children, keep)
+    _write(out / "allocations.csv", TABLE_COLUMNS["allocations"], al)
+    counts["allocations"] = len(al)
     # the fictional county's configuration goes with its data (a real extract never borrows it)
     (out / "authority").mkdir(exist_ok=True)
     for f in reference.AUTHORITY_FILES:
