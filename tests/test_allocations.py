@@ -3,6 +3,9 @@ team of the home district; a child with no district counts in the county and in 
 RAG-rated. Figures worked out by hand on the conftest extract (its children and districts are listed there)."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 
 from cicanalysis.measures import scorecard
@@ -107,3 +110,34 @@ def test_the_synthetic_authority_allocates_uasc_children_and_the_disability_serv
     assert {r["CHILD"] for r in rows if r["TEAM"] == "UASC team"} == uasc and uasc
     assert {r["CHILD"] for r in rows if r["TEAM"] == "Disability service"} == service and service
     assert all(r["END"] is None or r["END"] >= r["START"] for r in rows)
+
+
+LOCAL_TABLES_DOC = Path(__file__).resolve().parents[1] / "docs" / "local_tables.md"
+
+
+def test_every_local_tables_column_is_documented_and_init_writes_the_headers(tmp_path):
+    """docs/local_tables.md has a row for every column of every local table (as the schema reads them, and the
+    two authority files); ``init`` writes each header into authority/templates/, where nothing is read as data."""
+    from cicanalysis import load
+    from cicanalysis.scaffold.authority_template import LOCAL_TABLES, write_template
+    from cicanalysis.validate.schema import TABLES
+    from conftest import FIXTURE_EXTRACT_DATE, write_fixture
+    doc = LOCAL_TABLES_DOC.read_text(encoding="utf-8")
+    sections = {m.group(1): m.group(2) for m in re.finditer(r"^## `([a-z_]+)\.csv`.*?\n(.*?)(?=^## |\Z)", doc, re.M | re.S)}
+    assert set(sections) == {*LOCAL_TABLES, "commentary", "comparators"}
+    documented = {t: set(re.findall(r"`([A-Z0-9_]+)`", body)) for t, body in sections.items()}
+    for t in LOCAL_TABLES:
+        missing = set(TABLES[t].required + TABLES[t].optional) - documented[t]
+        assert not missing, (t, missing)
+    assert {"PERIOD", "INDICATOR", "TEXT"} <= documented["commentary"]
+    assert {"INDICATOR", "DATE", "ENGLAND", "STATISTICAL_NEIGHBOURS", "SOURCE"} <= documented["comparators"]
+    folder = write_fixture(tmp_path / "x", authority=False)
+    x = load(folder, extract_date=FIXTURE_EXTRACT_DATE)
+    written = write_template(x, folder)
+    for t in LOCAL_TABLES:
+        header = (written / "templates" / f"{t}.csv").read_text(encoding="utf-8").splitlines()
+        assert header == [",".join(TABLES[t].required + TABLES[t].optional)]
+    assert (written / "commentary.csv").read_text(encoding="utf-8").strip() == "PERIOD,INDICATOR,TEXT"
+    again = load(folder, extract_date=FIXTURE_EXTRACT_DATE)
+    assert again["allocations"].empty and again["adopters"].empty                   # templates are not data
+    assert not [n for n in again.notices if "templates" in n or "no rows" in n]

@@ -238,3 +238,13 @@ def test_sufficiency_figures_are_a_history_with_clean_ids(extract):
     incl = f[(f["indicator"] == "CIC_INCL") & (f["level"] == "county")].set_index("period")
     assert incl.loc[pd.Timestamp("2016-03-31"), "value"] == 7
     assert incl.loc[pd.Timestamp("2016-03-31"), "previous_value"] == incl.loc[pd.Timestamp("2015-12-31"), "value"]
+
+
+def test_the_readme_gives_every_column_of_figures_csv():
+    """README's data dictionary of figures.csv is publish.FIGURE_DICTIONARY, column for column, in order."""
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_]+)` \| (.+) \|$", readme.split("**`figures.csv`, column by column**")[1]
+                      .split("\n\n")[1], flags=re.M)
+    assert rows == list(publish.FIGURE_DICTIONARY.items())
+    assert list(publish.FIGURE_DICTIONARY) == publish.FIGURE_COLUMNS

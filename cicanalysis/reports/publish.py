@@ -47,7 +47,7 @@ FIGURE_DICTIONARY = {
     "unit": "the county, area, team or district's name ('No district': children with no district, never rated)",
     "period": "the month end the figure is at (YYYY-MM-DD): one row per month of the report's history",
     "value_unit": "%, count, days, ratio or per 10,000: what value, previous_value, outturn_value, target and floor are",
-    "numerator": "the count above the line (children, cases); blank for a count or an average",
+    "numerator": "the count above the line (children, cases; for an average the total days); a count's own value",
     "denominator": "the count below the line; blank for a count",
     "value": "the figure; per cent on a 0-100 scale (92.6 means 92.6%), never 0-1",
     "previous_value": "the figure a month earlier (the scorecard) or a quarter earlier (the sufficiency measures)",
