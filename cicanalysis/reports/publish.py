@@ -2,10 +2,10 @@
 
 - ``<report>.pdf``: the report as an A4 PDF (headless Debian chromium through playwright, the print
   stylesheet of the house template; authority, report, period, source and page number in every footer);
-- ``tables.xlsx``: every table of the period's reports, one sheet each, with a contents sheet and the
-  figures sheet (openpyxl; numbers stored as numbers with their formats);
-- ``figures.csv``: one tidy row per figure (report, indicator, title, level, unit, period, value_unit,
-  numerator, denominator, value, target, rag, dot, dot_outturn, uasc).
+- ``tables.xlsx``: every table of the period's reports, one sheet each named by a stable id (:func:`table_id`),
+  with a contents sheet and the figures sheet (openpyxl; every number a number with its format);
+- ``figures.csv``: one tidy row per figure, unit and month of the report's history (``FIGURE_COLUMNS``, each
+  described in ``FIGURE_DICTIONARY`` and README's data dictionary).
 
 A notebook hands its sections, tables and figures to these files explicitly: its report context
 (:class:`cicanalysis.reports.context.Report`) records each table it shows and its figures, and its last cell
