@@ -83,7 +83,8 @@ def load(data_dir, authority_dir=None, la: str | None = None, extract_date=None,
     units = {i.id: i.unit for i in metrics.CATALOGUE + metrics.EXTRA}
     loaded = read_extract(data_dir, la=la, extract_date=extract_date, indicator_units=units)
     tables, geo, geo_dq = derive_geography(loaded.tables, loaded.present)  # after the exclusions: no lookups for them
-    dq = pd.concat([d for d in (loaded.dq, geo_dq) if len(d)] or [loaded.dq], ignore_index=True)
+    _, comment_dq = reference.commentary(authority_dir, known=units)     # the officers' words: rows left out are DQ
+    dq = pd.concat([d for d in (loaded.dq, geo_dq, comment_dq) if len(d)] or [loaded.dq], ignore_index=True)
     loaded = dataclasses.replace(loaded, tables=tables, geography=geo, dq=dq[DQ_COLUMNS].reset_index(drop=True))
     x = build(loaded, authority_dir=authority_dir, source=str(data_dir), authority_name=authority_name,
               load_options=options)

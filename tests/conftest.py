@@ -171,7 +171,8 @@ def tiny_authority(tmp_path_factory) -> Path:
 
 
 # parameters of the session's default-period run: papermill passes them to every notebook, each uses its own
-DEFAULT_RUN_PARAMETERS = {"exclude_children": ["C0000001"], "lead_time_months": 9, "tolerance": 2.0}
+DEFAULT_RUN_PARAMETERS = {"exclude_children": ["C0000001"], "lead_time_months": 9, "tolerance": 2.0,
+                          "compare_with": "2015-08-31"}
 
 
 @pytest.fixture(scope="session")

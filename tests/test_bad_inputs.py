@@ -144,6 +144,37 @@ def _yearly_returns(f):
     (f / "episodes.csv").unlink()
 
 
+def _two_versions(f):
+    """The extract as one 2015-16 return twice: 2016/ the final one, 2015-16/ a February draft (no episode start or
+    end after 15/02/2016): the final return must be read, the draft listed as ignored."""
+    header, data = read(f, "episodes")
+    decom, dec = header.index("DECOM"), header.index("DEC")
+    day = lambda d: pd.to_datetime(d, format="%d/%m/%Y")  # noqa: E731
+    draft = [r[:dec] + [r[dec] if r[dec] and day(r[dec]) <= day("15/02/2016") else ""] + r[dec + 1:]
+             for r in data if day(r[decom]) <= day("15/02/2016")]
+    for name, rows in (("2016", data), ("2015-16", draft)):
+        (f / name).mkdir()
+        write(f / name, "episodes", header, rows)
+    (f / "episodes.csv").unlink()
+
+
+def _deleted_in_later_return(f):
+    """Yearly returns 2014-15/ and 2015-16/ with one more child in the older one, open there and gone from the
+    later one (deleted as a correction): ended after 31/03/2015, so the figures at 31/03/2016 are the clean ones."""
+    header, data = read(f, "episodes")
+    decom = header.index("DECOM")
+    for name in ("2014-15", "2015-16"):
+        (f / name).mkdir()
+    older = [r for r in data if pd.to_datetime(r[decom], format="%d/%m/%Y") <= pd.Timestamp("2015-03-31")]
+    ghost = list(older[-1])
+    ghost[0], ghost[decom], ghost[header.index("DEC")], ghost[header.index("REC")] = "GHOST1", "01/02/2015", "", ""
+    write(f / "2014-15", "episodes", header, older + [ghost])
+    write(f / "2015-16", "episodes", header, data)
+    (f / "episodes.csv").unlink()
+    h, rows = read(f, "header")
+    write(f, "header", h, rows + [["GHOST1"] + rows[0][1:]])
+
+
 def _episode_dates(column, value, offset_days=None):
     def make(f):
         child = in_care_at_period(f)
@@ -478,8 +509,11 @@ def _teams_read(x):
     assert len(x.teams) > 5 and set(x.teams.columns) >= {"TEAM", "DISTRICT", "AREA"}
 
 
+RATES = ("CIC_RATE", "STARTS_RATE", "CEASED_RATE")     # per 10,000 children: n/a without the year's population
+
+
 def _no_rate(x):
-    assert pd.isna(county_values(x, ["CIC_RATE"]).iloc[0])
+    assert county_values(x, list(RATES)).isna().all()
 
 
 def _dq_value(column, value):
@@ -564,6 +598,11 @@ CASES += [
          tuple(COMPUTED)),
     Case("an Excel lock file", lambda f: (f / "~$episodes.xlsx").write_bytes(b"lock"), "DQ", "~$episodes.xlsx", "",
          "lock file", tuple(COMPUTED)),
+    # yearly returns (issue 26, the rest)
+    Case("a February draft beside the final return of one year", _two_versions, "DQ", "2015-16/", "",
+         "2016/ also holds the 2015-16 return and was read", tuple(COMPUTED), notice="all hold the 2015-16 return"),
+    Case("an episode open in one return and gone from the next", _deleted_in_later_return, "DQ", "2014-15/episodes.csv",
+         "DEC", "absent from the later returns", tuple(COMPUTED)),
     # the authority/ folder
     Case("authority.csv with a Key,Value header", _authority_file("authority.csv", lambda t: t.replace(
         "KEY,VALUE", "Key,Value")), "OK", check=_authority_name("Middleshire County Council")),
@@ -580,7 +619,7 @@ CASES += [
     Case("population not a number", _population_line(lambda y, v, r: f"{y},about 250k,{r}"), "FATAL",
          "population.csv", "POPULATION_0_17", "configuration value is a number"),
     Case("population year missing", _population_line(lambda y, v, r: None), "OK",
-         unchanged=tuple(i for i in COMPUTED if i != "CIC_RATE"), notice="mid-2015", check=_no_rate),
+         unchanged=tuple(i for i in COMPUTED if i not in RATES), notice="mid-2015", check=_no_rate),
     Case("a DISTRICT value not in teams.csv", _drop_team_row, "DQ", "episodes.csv", "DISTRICT",
          "not in authority/teams.csv", tuple(COMPUTED)),
     Case("55% in targets.csv", _authority_file("targets.csv", lambda t: t.replace("CIC_RATE,,55,", "CIC_RATE,,55%,")),

@@ -257,8 +257,14 @@ def test_rate_sentence_names_the_published_year_on_or_before_the_period():
     # England 67 (E92000001, 2025); Kent's ten neighbours 2025: 550 / 10 = 55.0
     assert words == (", against the latest published rate for England of 67 and statistical neighbours 55.0 "
                      "(both as at 31 March 2025)")
-    p = pd.Timestamp("2016-03-31")      # the synthetic authority's default period: no published rate before 2019
-    assert "as at March 2016 or earlier" in rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, "886"), p, "886")
+    # the synthetic authority's default period: the rate of 2016 worked out from the SFR count and the ONS estimate
+    # (England 70,440 / 11,593,891 = 61; Kent's ten 2025 neighbours 46+66+52+50+33+51+63+46+53+38 = 498 / 10)
+    p = pd.Timestamp("2016-03-31")
+    assert rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, "886"), p, "886") == (
+        ", against the latest rate worked out from the DfE's published numbers for England of 61 and statistical "
+        "neighbours 49.8 (both as at 31 March 2016)")
+    p = pd.Timestamp("2014-03-31")      # nothing before 31 March 2015
+    assert "as at March 2014 or earlier" in rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, "886"), p, "886")
     assert "no LA code" in rate_comparison_words(scorecard.comparator_at("CIC_RATE", p, ""), p, "")
 
 

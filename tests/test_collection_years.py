@@ -13,12 +13,14 @@ In care at 31/03/2017: A, C (2); at 31/03/2018: A, C, E (3). Immunisations up to
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from cicanalysis import CicError, load
+from cicanalysis.cli import main
 from cicanalysis.measures import scorecard
 from cicanalysis.measures.scorecard import check_period
 from cicanalysis.readers import name_years
@@ -232,3 +234,137 @@ def test_split_returns_cuts_the_returns_the_dfe_collects(tmp_path, splitter, nam
     assert x.return_years == [2016, 2017, 2018] and x.extract_date == pd.Timestamp("2018-03-31")
     for period, figures in HAND.items():
         assert county(x, period) == county(s, period) == figures
+
+
+# ---------------------------------------------------------------- two versions of one year (issue 26)
+# A February draft of 2017-18 (taken before E started on 01/02/2018: D's end on 01/01/2018 is its latest date)
+# beside the final return (latest date E's start, 01/02/2018).
+DRAFT_2018 = [r for r in RETURN_2018 if r[0] != "E"]
+
+
+def write_draft(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_table(folder, "episodes", episode_rows(DRAFT_2018))
+    write_table(folder, "header", [{"CHILD": c, "SEX": "1", "DOB": DOB[c], "ETHNIC": "WBRI", "UPN": "UN1"}
+                                   for c in dict.fromkeys(r[0] for r in DRAFT_2018)])
+    return folder
+
+
+@pytest.mark.parametrize("final,draft", [("2018", "2017-18"), ("2017-18", "2018")])
+def test_of_two_versions_of_one_year_the_final_return_is_read_whichever_folder_holds_it(tmp_path, final, draft):
+    root = tmp_path / "x"
+    write_return(root / "2016-17", 2017)
+    write_return(root / final, 2018)
+    write_draft(root / draft)
+    x = load(root)
+    for period, figures in HAND.items():               # E counted: the final return's (the draft had no E)
+        assert county(x, period) == figures
+    assert sorted(x.sources["episodes"]) == sorted(["2016-17/episodes.csv", f"{final}/episodes.csv"])
+    ignored = x.dq[x.dq["action"] == "file ignored"]
+    assert ignored[["file", "rule"]].values.tolist() == [[f"{draft}/", (
+        f"folder ignored: {final}/ also holds the 2017-18 return and was read, its latest date (01/02/2018) being "
+        f"later than this folder's (01/01/2018): this one is taken as an earlier version (a draft)")]]
+    assert [n for n in x.notices if "all hold" in n] == [
+        f"folders {', '.join(sorted([final + '/', draft + '/']))} all hold the 2017-18 return: {final}/ is read, "
+        f"the other listed as ignored."]
+
+
+def test_an_identical_copy_of_a_return_is_read_once(tmp_path):
+    root = tmp_path / "x"
+    write_return(root / "2016-17", 2017)
+    write_return(root / "2017-18", 2018)
+    shutil.copytree(root / "2017-18", root / "2018")
+    x = load(root)
+    for period, figures in HAND.items():
+        assert county(x, period) == figures
+    assert x.dq.loc[x.dq["action"] == "file ignored", ["file", "rule"]].values.tolist() == [
+        ["2018/", "folder ignored: an identical copy of 2017-18/ (both hold the 2017-18 return: read once)"]]
+
+
+def test_two_versions_that_nothing_tells_apart_are_refused_naming_both(tmp_path, capsys):
+    root = tmp_path / "x"
+    write_return(root / "2016-17", 2017)
+    write_return(root / "2017-18", 2018)
+    other = write_return(root / "2018", 2018)
+    (other / "episodes.csv").write_text((other / "episodes.csv").read_text().replace(",U4,", ",U6,", 1))
+    with pytest.raises(CicError) as err:
+        load(root)
+    assert str(err.value) == (
+        "2017-18/: and 2018/ both hold the 2017-18 return, with different rows and nothing to tell which is the final "
+        "one (both end on 01/02/2018): keep one (move the other into old/) [rule: one return per collection year]")
+    assert main(["validate", str(root)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"error: {err.value}"]
+
+
+def test_two_folders_of_one_year_holding_different_tables_are_one_return(tmp_path):
+    root = tmp_path / "x"
+    write_return(root / "2016-17", 2017)
+    write_return(root / "2017-18", 2018)
+    (root / "2017-18" / "oc2.csv").rename(tmp_path / "oc2.csv")
+    (root / "2018").mkdir()
+    (tmp_path / "oc2.csv").rename(root / "2018" / "oc2.csv")     # the OC2 file kept in a folder of its own
+    x = load(root)
+    for period, figures in HAND.items():
+        assert county(x, period) == figures
+    assert "folders 2017-18/, 2018/ hold different tables of the 2017-18 return: read together as one return." \
+        in x.notices
+    assert not (x.dq["action"] == "file ignored").any()
+
+
+# ---------------------------------------------------------------- yearly merges (issue 26)
+def test_an_episode_deleted_from_the_later_return_ends_with_the_last_return_holding_it(tmp_path):
+    """A's open episode is in the 2016-17 return but not the 2017-18 one (deleted there as a correction): it ends on
+    31/03/2017 as liia-tools ends it, so A is in care at no date the later return covers: 31/03/2018 counts C and E
+    (2, where A stayed open for ever before: 3), and 31/03/2017 C alone (an episode ending on a day is not open
+    on it)."""
+    root = tmp_path / "x"
+    write_return(root / "2016-17", 2017)
+    write_return(root / "2017-18", 2018)
+    edited = [r for r in RETURN_2018 if r[0] != "A"]
+    write_table(root / "2017-18", "episodes", episode_rows(edited))
+    x = load(root)
+    a = x["episodes"][x["episodes"]["CHILD"] == "A"]
+    assert a["DEC"].tolist() == [pd.Timestamp("2017-03-31")] and a["REC"].isna().all()
+    assert county(x, "2017-03-31", ("CIC_TOTAL",)) == {"CIC_TOTAL": 1}      # C
+    assert county(x, "2018-03-31", ("CIC_TOTAL", "CIC_STARTED")) == {"CIC_TOTAL": 2, "CIC_STARTED": 1}   # C, E; E
+    row = x.dq[(x.dq["CHILD"] == "A") & (x.dq["column"] == "DEC")]
+    assert row[["file", "column", "value", "action"]].values.tolist() == [
+        ["2016-17/episodes.csv", "DEC", "31/03/2017", "DEC taken as the 31 March of the last return holding it"]]
+    # the 2017-18 OC2 row of A, no longer in care, is outside that year's OC2 cohort (the cohort check says so)
+    assert x.dq.loc[(x.dq["CHILD"] == "A") & (x.dq["file"] == "2017-18/oc2.csv"), "action"].tolist() == ["row excluded"]
+    assert row["rule"].iloc[0].startswith("open at the end of its last return, absent from the later returns")
+
+
+@pytest.mark.parametrize("decom,rule", [("01/05/2015", "replaced in a later return by an episode starting before"),
+                                        ("01/07/2015", "the same placement starting another day")])
+def test_an_open_episode_whose_start_a_later_return_corrected_is_not_read(tmp_path, decom, rule):
+    """The 2017-18 return has A's episode starting on another day (a corrected DECOM): one episode, the later
+    return's; the 2016-17 copy is not read (before, a start moved later left a one-month episode, an extra
+    placement, and one moved earlier left two open episodes)."""
+    root = tmp_path / "x"
+    write_return(root / "2016-17", 2017)
+    write_return(root / "2017-18", 2018)
+    corrected = [("A", decom, "S", "", "") if r[0] == "A" else r for r in RETURN_2018]
+    write_table(root / "2017-18", "episodes", episode_rows(corrected))
+    x = load(root)
+    a = x["episodes"][x["episodes"]["CHILD"] == "A"]
+    assert a["DECOM"].tolist() == [pd.to_datetime(decom, dayfirst=True)] and a["DEC"].isna().all()
+    for period, figures in HAND.items():
+        assert county(x, period) == figures
+    row = x.dq[(x.dq["CHILD"] == "A") & (x.dq["column"] != "DISTRICT")]       # (no postcodes in these returns)
+    assert row[["file", "column", "value", "action"]].values.tolist() == [
+        ["2016-17/episodes.csv", "DECOM", "01/06/2015", "row excluded"]]
+    assert rule in row["rule"].iloc[0]
+
+
+def test_a_latest_return_without_oc2_keeps_the_earlier_returns_and_says_so(tmp_path):
+    root = tmp_path / "x"
+    write_return(root / "2016-17", 2017)
+    write_return(root / "2017-18", 2018)
+    (root / "2017-18" / "oc2.csv").unlink()
+    x = load(root)
+    assert x["oc2"]["YEAR"].tolist() == [2017] and x["oc2"]["CHILD"].tolist() == ["A"]
+    assert [n for n in x.notices if "latest return" in n] == [
+        "The latest return, 2017-18 (2017-18/), has no oc2 table: the earlier returns' rows are kept (oc2 up to "
+        "2016-17), so 2017-18 figures that need them count only what those returns held."]
+    assert county(x, "2017-03-31") == HAND["2017-03-31"]

@@ -20,6 +20,12 @@ def page(default_outputs, name):
 def test_scorecard_notebook_runs_and_exports_html_without_code_or_identifiers(default_outputs, small_authority):
     html = page(default_outputs, "scorecard")
     assert "As at 31/03/2016" in html and "County scorecard" in html
+    # the covering report opens it (SPEC 3.3), against the period the run named (compare_with), and the old last page
+    # of covering text is gone
+    assert (html.index('<h2 id="Covering-report"') < html.index("CONSIDER and COMMENT") < html.index("<h3>8. Contacts")
+            < html.index('<h2 id="Headline"'))
+    assert "It compares performance with 31 August 2015, the period of the scorecard last reported" in html
+    assert "covering report text" not in html
     assert "Traceback" not in html and "cic.load(" not in html       # code cells hidden
     assert html.count("data:image/png;base64") >= 20                  # trend charts embedded
     assert (default_outputs / "2016-03-31" / "index.html").exists()

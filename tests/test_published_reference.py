@@ -123,6 +123,17 @@ def test_kent_cic_2017_from_sfr_first_publication(figures, src):
     assert r["VALUE"] == "1898" and r["SOURCE"] == "DfE SFR"
 
 
+def test_kent_cic_rate_2017_worked_out_from_the_sfr_count_and_the_ons_estimate(figures, src):
+    # SFR50_CLA2017.csv: Kent 1,898 at 31 March 2017; ONS mid-2016 estimate aged 0-17 (the DfE's rate for year Y
+    # uses mid-(Y-1)): 327,405; 1,898 / 327,405 x 10,000 = 57.97 -> 58, as the DfE rounds LA rates
+    (pop,) = [r for r in source_rows(src / "population/ons_mid-year_population_estimates_2012_to_2024.csv",
+                                     new_la_code="E10000016") if r["time_period"].startswith("2016")]
+    assert pop["population_estimate"] == "327405"
+    r = one(figures, INDICATOR="CIC_RATE", LA_CODE="886", YEAR="2017")
+    assert (r["NUMERATOR"], r["DENOMINATOR"], r["VALUE"]) == ("1898", "327405", "58")
+    assert r["SOURCE"].startswith("derived") and r["RELEASE"].startswith("derived:SFR50/2017")
+
+
 def test_england_adoption_entry_to_adoption_2025(figures, src):
     # source row: 2025,...,6. Total average time between entry into care and adoption,Total,02:03 (years:months)
     f = src / ("ees_cla/national_cla_adopted_average_time_between_adoption_process_stages/"

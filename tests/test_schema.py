@@ -99,13 +99,19 @@ def test_columns_recognised_in_any_case_and_with_a_bom(tmp_path):
 def test_yearly_returns_are_merged_and_the_latest_wins(tmp_path):
     t = fixture_tables()
     old = {k: list(v) for k, v in t.items()}
-    old["episodes"] = [dict(e) for e in t["episodes"]]
-    old["episodes"][2]["PL_DISTANCE"] = "99"     # A's open episode as the 2014-15 return had it
+    end = pd.Timestamp("2015-03-31")              # the 2014-15 return as it stood on 31/03/2015
+    day = lambda d: pd.to_datetime(d, format="%d/%m/%Y")  # noqa: E731
+    old["episodes"] = [dict(e, DEC=e["DEC"] if e["DEC"] and day(e["DEC"]) <= end else "",
+                            REC=e["REC"] if e["DEC"] and day(e["DEC"]) <= end else "")
+                       for e in t["episodes"] if day(e["DECOM"]) <= end]
+    a_open = next(i for i, e in enumerate(old["episodes"]) if e["CHILD"] == "A" and e["DECOM"] == "01/01/2015")
+    old["episodes"][a_open]["PL_DISTANCE"] = "99"     # A's open episode as the 2014-15 return had it
     new = {"episodes": [dict(e) for e in t["episodes"]], "header": t["header"]}
     root = tmp_path / "returns"
     write_fixture(root / "2015", old)
     write_fixture(root / "2016", new)
     x = load(root)
+    assert x.return_years == [2015, 2016]
     assert len(x["episodes"]) == 25               # one episode, not two
     a = x["episodes"][(x["episodes"]["CHILD"] == "A") & (x["episodes"]["DECOM"] == pd.Timestamp("2015-01-01"))]
     assert a["PL_DISTANCE"].tolist() == [25]      # the 2016 return wins

@@ -70,15 +70,22 @@ def test_performance_summary_without_polarity_or_target_says_what_is_missing():
 
 
 def test_comparators_are_never_from_after_the_report_period():
-    # the published CIC rate (figures.csv) starts at 31/03/2019; England 69 at 31/03/2024, 67 at 31/03/2025
-    assert scorecard.comparator_at("CIC_RATE", "2016-03-31", "886") is None
+    # the DfE's published CIC rate starts at 31/03/2019; for 2015-2017 the reference tables hold the rate worked out
+    # from the published count (SFR) and the ONS estimate (England 2016: 70,440 / 11,593,891 x 10,000 = 61; 2017:
+    # 72,670 / 11,671,521 = 62); none for 2018. England 69 at 31/03/2024, 67 at 31/03/2025.
+    at_2016 = scorecard.comparator_at("CIC_RATE", "2016-03-31", "886")
+    assert (at_2016["ENGLAND"], at_2016["DATE"], at_2016["DERIVED"]) == (61, pd.Timestamp("2016-03-31"), True)
+    assert scorecard.comparator_at("CIC_RATE", "2016-02-29", "886")["DATE"] == pd.Timestamp("2015-03-31")
+    assert scorecard.comparator_at("CIC_RATE", "2018-06-30", "886")["ENGLAND"] == 62          # 2017: none for 2018
     assert scorecard.comparator_at("CIC_RATE", "2025-02-28", "886")["ENGLAND"] == 69        # 2024: 2025 not yet
     assert scorecard.comparator_at("CIC_RATE", "2025-03-31", "886")["ENGLAND"] == 67
+    assert scorecard.comparator_at("CIC_RATE", "2025-03-31", "886")["DERIVED"] is False
     assert scorecard.comparator_at("CIC_RATE", "2025-03-31") is None                         # no LA code: none
+    assert scorecard.comparator_at("CIC_RATE", "2014-03-31", "886") is None                  # nothing before 2015
     earlier = hand_frame("2015-03-31").assign(indicator=["X1", "X2", "X3", "X4", "CIC_RATE"], unit="per 10,000")
     text = scorecard_text.changes_between(earlier, hand_frame("2016-03-31").assign(indicator=earlier["indicator"]),
                                           "886")
-    assert "2019" not in text and "no rate for England or statistical neighbours as at March 2016 or earlier" in text
+    assert "2019" not in text and "England of 61" in text and "(both as at 31 March 2016)" in text
 
 
 def test_build_rates_and_compares_with_last_month_and_outturn(extract):

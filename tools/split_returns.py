@@ -46,6 +46,7 @@ DATES = {"header": ["DOB", "MC_DOB"], "episodes": ["DECOM", "DEC"], "reviews": [
          "placed_for_adoption": ["DATE_PLACED", "DATE_PLACED_CEASED"], "missing": ["MIS_START", "MIS_END"],
          "sw_episodes": ["SW_DECOM", "SW_DEC"], "dolo": ["DOLO_START", "DOLO_END"]}
 ADOPTED = ("E11", "E12")
+SHORT_BREAKS = ("V3", "V4")   # as cicanalysis.model.extract (this runs in the DfE validator's environment too)
 NAMINGS = ("start", "end", "span")
 
 
@@ -116,7 +117,9 @@ def cut(tables: dict[str, pd.DataFrame], year: int, last: int | None = None) -> 
             df = tables[name]
             out[name] = df[df["YEAR"] == str(year)] if "YEAR" in df else df if year == last else df.iloc[:0]
     annual = set().union(*[set(out[n]["CHILD"]) for n in ("oc2", "oc3") if n in out])
-    out["header"] = _header(tables["header"], in_care, annual, end)
+    # motherhood is not asked of a child only on short breaks in the year (LS V3/V4: DfE rules 393, 399)
+    full_care = set(ep.loc[~ep["LS"].isin(SHORT_BREAKS), "CHILD"]) if "LS" in ep else in_care
+    out["header"] = _header(tables["header"], in_care, annual, end, full_care)
     mine = {name: df[df["CHILD"].isin(in_care)] for name, df in tables.items() if name not in out}
     if "uasc" in mine:   # UASC in the year: DUC (the 18th birthday, or the day the status ceased) in or after it
         out["uasc"] = mine["uasc"][mine["uasc"]["_DUC"].isna() | (mine["uasc"]["_DUC"] >= start)]
@@ -137,13 +140,14 @@ def cut(tables: dict[str, pd.DataFrame], year: int, last: int | None = None) -> 
     return out
 
 
-def _header(header: pd.DataFrame, in_care: set, leavers: set, end) -> pd.DataFrame:
+def _header(header: pd.DataFrame, in_care: set, leavers: set, end, full_care: set) -> pd.DataFrame:
     """The year's children, and those of its OC2 and OC3 (care leavers); a girl whose first child was born after
-    the year end was not yet a mother, and motherhood is asked only of children looked after in the year."""
+    the year end was not yet a mother, and motherhood is asked only of children looked after in the year other
+    than on short breaks (``full_care``)."""
     header = header[header["CHILD"].isin(in_care | leavers)].copy()
     if "MOTHER" in header and "MC_DOB" in header:
         header.loc[header["_MC_DOB"] > end, ["MOTHER", "MC_DOB"]] = ["0", ""]
-        header.loc[~header["CHILD"].isin(in_care), ["MOTHER", "MC_DOB"]] = ["", ""]
+        header.loc[~header["CHILD"].isin(full_care), ["MOTHER", "MC_DOB"]] = ["", ""]
     return header
 
 

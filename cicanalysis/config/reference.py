@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import dq as DQ
 from ..core.errors import CicError
 from ..readers.csvfile import decode
 
@@ -31,7 +32,8 @@ PUBLISHED_DIR = REFERENCE_DIR / "published"
 LA_CODE_RULE = ("la_code is the authority's 3-digit DfE LA code (e.g. 886) or its E-code, current or old, as listed "
                 "in data/reference/published/las.csv")
 DEFAULT_NAME = "Local authority"
-AUTHORITY_FILES = ("authority.csv", "teams.csv", "population.csv", "recruitment_freezes.csv", "targets.csv")
+AUTHORITY_FILES = ("authority.csv", "teams.csv", "population.csv", "recruitment_freezes.csv", "targets.csv",
+                   "commentary.csv")
 TEAM_COLUMNS = ["TEAM", "DISTRICT", "AREA"]
 
 
@@ -122,6 +124,72 @@ def authority(folder=None) -> dict:
     published figures. ``fictional`` (``fictional,yes``): the data are made up (the synthetic authority) and
     ``la_code`` names the real authority whose published figures it is benchmarked as."""
     return dict(_authority(_key(folder)))
+
+
+# the covering report's cover (SPEC 3.3): keys of authority.csv, with what a report says when one is not filled in
+COVER_KEYS = {"cover_to": "Corporate Parenting Panel", "cover_from": "", "cover_lead_officer": "", "cover_contact": "",
+              "cover_subject": "Children in Care performance scorecard", "cover_summary": "",
+              "cover_background": ""}
+
+
+@lru_cache(maxsize=8)
+def _cover(folder: str | None) -> tuple[tuple[str, str], ...]:
+    df = _optional(folder, "authority.csv")
+    values = dict(zip(df["KEY"].str.lower(), df["VALUE"])) if df is not None and "KEY" in df else {}
+    return tuple((k, values.get(k, "").strip() or default) for k, default in COVER_KEYS.items())
+
+
+def cover(folder=None) -> dict:
+    """The covering report's cover from ``authority.csv`` (keys without the ``cover_`` prefix): ``to`` (the panel,
+    default "Corporate Parenting Panel"), ``from`` (the director), ``lead_officer``, ``contact`` (name, telephone,
+    e-mail), ``subject`` (default "Children in Care performance scorecard"), ``summary`` (a sentence added to the
+    summary worked out from the figures) and ``background`` (background documents). "" when not filled in."""
+    return {k.removeprefix("cover_"): v for k, v in _cover(_key(folder))}
+
+
+COMMENTARY_FILE = "commentary.csv"
+COMMENTARY_COLUMNS = ["PERIOD", "INDICATOR", "TEXT"]
+
+
+def _commentary_dates(text: pd.Series) -> pd.Series:
+    """dd/mm/YYYY (or YYYY-MM-DD) as dates; anything else NaT."""
+    day_first = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+    return day_first.fillna(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"))
+
+
+@lru_cache(maxsize=8)
+def _commentary(folder: str | None, known: frozenset | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    df = _optional(folder, COMMENTARY_FILE)
+    if df is None:
+        return pd.DataFrame({"PERIOD": pd.Series(dtype="datetime64[ns]"), "INDICATOR": pd.Series(dtype=str),
+                             "TEXT": pd.Series(dtype=str)}), DQ.empty()
+    path = Path(folder) / COMMENTARY_FILE
+    _require(df, path, COMMENTARY_COLUMNS)
+    df = df.assign(_FILE=f"authority/{COMMENTARY_FILE}", _ROW=df.index + 2, INDICATOR=df["INDICATOR"].str.upper(),
+                   PERIOD_TEXT=df["PERIOD"], PERIOD=_commentary_dates(df["PERIOD"]))
+    not_date = df["PERIOD"].isna()
+    not_month_end = ~not_date & ~df["PERIOD"].dt.is_month_end
+    unknown = ~df["INDICATOR"].isin(known) if known is not None else pd.Series(False, index=df.index)
+    blank = df["TEXT"] == ""
+    checks = [(not_date, "PERIOD_TEXT", "PERIOD must be a dd/mm/YYYY date (row ignored)"),
+              (not_month_end, "PERIOD_TEXT", "PERIOD must be a month end, the scorecard's period (row ignored)"),
+              (~not_date & unknown, "INDICATOR", "not an indicator of the catalogue (row ignored)"),
+              (~not_date & ~unknown & blank, "TEXT", "TEXT is blank: no explanation (row ignored)")]
+    dq = [DQ.dq_rows(df, mask, column, rule, DQ.EXCLUDED).assign(column=column.replace("_TEXT", ""))
+          for mask, column, rule in checks]
+    keep = ~(not_date | not_month_end | unknown | blank)
+    return (df.loc[keep, COMMENTARY_COLUMNS].reset_index(drop=True),
+            pd.concat([d for d in dq if len(d)] or [DQ.empty()], ignore_index=True))
+
+
+def commentary(folder=None, known=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The officers' explanations (``commentary.csv`` of the authority folder: PERIOD, the scorecard's month end as
+    dd/mm/YYYY; INDICATOR, a catalogue id; TEXT, the officer's words) and the data-quality rows of the rows left out
+    (PERIOD not a date or not a month end, an indicator ``known`` does not hold, a blank TEXT). A file without the
+    three columns is a one-line error. Returns (PERIOD, INDICATOR, TEXT rows kept; DQ rows); both empty without the
+    file."""
+    frame, dq = _commentary(_key(folder), frozenset(known) if known is not None else None)
+    return frame.copy(), dq.copy()
 
 
 # ---------------------------------------------------------------- published statistics (data/reference/published)

@@ -9,6 +9,7 @@ EXCLUDED = "row excluded"
 BLANKED = "value treated as blank"
 NOTED = "reported only"
 CLOSED_AT_NEXT = "DEC taken as the next episode's DECOM"
+CLOSED_AT_RETURN_END = "DEC taken as the 31 March of the last return holding it"
 DATE_FORMAT = "%d/%m/%Y"   # the DfE's date format, as values are shown in the DQ table
 
 

@@ -145,11 +145,19 @@ def scorecard_journeys(x: Extract) -> pd.DataFrame:
         j = journeys(x).copy()
         ep = x.episodes
         court = ep[ep["LS"].isin(COURT_AUTHORITY_LS)].groupby("PERIOD_ID")["DECOM"].min()
-        j["COURT_AUTHORITY_DATE"] = pd.to_datetime(j["PERIOD_ID"].map(court))
-        carer_start = pd.to_datetime(j["PERIOD_ID"].map(_foster_carer_start(x)))
+        j["COURT_AUTHORITY_DATE"] = _dates_of(j["PERIOD_ID"], court)
+        carer_start = _dates_of(j["PERIOD_ID"], _foster_carer_start(x))
         j["A10_MOVED_IN"] = j["PLACED_DATE"].where(~j["FOSTER_CARER"] | carer_start.isna(), carer_start)
         x.cache["adoption_scorecard_journeys"] = j
     return x.cache["adoption_scorecard_journeys"]
+
+
+def _dates_of(keys: pd.Series, dates: pd.Series) -> pd.Series:
+    """``dates`` looked up by ``keys`` (NaT where there is none); an empty lookup gives NaT (pandas cannot map
+    through an empty series of dates: an extract with no placement order or no foster carer adoption)."""
+    if dates.empty:
+        return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
+    return pd.to_datetime(keys.map(dates))
 
 
 def _foster_carer_start(x: Extract) -> pd.Series:

@@ -81,6 +81,7 @@ class YearFigures:
     rank: int | None = None
     ranked: int = 0                      # authorities with a value that year
     quartile: str | None = None
+    derived: bool = False                # rates of 2015-2017 worked out from the published counts (not published)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,8 @@ def _year(fig: pd.DataFrame, year: int, la: dict, neighbours: tuple[str, ...], p
         england=area("E92000001"), region=area(la["REGION_CODE"]), inner_outer_london=area(la["INNER_OUTER_LONDON_CODE"]),
         neighbours_mean=float(nb.mean()) if len(nb) else np.nan, neighbours_with_value=int(len(nb)),
         rank=None if rank is None or pd.isna(rank) else int(rank), ranked=int(len(las)),
-        quartile=quartile_band(value, las, polarity))
+        quartile=quartile_band(value, las, polarity),
+        derived=bool(f["SOURCE"].astype(str).str.startswith("derived").any()) if "SOURCE" in f else False)
 
 
 def latest_year(published: str, up_to: int | None = None) -> int | None:
@@ -187,6 +189,13 @@ def latest_year(published: str, up_to: int | None = None) -> int | None:
     if up_to is not None:
         years = years[years <= up_to]
     return int(years.max()) if len(years) else None
+
+
+def first_year(published: str) -> int | None:
+    """The first year with a published LA value of the measure."""
+    fig = reference.published_figures()
+    years = fig.loc[(fig["INDICATOR"] == published) & (fig["LEVEL"] == "LA") & fig["VALUE"].notna(), "YEAR"]
+    return int(years.min()) if len(years) else None
 
 
 def compare(indicator: str | Indicator, la_code: str, up_to: int | None = None, neighbour_list: str = "2025",
@@ -228,6 +237,76 @@ def comparisons(la_code: str, indicators=None, up_to: int | None = None, neighbo
         frames.append(f.assign(comparable=c.comparable, reason=c.reason, polarity=c.polarity,
                                neighbour_list=c.neighbour_list))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# ---------------------------------------------------------------- the series behind the charts
+# A count is compared as the published rate: authorities differ in size, so the number in care of one is no
+# measure against England's or a neighbour's (the sufficiency report's children in care, 1a and 1b).
+COMPARED_AS = {"CIC_TOTAL": "CIC_RATE", "CIC_CITIZEN": "CIC_RATE"}
+SERIES = ("authority", "england", "region", "inner_outer_london", "neighbours_mean")
+
+
+def compared_as(indicator: str) -> str:
+    """The workbook indicator whose published comparison stands for ``indicator`` (:data:`COMPARED_AS`)."""
+    return COMPARED_AS.get(indicator, indicator)
+
+
+def series(c: Comparison) -> pd.DataFrame:
+    """The comparison over its years, one row a year (``year`` and :data:`SERIES`): the lines of the chart of the
+    authority against England, its region (and Inner/Outer London) and the neighbours' mean."""
+    return pd.DataFrame([{"year": y.year, **{k: getattr(y, k) for k in SERIES}} for y in c.years],
+                        columns=["year", *SERIES])
+
+
+def ranked_year(c: Comparison) -> int | None:
+    """The year the neighbour group is ranked for: the latest of the comparison with the authority's figure, else
+    the latest with any neighbour's."""
+    for attr in ("authority", "neighbours_mean"):
+        years = [y.year for y in c.years if pd.notna(getattr(y, attr))]
+        if years:
+            return max(years)
+    return None
+
+
+def neighbour_group(c: Comparison, year: int | None = None) -> pd.DataFrame:
+    """The authority and its ten statistical neighbours in ``year`` (default :func:`ranked_year`): la_code,
+    la_name, value (as published, NaN when suppressed), suppression, authority (True for the authority itself)
+    and place (1 = best by polarity among those with a value; without a polarity, 1 = highest), best first and
+    those without a value last."""
+    year = ranked_year(c) if year is None else year
+    codes = (c.la_code, *c.neighbours)
+    cols = ["la_code", "la_name", "value", "suppression", "authority", "place"]
+    if year is None:
+        return pd.DataFrame(columns=cols)
+    fig = reference.published_figures()
+    f = fig[(fig["INDICATOR"] == c.published) & (fig["YEAR"] == year) & (fig["LEVEL"] == "LA")]
+    f = f.set_index("LA_CODE").reindex(list(codes))
+    names = reference.published_las().set_index("LA_CODE")["LA_NAME"]
+    out = pd.DataFrame({"la_code": list(codes), "la_name": [names.get(k, k) for k in codes],
+                        "value": f["VALUE"].to_numpy(dtype=float), "suppression": f["SUPPRESSION"].fillna("").to_numpy(),
+                        "authority": [k == c.la_code for k in codes]})
+    out["place"] = out["value"].rank(method="min", ascending=c.polarity == "L", na_option="keep")
+    return out.sort_values(["place", "authority"], ascending=[True, False], na_position="last",
+                           kind="mergesort").reset_index(drop=True)[cols]
+
+
+# The DfE publishes adoption-stage times for England only, in months (``data/reference/published``): the nearest to
+# A1 is stage 4, entering care to placed for adoption (A1 ends at moving in with the adoptive family, the same
+# date); to A2 stage 2, the decision that the child should be placed for adoption to the match (A2 starts at the
+# placement order, which usually comes later than that decision).
+ENGLAND_ADOPTION_TIMES = {"A1": "ADOPTION_ENTER_TO_PLACED_MONTHS", "A2": "ADOPTION_DECISION_TO_MATCH_MONTHS"}
+
+
+def england_adoption_times(years) -> pd.DataFrame:
+    """England's average adoption-stage times in months for each year ending 31 March in ``years``: year, A1 and
+    A2 (the published stages of :data:`ENGLAND_ADOPTION_TIMES`; NaN where not published)."""
+    fig = reference.published_figures()
+    eng = fig[fig["LEVEL"] == "England"]
+    out = pd.DataFrame({"year": [int(y) for y in years]})
+    for measure, published in ENGLAND_ADOPTION_TIMES.items():
+        by_year = eng[eng["INDICATOR"] == published].set_index("YEAR")["VALUE"]
+        out[measure] = [float(by_year.get(y, np.nan)) for y in out["year"]]
+    return out
 
 
 # ---------------------------------------------------------------- reconciliation with the authority's own figures
@@ -294,18 +373,19 @@ def _status(row: dict, published: str) -> tuple[str, float]:
     return ("equal" if diff == 0 else "differs"), diff
 
 
-def reconcile(x, la_code: str, indicators=None) -> pd.DataFrame:
+def reconcile(x, la_code: str, indicators=None, years=None) -> pd.DataFrame:
     """The workbook's own figures at each 31 March of the extract (county level, UASC included) beside the DfE's
     published figures for authority ``la_code``, indicator by indicator and year by year
     (:data:`RECONCILE_COLUMNS`): status ``equal`` (at the published rounding), ``differs`` (with ``difference``
-    and ``reasons``, ;-separated codes), ``suppressed``, ``not_published`` or ``not_computed``."""
+    and ``reasons``, ;-separated codes), ``suppressed``, ``not_published`` or ``not_computed``. ``years``: only the
+    31 Marches of those years (e.g. the scorecard's period)."""
     from . import scorecard
     la = reference.resolve_la_code(la_code)
     fig = reference.published_figures()
     inds = REGISTRY.all() if indicators is None else [REGISTRY[i] if isinstance(i, str) else i for i in indicators]
     pairs = [(i, published_id(i)) for i in inds if published_id(i) and i.id not in NOT_LIKE_FOR_LIKE]
     rows = []
-    for end in year_ends(x):
+    for end in [e for e in year_ends(x) if years is None or e.year in set(years)]:
         vals = scorecard.values(x, end, include_uasc=True, indicators=[i for i, _ in pairs], levels=("county",))
         vals = vals.set_index("indicator")
         for ind, published in pairs:

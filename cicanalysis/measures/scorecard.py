@@ -297,7 +297,76 @@ def band_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
     ra, rb = m["rag_a"].map(RAG_ORDER), m["rag_b"].map(RAG_ORDER)
     moved = m[ra.notna() & rb.notna() & (ra != rb)].copy()
     moved["better"] = rb[moved.index] > ra[moved.index]
+    moved["group"] = moved["indicator"].map(group_of)
     return moved.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- the covering report (SPEC 3.3)
+# the headings measures are grouped under, in this order (an indicator's ``group``; any other group follows)
+GROUP_ORDER = ("Children in care", "Health", "Missing", "Placements", "Reviews", "Adoption", "Care leavers",
+               "Workforce")
+
+
+def group_of(indicator: str) -> str:
+    """The heading an indicator is grouped under: its catalogue ``group`` ("Other" for an id not in it)."""
+    ind = M.BY_ID.get(indicator)
+    return ind.group if ind is not None else "Other"
+
+
+def last_panel_period(period, compare_with=None) -> pd.Timestamp:
+    """The period of the scorecard last reported to the panel: ``compare_with`` (a month end before ``period``),
+    by default the quarter end before the period (31/12/2015 for 31/03/2016, 30/09/2015 for 30/11/2015)."""
+    p = P.month_end(period)
+    if compare_with in (None, ""):
+        return P.quarter_end(P.add_months(p, -3))
+    c = P.month_end(compare_with)
+    if c >= p:
+        raise CicError(f"compare_with {c:%d/%m/%Y} is not before the period {p:%d/%m/%Y}: it names the scorecard "
+                       f"last reported to the panel", rule="compare_with before the period")
+    return c
+
+
+def commentary(x: Extract, period) -> dict[str, str]:
+    """{indicator: the officer's explanation} for the period (``commentary.csv``; two rows for one indicator and
+    period are joined in file order)."""
+    frame, _ = reference.commentary(x.authority_dir, known=M.BY_ID)
+    frame = frame[frame["PERIOD"] == P.month_end(period)]
+    return {i: " ".join(t) for i, t in frame.groupby("INDICATOR", sort=False)["TEXT"]}
+
+
+def in_care_since(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+    """Citizen, UASC and all children in care at the two periods (county): indicator, then, now, change."""
+    a, b = (_county(f).set_index("indicator")["value"] for f in (earlier, later))
+    ids = [i for i in ("CIC_CITIZEN", "CIC_UASC", "CIC_TOTAL") if i in a.index and i in b.index]
+    return pd.DataFrame({"indicator": ids, "then": [a[i] for i in ids], "now": [b[i] for i in ids],
+                         "change": [b[i] - a[i] for i in ids]})
+
+
+def significantly_away(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+    """The county measures rated Red in ``later`` (significantly away from target), by heading (:func:`by_group`):
+    indicator, group, title, unit, polarity, value, target, value_then (the earlier scorecard's value), rag_then and
+    dot (improved / same / worse since then, by polarity)."""
+    b = _county(later)
+    a = _county(earlier).set_index("indicator")
+    reds = b[b["rag"] == "R"].copy()
+    reds["group"] = reds["indicator"].map(group_of)
+    if "polarity" not in reds:          # a frame typed in by hand: the catalogue's
+        reds["polarity"] = reds["indicator"].map(lambda i: M.BY_ID[i].polarity if i in M.BY_ID else None)
+    reds["value_then"] = reds["indicator"].map(a["value"]) if len(a) else np.nan
+    reds["rag_then"] = reds["indicator"].map(a["rag"]) if len(a) else None
+    reds["dot"] = [direction_of_travel(v, t, pol, tg) for v, t, pol, tg in
+                   zip(reds["value"], reds["value_then"], reds["polarity"], reds["target"])]
+    return by_group(reds[["indicator", "group", "title", "unit", "polarity", "value", "target", "value_then",
+                          "rag_then", "dot"]])
+
+
+def by_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows ordered by heading (``GROUP_ORDER``, others after) and, under one, in catalogue order."""
+    rank = {g: n for n, g in enumerate(GROUP_ORDER)}
+    order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
+    f = frame.assign(_g=frame["group"].map(lambda g: rank.get(g, len(rank))),
+                     _o=frame["indicator"].map(lambda i: order.get(i, len(order))))
+    return f.sort_values(["_g", "_o"], kind="stable").drop(columns=["_g", "_o"]).reset_index(drop=True)
 
 
 def comparator_at(indicator: str, period, la_code: str = ""):
@@ -316,7 +385,7 @@ def comparator_at(indicator: str, period, la_code: str = ""):
         if year is None:
             return None
         return {"ENGLAND": year.england, "STATISTICAL_NEIGHBOURS": year.neighbours_mean,
-                "DATE": pd.Timestamp(year.year, 3, 31), "COMPARISON": c}
+                "DATE": pd.Timestamp(year.year, 3, 31), "COMPARISON": c, "DERIVED": year.derived}
     comp = reference.comparators()
     comp = comp[(comp["INDICATOR"] == indicator) & (comp["DATE"] <= p)].sort_values("DATE")
     return comp.iloc[-1].to_dict() if len(comp) else None

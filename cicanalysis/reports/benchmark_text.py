@@ -86,3 +86,135 @@ def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
         out.insert(6, "Inner/Outer London", f["inner_outer_london"])
     out.loc[not_compared, "Published as"] = f.loc[not_compared, "reason"].map(REASON_WORDS)
     return out
+
+
+# ---------------------------------------------------------------- the charts' notes (issue 24)
+SCORECARD_CHARTS = ("CIC_RATE", "PLACEMENTS_3PLUS", "STABILITY_2Y", "CL_EET")   # the headline indicators charted
+
+
+def _title(indicator: str) -> str:
+    from ..measures.metrics import BY_ID
+    return BY_ID[indicator].title if indicator in BY_ID else indicator
+
+
+def chart_note(comparison, period, first_year: int | None = None) -> str:
+    """The line shown instead of a comparison chart: not like for like (why), or no published figure on or before
+    the period (with the first year the DfE publishes, when known)."""
+    name = _title(comparison.indicator)
+    if not comparison.comparable:
+        return f"**{name}**: {REASON_WORDS.get(comparison.reason, comparison.reason)}."
+    first = f" (its published series starts at 31 March {first_year})" if first_year else ""
+    return (f"**{name}**: the DfE has published no figure for {comparison.la_name} on or before "
+            f"{pd.Timestamp(period):%B %Y}{first}, so there is nothing to chart.")
+
+
+def no_counterpart_note(indicators) -> str:
+    """One line naming the measures the DfE publishes nothing like ('' when none)."""
+    names = [_title(i) for i in indicators]
+    return ("Not compared, because the DfE publishes no such measure by authority: " + "; ".join(names) + ".") if names \
+        else ""
+
+
+def counts_as_rates_note(counts) -> str:
+    """Why a count is charted as the published rate ('' when none is)."""
+    return (f"{' and '.join(_title(i) for i in counts)}: compared as the published rate per 10,000 children, since "
+            "authorities differ in size." if counts else "")
+
+
+# ---------------------------------------------------------------- the reconciliation section of the scorecard
+def reconciliation_absent(period, la_code: str) -> str:
+    """The line shown instead of the reconciliation: not a 31 March, or no LA code."""
+    p = pd.Timestamp(period)
+    if not la_code:
+        return ("No LA code (la_code in authority/authority.csv): the workbook's figures are reconciled with no "
+                "published figures.")
+    return (f"The reconciliation with the DfE's published figures is shown on 31 March periods only (the DfE publishes "
+            f"figures at 31 March); this scorecard is at {p:%d %B %Y}. `cicanalysis reconcile --data DIR` reconciles "
+            f"every 31 March of the extract.")
+
+
+def reconciliation_intro(frame: pd.DataFrame, authority: dict, period) -> str:
+    """What the reconciliation table shows, how many indicators are equal, and, for the synthetic authority, that its
+    figures are fictional and cannot match the real authority's."""
+    la = f"{authority.get('la_name', '')} ({authority.get('la_code', '')})"
+    shown = frame[frame["status"] != "not_published"]
+    counts = shown["status"].map(STATUS_WORDS).value_counts()
+    text = (f"The workbook's own figures at {pd.Timestamp(period):%d %B %Y} (county, UASC included, counted as the DfE "
+            f"counts and rounded as it publishes) beside the DfE's published figures for {la}: "
+            + (", ".join(f"{n} {s}" for s, n in counts.items()) if len(shown) else "none published yet") + ".")
+    missing = len(frame) - len(shown)
+    if missing:
+        text += f" {missing} more indicator(s) have no published figure for {pd.Timestamp(period).year}."
+    if authority.get("fictional"):
+        text += (f" The authority's data are fictional, so they are not expected to match {la}'s published figures: "
+                 "the table shows how a real authority's would be checked.")
+    return text
+
+
+def reconciliation_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reconciliation (:func:`benchmarks.reconcile`) for the panel: the indicators with a published figure (or a
+    suppressed one), the workbook's figure beside the published one, the difference and its likely reason."""
+    f = frame[frame["status"] != "not_published"]
+    return pd.DataFrame({
+        "Indicator": f["indicator"].map(_title), "Workbook": f["workbook_rounded"], "Published": f["published_value"],
+        "Difference": f["difference"], "Status": f["status"].map(STATUS_WORDS),
+        "Workbook count": _counts(f["workbook_numerator"], f["workbook_denominator"]),
+        "Published count": _counts(f["published_numerator"], f["published_denominator"]),
+        "Likely reason": f["reasons"].map(reasons_in_words)}).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- A1 and A2 beside England's adoption-stage times
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def _year_end(label: str) -> int:
+    """The year ending 31 March of a financial-year label ('2015-16' or '2015-16 (to 30/09)': 2016)."""
+    return int(str(label)[:4]) + 1
+
+
+def england_adoption_table(a1a2: pd.DataFrame) -> pd.DataFrame:
+    """The workbook's single-year A1 and A2 (days and months) beside the DfE's national averages for England in
+    months (:func:`benchmarks.england_adoption_times`), one row a financial year; blank where not published."""
+    from ..measures.benchmarks import england_adoption_times
+    a1 = a1a2[a1a2["measure"] == "A1"].set_index("year")["year_avg_days"]
+    a2 = a1a2[a1a2["measure"] == "A2"].set_index("year")["year_avg_days"]
+    years = list(a1.index)
+    eng = england_adoption_times([_year_end(y) for y in years]).set_index("year")
+    return pd.DataFrame({
+        "Year": years, "A1 (days)": a1.to_numpy(), "A1 (months)": (a1 / DAYS_PER_MONTH).round(1).to_numpy(),
+        "England: entering care to placed for adoption (months)": [eng.at[_year_end(y), "A1"] for y in years],
+        "A2 (days)": a2.reindex(years).to_numpy(), "A2 (months)": (a2.reindex(years) / DAYS_PER_MONTH).round(1).to_numpy(),
+        "England: decision to place for adoption to match (months)": [eng.at[_year_end(y), "A2"] for y in years]})
+
+
+def england_adoption_note(table: pd.DataFrame, authority_dir=None) -> str:
+    """What the England columns are, whether any year has them, and where the authority's comparators go (whether
+    ``authority_dir`` has its own ``comparators.csv``)."""
+    from pathlib import Path
+    has_own_comparators = bool(authority_dir) and (Path(authority_dir) / "comparators.csv").exists()
+    published = table["England: entering care to placed for adoption (months)"].notna().any()
+    text = ("England's figures are the DfE's national averages in months (*Children looked after in England including "
+            "adoptions*, average time between adoption stages; England only, published for the years ending 31 March "
+            "2019 onwards), set beside the workbook's single-year A1 and A2 in months (days ÷ 30.4). They are the "
+            "nearest published stages, not the same measures: entering care to placed for adoption ends on the day A1 "
+            "ends; the decision that the child should be placed for adoption usually comes before the placement "
+            "order, where A2 starts.")
+    if not published:
+        text += " None of the years shown has a published England figure."
+    text += (" Local-authority A1, A2 and A10 figures (statistical neighbours, the adoption scorecard's 3-year "
+             "averages) are not in the DfE's files; A1 and A2 for the neighbours come from " + (
+                 "the authority's own comparators file (authority/comparators.csv)." if has_own_comparators
+                 else "a comparators file the authority supplies: add authority/comparators.csv (see the README)."))
+    return text
+
+
+def with_published_figures(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The comparison's rows that have a published figure (a year with the authority's, England's, the region's or
+    the neighbours' value; a not like-for-like row stays, to say why), and a line naming the indicators left with
+    none ('' when none is)."""
+    cols = [c for c in ("authority", "england", "region", "neighbours_mean") if c in frame]
+    has = frame[cols].notna().any(axis=1) | ~frame["comparable"].astype(bool)
+    empty = [i for i in dict.fromkeys(frame["indicator"]) if not has[frame["indicator"] == i].any()]
+    note = ("No published figure on or before the period for: " + "; ".join(_title(i) for i in empty) + ".") \
+        if empty else ""
+    return frame[has], note

@@ -695,3 +695,141 @@ def demand_chart(groups: pd.DataFrame, source: str, period, history: pd.DataFram
     extra = (f"At {pd.Timestamp(groups['date'].max()):%B %Y} the 90% band of the total is "
              f"{last.at['Total', 'low']:,.0f} to {last.at['Total', 'high']:,.0f}." if has_band else "")
     return _alt(fig, describe("Line", title, months, series, "count", extra))
+
+
+# ---------------------------------------------------------------- how the authority compares (issue 24)
+# (column of benchmarks.series, colour, line style, marker, width); the authority in the house blue, drawn last
+BENCHMARK_LINES = (("england", "#000000", "--", "s", 1.4), ("region", "#E69F00", "-", "^", 1.4),
+                   ("inner_outer_london", "#CC79A7", "-", "v", 1.4), ("neighbours_mean", "#56B4E9", "-", "D", 1.6),
+                   ("authority", LINE, "-", "o", 2.6))
+
+
+def _published(v, unit: str, decimals: int = 0) -> str:
+    """A published figure as the DfE shows it: whole numbers (the neighbours' mean to one decimal), % for percent."""
+    if F.missing(v):
+        return "no figure"
+    return f"{v:,.{decimals}f}{'%' if unit == '%' else ''}"
+
+
+def _benchmark_unit(c) -> str:
+    return M.BY_ID[c.indicator].unit if c.indicator in M.BY_ID else ""
+
+
+def _benchmark_labels(c) -> dict:
+    """The legend's name of each series of :func:`benchmarks.series`."""
+    return {"authority": f"{c.la_name} (published)", "england": "England", "region": c.region or "Region",
+            "inner_outer_london": c.inner_outer_london or "Inner/Outer London",
+            "neighbours_mean": f"Neighbours' mean ({len(c.neighbours)})"}
+
+
+def _draw_benchmark_trend(ax, c) -> tuple[str, str]:
+    """Draw the comparison's series on ``ax``; returns (title, alt text)."""
+    from ..measures import benchmarks as B
+    s, unit, names = B.series(c), _benchmark_unit(c), _benchmark_labels(c)
+    drawn = {}
+    for col, colour, style, marker, width in BENCHMARK_LINES:
+        if s[col].notna().any():
+            ax.plot(s["year"], s[col], color=colour, linestyle=style, marker=marker, markersize=4, linewidth=width,
+                    label=names[col], zorder=3 if col == "authority" else 2)
+            drawn[names[col]] = s[col].tolist()
+    ax.set_xticks(s["year"], [str(y) for y in s["year"]])
+    ax.set_xlim(s["year"].min() - 0.4, s["year"].max() + 0.4)     # every year shown, even with one published
+    ax.set_xlabel("Year ending 31 March (DfE published figures)")
+    ax.set_ylabel(axis_label(unit))
+    values = s[list(B.SERIES)].to_numpy(dtype=float)
+    hi = np.nanmax(values) if np.isfinite(values).any() else 1.0
+    ax.set_ylim(0, min(100.0, hi * 1.2 + 1) if unit == "%" else hi * 1.2 + 1)
+    title = f"{M.BY_ID[c.indicator].title if c.indicator in M.BY_ID else c.indicator}: over the published years"
+    alt = describe("Line", f"{title}, {c.la_name} against England, {c.region} and its statistical neighbours' mean",
+                   [str(y) for y in s["year"]], drawn, unit)
+    return title, alt
+
+
+
+def _draw_neighbour_ranks(ax, c, group: pd.DataFrame, year) -> tuple[str, str]:
+    """Draw the neighbour group as horizontal bars, best (or, without a polarity, highest) at the top, the
+    authority in the house blue; England and the neighbours' mean as vertical lines. Returns (title, alt)."""
+    unit = _benchmark_unit(c)
+    g = group.iloc[::-1]                                   # barh draws from the bottom: best at the top
+    pos = np.arange(len(g))
+    ax.barh(pos, g["value"].fillna(0), color=[LINE if a else LIGHT for a in g["authority"]], height=0.7)
+    for i, (v, sup) in enumerate(zip(g["value"], g["suppression"])):
+        ax.annotate(_published(v, unit) if pd.notna(v) else f"no figure ({sup})" if sup else "no figure",
+                    (0 if pd.isna(v) else v, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
+    ax.set_yticks(pos, [f"{n} ({k})" for n, k in zip(g["la_name"], g["la_code"])])
+    for label, own in zip(ax.get_yticklabels(), g["authority"]):
+        label.set_fontweight("bold" if own else "normal")
+    row = next((y for y in c.years if y.year == year), None)
+    lines = {}
+    for value, name, style in ((getattr(row, "england", np.nan), "England", "--"),
+                               (getattr(row, "neighbours_mean", np.nan), "Neighbours' mean", ":")):
+        if pd.notna(value):
+            ax.axvline(value, color="#000000" if style == "--" else GREY, linestyle=style, linewidth=1.2,
+                       label=f"{name} {_published(value, unit, 0 if style == '--' else 1)}")
+            lines[name] = value
+    ax.set_xlabel(axis_label(unit))
+    ax.set_xlim(0, max(1.0, float(np.nanmax([*g["value"].fillna(0), *lines.values()])) * 1.25))
+    ax.grid(axis="y", visible=False)
+    order = "best first" if c.polarity in ("H", "L") else "highest first"
+    title = f"Neighbour group, 31 March {year}, {order}"
+    known = g[g["value"].notna()]
+    own = group[group["authority"]]
+    place = (f"{c.la_name} is {own['place'].iloc[0]:.0f} of {len(known)} with a figure."
+             if len(own) and pd.notna(own["place"].iloc[0]) else f"{c.la_name} has no published figure.")
+    extra = " ".join([place] + [f"{k} {_published(v, unit, 0 if k == 'England' else 1)}." for k, v in lines.items()])
+    alt = describe("Bar", title, list(group["la_name"]), {"Published figure": group["value"].tolist()}, unit, extra)
+    return title, alt
+
+
+PUBLISHED_SOURCE = "DfE, Children looked after in England including adoptions (published figures)"
+
+
+def _benchmark_source(c, source: str) -> str:
+    return "; ".join(t for t in (PUBLISHED_SOURCE, c.neighbour_list, source) if t)
+
+
+def benchmark_trend_chart(c, period, source: str = ""):
+    """The authority's published figure against England, its region (and Inner/Outer London) and its statistical
+    neighbours' mean over the published years of a :class:`benchmarks.Comparison` (:func:`benchmarks.series`)."""
+    house_style()
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    title, alt = _draw_benchmark_trend(ax, c)
+    key_above(ax, "\n".join(textwrap.wrap(title, 70)), ncol=3)
+    footnote(fig, _benchmark_source(c, source), period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return _alt(fig, alt)
+
+
+def neighbour_rank_chart(c, period, source: str = "", year=None):
+    """The authority and its ten statistical neighbours ranked for the latest published year of a
+    :class:`benchmarks.Comparison` (:func:`benchmarks.neighbour_group`), the authority highlighted."""
+    from ..measures import benchmarks as B
+    house_style()
+    year = B.ranked_year(c) if year is None else year
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    title, alt = _draw_neighbour_ranks(ax, c, B.neighbour_group(c, year), year)
+    key_above(ax, "\n".join(textwrap.wrap(title, 60)), ncol=2)
+    footnote(fig, _benchmark_source(c, source), period)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return _alt(fig, alt)
+
+
+def benchmark_chart(c, period, source: str = ""):
+    """One figure a row of the report: the authority over the published years (left) beside its neighbour group
+    ranked for the latest year (right), under the indicator's title."""
+    from ..measures import benchmarks as B
+    house_style()
+    year = B.ranked_year(c)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4.1), gridspec_kw={"width_ratios": [5, 4]})
+    t1, alt1 = _draw_benchmark_trend(left, c)
+    t2, alt2 = _draw_neighbour_ranks(right, c, B.neighbour_group(c, year), year)
+    for ax, text, ncol in ((left, "Over the published years", 3), (right, t2, 2)):
+        ax.set_title(text, loc="left", fontsize=9.5, pad=28 if ax is left else 14)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False, fontsize=7.5, borderaxespad=0.1)
+    name = M.BY_ID[c.indicator].title if c.indicator in M.BY_ID else c.indicator
+    title = f"{name}: {c.la_name} ({c.la_code}) against England, {c.region} and its statistical neighbours"
+    fig.suptitle("\n".join(textwrap.wrap(title, 110)), x=0.01, ha="left", fontsize=10.5, fontweight="bold")
+    footnote(fig, _benchmark_source(c, source), period)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.98), h_pad=0.2)
+    return _alt(fig, f"{title}. {alt1} {alt2}")

@@ -87,18 +87,61 @@ class Report:
         the period (:func:`benchmarks.comparisons`): a table shown and handed over with its figures; a line
         saying there is none without an LA code."""
         from ..measures import benchmarks
-        from .benchmark_text import comparison_table
+        from .benchmark_text import comparison_table, with_published_figures
         code = self.x.authority.get("la_code", "")
-        up_to = self.period.year if self.period >= pd.Timestamp(self.period.year, 3, 31) else self.period.year - 1
-        frame = benchmarks.comparisons(code, indicators, up_to=up_to) if code else pd.DataFrame()
+        frame = benchmarks.comparisons(code, indicators, up_to=self.published_up_to) if code else pd.DataFrame()
         if frame.empty:
             return Markdown("No LA code (la_code in authority/authority.csv): the authority is compared with no "
                             "published figures.")
         self.figures(publish.comparison_figures(frame, self.name))
         la = self.x.authority
-        return self.table(comparison_table(frame), caption=f"{la['la_name']} ({la['la_code']}) against England, its "
+        shown, note = with_published_figures(frame)
+        return self.table(comparison_table(shown), caption=f"{la['la_name']} ({la['la_code']}) against England, its "
                           f"region and its statistical neighbours: the DfE's published figures, latest year on or "
-                          f"before {self.period:%B %Y} and the four before", counts=())
+                          f"before {self.period:%B %Y} and the four before", counts=(), note=note)
+
+    @property
+    def published_up_to(self) -> int:
+        """The latest year whose 31 March is on or before the period: published figures are compared up to it."""
+        return self.period.year if self.period >= pd.Timestamp(self.period.year, 3, 31) else self.period.year - 1
+
+    def comparison_charts(self, indicators) -> None:
+        """Show, per indicator (a count as its published rate, :func:`benchmarks.compared_as`), the authority against
+        England, its region and its neighbours over the published years beside its neighbour group ranked
+        (:func:`charts.benchmark_chart`); a line instead when it is not like for like or nothing is published yet,
+        and one line for those with no published counterpart."""
+        from IPython.display import display
+        from ..measures import benchmarks
+        from . import benchmark_text as T
+        code = self.x.authority.get("la_code", "")
+        if not code:
+            display(Markdown("No LA code (la_code in authority/authority.csv): no comparison charts."))
+            return
+        wanted = list(dict.fromkeys(benchmarks.compared_as(i) for i in indicators))
+        found = {i: benchmarks.compare(i, code, up_to=self.published_up_to) for i in wanted}
+        for c in (c for c in found.values() if c is not None):
+            if c.comparable and c.years and benchmarks.ranked_year(c):
+                charts.show(charts.benchmark_chart(c, self.period))
+            else:
+                first = benchmarks.first_year(c.published) if c.comparable else None
+                display(Markdown(T.chart_note(c, self.period, first)))
+        notes = [T.counts_as_rates_note([i for i in indicators if benchmarks.compared_as(i) != i]),
+                 T.no_counterpart_note([i for i, c in found.items() if c is None])]
+        display(Markdown("\n\n".join(n for n in notes if n)))
+
+    def reconciliation(self):
+        """On a 31 March with an LA code: the workbook's own figures at the period beside the DfE's published ones
+        for the authority (:func:`benchmarks.reconcile`), shown and handed over; otherwise a line saying why not."""
+        from ..measures import benchmarks
+        from . import benchmark_text as T
+        code = self.x.authority.get("la_code", "")
+        if not code or (self.period.month, self.period.day) != (3, 31):
+            return Markdown(T.reconciliation_absent(self.period, code))
+        frame = benchmarks.reconcile(self.x, code, years=[self.period.year])
+        la = self.x.authority
+        return self.table(T.reconciliation_display(frame), caption=f"The workbook's figures at {self.period:%d/%m/%Y} "
+                          f"beside the DfE's published figures for {la['la_name']} ({la['la_code']})", counts=(),
+                          note=T.reconciliation_intro(frame, la, self.period))
 
     def notices(self) -> list[str]:
         """The notices this report shows (the extract's, a population year missing, local tables it lacks)."""

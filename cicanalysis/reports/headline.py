@@ -69,9 +69,11 @@ def _band_list(moves: pd.DataFrame) -> list[str]:
     return [f"{'Better' if r['better'] else 'Worse'}: {band_change_line(r)}." for _, r in moves.iterrows()]
 
 
-def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataFrame, notices=()) -> Headline:
+def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataFrame, notices=(),
+              reds_in: str = "") -> Headline:
     """The scorecard's headline: the RAG and direction summary; children in care with changes in numbers
-    and per cent; indicators that changed RAG band since last month and since the outturn; the Reds."""
+    and per cent; indicators that changed RAG band since last month and since the outturn; the Reds (counted
+    only, pointing to ``reds_in``, when the covering report already lists them with their explanations)."""
     c = _county(card).set_index("indicator")
     p = _period_of(_county(card))
     prev, out = P.previous_month_end(p), P.outturn_date(p)
@@ -97,6 +99,9 @@ def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataF
     year = band_changes(outturn, card)
     h.lists.append((f"Changed RAG band since the outturn ({out:%B %Y}): {len(year)}", _band_list(year)))
     reds = _county(card)[_county(card)["rag"] == "R"]
+    if reds_in:
+        h.lists.append((f"Off target (Red): {len(reds)}, listed with the officers' explanations in {reds_in}", []))
+        return h
     h.lists.append((f"Off target (Red): {len(reds)}", [
         f"{r['title']}: {format_value(r['value'], r['unit'])} against a target of {format_value(r['target'], r['unit'])}"
         f" (last month {format_value(r['previous_value'], r['unit'])})." for _, r in reds.iterrows()]))

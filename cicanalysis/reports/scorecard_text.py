@@ -54,7 +54,8 @@ def rate_comparison_words(comp, period, la_code: str = "") -> str:
     """', against England 67 and statistical neighbours 55.0 (March 2025)' for :func:`comparator_at`'s figures, or
     why there are none (no LA code; nothing published on or before the period)."""
     if comp is not None:
-        return (f", against the latest published rate for England of {comp['ENGLAND']:.0f} and statistical "
+        kind = "rate worked out from the DfE's published numbers" if comp.get("DERIVED") else "published rate"
+        return (f", against the latest {kind} for England of {comp['ENGLAND']:.0f} and statistical "
                 f"neighbours {comp['STATISTICAL_NEIGHBOURS']:.1f} (both as at 31 March {comp['DATE']:%Y})")
     if not la_code:
         return " (no LA code is configured: no comparison with published rates)"

@@ -5,10 +5,12 @@ The template names nothing it cannot know: the authority's name is left for the 
 pooled file's ``LA`` column, the ``LEA``/``LA`` element of a DfE XML header), else a comment line asks for it;
 every DISTRICT value found in the episodes is listed with its AREA to fill in; the population has a row per year the data spans
 with the ONS source named and the figure left blank; targets list every rated indicator with the DfE
-thresholds already in force (``data/reference/targets.csv``) noted and local targets blank. The officers'
-``commentary.csv`` and the adoption ``comparators.csv`` are written with their header only, and so are the local
-tables that sit beside the extract (``LOCAL_TABLES``: adopters, adoption tracking, supplied indicators,
-allocations), into ``templates/``, where they are never read as data (their layouts: docs/local_tables.md).
+thresholds already in force (``data/reference/targets.csv``) noted and local targets blank; the covering report's
+cover keys (``cover_to`` ... ``cover_background``) are listed with their defaults, and ``commentary.csv`` (PERIOD,
+INDICATOR, TEXT: the officers' explanations beside the scorecard) and the adoption ``comparators.csv`` have their
+header only, and so do the local tables that sit beside the extract (``LOCAL_TABLES``: adopters, adoption tracking,
+supplied indicators, allocations), written into ``templates/``, where they are never read as data (their layouts:
+docs/local_tables.md).
 """
 from __future__ import annotations
 
@@ -36,6 +38,11 @@ POPULATION_SOURCE = ("ONS mid-year population estimates, children aged 0 to 17 (
 
 LA_CODE_QUESTION = ("# la_code: fill in the authority's 3-digit DfE LA code (e.g. 886) or its E-code "
                     "(data/reference/published/las.csv); without it the reports compare it with no published figures")
+
+
+COVER_NOTE = ("# cover_*: the covering report's cover (who the scorecard goes to and is from, the lead officer, contact "
+              "details, subject, a sentence for the summary, background documents); a blank one shows as to be added "
+              "in drafts")
 
 
 def _xml_la_codes(data_dir) -> set[str]:
@@ -80,7 +87,8 @@ def _authority_rows(x: Extract, data_dir) -> list[list]:
     else:
         note = f" (the extract names {value!r}, which is not in las.csv)" if value else ""
         rows += [[LA_CODE_QUESTION + note], ["la_code", ""]]
-    return rows + [["source", "SSDA903 extract and local tables"]]
+    return rows + [["source", "SSDA903 extract and local tables"], [COVER_NOTE]] + [
+        [key, default] for key, default in reference.COVER_KEYS.items()]
 
 
 def template_rows(x: Extract, data_dir=None) -> dict[str, tuple[list[str], list[list]]]:
@@ -98,9 +106,9 @@ def template_rows(x: Extract, data_dir=None) -> dict[str, tuple[list[str], list[
         "teams.csv": (["TEAM", "DISTRICT", "AREA"], [[d, d, ""] for d in districts]),
         "population.csv": (["YEAR", "POPULATION_0_17", "SOURCE"], [[y, "", POPULATION_SOURCE] for y in years]),
         "recruitment_freezes.csv": (["START", "END", "NOTE"], []),
+        "commentary.csv": (reference.COMMENTARY_COLUMNS, []),
         "targets.csv": (["INDICATOR", "FINANCIAL_YEAR", "TARGET", "AMBER_FLOOR", "TOLERANCE", "SOURCE"],
                         [[i.id, "", "", "", "", f"local target ({i.title}): fill in"] for i in rated]),
-        "commentary.csv": (["PERIOD", "INDICATOR", "TEXT"], []),
         "comparators.csv": (["INDICATOR", "DATE", "ENGLAND", "STATISTICAL_NEIGHBOURS", "SOURCE"], []),
         **{f"templates/{t}.csv": (list(TABLES[t].required + TABLES[t].optional), []) for t in LOCAL_TABLES},
     }

@@ -26,11 +26,19 @@ real county it is uneven: districts differ in how many children come into care a
 be placed (and some change over the years), entries rise year on year with a season (more in the autumn,
 fewer in August and December), and a few journeys are outliers (hard-to-place children waiting a year or
 more for a match, teenagers who move very often, long missing episodes).
+
+It also holds what real returns hold and the DfE's definitions must handle (SPEC 7), each drawn from its own
+random stream so that the first journeys are unchanged: disabled children on short breaks (LS V3/V4, a few
+dozen at any time, some later looked after under another legal status), UASC leaving care at 18 (DUC their
+18th birthday), OC2 rows for the children the DfE's validator reads as looked after continuously for 12
+months only, care leavers of 17 and 18 (from 2015-16) besides 19 to 21 with the year's code lists, and a few
+overlapping episodes.
 """
 from __future__ import annotations
 
 import csv
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -40,6 +48,7 @@ import pandas as pd
 
 from ..config import reference
 from ..core.periods import bank_holidays
+from ..model.extract import SHORT_BREAKS
 from ..model.geography import miles
 
 DAY = pd.Timedelta(days=1)
@@ -60,6 +69,36 @@ SGO_REC = {"E45": 40, "E46": 40, "E47": 8, "E48": 12}
 LEFT_AT_18_REC = {"E17": 30, "E5": 45, "E6": 25}
 LA_PERM_CODES = ["855", "925", "926", "935", "850", "823", "873", "830", "381"]  # English LAs (DfE codes)
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the check letter: never I, O or S
+
+# Each feature added after the first journeys draws from its own random stream (numpy seeded with [seed, stream]), so
+# that adding it changes the other children's journeys and figures only where it must.
+STREAM_SHORT_BREAKS, STREAM_OVERLAPS, STREAM_YOUNG_LEAVERS = 7, 8, 9
+SHORT_BREAKS_FROM = pd.Timestamp("2009-04-01")   # a steady number of short-break children by April 2011
+# Where a short break can be (DfE rules 214 and 218 together: a V3/V4 episode has no placement postcode and no
+# URN, and only H5, P1-P3, R1, R2, R5, T0-T4 and Z1 go without a URN): a care home (R1, the authority's own or
+# private) or a health setting such as a children's hospice (R2, provided by the NHS: PR3).
+SHORT_BREAK_SETTINGS = {("R1", "PR1"): 45, ("R1", "PR4"): 35, ("R2", "PR3"): 20}
+# OC3 (care leavers): the birthdays asked about, by the first collection year (the 31 March year) that asks: the
+# 19th to 21st, and from 2015-16 the 17th and 18th as well (those no longer looked after on that birthday)
+OC3_AGES = {2012: (19, 20, 21), 2016: (17, 18, 19, 20, 21)}
+# OC3 codes (weights) by the first collection year they are valid for: the DfE validator's lists (rules 131,
+# 132, 133). Activity: until 2020-21 F3/P3 were "in training or employment" (the validator903 rule 132 list); from
+# 2021-22 the guide splits them into F4/P4 (apprenticeships) and F5/P5 (other training or employment), the only list
+# today's validator has: so `make dfe-check`, which applies it to every year, flags the older years' F3/P3 (rule 132,
+# allow-listed in README). The weights are the same in both lists, so the draws are too.
+_OC3_2012 = {
+    "IN_TOUCH": {"YES": 88, "NO": 5, "REFU": 3, "RHOM": 2, "NREQ": 2},
+    "ACCOM": {"H": 40, "D": 20, "R": 12, "E": 10, "B": 10, "K": 8},      # + "1" suitable or "2" not suitable
+    "ACTIV": {"F1": 7, "P1": 2, "F2": 22, "P2": 4, "F3": 12, "P3": 6, "G4": 10, "G5": 30, "G6": 7},
+}
+OC3_CODES = {2012: _OC3_2012,
+             2022: dict(_OC3_2012, ACTIV={"F1": 7, "P1": 2, "F2": 22, "P2": 4, "F4": 6, "P4": 3, "F5": 6, "P5": 3,
+                                          "G4": 10, "G5": 30, "G6": 7})}
+
+
+def _by_year(table: dict, year: int):
+    """The entry of ``table`` (keyed by first collection year) in force in collection year ``year``."""
+    return table[max(y for y in table if y <= year)]
 
 DISABILITY = "Disability"      # the disability service: a team of the simulation, not of a place
 POSTCODES = reference.REFERENCE_DIR / "synthetic_postcodes.csv"
@@ -132,6 +171,7 @@ class Child:
     home_post: str | None = None
     episodes: list = field(default_factory=list)
     adoption_rec: str | None = None
+    rng: object = None          # a feature's own random stream, for the children that feature adds
 
 
 class Postcodes:
@@ -175,7 +215,9 @@ class Authority:
     """Holds the simulated rows until they are written."""
 
     def __init__(self, seed: int, scale: float, extract_date: pd.Timestamp):
+        self.seed = seed
         self.rng = np.random.default_rng(seed)
+        self.young_leavers_rng = self.stream(STREAM_YOUNG_LEAVERS)
         self.scale = scale
         self.extract = extract_date
         teams = reference.teams(reference.SYNTHETIC_AUTHORITY_DIR)
@@ -192,6 +234,19 @@ class Authority:
         self.children: list[Child] = []
 
     # ------------------------------------------------------------ helpers
+    def stream(self, number: int):
+        """A feature's own random stream: the same for the same seed, whatever the other features draw."""
+        return np.random.default_rng([self.seed, number])
+
+    @contextmanager
+    def drawing_from(self, rng):
+        """Every draw of the block (``self.rng``) from ``rng`` instead of the main stream."""
+        main, self.rng = self.rng, rng if rng is not None else self.rng
+        try:
+            yield
+        finally:
+            self.rng = main
+
     def days(self, mean: float, sd: float, low: float = 1) -> pd.Timedelta:
         """A gamma-distributed number of days with the given mean and sd (at least ``low``)."""
         shape = (mean / sd) ** 2
@@ -463,6 +518,7 @@ class Authority:
                 bla = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
                 if bla <= self.extract:
                     self.uasc_child(bla)
+        self.short_breaks()
 
     def family(self, bla):
         rng = self.rng
@@ -514,6 +570,73 @@ class Authority:
         # the date UASC status ceases: the 18th birthday for a child still UASC (the DfE's rule 205B)
         self.rows["uasc"].append({"CHILD": child.cid, "SEX": child.sex, "DOB": dob,
                                   "DUC": dob + pd.DateOffset(years=18)})
+
+    # ------------------------------------------------------------ short breaks (LS V3 and V4)
+    def short_breaks(self):
+        """Disabled children of the disability service on an agreed series of short breaks (DfE legal statuses
+        V3, each break its own episode, and V4, one episode for the agreement), about 2 new series a month at
+        scale 1 (a few dozen children at any time), from their own random stream."""
+        rng = self.stream(STREAM_SHORT_BREAKS)
+        with self.drawing_from(rng):
+            for month in pd.date_range(SHORT_BREAKS_FROM, self.extract, freq="MS"):
+                for _ in range(rng.poisson(2.0 * self.scale)):
+                    start = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
+                    if start <= self.extract:
+                        self.short_break_child(start, rng)
+
+    def short_break_child(self, start, rng):
+        """One child's series of short breaks from ``start``: V4 (an agreement, 60 %) or V3 (a break of one to
+        four nights every three to five weeks, never 75 days in a year: DfE rules 365, 367), each episode
+        started to be looked after (RNE S, rule 366) and ended by the return home (E4A). Three in ten later
+        enter care (a care or interim order, or section 20) under :meth:`enter_care_after_short_breaks`."""
+        dob = start - pd.Timedelta(days=int(rng.uniform(4, 15) * 365.25))
+        child = self.new_child(dob, 1 if rng.random() < 0.65 else 2, _pick(rng, ETHNIC), DISABILITY)
+        child.rng = rng
+        self.prev_perm(child, start)
+        kind = "V4" if rng.random() < 0.6 else "V3"
+        place, provider = _pick(rng, SHORT_BREAK_SETTINGS)
+        series_end = min(start + self.days(600, 300, 120), dob + pd.DateOffset(years=17))
+        if kind == "V4":
+            breaks = [(start, _off_31_march(series_end))]
+        else:
+            breaks, t = [], start
+            while t < series_end:
+                breaks.append((t, t + pd.Timedelta(days=int(rng.integers(1, 5)))))
+                t = t + pd.Timedelta(days=int(21 + rng.exponential(10)))
+        breaks = [(s, e) for s, e in breaks if s <= self.extract]
+        rows = [self._short_break_row(child, s, e, kind, place, provider) for s, e in breaks]
+        if rng.random() < 0.3 and breaks[-1][1] < self.extract:
+            self.enter_care_after_short_breaks(child, rows[-1], rng)
+
+    def _short_break_row(self, child, decom, dec, kind, place, provider) -> dict:
+        """A V3/V4 episode: no home or placement postcode, URN or distance (DfE rules 214, 398), CIN N2."""
+        dec = dec if dec <= self.extract else None
+        rec = "" if dec is None else ("E4A" if kind == "V3" else _pick(self.rng, {"E4A": 70, "E8": 30}))
+        row = {"CHILD": child.cid, "DECOM": decom, "RNE": "S", "LS": kind, "CIN": "N2", "PLACE": place,
+               "PLACE_PROVIDER": provider, "DEC": dec, "REC": rec, "REASON_PLACE_CHANGE": "", "HOME_POST": "",
+               "PL_POST": "", "URN": "", "DISTRICT": "", "PL_DISTANCE": ""}
+        self.rows["episodes"].append(row)
+        child.episodes.append((decom, dec, place, kind))
+        return row
+
+    def enter_care_after_short_breaks(self, child, last_break: dict, rng):
+        """The child becomes looked after under another legal status. Half the time on the day the last break
+        or the agreement ends: the DfE's rules read a new episode starting the day the last one ended as the same
+        period of care (431: not RNE S; 388: the ended episode X1), so the short-break episode ends X1 with the
+        reason for the move (CARPL) and the next starts with a new legal status and placement (RNE B), keeping
+        the category of need (rule 504). Otherwise some months later, a new period of care (RNE S)."""
+        same_day = rng.random() < 0.5
+        bla = last_break["DEC"] if same_day else last_break["DEC"] + self.days(120, 90, 14)
+        if bla > min(self.extract, child.dob + pd.DateOffset(years=17)):
+            return
+        first = len(self.rows["episodes"])
+        self.period_of_care(child, bla, "longterm" if rng.random() < 0.7 else "home")
+        if not same_day or first == len(self.rows["episodes"]):
+            return
+        last_break.update(REC="X1", REASON_PLACE_CHANGE="CARPL")
+        self.rows["episodes"][first]["RNE"] = "B"
+        for row in self.rows["episodes"][first:]:
+            row["CIN"] = last_break["CIN"]
 
     def prev_perm(self, child, bla):
         """Previous permanence, asked of every child who starts to be looked after: none (Z1) or an adoption,
@@ -603,57 +726,102 @@ class Authority:
 
     # ------------------------------------------------------------ child-level annual tables
     def per_child_tables(self):
-        rng = self.rng
-        years = range(2012, self.extract.year + 1)
+        """Header, OC2, OC3, reviews and missing rows of every child, each drawn from the stream of the feature
+        that added the child (the main stream for the first journeys)."""
+        episodes_of: dict = {}
+        for row in self.rows["episodes"]:
+            episodes_of.setdefault(row["CHILD"], []).append(row)
+        years = [y for y in range(2012, self.extract.year + 1) if pd.Timestamp(y, 3, 31) <= self.extract]
         for child in self.children:
-            eps = child.episodes
-            if not eps:
-                continue
-            # header: every girl looked after is asked whether she is a mother (0 or 1); a UPN of 13
-            # characters, or UN1 (under school age) and UN2 (never at school in England: the UASC)
-            mother = ""
-            mc_dob = None
-            last_day = min(self.extract, eps[-1][1] or self.extract)
-            age_now = (last_day - child.dob).days / 365.25
-            if child.sex == 2:
-                mother = 0
-                if age_now >= 15 and rng.random() < 0.03:
-                    mother, mc_dob = 1, child.dob + pd.DateOffset(years=int(age_now) - 0) - self.days(120, 60, 1)
-            if child.uasc:
-                upn = "UN2"
-            elif age_now < 4:
-                upn = "UN1"
-            else:
-                upn = f"{UPN_LETTERS[rng.integers(len(UPN_LETTERS))]}{rng.integers(10**11, 10**12)}"
-            self.rows["header"].append({"CHILD": child.cid, "SEX": child.sex, "DOB": child.dob,
-                                        "ETHNIC": child.ethnic, "UPN": upn, "MOTHER": mother, "MC_DOB": mc_dob})
-            spells = _periods(eps)
-            # oc2: looked after continuously for 12 months at 31 March (since 1 April or before)
-            for y in years:
-                mar = pd.Timestamp(year=y, month=3, day=31)
-                if mar > self.extract:
-                    continue
-                if any(s <= pd.Timestamp(year=y - 1, month=4, day=1) and (e is None or e > mar) for s, e in spells):
-                    self.rows["oc2"].append(self.oc2_row(child, mar, y))
-            # oc3: care leavers (looked after 13 weeks or more since their 14th birthday, a day or more after
-            # their 16th, not adopted) in the year of their 19th, 20th and 21st birthdays
-            if self.relevant_child(child, spells):
-                for birthday_age in (19, 20, 21):
-                    bday = child.dob + pd.DateOffset(years=birthday_age)
-                    y = bday.year + (1 if bday.month >= 4 else 0)
-                    if y not in years or pd.Timestamp(year=y, month=3, day=31) > self.extract:
-                        continue
-                    touch = _pick(rng, {"YES": 88, "NO": 5, "REFU": 3, "RHOM": 2, "NREQ": 2})
-                    known = touch == "YES"
-                    suitable = rng.random() < (0.80 if y < 2014 else 0.85)
-                    accom = (_pick(rng, {"H": 40, "D": 20, "R": 12, "E": 10, "B": 10, "K": 8})
-                             + ("1" if suitable else "2")) if known else "0"
-                    activ = _pick(rng, {"F1": 7, "P1": 2, "F2": 22, "P2": 4, "F4": 12, "P4": 6,
-                                        "G4": 10, "G5": 30, "G6": 7}) if known else "0"
-                    self.rows["oc3"].append({"CHILD": child.cid, "DOB": child.dob, "IN_TOUCH": touch,
-                                             "ACTIV": activ, "ACCOM": accom, "YEAR": y})
-            self.reviews(child, spells)
-            self.missing(child, spells)
+            if child.episodes:
+                with self.drawing_from(child.rng):
+                    self.child_tables(child, episodes_of[child.cid], years)
+
+    def child_tables(self, child, rows, years):
+        """One child's rows. Short breaks (V3/V4) are not care for OC3, reviews and missing; OC2 is written for
+        the collection years in which the child's episodes make them looked after continuously for 12 months
+        at 31 March as the DfE's validator decides (:func:`continuously_looked_after`)."""
+        care = [e for e in child.episodes if e[3] not in SHORT_BREAKS]
+        self.header_row(child, in_care=bool(care))
+        spells = _periods(care)
+        for y in years:
+            if continuously_looked_after(rows, y):
+                self.rows["oc2"].append(self.oc2_row(child, pd.Timestamp(y, 3, 31), y))
+        if self.relevant_child(child, spells):
+            self.care_leaver_rows(child, spells, years)
+        self.reviews(child, spells)
+        self.missing(child, spells)
+
+    def header_row(self, child, in_care: bool):
+        """Every girl looked after (other than on short breaks: DfE rule 399) is asked whether she is a mother
+        (0 or 1); a UPN of 13 characters, or UN1 (under school age) and UN2 (never at school in England: the
+        UASC)."""
+        rng = self.rng
+        mother = ""
+        mc_dob = None
+        last_day = min(self.extract, child.episodes[-1][1] or self.extract)
+        age_now = (last_day - child.dob).days / 365.25
+        if child.sex == 2 and in_care:
+            mother = 0
+            if age_now >= 15 and rng.random() < 0.03:
+                mother, mc_dob = 1, child.dob + pd.DateOffset(years=int(age_now) - 0) - self.days(120, 60, 1)
+        if child.uasc:
+            upn = "UN2"
+        elif age_now < 4:
+            upn = "UN1"
+        else:
+            upn = f"{UPN_LETTERS[rng.integers(len(UPN_LETTERS))]}{rng.integers(10**11, 10**12)}"
+        self.rows["header"].append({"CHILD": child.cid, "SEX": child.sex, "DOB": child.dob,
+                                    "ETHNIC": child.ethnic, "UPN": upn, "MOTHER": mother, "MC_DOB": mc_dob})
+
+    def care_leaver_rows(self, child, spells, years):
+        """OC3 rows of a care leaver (:meth:`relevant_child`) in the collection years of the birthdays the year
+        asks about (``OC3_AGES``): the 19th to 21st from the main stream as before, the 17th and 18th (from
+        2015-16, only when no longer looked after on that birthday: DfE rule 1007) from their own stream."""
+        for stream, ages in ((None, (19, 20, 21)), (child.rng or self.young_leavers_rng, (17, 18))):
+            with self.drawing_from(stream):
+                for age in ages:
+                    bday = child.dob + pd.DateOffset(years=age)
+                    y = _collection_year(bday)
+                    if y in years and age in _by_year(OC3_AGES, y) and not _looked_after_on(spells, bday):
+                        self.rows["oc3"].append(self.oc3_row(child, y))
+
+    def oc3_row(self, child, year) -> dict:
+        """The care leaver's contact, activity and accommodation with the collection year's codes: activity and
+        accommodation 0 when the authority is not in touch (DfE rules 344, 345)."""
+        rng = self.rng
+        codes = _by_year(OC3_CODES, year)
+        touch = _pick(rng, codes["IN_TOUCH"])
+        known = touch == "YES"
+        suitable = rng.random() < (0.80 if year < 2014 else 0.85)
+        accom = (_pick(rng, codes["ACCOM"]) + ("1" if suitable else "2")) if known else "0"
+        activ = _pick(rng, codes["ACTIV"]) if known else "0"
+        return {"CHILD": child.cid, "DOB": child.dob, "IN_TOUCH": touch, "ACTIV": activ, "ACCOM": accom,
+                "YEAR": year}
+
+    def overlapping_episodes(self):
+        """A few overlapping episodes, as real extracts have them (4 at scale 1, one per quarter of the county:
+        none in the smaller authorities the tests take as clean extracts): a foster
+        placement's end keyed one to seven days after the next placement began (the move's REC X1 and RNE P
+        kept), inside one collection year, for children with no missing episode. They are data-quality rows
+        for the workbook (DfE rules 501, 388 and 433 flag them) and change no period of care, OC2 or OC3 row."""
+        rng = self.stream(STREAM_OVERLAPS)
+        missing = {r["CHILD"] for r in self.rows["missing"]}
+        eps = self.rows["episodes"]
+        pairs = [(a, b) for a, b in zip(eps, eps[1:]) if self._can_overlap(a, b) and a["CHILD"] not in missing]
+        n = min(len(pairs), int(4 * self.scale))
+        for i in sorted(rng.choice(len(pairs), size=n, replace=False)):
+            a, b = pairs[i]
+            a["DEC"] = a["DEC"] + pd.Timedelta(days=int(rng.integers(1, 8)))
+
+    def _can_overlap(self, a: dict, b: dict) -> bool:
+        """A move from one foster placement to another within a period of care, in the reporting years, with a
+        week or more of each collection year and of the next placement left."""
+        if a["CHILD"] != b["CHILD"] or a["REC"] != "X1" or b["RNE"] != "P" or a["DEC"] < KEEP_FROM:
+            return False
+        end = min(b["DEC"] or self.extract, pd.Timestamp(_collection_year(a["DEC"]), 3, 31))
+        return (a["PLACE"].startswith("U") and b["PLACE"].startswith("U") and a["DEC"] == b["DECOM"]
+                and (end - a["DEC"]).days > 8)
 
     def oc2_row(self, child, mar, year) -> dict:
         """The OC2 items of a child looked after 12 months at 31 March ``mar``, asked by age as the DfE asks
@@ -748,6 +916,31 @@ class Authority:
                     "MIS_START": t, "MIS_END": back, "RHI_OFFERED": "Y" if offered else "N",
                     "RHI_DATE": _working_forward(back, wd) if done else None})
                 t = back
+
+def _collection_year(date) -> int:
+    """The collection year (the year of its 31 March) a date falls in."""
+    return date.year + (1 if date.month >= 4 else 0)
+
+
+def _looked_after_on(spells, date) -> bool:
+    return any(s <= date and (e is None or e > date) for s, e in spells)
+
+
+def continuously_looked_after(rows: list[dict], year: int) -> bool:
+    """Whether a child's episodes (rows with DECOM, DEC, RNE, LS, REC) make them looked after continuously for 12
+    months at 31 March ``year``, as the DfE's validator decides (``add_col_to_episodes_CONTINUOUSLY_LOOKED_AFTER``,
+    ``lac_validator/utils.py``, after the 2021-22 validation rules): looked after at some time in the year (an
+    episode starting by 31 March and not ended before 1 April) and no episode of the year that starts a period
+    of care after 1 April (RNE S), ends one before 31 March (REC other than X1) or is a short break (V3/V4)."""
+    start, end = pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)
+    in_year = [r for r in rows if r["DECOM"] <= end and (r["DEC"] is None or r["DEC"] >= start)]
+
+    def not_continuous(r) -> bool:
+        enters = r["RNE"] == "S" and r["DECOM"] > start
+        leaves = r["DEC"] is not None and r["REC"] != "X1" and r["DEC"] < end
+        return enters or leaves or r["LS"] in SHORT_BREAKS
+    return bool(in_year) and not any(not_continuous(r) for r in in_year)
+
 
 def hash_int(text: str) -> int:
     """A stable (not Python-hash-randomised) integer for a string."""
@@ -1017,6 +1210,7 @@ def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_E
     auth = Authority(seed, scale, pd.Timestamp(extract_date))
     auth.simulate()
     auth.per_child_tables()
+    auth.overlapping_episodes()
     # keep children whose care touches the year before the reporting years (April 2011 on: the adoption
     # report compares with four previous financial years) and their history
     keep = {c.cid for c in auth.children

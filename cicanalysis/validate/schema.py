@@ -24,7 +24,7 @@ from pandera.errors import SchemaErrors
 
 from .. import readers
 from ..core.errors import CicError
-from ..core.dq import BLANKED, CLOSED_AT_NEXT, DQ_COLUMNS, EXCLUDED, NOTED  # noqa: F401  (the one vocabulary)
+from ..core.dq import BLANKED, CLOSED_AT_NEXT, CLOSED_AT_RETURN_END, DQ_COLUMNS, EXCLUDED, NOTED  # noqa: F401  (the one vocabulary)
 from ..core.dq import dq_rows as _dq_rows
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -355,13 +355,16 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
 
 
 def cross_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
-    """Rules across rows and tables: DEC ≥ DECOM, episodes of a child one after another (see
-    :func:`episode_sequence`), DOB before DECOM, one header row per child, every child in episodes has a header row."""
+    """Rules across rows and tables: DEC ≥ DECOM, an episode left open by an earlier return and gone from the later
+    ones (:func:`gone_from_later_returns`), episodes of a child one after another (see :func:`episode_sequence`),
+    DOB before DECOM, one header row per child, every child in episodes has a header row."""
     dq = []
     ep = tables["episodes"].sort_values(["CHILD", "DECOM"], kind="stable")
     bad = ep["DEC"].notna() & (ep["DEC"] < ep["DECOM"])
     dq.append(_dq_rows(ep, bad, "DEC", "DEC must be on or after DECOM", EXCLUDED))
-    ep, sequence_dq = episode_sequence(ep[~bad])
+    ep, gone_dq = gone_from_later_returns(ep[~bad])
+    dq.extend(gone_dq)
+    ep, sequence_dq = episode_sequence(ep)
     dq.extend(sequence_dq)
     dq.extend(code_date_checks(ep))
 
@@ -387,6 +390,54 @@ SAME_START_RULE = "two episodes of a child start on the same day: the later row 
 UNCLOSED_RULE = "DEC is blank but the child has a later episode"
 OVERLAP_RULE = "episodes of a child overlap (DEC after the next DECOM): this one ended where the next starts"
 X1_GAP_RULE = "REC is X1 (care continues) but the next episode starts later: ended where the next starts"
+
+
+# Yearly merges: an episode open at the end of one return and absent from the later returns (liia-tools' episodes
+# fix, stage 1: an open episode of a return older than the latest) was deleted there as a correction, so it must
+# not stay open for ever. Rule 3A: a child's episode starting before it came from a later return (it was replaced)
+# -> not read; rule 3: the same placement (RNE, LS, PLACE, PLACE_PROVIDER, PL_POST, URN) starts on another day in a
+# later return (its start was corrected) -> not read; rule 2: no later episode -> ended on the 31 March of the last
+# return holding it (as liia-tools ends it), its REC left blank (liia-tools writes E99, no DfE code): the later
+# return is the correction, so the child is not counted in care at any date it covers (nor at that 31 March, the
+# one figure that changes from the earlier return as submitted). Rule 1 (a later episode follows) is
+# :func:`episode_sequence`'s UNCLOSED_RULE.
+GONE_RULE = ("open at the end of its last return, absent from the later returns (deleted as a correction?): ended "
+             "on that return's 31 March")
+REPLACED_RULE = "open in an earlier return, replaced in a later return by an episode starting before it: not read"
+RESTARTED_RULE = "open in an earlier return, the same placement starting another day in a later return: not read"
+SAME_PLACEMENT = ("RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN")
+TOP_LEVEL = 10**6          # _RETURN of a file beside the yearly folders (_merged)
+
+
+def _same_as(ep: pd.DataFrame, other: pd.DataFrame) -> pd.Series:
+    """Rows whose placement details equal those of ``other`` (aligned on the index; two blanks are equal)."""
+    same = pd.Series(True, index=ep.index)
+    for c in SAME_PLACEMENT:
+        same &= (ep[c] == other[c]) | (ep[c].isna() & other[c].isna())
+    return same
+
+
+def gone_from_later_returns(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Episodes (sorted by CHILD, DECOM, with ``_RETURN``) left open by a return older than the latest return holding
+    episodes: replaced or restarted in a later return (not read), else ended on their return's 31 March; a DQ row
+    each. Nothing changes for a single extract or one return."""
+    year = np.floor(ep["_RETURN"]) if "_RETURN" in ep else pd.Series(TOP_LEVEL, index=ep.index, dtype=float)
+    yearly = year < TOP_LEVEL
+    if year[yearly].nunique() < 2:
+        return ep, []
+    stale = ep["DEC"].isna() & yearly & (year < year[yearly].max())
+    by_child = ep.assign(_YEAR=year).groupby("CHILD")
+    before, after = by_child.shift(1), by_child.shift(-1)
+    replaced = stale & (before["_YEAR"] > year)
+    restarted = stale & ~replaced & (((after["_YEAR"] > year) & _same_as(ep, after))
+                                     | ((before["_YEAR"] > year) & _same_as(ep, before)))
+    gone = stale & ~replaced & ~restarted & after["DECOM"].isna()
+    dq = [_dq_rows(ep, replaced, "DECOM", REPLACED_RULE, EXCLUDED), _dq_rows(ep, restarted, "DECOM", RESTARTED_RULE,
+                                                                             EXCLUDED)]
+    year_end = pd.to_datetime(year.where(gone).dropna().astype(int).astype(str) + "-03-31")
+    dq.append(_dq_rows(ep.assign(DEC=year_end.reindex(ep.index)), gone, "DEC", GONE_RULE, CLOSED_AT_RETURN_END))
+    closed = ep["DEC"].mask(gone, year_end.combine(ep["DECOM"].reindex(year_end.index), max))
+    return ep.assign(DEC=closed.astype(ep["DEC"].dtype))[~(replaced | restarted)], dq
 
 
 def episode_sequence(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
@@ -564,7 +615,7 @@ def resolve_years(found: dict[str, list[readers.Part]]) -> list[str]:
     (``2017`` may be 2016-17 or 2017-18; ``2016-17`` is 2016-17): set as the ``year`` of every part of a yearly
     folder and, for the pooled layout (a YEAR column in episodes), as ``_YEAR`` beside each row's YEAR (the annual
     tables' YEAR is replaced by it). Returns the notices: a name the data contradicts, a year read from the name
-    alone, two returns of one year."""
+    alone. Two folders read as one year are then settled by :func:`one_return_per_year`."""
     parts = [p for ps in found.values() for p in ps]
     episodes = found.get("episodes", [])
     folders = sorted({p.folder for p in parts if p.folder})
@@ -574,12 +625,121 @@ def resolve_years(found: dict[str, list[readers.Part]]) -> list[str]:
     for p in parts:
         if p.folder:
             p.year = years[p.folder]
-    for year in sorted(set(years.values())):
-        same = [f + "/" for f in folders if years[f] == year]
-        if len(same) > 1:
-            notices.append(f"folders {', '.join(same)} all hold the {_label(year)} return: merged, the one listed "
-                           f"last winning where they hold the same rows.")
     return notices + _pooled_years(parts, episodes)
+
+
+# ---------------------------------------------------------------- two folders of one collection year
+ONE_RETURN_RULE = "one return per collection year"
+
+
+def _tables_of(found: dict[str, list[readers.Part]], folder: str) -> dict[str, list[readers.Part]]:
+    """The parts of one yearly folder, by table."""
+    out = {name: [p for p in parts if p.folder == folder] for name, parts in found.items()}
+    return {name: parts for name, parts in out.items() if parts}
+
+
+def latest_event(tables: dict[str, list[readers.Part]], year: int) -> pd.Timestamp:
+    """The latest event date a return holds on or before the 31 March its year ends on (episode starts and ends,
+    reviews, missing episodes ...: :data:`EVENT_DATES`), NaT when it holds none. A February draft's is in February,
+    the final return's at the end of March: the later one is the later version."""
+    end = pd.Timestamp(year=year, month=3, day=31)
+    latest = pd.NaT
+    for name, parts in tables.items():
+        for column, _ in EVENT_DATES.get(name, ()):
+            for p in (p for p in parts if column in p.frame):
+                dates = parse_dates(p.frame[column])
+                dates = dates[dates <= end]
+                if len(dates) and (pd.isna(latest) or dates.max() > latest):
+                    latest = dates.max()
+    return latest
+
+
+def _same_return(a: dict[str, list[readers.Part]], b: dict[str, list[readers.Part]]) -> bool:
+    """Two folders hold the same tables with the same rows (a copy of the return)."""
+    if set(a) != set(b):
+        return False
+    rows = lambda parts: pd.concat([p.frame for p in parts], ignore_index=True)  # noqa: E731
+    return all(readers.same_rows(rows(a[name]), rows(b[name])) for name in a)
+
+
+def _day(date) -> str:
+    return "no dated events" if pd.isna(date) else f"{pd.Timestamp(date):%d/%m/%Y}"
+
+
+def _version_reason(winner: str, loser: str, dates: dict, year: int, same: bool) -> str:
+    """Why a folder holding the same collection year as ``winner`` is not read (or a one-line refusal)."""
+    if same:
+        return f"folder ignored: an identical copy of {winner}/ (both hold the {_label(year)} return: read once)"
+    if pd.isna(dates[loser]) and pd.isna(dates[winner]) or dates[loser] == dates[winner]:
+        raise CicError(f"and {loser}/ both hold the {_label(year)} return, with different rows and nothing to tell "
+                       f"which is the final one (both end on {_day(dates[winner])}): keep one (move the other "
+                       f"into old/)", file=f"{winner}/", rule=ONE_RETURN_RULE)
+    return (f"folder ignored: {winner}/ also holds the {_label(year)} return and was read, its latest date "
+            f"({_day(dates[winner])}) being later than this folder's ({_day(dates[loser])}): this one is taken as "
+            f"an earlier version (a draft)")
+
+
+def one_return_per_year(found: dict[str, list[readers.Part]]
+                        ) -> tuple[dict[str, list[readers.Part]], list[readers.Skipped], list[str]]:
+    """Two yearly folders read as one collection year (``2016/`` beside ``2015-16/``): a February draft and the
+    final return, or a copy. Folders holding no table in common are one return split in two and are read together.
+    Otherwise one folder is read: an identical copy is passed over; else the folder whose latest event date
+    (:func:`latest_event`, in the tables they share) is later is the final return and the others are listed as
+    ignored, saying which won and why; when that date does not tell them apart the folders are refused in one line
+    naming both.
+    Returns (the parts kept, the folders ignored, notices)."""
+    by_year: dict[int, list[str]] = {}
+    for folder, year in sorted({(p.folder, p.year) for ps in found.values() for p in ps if p.folder}):
+        by_year.setdefault(year, []).append(folder)
+    skipped, notices, losers = [], [], set()
+    for year, folders in by_year.items():
+        if len(folders) < 2:
+            continue
+        tables = {f: _tables_of(found, f) for f in folders}
+        shared = [n for n in TABLES if sum(n in t for t in tables.values()) > 1]
+        if not shared:
+            notices.append(f"folders {', '.join(f + '/' for f in folders)} hold different tables of the "
+                           f"{_label(year)} return: read together as one return.")
+            continue
+        # compared on the tables they share: a draft must not win for holding a table the final return lacks
+        dates = {f: latest_event({n: tables[f][n] for n in shared if n in tables[f]}, year) for f in folders}
+        ranked = sorted(folders, key=lambda f: (pd.Timestamp.min if pd.isna(dates[f]) else dates[f]), reverse=True)
+        for loser in ranked[1:]:
+            reason = _version_reason(ranked[0], loser, dates, year, _same_return(tables[ranked[0]], tables[loser]))
+            skipped.append(readers.Skipped(f"{loser}/", reason))
+            losers.add(loser)
+        notices.append(f"folders {', '.join(f + '/' for f in folders)} all hold the {_label(year)} return: "
+                       f"{ranked[0]}/ is read, the other{'s' if len(folders) > 2 else ''} listed as ignored.")
+    kept = {name: [p for p in parts if p.folder not in losers] for name, parts in found.items()}
+    return {name: parts for name, parts in kept.items() if parts}, skipped, notices
+
+
+DFE_TABLES = ("header", "episodes", "uasc", "placed_for_adoption", "ad1", "oc2", "oc3", "missing", "reviews",
+              "prev_perm", "sw_episodes", "dolo")
+
+
+def lacking_in_latest(found: dict[str, list[readers.Part]]) -> list[str]:
+    """A notice when the latest yearly return lacks DfE tables that earlier returns have (a latest return of header
+    and episodes only): the earlier returns' rows are kept (they are merged anyway), and the notice names each
+    table with the latest return it was kept from, since the latest year's figures that need it count only those."""
+    years = {p.folder: p.year for ps in found.values() for p in ps if p.folder}
+    if len(set(years.values())) < 2:
+        return []
+    latest = max(years.values())
+    kept = {}
+    for name in DFE_TABLES:
+        held = [p.year for p in found.get(name, []) if p.folder]
+        if held and latest not in held:
+            kept[name] = max(held)
+    if not kept:
+        return []
+    folders = ", ".join(sorted(f + "/" for f, y in years.items() if y == latest))
+    names = list(kept)
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    since = "; ".join(f"{', '.join(n for n in names if kept[n] == y)} up to {_label(y)}"
+                      for y in sorted(set(kept.values()), reverse=True))
+    return [f"The latest return, {_label(latest)} ({folders}), has no {listed} table: the earlier returns' rows are "
+            f"kept ({since}), so {_label(latest)} figures that need them count only what those returns held."]
 
 
 def _pooled_years(parts: list[readers.Part], episodes: list[readers.Part]) -> list[str]:
@@ -863,6 +1023,9 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     found, copies = readers.one_copy_per_return(found)
     dq.extend(_ignored(m.path, m.reason) for m in mixed + copies)
     notices = resolve_years(found)          # each return's collection year, read from its episodes
+    found, versions, settled = one_return_per_year(found)
+    dq.extend(_ignored(v.path, v.reason) for v in versions)
+    notices.extend(settled + lacking_in_latest(found))
     sources = {name: [p.source for p in ps] for name, ps in found.items()}
     present = {name: sorted({c for p in ps for c in p.frame.columns if not c.startswith("_")})
                for name, ps in found.items()}

@@ -24,6 +24,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve()
@@ -436,6 +437,32 @@ def build_figures(source: Path) -> pd.DataFrame:
     return sort_geo(fig, "YEAR", first=["INDICATOR"])
 
 
+# Rates per 10,000 for the SFR years (2015-2017), whose CSVs carry the counts only: worked out as the DfE works its
+# published rates out (the count over the ONS mid-year estimate of children aged 0-17 of the year before, x 10,000,
+# rounded to a whole number as the DfE publishes LA rates), marked SOURCE "derived" so they are never taken for
+# the DfE's own figures. This is what a panel paper of those years quoted (SPEC 2.5: "CIC per 10,000 ... against
+# England 62.0 ... at March 2017").
+DERIVED_RATES = {"CIC_RATE": "CIC_TOTAL", "STARTS_RATE": "STARTED", "CEASED_RATE": "CEASED"}
+DERIVED_SOURCE = "derived (DfE SFR count / ONS population)"
+
+
+def derived_rates(fig: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    """Rate rows for the years that have a published count but no published rate (see DERIVED_RATES)."""
+    key = lambda d: np.where(d["LEVEL"] == "LA", "LA:" + d["LA_CODE"].astype(str), d["NEW_LA_CODE"])  # noqa: E731
+    people = pop.dropna(subset=["POPULATION"]).assign(_KEY=lambda d: key(d))
+    people = people.set_index(["_KEY", "USED_FOR_RATE_YEAR"])["POPULATION"]
+    out = []
+    for rate, count in DERIVED_RATES.items():
+        have = set(fig.loc[fig["INDICATOR"] == rate, "YEAR"])
+        c = fig[(fig["INDICATOR"] == count) & fig["VALUE"].notna() & ~fig["YEAR"].isin(have)].copy()
+        c["DENOMINATOR"] = [people.get((k, y), np.nan) for k, y in zip(key(c), c["YEAR"])]
+        c = c[c["DENOMINATOR"].notna()]
+        c["NUMERATOR"] = c["VALUE"]
+        c["VALUE"] = (c["NUMERATOR"] / c["DENOMINATOR"].astype(float) * 10_000).round()
+        out.append(c.assign(INDICATOR=rate, RELEASE="derived:" + c["RELEASE"], SOURCE=DERIVED_SOURCE))
+    return pd.concat(out, ignore_index=True)
+
+
 def canonical_names(df: pd.DataFrame, las: pd.DataFrame) -> pd.DataFrame:
     """One name per area: LAs as in the LAIT LA code list, regions by E-code."""
     df = df.copy()
@@ -493,6 +520,7 @@ def main(argv=None) -> int:
     fig.loc[is_la, "NEW_LA_CODE"] = fig.loc[is_la, "LA_CODE"].map(lambda c: cur.get(c) or "")
     fig = sort_geo(canonical_names(fig, las), "YEAR", first=["INDICATOR"])
     pop = canonical_names(build_population(a.source), las)
+    fig = sort_geo(pd.concat([fig, derived_rates(fig, pop)], ignore_index=True), "YEAR", first=["INDICATOR"])
     nb = build_neighbours(a.source, las)
 
     out = fig.copy()
