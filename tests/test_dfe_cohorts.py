@@ -139,3 +139,12 @@ def test_eet_codes_follow_the_collection_year(x):
     assert county(x, "CL_EET", "2020-03-31")[:2] == (1, 2)
     assert "F3" in eet_codes(2021) and "F3" not in eet_codes(2022) and "F5" in eet_codes(2022)
 
+
+
+def test_a_year_whose_return_held_no_oc2_table_is_not_available_not_zero(x):
+    # 2021-22: C1, C2 (from 01/01/2021), C5 and C6 are in its cohort (C9 started 01/06/2021, in the year), but no
+    # OC2 row is dated 2022: that return held no OC2 table, so its OC2 measures are n/a, never 0 %
+    assert len(oc2_cohort(x, 2022)) > 0
+    num, den, value = county(x, "IMMUNISATIONS", "2022-03-31")
+    assert den == 0 and value != value                       # 0 of 0: not available (NaN), not 0 % Red
+    assert county(x, "IMMUNISATIONS")[:2] == (4, 6)          # 2022-23 as before: C1, C5, C8, C9 of six

@@ -31,9 +31,10 @@ declare_supplied(
 def oc2_frame(x: Extract, period, ages: tuple[int, int] | None = None) -> tuple[pd.DataFrame, pd.Timestamp]:
     """One row per child of the OC2 cohort of the collection year reported at ``period`` (looked after
     continuously for 12 months at its 31 March), with the child's OC2 row of that year (blank when there is
-    none); with ``ages`` (lowest, highest), only children of those ages at 31 March."""
+    none); with ``ages`` (lowest, highest), only children of those ages at 31 March. A year with no OC2 row at all
+    (its return held no OC2 table) has no frame: its OC2 measures are not available, never 0 %."""
     df, asat = annual_table(x, "oc2", period)
-    cohort = oc2_cohort(x, asat.year)
+    cohort = oc2_cohort(x, asat.year) if len(df) else pd.Series([], dtype=object)
     rows = df.drop_duplicates("CHILD", keep="last").set_index("CHILD")
     frame = rows.reindex(pd.Index(cohort, name="CHILD")).reset_index()
     if ages is not None:
