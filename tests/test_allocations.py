@@ -94,8 +94,8 @@ def test_without_allocations_a_child_with_no_district_is_one_no_district_row(ext
 
 def test_the_synthetic_authority_allocates_uasc_children_and_the_disability_service(tmp_path):
     """The generator writes allocations.csv (a UASC team, a disability service) without drawing from its random
-    stream: every other table is as the same seed gave before (the episodes' bytes are checked against a run
-    without allocations by tests/test_synthetic.py's figures; here the two teams and their children)."""
+    stream, so every other table is what the same seed gave before (seed 42 compared file by file when this came
+    in): the stream's state is the same after; each UASC child and each child of the service has one row."""
     from cicanalysis.scaffold.synthetic import allocations, Authority, DISABILITY, KEEP_FROM, DEFAULT_EXTRACT_DATE
     auth = Authority(3, 0.05, pd.Timestamp(DEFAULT_EXTRACT_DATE))
     auth.simulate()
@@ -110,6 +110,7 @@ def test_the_synthetic_authority_allocates_uasc_children_and_the_disability_serv
     assert {r["CHILD"] for r in rows if r["TEAM"] == "UASC team"} == uasc and uasc
     assert {r["CHILD"] for r in rows if r["TEAM"] == "Disability service"} == service and service
     assert all(r["END"] is None or r["END"] >= r["START"] for r in rows)
+    assert len(rows) == len(uasc) + len(service)                                  # one allocation per child
 
 
 LOCAL_TABLES_DOC = Path(__file__).resolve().parents[1] / "docs" / "local_tables.md"

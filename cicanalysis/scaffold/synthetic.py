@@ -1162,23 +1162,17 @@ UASC_TEAM, DISABILITY_SERVICE = "UASC team", "Disability service"   # the teams 
 
 
 def allocations(children, keep) -> list[dict]:
-    """allocations.csv: each period of care of a UASC child with the UASC team and of a child of the disability
-    service with that service, from its first episode's start to its last's end (blank while open). Worked out
-    from the simulated children alone, with no random draw, so every other figure of the authority stays."""
+    """allocations.csv: a UASC child with the UASC team and a child of the disability service (short breaks
+    included) with that service, from the first episode's start to the last one's end (blank while open): the
+    service holds the case between periods of care too. Worked out from the simulated children alone, with no
+    random draw, so every other figure of the authority stays."""
     rows = []
     for child in children:
         team = UASC_TEAM if child.uasc else DISABILITY_SERVICE if child.team == DISABILITY else None
-        if team is None or child.cid not in keep:
+        if team is None or child.cid not in keep or not child.episodes:
             continue
-        start, end = None, None
-        for decom, dec, *_ in sorted(child.episodes, key=lambda e: e[0]):
-            if start is not None and decom != end:      # a gap: the period of care ended
-                rows.append({"CHILD": child.cid, "TEAM": team, "START": start, "END": end})
-                start = None
-            start = decom if start is None else start
-            end = dec
-        if start is not None:
-            rows.append({"CHILD": child.cid, "TEAM": team, "START": start, "END": end})
+        episodes = sorted(child.episodes, key=lambda e: e[0])
+        rows.append({"CHILD": child.cid, "TEAM": team, "START": episodes[0][0], "END": episodes[-1][1]})
     return rows
 
 
