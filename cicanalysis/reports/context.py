@@ -48,7 +48,7 @@ class Report:
         """Record a table for the period's workbook (when it is one to export) and return it for display."""
         if getattr(table, "exported", False):
             exported = table.export()
-            names = [self.x.authority.get(k, "") for k in ("name", "short_name", "la_name")]
+            names = [str(self.x.authority.get(k) or "") for k in ("name", "short_name", "la_name", "la_code")]
             self.handed["tables"].append({**exported, "section": self.handed["section"],
                                           "id": publish.table_id(self.name, exported["caption"] or self.handed["section"],
                                                                  names)})
