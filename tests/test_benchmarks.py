@@ -275,9 +275,8 @@ def test_scorecard_comparison_table_and_figures():
     r = Report(extract_from_rows(extract_date="2016-03-31"), pd.Timestamp("2025-11-30"), "scorecard")
     table = r.comparison(indicators=["CIC_RATE", "WITHIN_20_MILES"])
     assert len(r.handed["tables"]) == 1 and "Kent (886)" in table._repr_html_()
-    figures = pd.DataFrame(r.handed["figures"], columns=["report", "indicator", "title", "level", "unit", "period",
-                                                         "value_unit", "numerator", "denominator", "value", "target",
-                                                         "rag", "dot", "dot_outturn", "uasc"])
+    from cicanalysis.reports.publish import FIGURE_COLUMNS
+    figures = pd.DataFrame(r.handed["figures"], columns=FIGURE_COLUMNS)
     y2025 = figures[(figures["indicator"] == "CIC_RATE") & (figures["period"] == "2025-03-31")].set_index("level")
     # England 67, South East 55, Kent 53, neighbours 550 / 10 = 55.0 (10 with a value)
     assert y2025.loc["England", "value"] == 67 and y2025.loc["region", "value"] == 55

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from cicanalysis.cli import main
-from conftest import UNKNOWN_UPNS
+from conftest import DEFAULT_RUN_PARAMETERS, UNKNOWN_UPNS
 
 pytestmark = pytest.mark.slow   # the session's default_outputs, chromium and the PDFs, `cicanalysis run`
 
@@ -175,7 +175,8 @@ def test_pdfs_are_a4_and_the_period_files_hold_every_report(default_outputs, sma
     rows = pd.read_csv(folder / "figures.csv", dtype=str, keep_default_na=False)
     assert list(rows.columns) == FIGURE_COLUMNS
     assert set(rows["report"]) == set(REPORTS) and set(rows["level"]) >= {"county", "area", "team"}
-    assert (rows["period"] == "2016-03-31").all()
+    assert rows["period"].max() == "2016-03-31" and set(rows.loc[rows["period"] == "2016-03-31", "report"]) == set(REPORTS)
+    assert rows.loc[rows["report"] == "scorecard", "period"].nunique() == 13     # the scorecard's 13 months
     wb = load_workbook(folder / "tables.xlsx", read_only=True)
     contents = list(wb["Contents"].iter_rows(min_row=3, values_only=True))
     assert {r[0] for r in contents} == {"(all)", *REPORTS} and len(wb.sheetnames) == len(contents) + 1
@@ -268,3 +269,66 @@ def test_the_shared_extract_is_used_only_while_the_files_are_unchanged(tiny_auth
     stat = header.stat()
     os.utime(header, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert load(data, cache=cache).authority["name"] != "Marker"
+
+
+def _sheets_by_report(xlsx: Path) -> dict[str, set[str]]:
+    from openpyxl import load_workbook
+    wb = load_workbook(xlsx, read_only=True)
+    out: dict[str, set[str]] = {}
+    for r in wb["Contents"].iter_rows(min_row=3, values_only=True):
+        out.setdefault(r[0], set()).add(r[3])
+    return out
+
+
+def test_the_workbook_holds_numbers_as_numbers_under_stable_sheet_names(default_outputs, small_authority, tmp_path):
+    """tables.xlsx of the default run: no figure stored as text in any table sheet ('1,456', '92.6%', '87.5% A *'
+    were 663 cells), figures.csv's numeric columns numbers; the cell types counted into
+    tests/artefacts/xlsx_cells.txt. The same reports for another period and another authority's name give the same
+    sheet names (a Power BI query keeps working month to month)."""
+    from openpyxl import load_workbook
+    from cicanalysis import load
+    from cicanalysis.batch import run
+    from cicanalysis.reports.publish import number_from_text
+    wb = load_workbook(default_outputs / "2016-03-31" / "tables.xlsx")
+    counts, as_text = {}, []
+    for ws in wb.worksheets[2:]:
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if c.value is None:
+                    continue
+                kind = type(c.value).__name__
+                counts[kind] = counts.get(kind, 0) + 1
+                if isinstance(c.value, str) and c.column > 1 and number_from_text(c.value):
+                    as_text.append((ws.title, c.coordinate, c.value))
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    assert c.number_format != "General", (ws.title, c.coordinate)     # every number formatted
+    assert as_text == [], as_text[:10]
+    assert counts.get("int", 0) + counts.get("float", 0) > 5_000, counts
+    assert len([s for s in wb.sheetnames if s.startswith("data_quality")]) == 1
+    assert all(len(s) <= 31 and re.fullmatch(r"[a-z0-9_]+|Contents|Figures", s) for s in wb.sheetnames)
+    team = [r for r in wb["sc_teams_value_rag_letter"].iter_rows(min_row=2, values_only=True)]
+    assert {r[3] for r in team} >= {"UASC team", "Disability service", "Dartford"}     # allocations.csv's teams
+    assert not [s for s in wb.sheetnames if "middleshire" in s.lower()]
+    figures = pd.read_csv(default_outputs / "2016-03-31" / "figures.csv")
+    for column in ("numerator", "denominator", "value", "previous_value", "outturn_value", "target", "floor"):
+        assert pd.api.types.is_numeric_dtype(figures[column]), column
+    county = figures[(figures["report"] == "scorecard") & (figures["level"] == "county")]
+    for uasc in ("included", "excluded"):       # a Power BI-style read: 13 months x indicators, nothing cleaned
+        pivot = county[county["uasc"] == uasc].pivot(index="period", columns="indicator", values="value")
+        assert pivot.shape[0] == 13 and pivot.shape[1] >= 50, pivot.shape
+    assert figures.loc[figures["value_unit"] == "%", "value"].dropna().between(0, 100).all()
+    ARTEFACTS.mkdir(exist_ok=True)
+    (ARTEFACTS / "xlsx_cells.txt").write_text(
+        "tables.xlsx cells by type (table sheets): " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+        + f"; figures stored as text: {len(as_text)}\n")
+    # another period (31/03/2015: every report is due, and the 31 March reconciliation is there) and another
+    # authority's name
+    x = load(small_authority)
+    x.authority = {**x.authority, "name": "Otherton Borough Council", "short_name": "Otherton"}
+    out = tmp_path / "other"
+    parameters = {**DEFAULT_RUN_PARAMETERS, "compare_with": "2014-08-31"}     # the last Panel before it
+    results = run(["2015-03-31"], small_authority, out, parameters=parameters, jobs=2, extract=x)
+    assert all(r.ok for r in results), results
+    ours = _sheets_by_report(default_outputs / "2016-03-31" / "tables.xlsx")
+    theirs = _sheets_by_report(out / "2015-03-31" / "tables.xlsx")
+    assert ours == theirs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -63,8 +64,8 @@ def test_a_report_hands_over_its_sections_tables_and_figures(tmp_path, extract):
     tables, figures = publish.read_handover(tmp_path / "scorecard.tables.json")
     assert [(t["caption"], t["section"]) for t in tables] == [("By area", "First section"), ("", "Later section")]
     assert tables[0]["rows"] == [["North", 50.0, 2], ["West", 75.5, -1]]       # the key is not among them
-    assert figures == [["scorecard", "X", "X title", "county", "County", "2016-03-31", "%", 3, 4, 75, 80, "A",
-                        "improved", "worse", "included"]]
+    assert figures == [["scorecard", "X", None, "X title", "county", "County", "2016-03-31", "%", 3, 4, 75, None, None,
+                        80, None, None, "A", "improved", "worse", None, "included"]]     # columns not given: blank
     shown = table(pd.DataFrame({"a": [1]}))._repr_mimebundle_()
     assert set(shown) == {"text/html", "text/plain"}                           # nothing hidden in the notebook
 
@@ -81,18 +82,61 @@ def test_the_period_files_hold_the_tables_as_numbers_and_the_figures(tmp_path, e
     _handed_over(tmp_path, extract)
     xlsx, figures_csv = publish.write_period_files(tmp_path, "Title")
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Contents", "Figures", "01 By area", "02 Later section"]
-    ws = wb["01 By area"]
+    # sheets named by a short id of the report and the caption, never by position
+    assert wb.sheetnames == ["Contents", "Figures", "sc_area", "sc_later_section"]
+    ws = wb["sc_area"]
     assert [c.value for c in ws[1]] == ["Area", "% within", "Change"]
-    assert ws["B3"].value == pytest.approx(0.755) and ws["B3"].number_format == "0.0%"   # 75.5% as a number
+    assert ws["B3"].value == pytest.approx(75.5) and ws["B3"].number_format == '0.0"%"'   # 0-100, as figures.csv
     assert ws["C3"].value == -1 and ws["C2"].number_format == "+#,##0;-#,##0;0"
     contents = [[c.value for c in r] for r in wb["Contents"].iter_rows(min_row=3)]
-    assert contents[1] == ["scorecard", "First section", "By area", "01 By area", 2]
-    assert wb["Contents"]["D4"].hyperlink.location == "'01 By area'!A1"
+    assert contents[1] == ["scorecard", "First section", "By area", "sc_area", 2]
+    assert wb["Contents"]["D4"].hyperlink.location == "'sc_area'!A1"
     rows = list(csv.reader(figures_csv.open(encoding="utf-8")))
-    assert rows[0] == publish.FIGURE_COLUMNS and rows[1][:3] == ["scorecard", "X", "X title"] and len(rows) == 2
+    assert rows[0] == publish.FIGURE_COLUMNS and rows[1][:4] == ["scorecard", "X", "", "X title"] and len(rows) == 2
     assert not list(tmp_path.glob("*.tmp"))
     assert publish.write_period_files(tmp_path / "nothing") == []
+
+
+def test_figures_written_as_text_become_numbers_with_their_formats(tmp_path):
+    """A table whose cells were formatted before it was handed over ('1,456', '92.6%', '+1.2 pp'): each becomes
+    a number with a format that shows it the same; a value column takes each row's unit; 'n/a' in a numeric
+    column is an empty cell, '<6' stays; a label column of mostly words keeps its labels ('1' among 'Under 1')."""
+    from openpyxl import load_workbook
+    tables = [{"report": "sufficiency_strategy", "section": "S", "caption": "Summary", "note": "",
+               "columns": [{"label": "Age", "kind": "text"}, {"label": "Now", "kind": "text"},
+                           {"label": "Value", "kind": "value"}, {"label": "Change", "kind": "text"}],
+               "rows": [["Under 1", "1,456", 92.6, "+1.2 pp"], ["1", "92.6%", 1456, "n/a"],
+                        ["2-4", "<6", 429, "-3 days"], ["5+", "1.19", None, "Improving"]],
+               "units": ["%", "count", "days", "%"]}]
+    publish.write_workbook(tables, [], tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx")["ss_summary"]
+    cells = [[(c.value, c.number_format) for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[0][0] for r in cells] == ["Under 1", "1", "2-4", "5+"]                 # labels stay text
+    assert [r[1] for r in cells] == [(1456, "#,##0"), (92.6, '0.0"%"'), ("<6", "General"), (1.19, "#,##0.00")]
+    assert [r[2] for r in cells] == [(92.6, '0.0"%"'), (1456, "#,##0"), (429, "#,##0"), (None, "General")]
+    assert cells[0][3] == (1.2, '+#,##0.0" pp";-#,##0.0" pp";0.0" pp"') and cells[1][3][0] is None
+    assert cells[2][3] == (-3, '+#,##0" days";-#,##0" days";0" days"') and cells[3][3][0] == "Improving"
+
+
+def test_one_data_quality_sheet_for_every_report_and_stable_ids():
+    dq = {"section": "Data quality", "caption": "Data-quality problems by file, column and rule", "note": "",
+          "columns": [{"label": "File", "kind": "text"}], "rows": [["episodes.csv"]]}
+    kept = publish.workbook_tables([{**dq, "report": r} for r in ("scorecard", "adoption_journey")])
+    assert [(t["sheet"], t["report"]) for t in kept] == [("data_quality", "(all)")]
+    other = publish.workbook_tables([{**dq, "report": "scorecard"}, {**dq, "report": "adoption_journey", "rows": []}])
+    assert [t["sheet"] for t in other] == ["data_quality", "aj_data_quality"]       # differing copies both kept
+    # the same table in another month and for another authority has the same id
+    one = publish.table_id("adopters_journey", "Approved, not matched at 31/03/2016, by time since approval")
+    two = publish.table_id("adopters_journey", "Approved, not matched at 30 September 2016, by time since approval")
+    assert one == two == "ad_approved_not_since_approval"
+    names = ["Middleshire County Council", "Middleshire"]
+    assert publish.table_id("scorecard", "Middleshire County Council, including UASC", names) == \
+        publish.table_id("scorecard", "Kent County Council, including UASC", ["Kent County Council"]) == "sc_including_uasc"
+    long = [publish.table_id("adoption_journey", c) for c in
+            ("Placed for adoption by district (current span)", "Placed for adoption by age at placement (current span)",
+             "In proceedings (ADM decision, no placement order) by time since the ADM decision")]
+    assert long == ["aj_placed_adoption_district", "aj_placed_adoption_placement", "aj_proceedings_time_decision"]
+    assert all(len(n) <= 31 and re.fullmatch(r"[a-z0-9_]+", n) for n in long)
 
 
 @pytest.mark.slow
@@ -129,11 +173,78 @@ def test_figures_json_is_plain(tmp_path):
     assert json.loads(json.dumps(rows)) == [[None] * len(publish.FIGURE_COLUMNS)]
 
 
-def test_sheet_names_are_valid_and_unique_and_the_key_is_not_for_the_workbook():
-    used = {"contents"}
-    names = [publish._sheet_name(n, c, used) for n, c in
-             enumerate(["Teams: value and RAG letter", "A/B [x]? very long caption that goes on and on", "Contents"], 1)]
-    assert names == ["01 Teams value and RAG letter", "02 AB x very long caption that", "03 Contents"]
-    assert all(len(n) <= 31 for n in names)
-    assert publish._sheet_name(1, "Teams: value and RAG letter", used) == "01 Teams value and RAG letter~2"
+def test_the_key_is_not_for_the_workbook():
     assert not key_table("scorecard").exported                                  # Report.show leaves it out
+
+
+@pytest.fixture(scope="module")
+def history(_fixture_extract):
+    """The fixture's scorecard figures for the 13 months to 31/03/2016 (worked out once: 26 scorecards)."""
+    import copy
+    x = copy.deepcopy(_fixture_extract)
+    return x, publish.scorecard_history(x, "2016-03-31", months=13)
+
+
+def test_figures_have_13_months_of_history_that_a_power_bi_read_pivots_without_cleaning(tmp_path, history):
+    """The scorecard's figures.csv: a row per indicator, unit and month for 13 months, last month's and the outturn's
+    values beside each, the county both with and without UASC; read as Power BI would (types guessed by pandas,
+    nothing cleaned), a months x indicators pivot has one number per cell, and per cent is on one 0-100 scale."""
+    f = history[1]
+    path = publish.write_figures_csv(publish.Figures(f).rows(), tmp_path / "figures.csv")
+    read = pd.read_csv(path)
+    assert read["indicator"].str.fullmatch(r"[A-Z0-9_]+").all()                 # clean ids, no '1a CIC_TOTAL'
+    county = read[(read["level"] == "county") & (read["uasc"] == "included")]
+    pivot = county.pivot(index="period", columns="indicator", values="value")    # raises on a repeated cell
+    assert pivot.shape[0] == 13 and pivot.index[0] == "2015-03-31" and pivot.index[-1] == "2016-03-31"
+    assert all(pd.api.types.is_float_dtype(t) for t in pivot.dtypes)            # numbers, not text
+    total = pivot["CIC_TOTAL"]
+    assert total["2016-03-31"] == 7                                               # the fixture's 7 (test above)
+    c = county.set_index(["indicator", "period"])
+    assert c.loc[("CIC_TOTAL", "2016-03-31"), "previous_value"] == total["2016-02-29"]
+    assert c.loc[("CIC_TOTAL", "2016-03-31"), "outturn_value"] == total["2015-03-31"]
+    assert c.loc[("OWN_FOSTER", "2016-03-31"), ["value", "polarity"]].tolist() == [50, "H"]   # 2 of 4: 50, not 0.5
+    pct = read.loc[read["value_unit"] == "%", "value"].dropna()
+    assert pct.between(0, 100).all() and (pct > 1).any()
+    excluded = read[read["uasc"] == "excluded"]
+    assert set(excluded["level"]) == {"county"} and excluded["period"].nunique() == 13
+    # UASC: U (DUC 01/01/2017) at 31/03/2016; without UASC the total is 6
+    assert excluded.set_index(["indicator", "period"]).loc[("CIC_TOTAL", "2016-03-31"), "value"] == 6
+    assert set(read["small_denominator"].dropna()) <= {True, False}
+    assert read.loc[(read["indicator"] == "OWN_FOSTER") & (read["level"] == "county"), "small_denominator"].all()
+
+
+def test_published_figures_hide_last_month_and_outturn_values_that_would_tell(history):
+    """With suppress_small: a count of 1-5 last month reads '<6'; a rate last month or at the outturn is left out
+    when that month's own row was suppressed (or is not in the figures)."""
+    extract, f = history
+    s = publish.Figures(f, suppress=True).frame
+    key = ["indicator", "level", "unit", "uasc", "period"]
+    s = s[(s["level"] == "county") & (s["uasc"] == "included")].set_index(key[:-1] + ["period"])
+    name = extract.authority["name"]
+    uasc = s.loc[("CIC_UASC", "county", name, "included", pd.Timestamp("2016-03-31"))]
+    assert uasc["value"] == "<6" and uasc["previous_value"] == "<6"              # 1 now, 2 last month
+    own = s.loc[("OWN_FOSTER", "county", name, "included", pd.Timestamp("2016-03-31"))]
+    assert own["value"] == "<6" and pd.isna(own["previous_value"]) and pd.isna(own["outturn_value"])
+    first = s.loc[("OWN_FOSTER", "county", name, "included", pd.Timestamp("2015-03-31"))]
+    assert pd.isna(first["previous_value"])                                     # its month is not in the figures
+
+
+def test_sufficiency_figures_are_a_history_with_clean_ids(extract):
+    from cicanalysis.measures import sufficiency
+    t = sufficiency.trend(extract, "2016-03-31")
+    f = publish.sufficiency_figures(t, "2016-03-31")
+    assert set(f["indicator"]) == {m.id for m in sufficiency.MEASURES} and f["ref"].notna().all()
+    assert f.groupby("indicator")["period"].nunique().min() > 1                  # every quarter of the trend
+    incl = f[(f["indicator"] == "CIC_INCL") & (f["level"] == "county")].set_index("period")
+    assert incl.loc[pd.Timestamp("2016-03-31"), "value"] == 7
+    assert incl.loc[pd.Timestamp("2016-03-31"), "previous_value"] == incl.loc[pd.Timestamp("2015-12-31"), "value"]
+
+
+def test_the_readme_gives_every_column_of_figures_csv():
+    """README's data dictionary of figures.csv is publish.FIGURE_DICTIONARY, column for column, in order."""
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_]+)` \| (.+) \|$", readme.split("**`figures.csv`, column by column**")[1]
+                      .split("\n\n")[1], flags=re.M)
+    assert rows == list(publish.FIGURE_DICTIONARY.items())
+    assert list(publish.FIGURE_DICTIONARY) == publish.FIGURE_COLUMNS

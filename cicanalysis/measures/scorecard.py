@@ -15,7 +15,7 @@ import pandas as pd
 from . import metrics as M
 from ..core import periods as P
 from ..config import reference
-from ..model.extract import UNKNOWN, Extract
+from ..model.extract import NO_DISTRICT, UNKNOWN, Extract
 from ..core.errors import CicError
 from ..core.rag import direction_of_travel, is_small_denominator, rag_rating
 
@@ -60,9 +60,11 @@ def _finish(num: float, den: float, unit: str) -> float:
 
 def _all_units(x: Extract) -> dict[str, list[str]]:
     """The units every scorecard lists (even with no cases), from the authority's teams: worked out once."""
-    if "all_units" not in x.cache:
+    if "all_units" not in x.cache:   # the teams of allocations.csv (a UASC team, a disability service) after them
+        allocated = x["allocations"]["TEAM"].astype(str).str.strip() if "allocations" in x.tables else []
+        teams = list(dict.fromkeys(list(x.teams["TEAM"]) + sorted(set(allocated) - set(x.teams["TEAM"]))))
         x.cache["all_units"] = {"county": [x.authority["name"]], "area": sorted(x.teams["AREA"].unique()),
-                                "team": list(x.teams["TEAM"])}
+                                "team": teams}
     return x.cache["all_units"]
 
 
@@ -197,6 +199,7 @@ def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=Non
     df["rag"] = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
                  for v, t, f, pol, den, unit, tol in zip(df["value"], df["target"], df["floor"], df["polarity"],
                                                         df["denominator"], df["unit"], tolerance)]
+    df.loc[df["unit_name"].eq(NO_DISTRICT) & df["level"].ne("county"), "rag"] = None   # shown, never rated (SPEC 2.3a)
     # directions as readers see the values: equal at the shown precision is "same" (core.changes.SHOWN_DECIMALS)
     df["dot_previous"] = [direction_of_travel(v, pv, pol, t, u) for v, pv, pol, t, u in
                           zip(df["value"], df["previous_value"], df["polarity"], df["target"], df["unit"])]

@@ -7,7 +7,9 @@
   than X1 (:func:`period_starts`); BLA is its first episode's DECOM;
 - ``placements``: runs of episodes with the same carer (a new placement starts at RNE S, P or B);
 - ``legal_status_spells``: runs with the same LS;
-- ``in_care_on(date)``, ``uasc_on(children, date)``, ``age_on(children, date)``, ``units_of(children, dates)``.
+- ``in_care_on(date)``, ``uasc_on(children, date)``, ``age_on(children, date)``, ``units_of(children, dates)``:
+  a child's team is the one ``allocations.csv`` names for the date (SPEC 2.3a), else their home district's; a child
+  with no district is in the "No district" unit.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ ADOPTED_REC = ("E11", "E12")
 # episodes out of every count and cohort (903 guide, LS codes V3/V4; DfE CLA methodology)
 SHORT_BREAKS = ("V3", "V4")
 UNKNOWN = "Unknown"
+NO_DISTRICT = "No district"   # SPEC 2.3a: a child with no district (no home postcode): counted, never rated as a unit
 UNIT_COLUMNS = ("TEAM", "DISTRICT_NAME", "AREA")
 _DAY_OFFSET = 200_000   # days are counted from 1970; the offset keeps any date from 1423 to 2517 positive
 _DAY_SPAN = 400_000     # and below this, so that child * span + day sorts by child, then day
@@ -176,10 +179,9 @@ class Extract:
         ep["BLA"] = ep.groupby("PERIOD_ID")["DECOM"].transform("min")
         ep["DOB"] = ep["CHILD"].map(self.tables["header"].set_index("CHILD")["DOB"])
         units = self._unit_table()
-        district = ep["DISTRICT"].fillna("")
-        ep["TEAM"] = district.map(units["TEAM"]).fillna(UNKNOWN)
-        ep["DISTRICT_NAME"] = district.map(units["DISTRICT"]).fillna(UNKNOWN)
-        ep["AREA"] = district.map(units["AREA"]).fillna(UNKNOWN)
+        district = ep["DISTRICT"].fillna("").astype(str).str.strip()
+        for col, unit in (("TEAM", "TEAM"), ("DISTRICT_NAME", "DISTRICT"), ("AREA", "AREA")):
+            ep[col] = district.map(units[unit]).fillna(UNKNOWN).mask(district.eq(""), NO_DISTRICT)
         new_pl = ep["RNE"].isin(NEW_PLACEMENT_RNE) | new_period
         ep["PLACEMENT_ID"] = new_pl.cumsum()
         return ep
@@ -373,8 +375,12 @@ class Extract:
         ep = self.episodes
         children, first = np.unique(self.child_codes(ep["CHILD"]), return_index=True)
         out = {}
-        for col in UNIT_COLUMNS:
-            codes, names = pd.factorize(ep[col].to_numpy())
+        allocated = self.tables["allocations"]["TEAM"].astype(str).str.strip().to_numpy(dtype=object) \
+            if "allocations" in self.tables else np.array([], dtype=object)
+        for col in UNIT_COLUMNS:   # a team named only in allocations.csv has a code too (after the episodes')
+            codes, names = pd.factorize(np.concatenate([ep[col].to_numpy(dtype=object),
+                                                        allocated if col == "TEAM" else allocated[:0]]))
+            codes = codes[:len(ep)]
             by_child = np.full(len(self._children) + 1, -1)
             by_child[children] = codes[first]
             out[col] = (codes, np.asarray(names, dtype=object), by_child)
@@ -386,9 +392,39 @@ class Extract:
         key = ("unit_codes_on", pd.Timestamp(date))
         if key not in self.cache:
             everyone = np.arange(len(self._children))
-            row = self._rows_as_of(everyone, self._days(date, len(everyone), self.extract_date))
-            self.cache[key] = {col: np.append(self._unit_code_at(col, row, everyone), -1) for col in UNIT_COLUMNS}
+            days = self._days(date, len(everyone), self.extract_date)
+            row = self._rows_as_of(everyone, days)
+            on = {col: self._unit_code_at(col, row, everyone) for col in UNIT_COLUMNS}
+            on["TEAM"] = self._allocated_team(everyone, days, on["TEAM"])
+            self.cache[key] = {col: np.append(codes, -1) for col, codes in on.items()}
         return self.cache[key]
+
+    @cached_property
+    def _allocations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """allocations.csv by child code then START day: (the sorted keys, each END day, each TEAM's code)."""
+        a = self.tables.get("allocations")
+        if a is None or a.empty:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+        code = self.child_codes(a["CHILD"])
+        _, names, _ = self._unit_codes["TEAM"]
+        team = pd.Index(names).get_indexer(a["TEAM"].astype(str).str.strip().to_numpy(dtype=object))
+        start = a["START"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        end = self._days(a["END"], len(a), pd.Timestamp.max.normalize())
+        keep = code >= 0
+        keys = self._as_of_key(code[keep], start[keep])
+        order = np.argsort(keys, kind="stable")
+        return keys[order], end[keep][order], team[keep][order]
+
+    def _allocated_team(self, code: np.ndarray, days: np.ndarray, team: np.ndarray) -> np.ndarray:
+        """``team`` (codes) with the team of the child's allocation on the day where there is one (SPEC 2.3a): the
+        latest allocation starting on or before the day, if it has not ended before it."""
+        keys, end, allocated = self._allocations
+        if not len(keys):
+            return team
+        at = np.searchsorted(keys, self._as_of_key(code, days), side="right") - 1
+        safe = np.where(at >= 0, at, 0)
+        found = (code >= 0) & (at >= 0) & (keys[safe] // _DAY_SPAN == code) & (end[safe] >= days)
+        return np.where(found, allocated[safe], team)
 
     def _unit_code_at(self, col: str, row: np.ndarray, code: np.ndarray) -> np.ndarray:
         """The unit of episode ``row`` (the child's first episode's when there is none or it is blank)."""
@@ -406,12 +442,16 @@ class Extract:
         if len(when) and not np.isnat(when).any() and (when == when[0]).all():
             on = self._unit_codes_on(when[0])   # one date for every child (snapshots): a table kept per date
             return {col: (on[col][code], self._unit_codes[col][1]) for col in UNIT_COLUMNS}
-        row = self._rows_as_of(code, self._days(when, len(code), self.extract_date))
-        return {col: (self._unit_code_at(col, row, code), self._unit_codes[col][1]) for col in UNIT_COLUMNS}
+        days = self._days(when, len(code), self.extract_date)
+        row = self._rows_as_of(code, days)
+        found = {col: self._unit_code_at(col, row, code) for col in UNIT_COLUMNS}
+        found["TEAM"] = self._allocated_team(code, days, found["TEAM"])
+        return {col: (codes, self._unit_codes[col][1]) for col, codes in found.items()}
 
     def units_of(self, children: pd.Series, dates) -> pd.DataFrame:
         """TEAM, DISTRICT, AREA of each child on each date: from the latest episode starting on or before
-        the date (else the child's first episode); "Unknown" when neither is known."""
+        the date (else the child's first episode), the team from allocations.csv where the child is allocated on
+        the date; "No district" for a blank district, "Unknown" when neither is known."""
         found = self.unit_codes(children, dates)
         return pd.DataFrame({("DISTRICT" if col == "DISTRICT_NAME" else col): np.append(names, UNKNOWN)[codes]
                              for col, (codes, names) in found.items()}, index=children.index)

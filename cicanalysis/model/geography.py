@@ -51,7 +51,7 @@ MAX_DISTANCE = 999.9          # DfE rule 164: PL_DISTANCE must be between 0.0 an
 RULE_INVALID = "not a full UK postcode"
 RULE_NOT_FOUND = "postcode not found in the ONS Postcode Directory"
 RULE_DISTANCE = "PL_DISTANCE must be a number of miles from 0.0 to 999.9 (DfE rule 164)"
-RULE_DISTRICT = "district not found from HOME_POST (counted as Unknown)"
+RULE_DISTRICT = "district not found from HOME_POST (counted under No district)"
 
 _FULL = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 

@@ -310,6 +310,30 @@ def scorecard_table(frame: pd.DataFrame, caption: str = "", suppress: bool = Fal
     kinds = {c: "count" for c in ("Numerator", "Denominator", "Value", "Target", "Last month", "Outturn")}
     t = F.table(show, caption=caption, kinds={**kinds, "RAG": "rag"})
     t.wide = True
+    t.typed = scorecard_typed(f, suppress)   # for the workbook: each figure in its own column
+    return t
+
+
+def scorecard_typed(frame: pd.DataFrame, suppress: bool = False):
+    """Scorecard rows for the workbook: every figure a number in its own column (value, RAG, the small-denominator
+    flag, last month, the outturn each apart), one row per indicator and unit. With ``suppress`` (publishing), as
+    in the report: counts of 1-5 (a count indicator's values, numerators, denominators) read '<6', and a
+    percentage or average on a denominator of 1-9 reads 'n<10' with its numerator left out and its denominator
+    '<10'."""
+    f = frame.reset_index(drop=True)
+    cols = ["indicator", "title"] + (["level", "unit_name"] if (f["level"] != "county").any() else []) + [
+        "unit", "polarity", "measure_type", "numerator", "denominator", "small_denominator", "value", "target",
+        "floor", "rag", "previous_value", "dot_previous", "outturn_value", "dot_outturn"]
+    rename = {"unit": "Measured in", "unit_name": "Area or team", "dot_previous": "Since last month",
+              "dot_outturn": "Since the outturn"}
+    small = pd.DataFrame({c: [suppress and (c in ("numerator", "denominator") or u == "count") and not F.missing(v)
+                              and 1 <= v <= 5 for v, u in zip(f[c], f["unit"])]
+                          for c in ("numerator", "denominator", "value", "previous_value", "outturn_value")})
+    rate = suppress & ~f["unit"].isin(["count", "per 10,000"]) & f["denominator"].between(1, 9)
+    shown = f[cols].astype({"numerator": object, "denominator": object, "value": object})
+    shown.loc[rate, ["numerator", "denominator", "value"]] = [None, "<10", "n<10"]
+    t = F.table(shown, units=f["unit"], rename=rename, row_header=False)
+    t.suppressed = small & ~pd.DataFrame({c: rate for c in small.columns})
     return t
 
 

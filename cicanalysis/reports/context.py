@@ -47,7 +47,11 @@ class Report:
     def show(self, table):
         """Record a table for the period's workbook (when it is one to export) and return it for display."""
         if getattr(table, "exported", False):
-            self.handed["tables"].append({**table.export(), "section": self.handed["section"]})
+            exported = table.export()
+            names = [str(self.x.authority.get(k) or "") for k in ("name", "short_name", "la_name", "la_code")]
+            self.handed["tables"].append({**exported, "section": self.handed["section"],
+                                          "id": publish.table_id(self.name, exported["caption"] or self.handed["section"],
+                                                                 names)})
         return table
 
     def table(self, frame: pd.DataFrame, caption: str = "", **kw):
@@ -71,8 +75,12 @@ class Report:
         return self.show(charts.distribution_table(d, suppress=self.suppress))
 
     def unit_matrix(self, card: pd.DataFrame, level: str):
-        """The scorecard's areas or teams side by side (:func:`charts.unit_matrix`)."""
-        return self.show(charts.unit_matrix(card, level, suppress=self.suppress))
+        """The scorecard's areas or teams side by side (:func:`charts.unit_matrix`); the workbook gets a row per
+        indicator and unit, each figure in its own column (:func:`charts.scorecard_typed`)."""
+        t = charts.unit_matrix(card, level, suppress=self.suppress)
+        if not card[card["level"] == level].empty:
+            t.typed = charts.scorecard_typed(card[card["level"] == level], self.suppress)
+        return self.show(t)
 
     def comparison(self, indicators=None):
         """How the authority compares with the DfE's published statistics, as at the latest 31 March on or before

@@ -260,6 +260,7 @@ class Table:
         self.name = name or caption
         self.exported = export       # False: shown in the report, not put in the period's workbook
         self.wide = False            # True: printed on a landscape page
+        self.typed: Table | None = None   # what the workbook gets instead, when the cells shown combine values
 
     # ------------------------------------------------------------ cells
     def _unit(self, i: int) -> str:
@@ -327,7 +328,10 @@ class Table:
 
     # ------------------------------------------------------------ the workbook
     def export(self) -> dict:
-        """The typed values for the workbook: caption, columns (label and kind), rows."""
+        """The typed values for the workbook: caption, columns (label and kind), rows, each row's unit (for
+        columns of kind value). A table whose cells combine figures ("87.5% A *") hands over its ``typed`` table."""
+        if self.typed is not None:
+            return {**self.typed.export(), "caption": self.caption or self.name, "note": self.note}
         rows = []
         for i in range(len(self.frame)):
             row = []
@@ -351,7 +355,8 @@ class Table:
             kinds.append(k)
         return {"caption": self.caption or self.name, "columns": [{"label": label(c), "kind": k}
                                                                   for c, k in zip(self.frame.columns, kinds)],
-                "rows": rows, "note": self.note}
+                "rows": rows, "note": self.note,
+                "units": None if self.units is None else [str(u) for u in self.units]}
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self._repr_html_(), "text/plain": repr(self)}

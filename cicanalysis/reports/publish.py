@@ -2,10 +2,10 @@
 
 - ``<report>.pdf``: the report as an A4 PDF (headless Debian chromium through playwright, the print
   stylesheet of the house template; authority, report, period, source and page number in every footer);
-- ``tables.xlsx``: every table of the period's reports, one sheet each, with a contents sheet and the
-  figures sheet (openpyxl; numbers stored as numbers with their formats);
-- ``figures.csv``: one tidy row per figure (report, indicator, title, level, unit, period, value_unit,
-  numerator, denominator, value, target, rag, dot, dot_outturn, uasc).
+- ``tables.xlsx``: every table of the period's reports, one sheet each named by a stable id (:func:`table_id`),
+  with a contents sheet and the figures sheet (openpyxl; every number a number with its format);
+- ``figures.csv``: one tidy row per figure, unit and month of the report's history (``FIGURE_COLUMNS``, each
+  described in ``FIGURE_DICTIONARY`` and README's data dictionary).
 
 A notebook hands its sections, tables and figures to these files explicitly: its report context
 (:class:`cicanalysis.reports.context.Report`) records each table it shows and its figures, and its last cell
@@ -16,6 +16,7 @@ same tables the HTML shows, with small counts suppressed when the report was run
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import json
 import os
@@ -26,13 +27,41 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core import periods as P
 from ..core.errors import CicError
 from ..measures import sufficiency as S
 from .specs import NOTEBOOKS
-from .formatting import SUPPRESSED, missing
+from .formatting import NA, SUPPRESSED, missing
 
-FIGURE_COLUMNS = ["report", "indicator", "title", "level", "unit", "period", "value_unit", "numerator", "denominator",
-                  "value", "target", "rag", "dot", "dot_outturn", "uasc"]
+FIGURE_COLUMNS = ["report", "indicator", "ref", "title", "level", "unit", "period", "value_unit", "numerator",
+                  "denominator", "value", "previous_value", "outturn_value", "target", "floor", "polarity", "rag", "dot",
+                  "dot_outturn", "small_denominator", "uasc"]
+# what each column of figures.csv holds (README's data dictionary is written from the same words; a test keeps them
+# in step)
+FIGURE_DICTIONARY = {
+    "report": "the report the figure belongs to: scorecard, adoption_journey, adopters_journey, sufficiency_strategy",
+    "indicator": "the indicator's id, the same every period (CIC_TOTAL, A1_3Y, NEAR_PCT ...): letters, digits and _",
+    "ref": "the number the report shows it under, where it has one (the sufficiency measures' 1a, 1b ...), else blank",
+    "title": "what is measured, in words",
+    "level": "county, area, team (the scorecard), district; for published comparisons England, region ...",
+    "unit": "the county, area, team or district's name ('No district': children with no district, never rated)",
+    "period": "the month end the figure is at (YYYY-MM-DD): one row per month of the report's history",
+    "value_unit": "%, count, days, ratio or per 10,000: what value, previous_value, outturn_value, target and floor are",
+    "numerator": "the count above the line (children, cases; for an average the total days); a count's own value",
+    "denominator": "the count below the line; blank for a count",
+    "value": "the figure; per cent on a 0-100 scale (92.6 means 92.6%), never 0-1",
+    "previous_value": "the figure a month earlier (the scorecard) or a quarter earlier (the sufficiency measures)",
+    "outturn_value": "the figure at the previous 31 March (the scorecard's outturn)",
+    "target": "the local target (the DfE threshold for A1/A2; the national average for adopters' steps)",
+    "floor": "the amber floor: beyond it the figure is Red",
+    "polarity": "H higher is better, L lower is better, T closest to the target is better",
+    "rag": "G, A or R; blank when not rated (counts, denominators under 5, the no-district row)",
+    "dot": "direction since previous_value: improved, same or worse (improving / remaining stable / declining for "
+           "the sufficiency measures)",
+    "dot_outturn": "direction since outturn_value: improved, same or worse",
+    "small_denominator": "True when the denominator is 1-9 (one child moves a percentage a lot), else False",
+    "uasc": "included or excluded: whether unaccompanied asylum-seeking children are counted",
+}
 WORKBOOK = "tables.xlsx"
 FIGURES_CSV = "figures.csv"
 HANDOVER = "{name}.tables.json"   # a report's sections, tables and figures, written by the report itself
@@ -44,14 +73,32 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def scorecard_figures(card: pd.DataFrame, include_uasc: bool = True) -> pd.DataFrame:
-    """Every row of a scorecard (county, areas, teams): its figure, target, RAG and directions of travel."""
-    f = pd.DataFrame({"report": "scorecard", "indicator": card["indicator"], "title": card["title"],
+    """Every row of a scorecard (county, areas, teams): its figure, last month's and the outturn's, target, floor,
+    polarity, RAG, directions of travel and the small-denominator flag."""
+    f = pd.DataFrame({"report": "scorecard", "indicator": card["indicator"], "ref": None, "title": card["title"],
                       "level": card["level"], "unit": card["unit_name"], "period": card["period"],
                       "value_unit": card["unit"], "numerator": card["numerator"],
-                      "denominator": card["denominator"], "value": card["value"], "target": card["target"],
+                      "denominator": card["denominator"], "value": card["value"],
+                      "previous_value": card["previous_value"], "outturn_value": card["outturn_value"],
+                      "target": card["target"], "floor": card["floor"], "polarity": card["polarity"],
                       "rag": card["rag"], "dot": card["dot_previous"], "dot_outturn": card["dot_outturn"],
+                      "small_denominator": card["small_denominator"].astype(bool),
                       "uasc": "included" if include_uasc else "excluded"})
     return f[FIGURE_COLUMNS]
+
+
+def scorecard_history(x, period, months: int = 13, include_uasc: bool = True) -> pd.DataFrame:
+    """The scorecard's figures for each of the ``months`` month ends to ``period`` (13: the same month last year
+    too): every level as the report is run (UASC included or not), and the county the other way, so that both
+    are there for every month. Months before the data starts are left out."""
+    from ..measures import scorecard
+    ends = [e for e in pd.date_range(end=pd.Timestamp(period), periods=months, freq="ME") if e >= x.first_date]
+    frames = []
+    for e in ends:
+        frames.append(scorecard_figures(scorecard.build(x, e, include_uasc=include_uasc), include_uasc))
+        frames.append(scorecard_figures(scorecard.build(x, e, include_uasc=not include_uasc, levels=("county",)),
+                                        not include_uasc))
+    return pd.concat(frames, ignore_index=True)
 
 
 def comparison_figures(frame: pd.DataFrame, report: str = "scorecard") -> pd.DataFrame:
@@ -77,21 +124,21 @@ def comparison_figures(frame: pd.DataFrame, report: str = "scorecard") -> pd.Dat
 
 
 def sufficiency_figures(trend: pd.DataFrame, period, tolerance: float = 1.0) -> pd.DataFrame:
-    """Each sufficiency measure at the quarter (county and areas) with its direction since the last quarter."""
+    """Each sufficiency measure at every quarter of its trend up to the period (county and areas), with the
+    previous quarter's value and the direction since it; ``indicator`` is the measure's id (``ref`` its number)."""
     p = pd.Timestamp(period)
-    prev = p - pd.offsets.QuarterEnd(1)
     rows = []
     for m in S.MEASURES:
-        t = trend[trend["measure"] == m.id]
-        before = t[t["quarter"] == prev].set_index(["level", "unit_name"])["value"]
-        for r in t[t["quarter"] == p].itertuples(index=False):
-            b = before.get((r.level, r.unit_name), np.nan)
-            rows.append({"report": "sufficiency_strategy", "indicator": f"{m.number} {m.indicator}", "title": m.title,
-                         "level": r.level, "unit": r.unit_name, "period": p, "value_unit": r.unit,
+        t = trend[(trend["measure"] == m.id) & (trend["quarter"] <= p)]
+        by_unit = t.set_index(["level", "unit_name", "quarter"])["value"]
+        for r in t.itertuples(index=False):
+            b = by_unit.get((r.level, r.unit_name, r.quarter - pd.offsets.QuarterEnd(1)), np.nan)
+            rows.append({"report": "sufficiency_strategy", "indicator": m.id, "ref": m.number, "title": m.title,
+                         "level": r.level, "unit": r.unit_name, "period": r.quarter, "value_unit": r.unit,
                          "numerator": r.numerator, "denominator": r.denominator if m.show != "numerator" else np.nan,
-                         "value": r.value, "target": np.nan, "rag": None,
+                         "value": r.value, "previous_value": b, "polarity": m.ind.polarity,
                          "dot": S.direction(r.value, b, m.ind.polarity, r.unit, tolerance).lower() or None,
-                         "dot_outturn": None, "uasc": "included" if m.include_uasc else "excluded"})
+                         "uasc": "included" if m.include_uasc else "excluded"})
     return _frame(rows)
 
 
@@ -138,19 +185,37 @@ def adopters_figures(x, steps: pd.DataFrame, period) -> pd.DataFrame:
     return _frame(rows)
 
 
+_KEY = ["report", "indicator", "level", "unit", "uasc"]
+
+
+def _small(series: pd.Series) -> pd.Series:
+    v = pd.to_numeric(series, errors="coerce")
+    return (v >= 1) & (v <= 5)
+
+
 def suppress_figures(f: pd.DataFrame) -> pd.DataFrame:
     """For publication (SPEC 8): numerators and denominators of 1-5 read '<6', and a value that would give one
-    away (a count of 1-5, or any rate whose numerator or denominator is suppressed) is left out."""
-    out = f.astype({c: object for c in ("numerator", "denominator", "value")})
-    for i, r in f.iterrows():
-        small = {c: not missing(r[c]) and 1 <= r[c] <= 5 for c in ("numerator", "denominator")}
-        for c, is_small in small.items():
-            if is_small:
-                out.at[i, c] = SUPPRESSED
-        if r["value_unit"] == "count" and not missing(r["value"]) and 1 <= r["value"] <= 5:
-            out.at[i, "value"] = SUPPRESSED
-        elif any(small.values()) and r["value_unit"] in ("%", "days", "ratio"):
-            out.at[i, "value"] = SUPPRESSED
+    away (a count of 1-5, or any rate whose numerator or denominator is suppressed) is left out. Last month's
+    and the outturn's values follow the rows of those months: a count of 1-5 reads '<6', and a rate is left out
+    unless that month's row is in the frame and was not suppressed."""
+    out = f.astype({c: object for c in ("numerator", "denominator", "value", "previous_value", "outturn_value")})
+    small_parts = _small(f["numerator"]) | _small(f["denominator"])
+    count = f["value_unit"].eq("count")
+    hidden = (count & _small(f["value"])) | (small_parts & f["value_unit"].isin(["%", "days", "ratio"]))
+    for c in ("numerator", "denominator"):
+        out.loc[_small(f[c]), c] = SUPPRESSED
+    out.loc[hidden, "value"] = SUPPRESSED
+    period = pd.to_datetime(f["period"])
+    keys = f[_KEY].astype(str).to_numpy()
+    shown = {tuple(k) + (d,) for k, d, h in zip(keys, period.dt.strftime("%Y-%m-%d"), hidden) if not h}
+    before = {"previous_value": np.where(f["report"].eq("sufficiency_strategy"),
+                                         period - pd.offsets.QuarterEnd(1), period - pd.offsets.MonthEnd(1)),
+              "outturn_value": [P.outturn_date(d) if pd.notna(d) else pd.NaT for d in period]}
+    for column, when in before.items():
+        when = pd.to_datetime(pd.Series(when, index=f.index)).dt.strftime("%Y-%m-%d")
+        known = pd.Series([tuple(k) + (w,) in shown for k, w in zip(keys, when)], index=f.index)
+        out.loc[count & _small(f[column]), column] = SUPPRESSED
+        out.loc[~count & f[column].notna() & ~known, column] = None
     return out
 
 
@@ -158,12 +223,15 @@ class Figures:
     """A report's tidy figures as plain rows for ``figures.csv`` and the workbook (suppressed when publishing)."""
 
     def __init__(self, frame: pd.DataFrame, suppress: bool = False):
+        frame = frame.reindex(columns=FIGURE_COLUMNS)        # a column a report does not fill is blank
         self.frame = suppress_figures(frame) if suppress else frame
 
     def rows(self) -> list[list]:
         def cell(v):
             if isinstance(v, str) or v is None:
                 return v
+            if isinstance(v, (bool, np.bool_)):
+                return bool(v)
             if missing(v):
                 return None
             if isinstance(v, pd.Timestamp):
@@ -209,23 +277,143 @@ def write_figures_csv(rows: list[list], path: Path) -> Path:
     return path
 
 
-_FORMATS = {"count": "#,##0", "days": "#,##0", "number": "#,##0.0", "pct": "0.0%", "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
-            "change": "+#,##0;-#,##0;0", "pct_change": "+0.0%;-0.0%;0.0%", "date": "dd/mm/yyyy"}
+_FORMATS = {"count": "#,##0", "days": "#,##0", "number": "#,##0.0", "pct": '0.0"%"', "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
+            "change": "+#,##0;-#,##0;0", "pct_change": '+0.0"%";-0.0"%";0.0"%"', "date": "dd/mm/yyyy"}
+_UNIT_KINDS = {"%": "pct", "days": "days", "count": "count"}
+NUMERIC_KINDS = {"count", "days", "number", "pct", "pp", "change", "pct_change", "value", "value_change"}
+
+# ---------------------------------------------------------------- stable sheet names
+_PREFIX = {"scorecard": "sc", "adoption_journey": "aj", "adopters_journey": "ad", "sufficiency_strategy": "ss"}
+_STOP = {"a", "an", "and", "the", "of", "by", "at", "in", "on", "for", "to", "each", "how", "is", "with", "this",
+         "its", "from", "as", "per", "or", "s"}
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATES = re.compile(rf"\b\d{{1,2}}/\d{{1,2}}/\d{{4}}\b|\b(\d{{1,2}} )?({_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
+SHARED_TABLES = {"data_quality": re.compile(r"^\s*data-quality problems", re.I)}   # one sheet for every report
 
 
-def _sheet_name(n: int, caption: str, used: set) -> str:
-    base = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", "", f"{n:02d} {caption}")).strip()[:31].strip()
-    name, k = base, 2
-    while name.lower() in used:
-        name = f"{base[:31 - len(str(k)) - 1]}~{k}"
-        k += 1
-    used.add(name.lower())
+_SHORT = {"applications": "apps", "against": "vs", "including": "incl", "excluding": "excl", "current": "cur",
+          "decisions": "dec", "financial": "fin", "projected": "proj", "performance": "perf", "children": "ch"}
+
+
+def table_id(report: str, caption: str, names=()) -> str:
+    """The sheet name of a table: a short id from the report and the caption, the same every period and for every
+    authority (the authority's ``names`` and any date are left out), never a position; at most 31 characters:
+    short words for long ones (``_SHORT``), then the first two words and as many of the last as fit (the words
+    that tell two tables apart: 'by district', 'by age'); a single long word is cut and ends with 4 characters of
+    a hash of the caption. Tables every report shows alike (``SHARED_TABLES``: the data-quality table) have one
+    id."""
+    text = caption or ""
+    for name in sorted((n for n in names if n), key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = _DATES.sub(" ", text)
+    for shared, pattern in SHARED_TABLES.items():
+        if pattern.search(text):
+            return shared
+    text = re.sub(r"\b(stage|a|po) (\d)\b", r"\1\2", text.lower())
+    prefix = _PREFIX.get(report, re.sub(r"[^a-z0-9]", "", report.lower())[:6] or "t")
+
+    def words_of(t):
+        return [w for w in re.findall(r"[a-z0-9]+", t) if w not in _STOP] or ["table"]
+    words = words_of(text)
+    name = "_".join([prefix] + words)
+    if len(name) > 31:   # without what is in brackets ('(current span)'), in short words
+        words = [_SHORT.get(w, w) for w in words_of(re.sub(r"\([^)]*\)", " ", text))]
+        name = "_".join([prefix] + words)
+    if len(name) > 31:
+        head, tail = words[:2], []
+        for w in reversed(words[2:]):
+            if len("_".join([prefix] + head + [w] + tail)) > 31:
+                break
+            tail.insert(0, w)
+        name = "_".join([prefix] + head + tail)
+    if len(name) > 31:
+        name = name[:26] + "_" + hashlib.sha1(text.encode()).hexdigest()[:4]
     return name
 
 
+# ---------------------------------------------------------------- cells: numbers stay numbers
+_NUMBER_TEXT = re.compile(r"([+\-−]?)([\d,]*\d(?:\.(\d+))?)(%| pp| days)?")
+
+
+def number_from_text(text: str):
+    """(value, number format) of a cell that holds a figure written as text ('1,456', '92.6%', '+1.2 pp',
+    '429 days', '1.19'), else None. Per cent stays on the 0-100 scale, shown with a literal % sign."""
+    m = _NUMBER_TEXT.fullmatch(text.strip())
+    if not m or (m.group(2).startswith(",")):
+        return None
+    sign, digits, decimals, suffix = m.group(1), m.group(2), m.group(3) or "", m.group(4) or ""
+    value = float(digits.replace(",", "")) * (-1 if sign in ("-", "−") else 1)
+    places = "." + "0" * len(decimals) if decimals else ""
+    body = ("#,##0" if suffix != "%" else "0") + places + (f'"{suffix}"' if suffix else "")
+    fmt = f"+{body};-{body};{body.lstrip('#,')}" if sign else body
+    return (int(value) if not decimals else value), fmt
+
+
+def _typed_columns(t: dict) -> list[list]:
+    """Each cell of a handed-over table as (value, number format or None): numbers with their kind's format (a
+    column of kind value by each row's unit); a text column whose every figure-like cell parses as one
+    (:func:`number_from_text`) is made numbers; 'n/a' in a numeric column is an empty cell; '<6' stays."""
+    kinds = [c["kind"] for c in t["columns"]]
+    units = t.get("units") or [""] * len(t["rows"])
+    out = [[None] * len(kinds) for _ in t["rows"]]
+    for j, kind in enumerate(kinds):
+        column = [r[j] for r in t["rows"]]
+        texts = [v for v in column if isinstance(v, str) and v.strip() not in ("", NA, SUPPRESSED)]
+        parsed = {v: number_from_text(v) for v in texts}
+        # a label column (the first) is made numbers only when every label is one ('1' among 'Under 1', '2-4'
+        # stays a label); elsewhere each figure written as text is a number
+        numeric = kind in NUMERIC_KINDS or (texts and all(parsed.values())) or j > 0
+        for i, v in enumerate(column):
+            out[i][j] = _typed_cell(v, kind, units[i], parsed, numeric)
+    return out
+
+
+def _typed_cell(v, kind: str, unit: str, parsed: dict, numeric: bool):
+    if isinstance(v, str):
+        if numeric and v.strip() == NA:
+            return None, None
+        if numeric and parsed.get(v):
+            return parsed[v]
+        if kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            return pd.Timestamp(v).to_pydatetime(), _FORMATS["date"]
+        return v, None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if kind in ("value", "value_change"):
+            k = _UNIT_KINDS.get(unit, "number")
+            kind = "pp" if kind == "value_change" and k == "pct" else k
+        return v, _FORMATS.get(kind)
+    return v, None
+
+
+def _same_table(a: dict, b: dict) -> bool:
+    return a["rows"] == b["rows"] and [c["label"] for c in a["columns"]] == [c["label"] for c in b["columns"]]
+
+
+def workbook_tables(tables: list[dict]) -> list[dict]:
+    """The tables as they go into the workbook, each with its ``sheet`` (its id): a shared table (the data-quality
+    table) that every report shows alike is kept once, for ``(all)`` reports; two different tables with one id
+    are told apart by their report's prefix (then ``_2``, ``_3``)."""
+    kept, by_id = [], {}
+    for t in tables:
+        sheet = t.get("id") or table_id(t.get("report", ""), t["caption"] or t["section"] or "Table")
+        if sheet in by_id and _same_table(by_id[sheet], t):
+            by_id[sheet]["report"] = "(all)"
+            continue
+        if sheet in by_id and sheet in SHARED_TABLES:
+            sheet = f"{_PREFIX.get(t.get('report', ''), 't')}_{sheet}"
+        base, k = sheet, 2
+        while sheet in by_id:
+            sheet = f"{base[:28]}_{k}"
+            k += 1
+        by_id[sheet] = {**t, "sheet": sheet}
+        kept.append(by_id[sheet])
+    return kept
+
+
 def write_workbook(tables: list[dict], figures: list[list], path: Path, title: str = "") -> Path:
-    """The period's tables as an .xlsx workbook: a contents sheet (report, section, table, sheet), the
-    figures sheet and one sheet per table, numbers stored as numbers with their display formats."""
+    """The period's tables as an .xlsx workbook: a contents sheet (report, section, table, sheet, rows), the
+    figures sheet and one sheet per table named by its stable id (:func:`table_id`), every number stored as a
+    number with its display format (per cent on the 0-100 scale with a literal % sign, as in figures.csv)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -258,34 +446,22 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
         fig.append(r)
     contents.append(["(all)", "", "Tidy figures (as figures.csv)", "Figures", len(figures)])
     link(contents.cell(contents.max_row, 4), "Figures")
-    used = {"contents", "figures"}
-    for n, t in enumerate(tables, 1):
-        name = _sheet_name(n, t["caption"] or t["section"] or "Table", used)
-        ws = wb.create_sheet(name)
-        kinds = [c["kind"] for c in t["columns"]]
+    for t in workbook_tables(tables):
+        ws = wb.create_sheet(t["sheet"])
         header(ws, [c["label"] for c in t["columns"]])
-        for row in t["rows"]:
-            out = []
-            for v, k in zip(row, kinds):
-                if isinstance(v, (int, float)) and not isinstance(v, bool) and k in ("pct", "pct_change"):
-                    v = v / 100.0
-                elif isinstance(v, str) and k == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-                    v = pd.Timestamp(v).to_pydatetime()
-                out.append(v)
-            ws.append(out)
-        for j, k in enumerate(kinds, 1):
-            if k in _FORMATS:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    if not isinstance(cell.value, str):
-                        cell.number_format = _FORMATS[k]
-            width = max([len(str(c["label"])) for c in t["columns"][j - 1:j]] +
-                        [len(str(r[j - 1])) for r in t["rows"][:200] if r[j - 1] is not None])
+        for row in _typed_columns(t):
+            ws.append([v for v, _ in row])
+            for cell, (_, fmt) in zip(ws[ws.max_row], row):
+                if fmt:
+                    cell.number_format = fmt
+        for j, col in enumerate(t["columns"], 1):
+            width = max([len(str(col["label"]))] + [len(str(r[j - 1])) for r in t["rows"][:200] if r[j - 1] is not None])
             ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, width + 2))
         if t.get("note"):
             ws.append([])
             ws.append([t["note"]])
-        contents.append([t.get("report", ""), t["section"], t["caption"], name, len(t["rows"])])
-        link(contents.cell(contents.max_row, 4), name)
+        contents.append([t.get("report", ""), t["section"], t["caption"], t["sheet"], len(t["rows"])])
+        link(contents.cell(contents.max_row, 4), t["sheet"])
     for j, w in enumerate((24, 40, 70, 32, 8), 1):
         contents.column_dimensions[get_column_letter(j)].width = w
     tmp = path.with_suffix(".xlsx.tmp")

@@ -7,7 +7,10 @@ every DISTRICT value found in the episodes is listed with its AREA to fill in; t
 with the ONS source named and the figure left blank; targets list every rated indicator with the DfE
 thresholds already in force (``data/reference/targets.csv``) noted and local targets blank; the covering report's
 cover keys (``cover_to`` ... ``cover_background``) are listed with their defaults, and ``commentary.csv`` (PERIOD,
-INDICATOR, TEXT: the officers' explanations beside the scorecard) has its header only.
+INDICATOR, TEXT: the officers' explanations beside the scorecard) and the adoption ``comparators.csv`` have their
+header only, and so do the local tables that sit beside the extract (``LOCAL_TABLES``: adopters, adoption tracking,
+supplied indicators, allocations), written into ``templates/``, where they are never read as data (their layouts:
+docs/local_tables.md).
 """
 from __future__ import annotations
 
@@ -22,6 +25,12 @@ from ..measures import metrics
 from ..config import reference
 from ..model.extract import Extract
 from ..core.errors import CicError
+from ..validate.schema import TABLES
+
+LOCAL_TABLES = ("adopters", "adoption_tracking", "supplied_indicators", "allocations")   # beside the extract
+TEMPLATES_README = ("Header-only layouts of the optional local tables (docs/local_tables.md gives every column and "
+                    "code). Fill in the ones the authority keeps and put them beside the extract (not in this folder, "
+                    "which is never read as data).\n")
 
 POPULATION_SOURCE = ("ONS mid-year population estimates, children aged 0 to 17 (Nomis: population estimates - "
                      "local authority based by single year of age): fill in")
@@ -100,6 +109,8 @@ def template_rows(x: Extract, data_dir=None) -> dict[str, tuple[list[str], list[
         "commentary.csv": (reference.COMMENTARY_COLUMNS, []),
         "targets.csv": (["INDICATOR", "FINANCIAL_YEAR", "TARGET", "AMBER_FLOOR", "TOLERANCE", "SOURCE"],
                         [[i.id, "", "", "", "", f"local target ({i.title}): fill in"] for i in rated]),
+        "comparators.csv": (["INDICATOR", "DATE", "ENGLAND", "STATISTICAL_NEIGHBOURS", "SOURCE"], []),
+        **{f"templates/{t}.csv": (list(TABLES[t].required + TABLES[t].optional), []) for t in LOCAL_TABLES},
     }
 
 
@@ -113,7 +124,8 @@ def write_template(x: Extract, data_dir, out_dir=None, force: bool = False) -> P
         raise CicError(f"already holds {', '.join(existing)}: edit them, or give --force to write the template "
                        f"over them", file=str(folder), rule="configuration kept")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+        (folder / "templates" / "README.txt").write_text(TEMPLATES_README, encoding="utf-8")
         for name, (columns, data) in rows.items():
             with open(folder / name, "w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh, lineterminator="\n")

@@ -1156,7 +1156,24 @@ TABLE_COLUMNS = {
                  "OTHER_LA_CHILD", "ON_NATIONAL_REGISTER", "FAMILY_FINDING_ON_HOLD", "WITHDRAWN_DATE",
                  "WITHDRAWAL_REASON", "DEREGISTERED_DATE", "DEREGISTRATION_REASON"],
     "supplied_indicators": ["PERIOD", "INDICATOR", "LEVEL", "UNIT_NAME", "NUMERATOR", "DENOMINATOR"],
+    "allocations": ["CHILD", "TEAM", "START", "END"],
 }
+UASC_TEAM, DISABILITY_SERVICE = "UASC team", "Disability service"   # the teams of allocations.csv (SPEC 2.3a, 7)
+
+
+def allocations(children, keep) -> list[dict]:
+    """allocations.csv: a UASC child with the UASC team and a child of the disability service (short breaks
+    included) with that service, from the first episode's start to the last one's end (blank while open): the
+    service holds the case between periods of care too. Worked out from the simulated children alone, with no
+    random draw, so every other figure of the authority stays."""
+    rows = []
+    for child in children:
+        team = UASC_TEAM if child.uasc else DISABILITY_SERVICE if child.team == DISABILITY else None
+        if team is None or child.cid not in keep or not child.episodes:
+            continue
+        episodes = sorted(child.episodes, key=lambda e: e[0])
+        rows.append({"CHILD": child.cid, "TEAM": team, "START": episodes[0][0], "END": episodes[-1][1]})
+    return rows
 
 
 def _fmt(value) -> str:
@@ -1208,6 +1225,9 @@ def generate(out_dir, seed: int = 42, scale: float = 1.0, extract_date=DEFAULT_E
     sup = supplied_indicators(auth)
     _write(out / "supplied_indicators.csv", TABLE_COLUMNS["supplied_indicators"], sup)
     counts["supplied_indicators"] = len(sup)
+    al = allocations(auth.children, keep)
+    _write(out / "allocations.csv", TABLE_COLUMNS["allocations"], al)
+    counts["allocations"] = len(al)
     # the fictional county's configuration goes with its data (a real extract never borrows it)
     (out / "authority").mkdir(exist_ok=True)
     for f in reference.AUTHORITY_FILES:

@@ -140,6 +140,10 @@ TABLES: dict[str, TableSpec] = {s.name: s for s in [
     _spec("supplied_indicators", ["PERIOD", "INDICATOR", "LEVEL", "UNIT_NAME", "NUMERATOR", "DENOMINATOR"],
           dates=["PERIOD"], numbers=["NUMERATOR", "DENOMINATOR"], codes=["LEVEL"],
           key=["PERIOD", "INDICATOR", "LEVEL", "UNIT_NAME"], child_level=False),
+    # SPEC 2.3a: the team or service a child is allocated to for dates (END blank: still allocated), overriding the
+    # team of the child's home district; TEAM is the authority's own name, kept as written
+    _spec("allocations", ["CHILD", "TEAM", "START", "END"], dates=["START", "END"], key=["CHILD", "START"],
+          child_level=False),
 ]}
 
 
@@ -511,6 +515,12 @@ def local_table_checks(tables: dict[str, pd.DataFrame], indicator_units: dict[st
             dq.append(_dq_rows(a, bad, later, f"{later} must not be before {earlier}", BLANKED))
             a.loc[bad, later] = pd.NaT
     tables["adopters"] = a
+    al = tables["allocations"]
+    no_team = al["TEAM"].isna() | al["TEAM"].astype("string").str.strip().eq("")
+    backwards = ~no_team & al["END"].notna() & al["START"].notna() & (al["END"] < al["START"])
+    dq.append(_dq_rows(al, no_team, "TEAM", "an allocation must name a team (row ignored)", EXCLUDED))
+    dq.append(_dq_rows(al, backwards, "END", "END must not be before START (row ignored)", EXCLUDED))
+    tables["allocations"] = al[~no_team & ~backwards]
     return tables, dq
 
 
