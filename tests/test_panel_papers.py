@@ -93,7 +93,7 @@ def test_adopter_forecast_ticks_sit_on_its_month_ends():
 
 def small_card():
     base = {"polarity": "H", "measure_type": "SS", "target": 60.0, "previous_value": 40.0, "dot_previous": "improved",
-            "outturn_value": 45.0, "dot_outturn": "improved", "level": "team"}
+            "outturn_value": 45.0, "dot_outturn": "improved", "level": "team", "floor": 50.0, "indicator": "PLAN"}
     return pd.DataFrame([
         {**base, "title": "% with a plan", "unit": "%", "numerator": 1, "denominator": 2, "value": 50.0, "rag": None,
          "small_denominator": True, "unit_name": "Team A"},
@@ -102,7 +102,7 @@ def small_card():
         {**base, "title": "% with a plan", "unit": "%", "numerator": 12, "denominator": 16, "value": 75.0, "rag": "G",
          "small_denominator": False, "unit_name": "Team C"},
         {**base, "title": "Children in care", "unit": "count", "numerator": 3, "denominator": np.nan, "value": 3.0,
-         "rag": None, "small_denominator": False, "unit_name": "Team A", "polarity": "L"}])
+         "rag": None, "small_denominator": False, "unit_name": "Team A", "polarity": "L", "indicator": "CIC"}])
 
 
 def test_percentages_on_denominators_of_1_to_9_are_suppressed_when_publishing():
@@ -117,6 +117,10 @@ def test_percentages_on_denominators_of_1_to_9_are_suppressed_when_publishing():
     assert teams.loc["% with a plan"].tolist() == ["n<10 *", "n<10 G *", "75.0% G"]
     assert teams.loc["Children in care", "Team A"] == "<6"
     assert "50.0%" in charts.unit_matrix(card, "team", suppress=False)._repr_html_()
+    # the workbook's typed rows hide the same figures: 1 of 2 and 7 of 8 as n<10 with no numerator, a count of 3 <6
+    typed = charts.scorecard_table(card, suppress=True).typed.display_frame()
+    assert typed["Value"].tolist() == ["n<10", "n<10", "75", "<6"]
+    assert typed["Denominator"].tolist()[:2] == ["<10", "<10"] and typed["Numerator"].tolist()[0] == "n/a"
 
 
 def a1a2_frame(a2_days=143.0):
