@@ -220,9 +220,18 @@ def date_part(text: pd.Series) -> pd.Series:
     return text
 
 
+def per_distinct(s: pd.Series, fn, fill=False) -> pd.Series:
+    """``fn`` (a function of a string Series) of each distinct value of ``s`` only, spread back over the rows
+    (``fill`` where ``s`` is missing): an extract repeats the same few thousand dates and ids."""
+    codes, distinct = pd.factorize(s, use_na_sentinel=True)
+    per_value = np.asarray(fn(pd.Series(distinct, dtype="string")).to_numpy(dtype=object), dtype=object)
+    out = np.append(per_value, fill)[codes]        # code -1 (missing) takes the last entry: fill
+    return pd.Series(out, index=s.index, dtype=object)
+
+
 def is_serial(text: pd.Series) -> pd.Series:
     """Cells holding an Excel serial day number (read as dates, with a notice)."""
-    return text.astype("string").str.strip().str.fullmatch(SERIAL).fillna(False)
+    return per_distinct(text, lambda t: t.str.strip().str.fullmatch(SERIAL).fillna(False)).astype(bool)
 
 
 def _years(text: pd.Series) -> pd.Series:
@@ -234,9 +243,12 @@ def _years(text: pd.Series) -> pd.Series:
 
 
 def out_of_range(s: pd.Series) -> pd.Series:
-    """Well-formed dates whose year is before FIRST_YEAR or after LAST_YEAR."""
-    year = _years(s.astype("string"))
-    return (year < FIRST_YEAR) | (year > LAST_YEAR)
+    """Well-formed dates whose year is before FIRST_YEAR or after LAST_YEAR (False where blank); worked out once
+    per distinct value."""
+    def outside(text: pd.Series) -> pd.Series:
+        year = _years(text)
+        return ((year < FIRST_YEAR) | (year > LAST_YEAR)).fillna(False)
+    return per_distinct(s, outside).astype(bool)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -817,16 +829,20 @@ def _merged(spec: TableSpec, parts: list[readers.Part]) -> pd.DataFrame:
 def normalise_ids(ids: pd.Series) -> pd.Series:
     """CHILD ids as every table must hold them: no spaces, upper case, ``1234.0`` (a number through Excel) as
     ``1234`` and an all-digit id without leading zeros (``001234`` and ``1234`` are one child)."""
-    text = ids.astype("string").str.replace(r"\s+", "", regex=True).str.upper()
-    text = text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
-    text = text.str.replace(r"^0+(?=\d)", "", regex=True)
-    return text.astype(object).where(text.notna() & (text != ""), np.nan)
+    def normal(text: pd.Series) -> pd.Series:
+        text = text.str.replace(r"\s+", "", regex=True).str.upper()
+        text = text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
+        text = text.str.replace(r"^0+(?=\d)", "", regex=True)
+        return text.astype(object).where(text.notna() & (text != ""), np.nan)
+    return per_distinct(ids, normal, fill=np.nan)      # each distinct id once
 
 
 def id_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
     """A DQ row (reported only; one per child and file) for each CHILD that matches the header (for the header:
     the episodes) only after :func:`normalise_ids`; the raw ids are then dropped."""
     dq = []
+    if not any(_renamed(t).any() for t in tables.values() if "_RAW_CHILD" in t):   # nothing was normalised
+        return {n: t.drop(columns="_RAW_CHILD", errors="ignore") for n, t in tables.items()}, dq
     raw = {n: set(t["_RAW_CHILD"].dropna()) if "_RAW_CHILD" in t else set() for n, t in tables.items()}
     out = {}
     for name, df in tables.items():
@@ -843,6 +859,11 @@ def id_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame],
             dq.append(d.assign(column="CHILD"))
         out[name] = df.drop(columns="_RAW_CHILD")
     return out, dq
+
+
+def _renamed(df: pd.DataFrame) -> pd.Series:
+    """Rows whose CHILD is not the raw id as written (normalised; a raw number is never equal to its text)."""
+    return df["CHILD"].notna() & ~df["_RAW_CHILD"].eq(df["CHILD"])
 
 
 def _open_markers(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
@@ -863,8 +884,8 @@ def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
         return df, changed
     for column in [c for c in spec.codes if c in df]:
         raw = df[column]
-        tidy = raw.astype("string").str.strip().str.upper()
-        tidy = tidy.astype(object).where(tidy.notna() & (tidy != ""), np.nan)
+        tidy = per_distinct(raw, lambda t: t.str.strip().str.upper(), fill=np.nan)   # each distinct code once
+        tidy = tidy.where(tidy.notna() & (tidy != ""), np.nan)
         differs = raw.notna() & tidy.notna() & (tidy != raw)
         changed += int(differs.sum())
         df[column] = tidy
