@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import sys
 
 import numpy as np
@@ -118,6 +119,33 @@ def test_loads_only_the_letters_and_areas_needed(pc_dir, monkeypatch):
                                         "ME99 9ZZ"]   # not BA, BT, M
     assert got["AREA"].tolist() == ["B"] * 5 + ["ME", "ME"]
     assert geo.load_directory([], data_dir=pc_dir).empty and len(read) == 2
+
+
+def test_letters_cached_once_per_file_version(pc_dir, tmp_path, monkeypatch):
+    """The second load of a letter reads the cache (the package's reader is not called) and gives the same
+    frame; a changed letter file (its version) is decoded again; "off" writes nothing."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(geo.CACHE_ENV, str(cache))
+    read = []
+    original = qlacref.Postcodes.load_postcodes
+    monkeypatch.setattr(qlacref.Postcodes, "load_postcodes", lambda self, letters: (read.append(sorted(letters)),
+                                                                                     original(self, letters))[1])
+    cold = geo.load_directory(["B", "me"], data_dir=pc_dir)
+    assert read == [["B"], ["M"]] and sorted(f.name[0] for f in cache.glob("*.pkl")) == ["B", "M"]
+    warm = geo.load_directory(["B", "me"], data_dir=pc_dir)
+    assert read == [["B"], ["M"]]                           # nothing decoded the second time
+    pd.testing.assert_frame_equal(warm, cold)
+    assert warm["AREA"].cat.categories.tolist() == ["B", "ME"]   # not BA, BT nor M, cached with B and ME
+    other = geo.load_directory(["BT", "M"], data_dir=pc_dir)     # the other areas of the cached letters
+    assert read == [["B"], ["M"]] and other["POSTCODE"].tolist() == ["BT1 1AA", "M1 1AE"]
+    letter_b = pc_dir / "postcodes_B.msgpack.br"
+    os.utime(letter_b, ns=(letter_b.stat().st_atime_ns, letter_b.stat().st_mtime_ns + 10**9))
+    pd.testing.assert_frame_equal(geo.load_directory(["B", "ME"], data_dir=pc_dir), cold)
+    assert read == [["B"], ["M"], ["B"]] and len(list(cache.glob("B-*.pkl"))) == 1   # the old version removed
+    monkeypatch.setenv(geo.CACHE_ENV, "off")
+    assert geo.cache_folder() is None
+    geo.load_directory(["CT"], data_dir=pc_dir)
+    assert read[-1] == ["C"] and not list(cache.glob("C-*.pkl"))
 
 
 def _area(pcd: str) -> str:

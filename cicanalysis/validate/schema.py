@@ -280,25 +280,32 @@ def _parses(parsed: pd.Series):
     return lambda s: s.isna() | parsed.reindex(s.index).notna()
 
 
-def _date_format(parsed: pd.Series):
-    """A check: blank, parsed, or well-formed but out of range (that has a rule of its own)."""
-    return lambda s: s.isna() | parsed.reindex(s.index).notna() | out_of_range(s).fillna(False)
+def _date_format(parsed: pd.Series, outside):
+    """A check: blank, parsed, or well-formed but out of range (``outside(s)``: that has a rule of its own)."""
+    return lambda s: s.isna() | parsed.reindex(s.index).notna() | outside(s)
+
+
+def _out_of_range_of(given: pd.Series | None):
+    """:func:`out_of_range` of the column checked: ``given`` (worked out once for both date checks) or computed."""
+    return out_of_range if given is None else (lambda s: given.reindex(s.index, fill_value=False))
 
 
 # numbers with a valid range (DfE rule 164: PL_DISTANCE from 0.0 to 999.9 miles)
 RANGES = {"PL_DISTANCE": (0.0, 999.9)}
 
 
-def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series]) -> pa.DataFrameSchema:
+def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series],
+                  outside: dict[str, pd.Series] | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one table's columns (format rules only; cross-row rules are separate);
-    ``parsed`` is :func:`parse_columns` of the table."""
+    ``parsed`` is :func:`parse_columns` of the table, ``outside`` its date columns' :func:`out_of_range`."""
     cols = {}
     for c in present:
         checks = []
         if c in spec.dates:
-            checks.append(pa.Check(_date_format(parsed[c]), name="date",
+            flags = _out_of_range_of((outside or {}).get(c))
+            checks.append(pa.Check(_date_format(parsed[c], flags), name="date",
                                    error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
-            checks.append(pa.Check(lambda s: ~out_of_range(s).fillna(False),
+            checks.append(pa.Check(lambda s, flags=flags: ~flags(s),
                                    name=f"date out of the plausible range (year {FIRST_YEAR} to {LAST_YEAR})"))
         elif c in spec.numbers:
             checks.append(pa.Check(_parses(parsed[c]), name="number", error="must be a number"))
@@ -347,7 +354,8 @@ def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.
     parsed = parse_columns(df[present], spec)
     if len(df):
         try:
-            column_schema(spec, present, parsed).validate(df, lazy=True)
+            outside = {c: out_of_range(df[c]) for c in spec.dates if c in present}
+            column_schema(spec, present, parsed, outside).validate(df, lazy=True)
         except SchemaErrors as err:
             dq = _failures_to_dq(err, df, spec)
     out = df.copy()
