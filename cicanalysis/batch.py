@@ -195,7 +195,8 @@ def write_not_available(name: str, period: pd.Timestamp, folder: Path, authority
 
 def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: dict | None,
           authority: str, source: str = "") -> tuple[bool, str]:
-    """One notebook of one period, run in a worker process: execute, then export. (ok, message)."""
+    """One notebook of one period, run in a worker process: execute, then export. (ok, message). Its PDF is
+    printed by the run (:func:`_pdf`, one browser for every report)."""
     import signal
     in_worker = bool(_STOP_ON_INTERRUPT)
     if in_worker:                       # Ctrl-C stops this notebook (its kernel is shut down), quietly
@@ -204,7 +205,7 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
         source = source or source_line(None, data_dir)
         export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority, source)
-        return True, _pdf(name, period, Path(data_dir), Path(tmp), authority, source)
+        return True, ""
     except KeyboardInterrupt:
         if not in_worker:
             raise
@@ -217,12 +218,14 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authority: str, source: str = "") -> str:
-    """The report as an A4 PDF beside its HTML; '' when written, else a one-line warning (the HTML stands)."""
+def _pdf(name: str, period: pd.Timestamp, data_dir: Path, folder: Path, authority: str, source: str = "",
+         printer: publish.Printer | None = None) -> str:
+    """The report as an A4 PDF beside its HTML (with ``printer``'s browser when given); '' when written, else a
+    one-line warning (the HTML stands)."""
     short = (source or source_line(None, data_dir)).replace("the authority's ", "")   # the footer names it already
     text = f"{authority} · {NOTEBOOKS[name][1]} · period ending {period:%d/%m/%Y} · source: {short}"
     try:
-        publish.write_pdf(folder / f"{name}.html", folder / f"{name}.pdf", text)
+        publish.write_pdf(folder / f"{name}.html", folder / f"{name}.pdf", text, printer)
         return ""
     except CicError as exc:
         return f"PDF not written: {exc}"
@@ -481,7 +484,11 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
         from tqdm import tqdm
         bar = tqdm(total=len(tasks), unit="notebook", desc="cicanalysis run", leave=True)
 
-    def record(p, name, ok, message):
+    printer = publish.Printer()     # one browser for the run's PDFs, printed here as each notebook finishes
+
+    def record(p, name, ok, message, pdf=True):
+        if ok and pdf:
+            message = _pdf(name, p, data_dir, tmps[p], authority, source, printer)
         results[p].append(Result(p, name, ok, message))
         if bar is not None:
             bar.set_postfix_str(f"{p:%Y-%m-%d} {name} {'ok' if ok else 'FAILED'}")
@@ -492,7 +499,7 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
     lacking = {n for n, (table, _) in REQUIRES.items() if extract is not None and not extract.sources.get(table)}
     for p, name in [t for t in tasks if t[1] in lacking]:
         write_not_available(name, p, tmps[p], authority, data_dir, source)
-        record(p, name, True, f"not produced: needs {REQUIRES[name][1].split(' ')[0]}")
+        record(p, name, True, f"not produced: needs {REQUIRES[name][1].split(' ')[0]}", pdf=False)
     tasks = [t for t in tasks if t[1] not in lacking]
     try:
         if jobs <= 1 or len(tasks) <= 1:
@@ -519,6 +526,7 @@ def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress,
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        printer.close()
         if bar is not None:
             bar.close()
         if shared is not None:

@@ -507,31 +507,70 @@ def footer(text: str) -> str:
             f'<span class="totalPages"></span></span></div>')
 
 
-def write_pdf(html_path: Path, pdf_path: Path, footer_text: str = "") -> Path:
-    """Print an HTML report to an A4 PDF with headless chromium (print stylesheet, backgrounds for the RAG
-    colours, a tagged PDF with an outline of the headings, the footer on every page)."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise CicError("playwright is not installed, so the PDF cannot be printed (pip install playwright)",
-                       rule="playwright installed") from None
-    exe = chromium()
-    tmp = Path(pdf_path).with_suffix(".pdf.tmp")
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+class Printer:
+    """One headless chromium for many PDFs (a run prints every report with it: a launch costs about a second):
+    ``with Printer() as printer: printer.print(html, pdf, footer)``. The browser starts at the first print."""
+
+    def __init__(self):
+        self._pw = self._browser = None
+
+    def __enter__(self) -> "Printer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        browser, pw, self._browser, self._pw = self._browser, self._pw, None, None
+        try:
+            if browser is not None:
+                browser.close()
+        finally:
+            if pw is not None:
+                pw.stop()
+
+    def _started(self):
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise CicError("playwright is not installed, so the PDF cannot be printed (pip install playwright)",
+                           rule="playwright installed") from None
+        if self._browser is None:
+            exe = chromium()
+            self._pw = sync_playwright().start()
             try:
-                page = browser.new_page()
+                self._browser = self._pw.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
+            except Exception:
+                self.close()
+                raise
+        return self._browser
+
+    def print(self, html_path: Path, pdf_path: Path, footer_text: str = "") -> Path:
+        """Print an HTML report to an A4 PDF (print stylesheet, backgrounds for the RAG colours, a tagged PDF
+        with an outline of the headings, the footer on every page)."""
+        from playwright.sync_api import Error as PlaywrightError
+        tmp = Path(pdf_path).with_suffix(".pdf.tmp")
+        try:
+            page = self._started().new_page()
+            try:
                 page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
                 page.pdf(path=str(tmp), format="A4", print_background=True, display_header_footer=True,
                          header_template="<span></span>", footer_template=footer(footer_text),
                          margin={"top": "12mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
                          tagged=True, outline=True)
             finally:
-                browser.close()
-    except PlaywrightError as exc:
-        raise CicError(f"the PDF could not be printed ({str(exc).splitlines()[0][:200]})",
-                       file=str(html_path), rule="PDF printed") from None
-    os.replace(tmp, pdf_path)
-    return Path(pdf_path)
+                page.close()
+        except PlaywrightError as exc:
+            raise CicError(f"the PDF could not be printed ({str(exc).splitlines()[0][:200]})",
+                           file=str(html_path), rule="PDF printed") from None
+        os.replace(tmp, pdf_path)
+        return Path(pdf_path)
+
+
+def write_pdf(html_path: Path, pdf_path: Path, footer_text: str = "", printer: Printer | None = None) -> Path:
+    """Print an HTML report to an A4 PDF with headless chromium (:meth:`Printer.print`): with ``printer``'s
+    browser, else one started and closed for this PDF alone."""
+    if printer is not None:
+        return printer.print(html_path, pdf_path, footer_text)
+    with Printer() as own:
+        return own.print(html_path, pdf_path, footer_text)

@@ -220,18 +220,22 @@ def date_part(text: pd.Series) -> pd.Series:
     return text
 
 
-def per_distinct(s: pd.Series, fn, fill=False) -> pd.Series:
+def per_distinct(s: pd.Series, fn, fill=False, dtype=object) -> pd.Series:
     """``fn`` (a function of a string Series) of each distinct value of ``s`` only, spread back over the rows
     (``fill`` where ``s`` is missing): an extract repeats the same few thousand dates and ids."""
     codes, distinct = pd.factorize(s, use_na_sentinel=True)
-    per_value = np.asarray(fn(pd.Series(distinct, dtype="string")).to_numpy(dtype=object), dtype=object)
-    out = np.append(per_value, fill)[codes]        # code -1 (missing) takes the last entry: fill
-    return pd.Series(out, index=s.index, dtype=object)
+    per_value = fn(pd.Series(distinct, dtype="string")).to_numpy(dtype=dtype)
+    out = np.append(per_value, np.array([fill], dtype=dtype))[codes]   # code -1 (missing) takes the last: fill
+    return pd.Series(out, index=s.index, dtype=dtype)
+
+
+def _serial(text: pd.Series) -> pd.Series:
+    return text.str.strip().str.fullmatch(SERIAL).fillna(False)
 
 
 def is_serial(text: pd.Series) -> pd.Series:
     """Cells holding an Excel serial day number (read as dates, with a notice)."""
-    return per_distinct(text, lambda t: t.str.strip().str.fullmatch(SERIAL).fillna(False)).astype(bool)
+    return per_distinct(text, _serial, dtype=bool)
 
 
 def _years(text: pd.Series) -> pd.Series:
@@ -248,7 +252,7 @@ def out_of_range(s: pd.Series) -> pd.Series:
     def outside(text: pd.Series) -> pd.Series:
         year = _years(text)
         return ((year < FIRST_YEAR) | (year > LAST_YEAR)).fillna(False)
-    return per_distinct(s, outside).astype(bool)
+    return per_distinct(s, outside, dtype=bool)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -834,15 +838,38 @@ def _merged(spec: TableSpec, parts: list[readers.Part]) -> pd.DataFrame:
     return df
 
 
-def normalise_ids(ids: pd.Series) -> pd.Series:
+def _normal_ids(text: pd.Series) -> pd.Series:
+    text = text.str.replace(r"\s+", "", regex=True).str.upper()
+    text = text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
+    text = text.str.replace(r"^0+(?=\d)", "", regex=True)
+    return text.astype(object).where(text.notna() & (text != ""), np.nan)
+
+
+def _repeated(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
+    """Rows repeating an earlier row exactly (in the same return; the columns made here, _FILE and _ROW, aside):
+    looked for only among the rows whose key repeats, as two equal rows have equal keys."""
+    columns = [c for c in df.columns if not (c.startswith("_") and c != "_RETURN")]
+    key = [c for c in spec.key if c in columns] + (["_RETURN"] if "_RETURN" in columns else [])
+    candidates = df.duplicated(key, keep=False) if key else pd.Series(True, index=df.index)
+    out = pd.Series(False, index=df.index)
+    if candidates.any():
+        out[candidates] = df.loc[candidates, columns].duplicated()
+    return out
+
+
+def normalise_ids(ids: pd.Series, memo: dict | None = None) -> pd.Series:
     """CHILD ids as every table must hold them: no spaces, upper case, ``1234.0`` (a number through Excel) as
-    ``1234`` and an all-digit id without leading zeros (``001234`` and ``1234`` are one child)."""
+    ``1234`` and an all-digit id without leading zeros (``001234`` and ``1234`` are one child). Each distinct id
+    is worked out once; ``memo`` (id as text -> normal form) carries them from one table to the next."""
+    memo = {} if memo is None else memo
+
     def normal(text: pd.Series) -> pd.Series:
-        text = text.str.replace(r"\s+", "", regex=True).str.upper()
-        text = text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
-        text = text.str.replace(r"^0+(?=\d)", "", regex=True)
-        return text.astype(object).where(text.notna() & (text != ""), np.nan)
-    return per_distinct(ids, normal, fill=np.nan)      # each distinct id once
+        values = text.to_numpy(dtype=object)
+        new = [v for v in values if v not in memo]
+        if new:
+            memo.update(zip(new, _normal_ids(pd.Series(new, dtype="string"))))
+        return pd.Series([memo[v] for v in values], index=text.index, dtype=object)
+    return per_distinct(ids, normal, fill=np.nan)
 
 
 def id_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
@@ -891,18 +918,21 @@ def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
     if not spec.child_level:            # the local tables' own codes (LEVEL county/area/team) are not the DfE's
         return df, changed
     for column in [c for c in spec.codes if c in df]:
-        raw = df[column]
-        tidy = per_distinct(raw, lambda t: t.str.strip().str.upper(), fill=np.nan)   # each distinct code once
-        tidy = tidy.where(tidy.notna() & (tidy != ""), np.nan)
-        differs = raw.notna() & tidy.notna() & (tidy != raw)
-        changed += int(differs.sum())
-        df[column] = tidy
+        codes, distinct = pd.factorize(df[column], use_na_sentinel=True)    # each distinct code once
+        text = pd.Series(distinct, dtype="string").str.strip().str.upper()
+        tidy = text.astype(object).where(text.notna() & (text != ""), np.nan).to_numpy(dtype=object)
+        differs = pd.notna(tidy) & (tidy != np.asarray(distinct, dtype=object))
+        changed += int(differs[codes[codes >= 0]].sum())
+        df[column] = pd.Series(np.append(tidy, np.nan)[codes], index=df.index, dtype=object)
     return df, changed
 
 
 def serial_dates(df: pd.DataFrame, spec: TableSpec) -> int:
     """How many date cells hold an Excel serial day number."""
-    return sum(int(is_serial(df[c].dropna()).sum()) for c in spec.dates if c in df)
+    def count(s: pd.Series) -> int:
+        codes, distinct = pd.factorize(s, use_na_sentinel=True)
+        return int(_serial(pd.Series(distinct, dtype="string")).to_numpy(dtype=bool)[codes[codes >= 0]].sum())
+    return sum(count(df[c]) for c in spec.dates if c in df)
 
 
 def _format_notices(name: str, df: pd.DataFrame, spec: TableSpec, files: str) -> tuple[pd.DataFrame, list[str]]:
@@ -1062,7 +1092,7 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     for p in found.get("episodes", []):
         if p.year is None and "YEAR" in p.frame:
             return_years = sorted(set(return_years) | set(_return_year(p).dropna().astype(int)))
-    tables = {}
+    tables, ids = {}, {}
     for name, spec in TABLES.items():
         if name not in found:
             if spec.mandatory:
@@ -1071,12 +1101,12 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
             tables[name] = _empty_table(spec)
             continue
         df = _merged(spec, found[name])
-        repeated = df.drop(columns=[c for c in df.columns if c.startswith("_") and c != "_RETURN"]).duplicated()
+        repeated = _repeated(df, spec)
         dq.append(_dq_rows(df, repeated, spec.key[0], "row repeated exactly in the same return: counted once", EXCLUDED))
         df = df[~repeated]
         if "CHILD" in df:
             df["_RAW_CHILD"] = df["CHILD"]
-            df["CHILD"] = normalise_ids(df["CHILD"])
+            df["CHILD"] = normalise_ids(df["CHILD"], ids)
         if df.empty:
             notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
                            f"(check the export if the authority has any).")
