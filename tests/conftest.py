@@ -133,6 +133,18 @@ def load_fixture(folder, **kw):
     return load(folder, extract_date=kw.pop("extract_date", FIXTURE_EXTRACT_DATE), **kw)
 
 
+# `make test` runs the suite in two processes (pytest-xdist, --dist loadgroup): the tests that share one of these
+# session fixtures are sent to one process, so that each fixture is made once (the first listed that a test uses wins)
+SHARED_SESSION_FIXTURES = ("default_outputs", "small_authority", "tiny_authority")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        shared = [f for f in SHARED_SESSION_FIXTURES if f in getattr(item, "fixturenames", ())]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0].replace("default_outputs", "small_authority")))
+
+
 @pytest.fixture
 def fixture_dir(tmp_path) -> Path:
     return write_fixture(tmp_path / "extract")
