@@ -2,7 +2,7 @@
 #   make report   create .venv, install, generate the synthetic authority, run the reports
 #   make test     ruff and the import layers (make lint), the DfE's 903 validation rules on the synthetic authority,
 #                 then the whole test suite
-#   make test-fast  make lint, then the tests not marked slow (no notebooks, browser, PDFs, subprocesses): about a minute
+#   make test-fast  make lint, then the tests not marked slow (no notebooks, browser, PDFs, subprocesses): under a minute
 #   make lint     ruff check . and lint-imports (the layers in pyproject.toml)
 #   make dfe-check  the DfE's 903 validation rules alone (their own environment, .venv-dfe)
 PYTHON ?= python3
@@ -11,6 +11,8 @@ BIN    := $(VENV)/bin
 PERIOD ?= 2016-03-31
 DATA   ?= data/synthetic
 SEED   ?= 42
+# make test runs pytest in this many processes (pytest-xdist; tests sharing a session fixture stay in one: conftest.py)
+PYTEST_JOBS ?= 2
 # the DfE validator pins pandas < 2: it gets its own environment, never the project's
 DFE_VENV ?= .venv-dfe
 DFE_REQ  := tools/dfe_check/requirements.txt
@@ -36,7 +38,7 @@ report: data chromium
 	$(BIN)/cicanalysis run --period $(PERIOD) --data $(DATA) --out outputs
 
 test: $(BIN)/cicanalysis lint chromium dfe-check
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_JOBS) --dist loadgroup
 
 # the tests marked slow (notebook runs, `cicanalysis run`, the browser and the PDFs, the DfE check, the corpora) left out
 test-fast: $(BIN)/cicanalysis lint

@@ -156,6 +156,24 @@ def test_a_report_prints_to_a4_with_a_page_per_section(tmp_path):
     assert "Section 2" in pages[2].extract_text() and "Page 3 of 3" in pages[2].extract_text()
 
 
+@pytest.mark.slow
+def test_one_browser_prints_every_pdf_of_a_run(tmp_path, monkeypatch):
+    """A Printer launches chromium once for many PDFs (a run prints its reports with one), each with its own
+    footer; closed, it launches again when asked to print."""
+    from playwright.sync_api._generated import BrowserType
+    from pypdf import PdfReader
+    launches, original = [], BrowserType.launch
+    monkeypatch.setattr(BrowserType, "launch", lambda self, **kw: (launches.append(1), original(self, **kw))[1])
+    html = tmp_path / "r.html"
+    html.write_text("<h2>Section</h2><p>Text.</p>", encoding="utf-8")
+    with publish.Printer() as printer:
+        pdfs = [printer.print(html, tmp_path / f"{n}.pdf", f"Report {n}") for n in ("a", "b", "c")]
+    assert len(launches) == 1
+    assert [PdfReader(str(f)).pages[0].extract_text().count(f"Report {f.stem}") for f in pdfs] == [1, 1, 1]
+    publish.write_pdf(html, tmp_path / "d.pdf", "Report d")      # on its own: a browser of its own
+    assert len(launches) == 2 and not list(tmp_path.glob("*.tmp"))
+
+
 def test_no_chromium_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     from cicanalysis import CicError
     monkeypatch.setenv("CICANALYSIS_CHROMIUM", str(tmp_path / "no-such-browser"))

@@ -137,3 +137,26 @@ def test_blank_cells_in_any_form_are_blank_and_na_is_a_value(tmp_path):
     assert df["A"].isna().all() and df["B"].isna().iloc[0] and pd.isna(df["C"].iloc[0])
     assert list(df["D"]) == ["x", "y"]
     assert (df["B"].iloc[1], df["C"].iloc[1]) == ("NA", "N/A")   # codes, not blanks
+
+
+def test_ids_worked_out_once_per_distinct_id_and_carried_across_tables():
+    """normalise_ids works on distinct ids and keeps them in the memo it is given: a later table's ids are
+    looked up, not worked out again (a poisoned memo entry shows it is read)."""
+    from cicanalysis.validate.schema import normalise_ids
+    memo = {}
+    got = normalise_ids(pd.Series([" 001234", "ab 12", None, "1234.0", "001234", "ab 12"]), memo)
+    assert got.iloc[[0, 1, 3, 4, 5]].tolist() == ["1234", "AB12", "1234", "1234", "AB12"] and pd.isna(got.iloc[2])
+    assert memo == {" 001234": "1234", "ab 12": "AB12", "1234.0": "1234", "001234": "1234"}
+    memo["X 1"] = "POISONED"
+    assert normalise_ids(pd.Series(["X 1", "ab 12"]), memo).tolist() == ["POISONED", "AB12"]
+    assert normalise_ids(pd.Series(["X 1"])).tolist() == ["X1"]
+
+
+def test_exact_repeats_found_among_rows_whose_key_repeats():
+    """Only a row equal to an earlier one in every column (the return too) is a repeat; the same key with another
+    value, or the same row in another return, is not."""
+    from cicanalysis.validate.schema import TABLES, _repeated
+    df = pd.DataFrame({"CHILD": ["1", "1", "1", "2", "1"], "DECOM": ["01/01/2015"] * 5, "RNE": ["S", "S", "P", "S", "S"],
+                       "_RETURN": [1.0, 1.0, 1.0, 1.0, 2.0], "_FILE": ["a", "a", "a", "a", "b"], "_ROW": [2, 3, 4, 5, 2]})
+    assert _repeated(df, TABLES["episodes"]).tolist() == [False, True, False, False, False]
+    assert _repeated(df.iloc[:0], TABLES["episodes"]).tolist() == []

@@ -1,0 +1,131 @@
+"""Each figure against a reference measured in the same run (a ratio moves far less than a time on a shared
+2-core machine), and how loading grows with the extract's size.
+
+    .venv/bin/python benchmarks/ratios.py                       # scales 1 and 10, the period pack
+    .venv/bin/python benchmarks/ratios.py --scales 1 10 60      # national size too (generation ~10 min, once)
+    .venv/bin/python benchmarks/ratios.py --skip-pack --repeat 5
+
+- **load**: ``cicanalysis.load`` of a generated authority (postcode cache warm; the first, cold load is shown
+  too) against its floor, reading the same CSV files with ``pandas.read_csv(dtype=str)`` and nothing else;
+  peak memory of each process; microseconds per episode, and its growth from the smallest scale (should not rise).
+- **pack**: ``cicanalysis run`` of one period (4 notebooks, 2 at a time, HTML and PDF) against its floor, the same
+  four notebooks executed with only their setup (imports) and parameters cells, 2 at a time, plus one PDF print of
+  each report with one browser.
+Every measurement runs in its own process, ``--repeat`` times; medians are shown with the fastest-slowest range.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_benchmarks import PY, ROOT, _child, _median_run, _spread, batch_run, ensure  # noqa: E402
+
+LOAD = r'''
+import json, resource, sys, time
+from cicanalysis import load
+t0 = time.perf_counter(); x = load(sys.argv[1]); t1 = time.perf_counter()
+print(json.dumps({"total_s": t1 - t0, "episodes": len(x["episodes"]),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+READ_FLOOR = r'''
+import json, resource, sys, time
+from pathlib import Path
+import pandas as pd
+t0 = time.perf_counter()
+frames = [pd.read_csv(f, dtype=str, keep_default_na=False, na_values=[""]) for f in sorted(Path(sys.argv[1]).glob("*.csv"))]
+print(json.dumps({"total_s": time.perf_counter() - t0, "rows": sum(len(f) for f in frames),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+
+def load_rows(scales: list[float], repeat: int) -> list[tuple]:
+    rows, per_episode = [], {}
+    for scale in scales:
+        data = ensure(scale)
+        with tempfile.TemporaryDirectory() as cold:     # an empty postcode cache: the first load of a machine
+            os.environ["CICANALYSIS_POSTCODE_CACHE"] = cold
+            first = _child(LOAD, str(data))
+            del os.environ["CICANALYSIS_POSTCODE_CACHE"]
+        _child(LOAD, str(data))                         # the default cache warmed
+        r, loads = _median_run(lambda: _child(LOAD, str(data)), "total_s", repeat)
+        f, floors = _median_run(lambda: _child(READ_FLOOR, str(data)), "total_s", repeat)
+        per_episode[scale] = r["total_s"] / r["episodes"] * 1e6
+        growth = per_episode[scale] / per_episode[scales[0]]
+        rows += [(f"load ({r['episodes']:,} episodes), postcode cache warm", scale, r["total_s"], r["peak_mb"],
+                  _spread(loads), f"{r['total_s'] / f['total_s']:.1f}x read_csv"),
+                 ("  the same, cold postcode cache (first load)", scale, first["total_s"], first["peak_mb"], "", ""),
+                 (f"  floor: read_csv of every file ({f['rows']:,} rows)", scale, f["total_s"], f["peak_mb"],
+                  _spread(floors), ""),
+                 (f"  per episode: {per_episode[scale]:.1f} us", scale, None, None, "",
+                  f"{growth:.2f}x scale {scales[0]:g}")]
+    return rows
+
+
+def _floor_notebook(name: str, folder: Path) -> Path:
+    """The notebook with only its setup (imports) and parameters cells."""
+    import nbformat
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", 4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    nb.cells = [c for c in code if {"setup", "parameters"} & set(c.metadata.get("tags", []))]
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _execute(path: str, data: str) -> None:
+    import papermill as pm
+    pm.execute_notebook(path, path.replace(".ipynb", ".out.ipynb"), parameters={"data_dir": data},
+                        kernel_name="python3", progress_bar=False, cwd=str(ROOT / "notebooks"), log_output=False)
+
+
+def pack_floor(data: Path, html_dir: Path) -> dict:
+    from cicanalysis.batch import NOTEBOOKS
+    from cicanalysis.reports import publish
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [str(_floor_notebook(n, Path(tmp))) for n in NOTEBOOKS]
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            list(pool.map(_execute, paths, [str(data)] * len(paths)))
+        with publish.Printer() as printer:
+            for n in NOTEBOOKS:
+                printer.print(html_dir / f"{n}.html", Path(tmp) / f"{n}.pdf", n)
+    return {"wall_s": time.perf_counter() - t}
+
+
+def pack_rows(repeat: int) -> list[tuple]:
+    data, out = ensure(1), ROOT / "benchmarks" / "results" / "outputs"
+    r, walls = _median_run(lambda: batch_run(data, out), "wall_s", repeat)
+    f, floors = _median_run(lambda: pack_floor(data, out / "2016-03-31"), "wall_s", repeat)
+    return [("cicanalysis run, one period (4 notebooks, 2 at a time, PDFs)", 1, r["wall_s"], r["peak_mb"],
+             _spread(walls), f"{r['wall_s'] / f['wall_s']:.2f}x floor"),
+            ("  floor: setup cells only, 2 at a time, + 4 PDF prints (one browser)", 1, f["wall_s"], None,
+             _spread(floors), "")]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scales", nargs="*", type=float, default=[1, 10])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip-pack", action="store_true")
+    args = ap.parse_args()
+    rows = load_rows(args.scales, args.repeat) + ([] if args.skip_pack else pack_rows(args.repeat))
+    load = os.getloadavg()
+    print(f"{args.repeat} run(s) each, median (range); load average at the end {load[0]:.1f} {load[1]:.1f}; "
+          f"{os.cpu_count()} CPUs; python {PY}")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  scale  wall (s)  range (s)  peak (MB)  against its reference")
+    for name, scale, wall, mb, spread, ratio in rows:
+        print(f"{name:<{width}}  {scale:>5g}  {'' if wall is None else f'{wall:8.2f}':>8}  {spread:>9}  "
+              f"{'' if mb is None else f'{mb:9,.0f}':>9}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
