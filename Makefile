@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 PERIOD ?= 2016-03-31
 DATA   ?= data/synthetic
 SEED   ?= 42
-# make test runs pytest in this many processes (pytest-xdist; tests sharing a session fixture stay in one: conftest.py)
+# make test and test-fast run pytest in this many processes (pytest-xdist; tests sharing a session fixture stay in one: conftest.py)
 PYTEST_JOBS ?= 2
 # the DfE validator pins pandas < 2: it gets its own environment, never the project's
 DFE_VENV ?= .venv-dfe
@@ -42,7 +42,7 @@ test: $(BIN)/cicanalysis lint chromium dfe-check
 
 # the tests marked slow (notebook runs, `cicanalysis run`, the browser and the PDFs, the DfE check, the corpora) left out
 test-fast: $(BIN)/cicanalysis lint
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n $(PYTEST_JOBS) --dist loadgroup
 
 lint: $(BIN)/cicanalysis
 	$(BIN)/ruff check .

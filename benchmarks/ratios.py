@@ -103,7 +103,7 @@ def pack_rows(repeat: int) -> list[tuple]:
     data, out = ensure(1), ROOT / "benchmarks" / "results" / "outputs"
     r, walls = _median_run(lambda: batch_run(data, out), "wall_s", repeat)
     f, floors = _median_run(lambda: pack_floor(data, out / "2016-03-31"), "wall_s", repeat)
-    return [("cicanalysis run, one period (4 notebooks, 2 at a time, PDFs)", 1, r["wall_s"], r["peak_mb"],
+    return [("cicanalysis run, one period (4 notebooks, 2 at a time, PDFs)", 1, r["wall_s"], None,
              _spread(walls), f"{r['wall_s'] / f['wall_s']:.2f}x floor"),
             ("  floor: setup cells only, 2 at a time, + 4 PDF prints (one browser)", 1, f["wall_s"], None,
              _spread(floors), "")]
