@@ -228,22 +228,20 @@ def _as_serial(table, column):
     return make
 
 
-def _lower_codes(f):
-    header, data = read(f, "episodes")
-    for c in ("LS", "PLACE", "REC", "RNE"):
-        i = header.index(c)
-        for r in data:
-            r[i] = f" {r[i].lower()}" if r[i] else r[i]
-    write(f, "episodes", header, data)
+def _rewrite_episodes(change: dict):
+    """Every non-blank cell of the episodes' columns rewritten by ``change`` ({column: function of the text})."""
+    def make(f):
+        header, data = read(f, "episodes")
+        for column, fn in change.items():
+            i = header.index(column)
+            for r in data:
+                r[i] = fn(r[i]) if r[i] else r[i]
+        write(f, "episodes", header, data)
+    return make
 
 
-def _with_times(f):
-    header, data = read(f, "episodes")
-    for c, clock in (("DECOM", " 00:00"), ("DEC", " 17:30:05")):
-        i = header.index(c)
-        for r in data:
-            r[i] = f"{r[i]}{clock}" if r[i] else r[i]
-    write(f, "episodes", header, data)
+_lower_codes = _rewrite_episodes({c: (lambda v: f" {v.lower()}") for c in ("LS", "PLACE", "REC", "RNE")})
+_with_times = _rewrite_episodes({"DECOM": lambda v: f"{v} 00:00", "DEC": lambda v: f"{v} 17:30:05"})
 
 
 def _differing_copy(f):
