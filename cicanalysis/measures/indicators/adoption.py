@@ -4,8 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...model.extract import ADOPTED_REC, Extract
-from ..adoption import timescale_cases
-from .cases import ADOPTION_SCORECARD, DFE_CLA, GUIDE_903, bla_for, cases
+from .cases import ADOPTION_SCORECARD, DFE_CLA, GUIDE_903, bla_for, cases, timescale_days
 from .flows import ceased_for
 from .registry import indicator
 
@@ -58,8 +57,7 @@ def adoption_plan_within_6_months(x: Extract, period, window):
 def bla_to_moving_in_days(x: Extract, period, window):
     """A1: days from BLA to moving in with the adoptive family, children adopted in the window
     (the adoption journey's definition, :data:`cicanalysis.measures.adoption.TIMESCALES`)."""
-    c = timescale_cases(x, "A1", window)
-    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+    return timescale_days(x, "A1", window)
 
 
 A10_SOURCE = (f"{ADOPTION_SCORECARD}: A10, average time between a child entering care and moving in with its "
@@ -86,8 +84,7 @@ A10_SOURCE = (f"{ADOPTION_SCORECARD}: A10, average time between a child entering
            definition_source=f"{A10_SOURCE}. Unrated: no threshold of its own")
 def bla_to_moving_in_adjusted_days(x: Extract, period, window):
     """A10: A1 with a foster carer adoption's moving-in date taken as the day the child moved in with that carer."""
-    c = timescale_cases(x, "A10", window)
-    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+    return timescale_days(x, "A10", window)
 
 
 A2_SOURCE = (f"{ADOPTION_SCORECARD}: A2, average time between the authority receiving court authority to place a "
@@ -111,8 +108,7 @@ A2_SOURCE = (f"{ADOPTION_SCORECARD}: A2, average time between the authority rece
 def placement_order_to_match_days(x: Extract, period, window):
     """A2: days from court authority to place (the first placement or freeing order) to the ADM match decision
     (0 when matched before it), children adopted in the window who had been placed for adoption."""
-    c = timescale_cases(x, "A2", window)
-    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+    return timescale_days(x, "A2", window)
 
 
 @indicator(id="LEFT_CARE_ADOPTED", title="% of children leaving care who were adopted", polarity="H",

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ...core import periods as P
 from ...model.extract import Extract
+from ..adoption import timescale_cases
 
 DFE_CLA = ("DfE, Children looked after in England including adoptions, year ending 31 March 2024: methodology / "
            "data guidance, https://explore-education-statistics.service.gov.uk/find-statistics/"
@@ -31,6 +32,13 @@ def cases(child, num, den=1.0, date=None) -> pd.DataFrame:
     if date is not None:
         out["DATE"] = col(date)
     return out
+
+
+def timescale_days(x: Extract, measure: str, window) -> pd.DataFrame:
+    """The days of an adoption timescale (A1, A10, A2, BLA_TO_PLACED: :data:`cicanalysis.measures.adoption.TIMESCALES`)
+    for each child it counts in the window, as cases (NUM the days, DATE the event that puts it in the window)."""
+    c = timescale_cases(x, measure, window)
+    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
 
 
 def bla_for(x: Extract, children: pd.Series, dates: pd.Series) -> pd.Series:

@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...model.extract import LONG_TERM_FOSTER, Extract
-from ..adoption import timescale_cases
-from .cases import DFE_CLA, GUIDE_903, cases
+from .cases import DFE_CLA, GUIDE_903, cases, timescale_days
 from .flows import first_starts
 from .registry import indicator
 
@@ -43,5 +42,4 @@ def long_term_fostering(x: Extract, period, window):
                              "https://www.gov.uk/government/collections/adoption-scorecards)")
 def bla_to_placed_for_adoption_days(x: Extract, period, window):
     """Days from BLA to moving in with the adoptive family, children placed for adoption in the window."""
-    c = timescale_cases(x, "BLA_TO_PLACED", window)
-    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+    return timescale_days(x, "BLA_TO_PLACED", window)
