@@ -449,9 +449,9 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
     for t in workbook_tables(tables):
         ws = wb.create_sheet(t["sheet"])
         header(ws, [c["label"] for c in t["columns"]])
-        for row in _typed_columns(t):
-            ws.append([v for v, _ in row])
-            for cell, (_, fmt) in zip(ws[ws.max_row], row):
+        for i, row in enumerate(_typed_columns(t), start=2):    # by position: ws[ws.max_row] scans every cell
+            for j, (v, fmt) in enumerate(row, start=1):
+                cell = ws.cell(row=i, column=j, value=v)
                 if fmt:
                     cell.number_format = fmt
         for j, col in enumerate(t["columns"], 1):
