@@ -144,7 +144,10 @@ def export_html(ipynb: Path, html_path: Path, title: str = "", period=None, auth
     html_path.write_text(_page(title or ipynb.stem, body, authority, period, source, contents), encoding="utf-8")
 
 
-def execute(name: str, period: pd.Timestamp, data_dir: Path, dest: Path, parameters: dict | None = None) -> Path:
+def execute(name: str, period: pd.Timestamp, data_dir: Path, dest: Path, parameters: dict | None = None,
+            km=None) -> Path:
+    """Execute a notebook with papermill into ``dest``: in ``km``'s kernel when given (one started ahead, see
+    :class:`_Kernel`; the caller shuts it down), else in a kernel papermill starts and stops."""
     import papermill as pm
 
     file = NOTEBOOK_DIR / NOTEBOOKS[name][0]
@@ -153,7 +156,7 @@ def execute(name: str, period: pd.Timestamp, data_dir: Path, dest: Path, paramet
               "handover": str(publish.handover_path(dest, name).resolve())}  # its tables and figures, for the workbook
     params.update(parameters or {})
     pm.execute_notebook(str(file), str(out), parameters=params, kernel_name="python3", progress_bar=False,
-                        cwd=str(NOTEBOOK_DIR), log_output=False, config=_kernel_config())
+                        cwd=str(NOTEBOOK_DIR), log_output=False, config=_kernel_config(), km=km)
     return out
 
 
@@ -201,8 +204,9 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
     in_worker = bool(_STOP_ON_INTERRUPT)
     if in_worker:                       # Ctrl-C stops this notebook (its kernel is shut down), quietly
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    kernel = _next_kernel()
     try:
-        ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters)
+        ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters, kernel.take() if kernel else None)
         source = source or source_line(None, data_dir)
         export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority, source)
         return True, ""
@@ -214,6 +218,8 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
         last = [line for line in str(exc).strip().splitlines() if line.strip()]
         return False, (last[-1] if last else type(exc).__name__)[:300]
     finally:
+        if kernel is not None:
+            kernel.shutdown()
         if in_worker:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -300,31 +306,37 @@ def _prepare(out_dir: Path, p: pd.Timestamp) -> Path:
                        rule="output folder writable") from None
 
 
-def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results: list[Result], data_dir: Path,
-            authority: str | None = None, source: str = ""):
-    """Move a period's outputs into place: each report that succeeded replaces its previous version; one that
-    failed keeps its previous good version (copied into the new folder) and is marked in the index; its
-    executed copy goes to ``<period>.failed/``."""
-    final, old = out_dir / f"{p:%Y-%m-%d}", out_dir / f".{p:%Y-%m-%d}.old"
-    failed_dir = out_dir / f"{p:%Y-%m-%d}.failed"
-    failed = {r.notebook: r.message for r in results if not r.ok}
-    if failed:
-        failed_dir.mkdir(exist_ok=True)
+def _keep_previous(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results: list[Result]) -> None:
+    """Before a period's files are written: a report that failed has its partial files removed, its executed copy
+    put in ``<period>.failed/`` and its previous good version (if any) copied in; reports not run this time
+    (another ``--notebooks`` selection) are copied in as they were."""
+    final, failed_dir = out_dir / f"{p:%Y-%m-%d}", out_dir / f"{p:%Y-%m-%d}.failed"
     for r in results:
+        if r.ok:
+            continue
+        failed_dir.mkdir(exist_ok=True)
         src = tmp / NOTEBOOKS[r.notebook][0]
-        if not r.ok:
-            if src.exists():
-                shutil.copy2(src, failed_dir / src.name)
-            for stale in tmp.glob(f"{r.notebook}.*"):        # the failed run's partial files
-                stale.unlink()
-            if final.exists():                                # the previous good version, if any
-                for keep in final.glob(f"{r.notebook}.*"):
-                    shutil.copy2(keep, tmp / keep.name)
-    if final.exists():                # reports not run this time (another --notebooks selection) stay
+        if src.exists():
+            shutil.copy2(src, failed_dir / src.name)
+        for stale in tmp.glob(f"{r.notebook}.*"):        # the failed run's partial files
+            stale.unlink()
+        for keep in final.glob(f"{r.notebook}.*"):          # the previous good version, if any
+            shutil.copy2(keep, tmp / keep.name)
+    if final.exists():
         for keep in final.iterdir():
             stem = keep.name.split(".")[0]
             if stem in NOTEBOOKS and stem not in names and keep.is_file() and not (tmp / keep.name).exists():
                 shutil.copy2(keep, tmp / keep.name)
+
+
+def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, results: list[Result], data_dir: Path,
+            authority: str | None = None, source: str = ""):
+    """Move a period's outputs into place (after :func:`_keep_previous` and its files): each report that succeeded
+    replaces its previous version, one that failed is marked in the index; ``<period>.failed/`` keeps the executed
+    copies of the reports that failed this time only."""
+    final, old = out_dir / f"{p:%Y-%m-%d}", out_dir / f".{p:%Y-%m-%d}.old"
+    failed_dir = out_dir / f"{p:%Y-%m-%d}.failed"
+    failed = {r.notebook: r.message for r in results if not r.ok}
     write_period_index(tmp, p, [r.notebook for r in results if r.ok], data_dir, failed, authority, source)
     if old.exists():
         shutil.rmtree(old)
@@ -335,10 +347,10 @@ def _finish(p: pd.Timestamp, tmp: Path, out_dir: Path, names: list[str], results
     shutil.rmtree(old, ignore_errors=True)
     if not failed:
         shutil.rmtree(failed_dir, ignore_errors=True)
-    else:
-        for stale in failed_dir.glob("*.ipynb"):              # copies of reports that now succeed
-            if stale.stem in NOTEBOOKS and stale.stem not in failed:
-                stale.unlink()
+        return
+    for stale in failed_dir.glob("*.ipynb"):              # copies of reports that now succeed
+        if stale.stem in NOTEBOOKS and stale.stem not in failed:
+            stale.unlink()
 
 
 # the shared extract (child-level data) goes in a private folder here, never in the output folder officers are sent
@@ -435,11 +447,124 @@ def _ignore_interrupts(stop: bool) -> None:
     os.close(devnull)
 
 
-def _write_period_files(out_dir: Path, plan: dict, authority: str) -> None:
-    """Each written period's ``tables.xlsx`` and ``figures.csv``, from the executed notebooks it holds."""
-    for p in plan:
-        title = f"{authority}: children's services performance reports, period ending {p:%d/%m/%Y}"
-        publish.write_period_files(out_dir / f"{p:%Y-%m-%d}", title)
+# ---------------------------------------------------------------- kernels started ahead (pool workers)
+def setup_imports() -> list[str]:
+    """The modules every notebook's setup cell (tagged ``setup``) imports, and the names it imports from them
+    (some are modules): what a kernel started ahead imports while it waits."""
+    import ast
+    import json
+    names = set()
+    for file, _, _ in NOTEBOOKS.values():
+        for cell in json.loads((NOTEBOOK_DIR / file).read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code" or "setup" not in cell.get("metadata", {}).get("tags", []):
+                continue
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Import):
+                    names |= {a.name for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return sorted(names)
+
+
+def _warm_code(modules: list[str]) -> str:
+    """Code that imports ``modules`` (those that are modules) and binds no name in the kernel's namespace."""
+    return ("def _cic_warm(names):\n    import importlib\n    for n in names:\n        try:\n"
+            "            importlib.import_module(n)\n        except ImportError:\n            pass\n"
+            f"_cic_warm({modules!r})\ndel _cic_warm\n")
+
+
+class _Kernel:
+    """A python3 kernel started ahead of the notebook it will run, in the notebooks' folder (as papermill starts
+    one), importing the setup cells' modules (:func:`setup_imports`) silently while its worker runs another
+    notebook or the run loads the extract. Nothing of it is left in the notebook: no name, no output, no
+    execution count."""
+
+    def __init__(self, code: str):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+        self.km = AsyncKernelManager(kernel_name="python3", config=_kernel_config())
+        run_sync(self.km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        self.kc = self._client()
+        self.kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
+        self.request = self.kc.execute(code, silent=True, store_history=False)
+
+    def _client(self):
+        from jupyter_client.blocking import BlockingKernelClient
+        kw = {**self.km.get_connection_info(session=True), "connection_file": self.km.connection_file, "parent": self.km}
+        for key in ("curve_publickey", "curve_secretkey"):
+            if isinstance(kw.get(key), str):
+                kw[key] = kw[key].encode("ascii")
+        return BlockingKernelClient(**kw)
+
+    def take(self, timeout: float = 120):
+        """The kernel's manager for papermill, once its imports are done (or ``timeout`` passed: the notebook's
+        setup cell then imports what is left)."""
+        import queue
+        import time
+        end = time.monotonic() + timeout
+        try:
+            while (left := end - time.monotonic()) > 0:
+                if self.kc.get_shell_msg(timeout=left)["parent_header"].get("msg_id") == self.request:
+                    break
+        except queue.Empty:
+            pass
+        finally:
+            self.kc.stop_channels()
+        return self.km
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+
+_AHEAD: dict = {"kernel": None, "left": None, "code": ""}   # a pool worker's kernel started ahead, the run's count
+# of notebooks not yet begun (shared by the workers), the code that warms a kernel
+
+
+def _start_kernel() -> "_Kernel | None":
+    try:
+        return _Kernel(_AHEAD["code"])
+    except Exception:  # noqa: BLE001 - the notebook then starts its own kernel, as papermill does
+        return None
+
+
+def _start_worker(stop: bool, left, code: str) -> None:
+    """A pool worker: Ctrl-C as :func:`_ignore_interrupts` says, then a kernel started for its first notebook
+    (shut down when the worker ends if no notebook took it)."""
+    from multiprocessing import util
+    _ignore_interrupts(stop)
+    _AHEAD.update(left=left, code=code)
+    _AHEAD["kernel"] = _start_kernel()
+    util.Finalize(None, _shutdown_ahead, exitpriority=10)
+
+
+def _shutdown_ahead() -> None:
+    kernel, _AHEAD["kernel"] = _AHEAD["kernel"], None
+    if kernel is not None:
+        kernel.shutdown()
+
+
+def _next_kernel() -> "_Kernel | None":
+    """In a pool worker: the kernel started ahead for this notebook (None outside a pool), after starting the
+    next one when a notebook of the run has not begun yet (its start and imports overlap this notebook)."""
+    kernel, _AHEAD["kernel"] = _AHEAD["kernel"], None
+    left = _AHEAD["left"]
+    if left is not None:
+        with left.get_lock():
+            left.value -= 1
+            more = left.value > 0
+        if more:
+            _AHEAD["kernel"] = _start_kernel()
+    return kernel
+
+
+# ---------------------------------------------------------------- running
+def _period_title(p: pd.Timestamp, authority: str) -> str:
+    return f"{authority}: children's services performance reports, period ending {p:%d/%m/%Y}"
 
 
 def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1,
@@ -448,93 +573,163 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
 
     The extract is loaded once (or ``extract``, already loaded from ``data_dir``, is used) and shared with
     the notebooks through a pickle in a private cache folder outside ``out_dir`` (:func:`cache_root`), removed
-    however the run ends. ``out_dir`` is locked for the run: a second run into it is refused in one line."""
+    however the run ends. ``out_dir`` is locked for the run: a second run into it is refused in one line.
+    With ``jobs`` > 1 the workers start a kernel each while the extract loads, and the next one while a notebook
+    runs; a period's ``tables.xlsx`` and ``figures.csv`` are written while its last PDF prints, and the period is
+    moved into place with them."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
     lock = _lock(out_dir)
     try:
-        return _run_locked(plan, data_dir, out_dir, parameters, jobs, progress, extract)
+        return _Run(plan, data_dir, out_dir, progress).run(parameters, jobs, extract)
     finally:
         lock.close()
 
 
-def _run_locked(plan, data_dir: Path, out_dir: Path, parameters, jobs, progress, extract) -> list[Result]:
-    tmps = {p: _prepare(out_dir, p) for p in plan}
-    if extract is None:
+class _Run:
+    """One run's state: the plan (period -> notebooks), each period's temporary folder and its results so far."""
+
+    def __init__(self, plan: dict, data_dir: Path, out_dir: Path, progress: bool):
+        self.plan, self.data_dir, self.out_dir = plan, data_dir, out_dir
+        self.results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
+        self.tmps: dict[pd.Timestamp, Path] = {}
+        self.authority, self.source, self.bar, self.printer, self.files, self.left = "", "", None, None, None, None
+        self.progress = progress
+
+    def run(self, parameters, jobs: int, extract) -> list[Result]:
+        from concurrent.futures import ThreadPoolExecutor
+        self.tmps = {p: _prepare(self.out_dir, p) for p in self.plan}
+        shared = pool = None
         try:
-            extract = load(data_dir)
-        except CicError:
-            extract = None      # the notebooks load it themselves and report the error
-    try:
-        shared = _share_extract(extract, data_dir)
-    except BaseException:
-        for tmp in tmps.values():
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    authority = extract.authority["name"] if extract is not None else _authority_name(data_dir)
-    source = source_line(extract, data_dir)
-    # the notebooks get the run's extract and its load options as papermill parameters (in each parameters cell)
-    parameters = dict(parameters or {}, extract_cache=str(shared.resolve()) if shared is not None else "",
-                      load_options={k: str(v) for k, v in (extract.load_options if extract is not None else {}).items()})
-    # longest notebooks first, so that parallel workers finish together (the pool takes tasks in order)
-    tasks = sorted(((p, n) for p, names in plan.items() for n in names), key=lambda t: -RELATIVE_COST.get(t[1], 0))
-    results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(tasks), unit="notebook", desc="cicanalysis run", leave=True)
+            pool = self._pool(jobs)              # its workers start their kernels while the extract loads
+            extract, shared = self._load(extract)
+            parameters = self._parameters(parameters, extract, shared)
+            self.printer = publish.Printer()     # one browser for the run's PDFs, printed here as each notebook ends
+            self.files = ThreadPoolExecutor(max_workers=1)    # each period's tables.xlsx and figures.csv
+            self._open_bar()
+            tasks = self._not_available(self._tasks(), extract)
+            self._execute(tasks, parameters, pool)
+        except BaseException:
+            for tmp in self.tmps.values():     # unfinished periods: the last good outputs stay as they were
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        finally:
+            self._close(pool, shared)
+        write_outputs_index(self.out_dir, self.data_dir, self.authority)
+        order = {n: i for i, n in enumerate(NOTEBOOKS)}
+        return [r for p in self.plan for r in sorted(self.results[p], key=lambda r: order[r.notebook])]
 
-    printer = publish.Printer()     # one browser for the run's PDFs, printed here as each notebook finishes
+    def _pool(self, jobs: int):
+        """The worker processes (None to run in this one), each starting a kernel at once."""
+        import multiprocessing
+        import signal
+        n = sum(len(names) for names in self.plan.values())
+        if jobs <= 1 or n <= 1:
+            return None
+        stop = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+        self.left = multiprocessing.Value("i", n)
+        pool = ProcessPoolExecutor(max_workers=min(jobs, n), initializer=_start_worker,
+                                   initargs=(stop, self.left, _warm_code(setup_imports())))
+        for _ in range(min(jobs, n)):         # workers are started as tasks come: start them all now
+            pool.submit(int)
+        return pool
 
-    def record(p, name, ok, message, pdf=True):
-        if ok and pdf:
-            message = _pdf(name, p, data_dir, tmps[p], authority, source, printer)
-        results[p].append(Result(p, name, ok, message))
-        if bar is not None:
-            bar.set_postfix_str(f"{p:%Y-%m-%d} {name} {'ok' if ok else 'FAILED'}")
-            bar.update()
-        if len(results[p]) == len(plan[p]):
-            _finish(p, tmps[p], out_dir, plan[p], results[p], data_dir, authority, source)
+    def _load(self, extract):
+        if extract is None:
+            try:
+                extract = load(self.data_dir)
+            except CicError:
+                extract = None      # the notebooks load it themselves and report the error
+        shared = _share_extract(extract, self.data_dir)
+        self.authority = extract.authority["name"] if extract is not None else _authority_name(self.data_dir)
+        self.source = source_line(extract, self.data_dir)
+        return extract, shared
 
-    lacking = {n for n, (table, _) in REQUIRES.items() if extract is not None and not extract.sources.get(table)}
-    for p, name in [t for t in tasks if t[1] in lacking]:
-        write_not_available(name, p, tmps[p], authority, data_dir, source)
-        record(p, name, True, f"not produced: needs {REQUIRES[name][1].split(' ')[0]}", pdf=False)
-    tasks = [t for t in tasks if t[1] not in lacking]
-    try:
-        if jobs <= 1 or len(tasks) <= 1:
+    @staticmethod
+    def _parameters(parameters, extract, shared) -> dict:
+        """The notebooks get the run's extract and its load options as papermill parameters (in each parameters
+        cell)."""
+        options = extract.load_options if extract is not None else {}
+        return dict(parameters or {}, extract_cache=str(shared.resolve()) if shared is not None else "",
+                    load_options={k: str(v) for k, v in options.items()})
+
+    def _tasks(self) -> list[tuple]:
+        """Longest notebooks first, so that parallel workers finish together (the pool takes tasks in order)."""
+        tasks = ((p, n) for p, names in self.plan.items() for n in names)
+        return sorted(tasks, key=lambda t: -RELATIVE_COST.get(t[1], 0))
+
+    def _not_available(self, tasks: list[tuple], extract) -> list[tuple]:
+        """The reports whose required local table the extract lacks get their one-line page; the others are left
+        to run."""
+        lacking = {n for n, (table, _) in REQUIRES.items() if extract is not None and not extract.sources.get(table)}
+        for p, name in [t for t in tasks if t[1] in lacking]:
+            write_not_available(name, p, self.tmps[p], self.authority, self.data_dir, self.source)
+            self.record(p, name, True, f"not produced: needs {REQUIRES[name][1].split(' ')[0]}", pdf=False)
+        if lacking and self.left is not None:
+            with self.left.get_lock():
+                self.left.value -= len([t for t in tasks if t[1] in lacking])
+        return [t for t in tasks if t[1] not in lacking]
+
+    def _execute(self, tasks: list[tuple], parameters: dict, pool) -> None:
+        args = (parameters, self.authority, self.source)
+        if pool is None:
             for p, name in tasks:
-                record(p, name, *_task(name, p, str(data_dir), str(tmps[p]), parameters, authority, source))
-        else:
-            import signal
-            stop = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts, initargs=(stop,)) as pool:
-                futures = {pool.submit(_task, name, p, str(data_dir), str(tmps[p]), parameters, authority, source): (p, name)
-                           for p, name in tasks}
+                self.record(p, name, *_task(name, p, str(self.data_dir), str(self.tmps[p]), *args))
+            return
+        futures = {pool.submit(_task, name, p, str(self.data_dir), str(self.tmps[p]), *args): (p, name)
+                   for p, name in tasks}
+        try:
+            for f in as_completed(futures):
                 try:
-                    for f in as_completed(futures):
-                        try:
-                            outcome = f.result()
-                        except Exception as exc:  # noqa: BLE001 - a worker that died: that notebook failed
-                            outcome = (False, f"worker process failed ({type(exc).__name__})")
-                        record(*futures[f], *outcome)
-                except BaseException:       # Ctrl-C: nothing more starts; running notebooks stop their kernels
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
-    except BaseException:
-        for tmp in tmps.values():           # unfinished periods: the last good outputs stay as they were
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        printer.close()
-        if bar is not None:
-            bar.close()
-        if shared is not None:
-            shutil.rmtree(shared.parent, ignore_errors=True)
-    _write_period_files(out_dir, plan, authority)
-    write_outputs_index(out_dir, data_dir, authority)
-    order = {n: i for i, n in enumerate(NOTEBOOKS)}
-    return [r for p in plan for r in sorted(results[p], key=lambda r: order[r.notebook])]
+                    outcome = f.result()
+                except Exception as exc:  # noqa: BLE001 - a worker that died: that notebook failed
+                    outcome = (False, f"worker process failed ({type(exc).__name__})")
+                self.record(*futures[f], *outcome)
+        except BaseException:       # Ctrl-C: nothing more starts; running notebooks stop their kernels
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+    def record(self, p: pd.Timestamp, name: str, ok: bool, message: str, pdf: bool = True) -> None:
+        """A notebook's outcome: its PDF printed; when it is the period's last, the period's files written (while
+        the PDF prints) and the period moved into place."""
+        results = self.results[p]
+        last = len(results) + 1 == len(self.plan[p])
+        files = None
+        if last:
+            _keep_previous(p, self.tmps[p], self.out_dir, self.plan[p], results + [Result(p, name, ok, message)])
+            files = self.files.submit(publish.write_period_files, self.tmps[p], _period_title(p, self.authority))
+        if ok and pdf:
+            message = _pdf(name, p, self.data_dir, self.tmps[p], self.authority, self.source, self.printer)
+        results.append(Result(p, name, ok, message))
+        self._progress(p, name, ok)
+        if last:
+            files.result()
+            _finish(p, self.tmps[p], self.out_dir, results, self.data_dir, self.authority, self.source)
+
+    def _open_bar(self) -> None:
+        if self.progress:
+            from tqdm import tqdm
+            total = sum(len(names) for names in self.plan.values())
+            self.bar = tqdm(total=total, unit="notebook", desc="cicanalysis run", leave=True)
+
+    def _progress(self, p: pd.Timestamp, name: str, ok: bool) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{p:%Y-%m-%d} {name} {'ok' if ok else 'FAILED'}")
+            self.bar.update()
+
+    def _close(self, pool, shared) -> None:
+        try:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if self.files is not None:
+                self.files.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if self.printer is not None:
+                self.printer.close()
+            if self.bar is not None:
+                self.bar.close()
+            if shared is not None:
+                shutil.rmtree(shared.parent, ignore_errors=True)
 
 
 def run_period(period, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1) -> list[Result]:
