@@ -568,7 +568,7 @@ def _period_title(p: pd.Timestamp, authority: str) -> str:
 
 
 def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = None, jobs: int = 1,
-        progress: bool = False, extract=None) -> list[Result]:
+        progress: bool = False, extract=None, pdf: bool = True) -> list[Result]:
     """Run the notebooks due for every period, up to ``jobs`` at a time; one Result per notebook.
 
     The extract is loaded once (or ``extract``, already loaded from ``data_dir``, is used) and shared with
@@ -576,12 +576,12 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
     however the run ends. ``out_dir`` is locked for the run: a second run into it is refused in one line.
     With ``jobs`` > 1 the workers start a kernel each while the extract loads, and the next one while a notebook
     runs; a period's ``tables.xlsx`` and ``figures.csv`` are written while its last PDF prints, and the period is
-    moved into place with them."""
+    moved into place with them. ``pdf=False`` prints no PDF (the HTML, workbook and figures are written)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
     lock = _lock(out_dir)
     try:
-        return _Run(plan, data_dir, out_dir, progress).run(parameters, jobs, extract)
+        return _Run(plan, data_dir, out_dir, progress, pdf).run(parameters, jobs, extract)
     finally:
         lock.close()
 
@@ -589,12 +589,12 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
 class _Run:
     """One run's state: the plan (period -> notebooks), each period's temporary folder and its results so far."""
 
-    def __init__(self, plan: dict, data_dir: Path, out_dir: Path, progress: bool):
+    def __init__(self, plan: dict, data_dir: Path, out_dir: Path, progress: bool, pdf: bool = True):
         self.plan, self.data_dir, self.out_dir = plan, data_dir, out_dir
         self.results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
         self.tmps: dict[pd.Timestamp, Path] = {}
         self.authority, self.source, self.bar, self.printer, self.files, self.left = "", "", None, None, None, None
-        self.progress = progress
+        self.progress, self.pdf = progress, pdf
 
     def run(self, parameters, jobs: int, extract) -> list[Result]:
         from concurrent.futures import ThreadPoolExecutor
@@ -698,7 +698,7 @@ class _Run:
         if last:
             _keep_previous(p, self.tmps[p], self.out_dir, self.plan[p], results + [Result(p, name, ok, message)])
             files = self.files.submit(publish.write_period_files, self.tmps[p], _period_title(p, self.authority))
-        if ok and pdf:
+        if ok and pdf and self.pdf:
             message = _pdf(name, p, self.data_dir, self.tmps[p], self.authority, self.source, self.printer)
         results.append(Result(p, name, ok, message))
         self._progress(p, name, ok)

@@ -724,13 +724,15 @@ def test_an_interrupted_run_leaves_the_last_good_outputs(tiny_authority, tmp_pat
     good = out / PERIOD
     good.mkdir(parents=True)
     (good / "index.html").write_text("last good run")
+    # the two shortest reports (the longer first: sufficiency_strategy, then adopters_journey)
     cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(tiny_authority),
-           "--out", str(out), "--jobs", "1", "--notebooks", "scorecard", "adoption_journey"]
+           "--out", str(out), "--jobs", "1", "--notebooks", "adopters_journey", "sufficiency_strategy"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
-    while time.time() < deadline and not list(out.glob(f".{PERIOD}.*/scorecard.html")):
+    while time.time() < deadline and not list(out.glob(f".{PERIOD}.*/sufficiency_strategy.html")):
         time.sleep(0.2)
-    assert list(out.glob(f".{PERIOD}.*/scorecard.html")), "the first notebook never finished"
+    assert list(out.glob(f".{PERIOD}.*/sufficiency_strategy.html")), "the first notebook never finished"
+    assert not list(out.glob(f".{PERIOD}.*/adopters_journey.html"))   # the second had not
     os.killpg(proc.pid, signal.SIGKILL)                             # killed after the first notebook
     proc.wait()
     assert (good / "index.html").read_text() == "last good run"     # untouched

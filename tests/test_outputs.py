@@ -322,13 +322,14 @@ def test_the_workbook_holds_numbers_as_numbers_under_stable_sheet_names(default_
         "tables.xlsx cells by type (table sheets): " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
         + f"; figures stored as text: {len(as_text)}\n")
     # another period (31/03/2015: every report is due, and the 31 March reconciliation is there) and another
-    # authority's name
+    # authority's name; no PDF (sheet names only: the PDFs are the default run's)
     x = load(small_authority)
     x.authority = {**x.authority, "name": "Otherton Borough Council", "short_name": "Otherton"}
     out = tmp_path / "other"
     parameters = {**DEFAULT_RUN_PARAMETERS, "compare_with": "2014-08-31"}     # the last Panel before it
-    results = run(["2015-03-31"], small_authority, out, parameters=parameters, jobs=2, extract=x)
+    results = run(["2015-03-31"], small_authority, out, parameters=parameters, jobs=2, extract=x, pdf=False)
     assert all(r.ok for r in results), results
+    assert not list(out.rglob("*.pdf")) and len(list((out / "2015-03-31").glob("*.html"))) == 5   # 4 reports, index
     ours = _sheets_by_report(default_outputs / "2016-03-31" / "tables.xlsx")
     theirs = _sheets_by_report(out / "2015-03-31" / "tables.xlsx")
     assert ours == theirs

@@ -1,0 +1,50 @@
+"""The period pack's machinery (issue 27): kernels started ahead of their notebook, importing the notebooks' setup
+modules and leaving nothing in the notebook."""
+from __future__ import annotations
+
+import pytest
+
+from cicanalysis import batch
+
+
+def test_the_kernel_warm_up_imports_every_setup_cells_modules():
+    names = batch.setup_imports()
+    # the scorecard's setup cell: `from cicanalysis.reports import charts, formatting, headline, publish`, ...
+    assert {"pandas", "cicanalysis", "cicanalysis.reports.charts", "cicanalysis.reports.publish",
+            "cicanalysis.measures.scorecard", "cicanalysis.reports.context", "IPython.display"} <= set(names)
+    # and the adoption and sufficiency reports' own modules
+    assert {"cicanalysis.measures.adoption", "cicanalysis.measures.sufficiency", "cicanalysis.measures.adopters"} <= set(names)
+
+
+def test_the_warm_up_binds_no_name_and_skips_what_is_not_a_module():
+    namespace: dict = {}
+    exec(batch._warm_code(["json", "IPython.display.Markdown", "no_such_module_at_all"]), namespace)
+    assert set(namespace) == {"__builtins__"}        # nothing for a notebook to find by accident
+
+
+@pytest.mark.slow
+def test_a_notebook_runs_in_a_kernel_started_ahead_with_its_modules_imported_and_nothing_else(tmp_path):
+    import nbformat
+    import papermill as pm
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os, sys\nwarm = 'cicanalysis.reports.charts' in sys.modules\n"
+                                          "print(warm, os.path.basename(os.getcwd()))"),
+                nbformat.v4.new_code_cell("print(sorted(n for n in dir() if n.startswith('_cic')), _cic_missing)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    src = tmp_path / "probe.ipynb"
+    nbformat.write(nb, src)
+    kernel = batch._Kernel(batch._warm_code(["cicanalysis.reports.charts"]))
+    try:
+        pm.execute_notebook(str(src), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+                            km=kernel.take())
+    except pm.PapermillExecutionError:
+        pass                                         # the second cell's NameError: the warm-up left no _cic name
+    finally:
+        kernel.shutdown()
+    out = nbformat.read(tmp_path / "out.ipynb", 4)
+    first, second = [c for c in out.cells if c.cell_type == "code"]        # (papermill adds a markdown cell on error)
+    assert first.outputs[0]["text"].strip() == "True notebooks"      # imported ahead, in the notebooks' folder
+    assert first.execution_count == 1                               # the warm-up counted no execution
+    assert second.outputs[0]["ename"] == "NameError" and "_cic_missing" in second.outputs[0]["evalue"]
+    from jupyter_core.utils import run_sync
+    assert not run_sync(kernel.km.is_alive)()                       # shut down
