@@ -151,10 +151,14 @@ def alt_text(fig) -> str:
     return "Chart: " + "; ".join(titles) if titles else "Chart"
 
 
+PNG_COMPRESS_LEVEL = 1    # zlib's fastest: the same pixels as level 6 (PIL's default), written ~30% faster, ~12% larger
+
+
 def png(fig) -> bytes:
-    """The figure as a PNG drawn at ``SCALE`` times its shown size."""
+    """The figure as a PNG drawn at ``SCALE`` times its shown size (zlib level ``PNG_COMPRESS_LEVEL``: the printed
+    PDF compresses its images again, so only the HTML carries the few more bytes)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI * SCALE)
+    fig.savefig(buf, format="png", dpi=DPI * SCALE, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     return buf.getvalue()
 
 
