@@ -10,7 +10,8 @@
   peak memory of each process; microseconds per episode, and its growth from the smallest scale (should not rise).
 - **pack**: ``cicanalysis run`` of one period (4 notebooks, 2 at a time, HTML and PDF) against its floor, the same
   four notebooks executed with only their setup (imports) and parameters cells, 2 at a time, plus one PDF print of
-  each report with one browser.
+  each report with one browser; pack and floor run after one another, ``--repeat`` times; then each notebook's time
+  in its cells and the pack's longest cells (papermill's durations in the executed notebooks).
 Every measurement runs in its own process, ``--repeat`` times; medians are shown with the fastest-slowest range.
 """
 from __future__ import annotations
@@ -100,13 +101,38 @@ def pack_floor(data: Path, html_dir: Path) -> dict:
 
 
 def pack_rows(repeat: int) -> list[tuple]:
+    """The pack against its floor, run after one another ``repeat`` times (interleaved: the machine's speed moves
+    from one minute to the next), then where the last pack's notebooks spent their time."""
     data, out = ensure(1), ROOT / "benchmarks" / "results" / "outputs"
-    r, walls = _median_run(lambda: batch_run(data, out), "wall_s", repeat)
-    f, floors = _median_run(lambda: pack_floor(data, out / "2016-03-31"), "wall_s", repeat)
-    return [("cicanalysis run, one period (4 notebooks, 2 at a time, PDFs)", 1, r["wall_s"], None,
-             _spread(walls), f"{r['wall_s'] / f['wall_s']:.2f}x floor"),
-            ("  floor: setup cells only, 2 at a time, + 4 PDF prints (one browser)", 1, f["wall_s"], None,
-             _spread(floors), "")]
+    packs, floors = [], []
+    for _ in range(repeat):
+        packs.append(batch_run(data, out))
+        floors.append(pack_floor(data, out / "2016-03-31"))
+    walls, floor_walls = sorted(r["wall_s"] for r in packs), sorted(f["wall_s"] for f in floors)
+    r, f = walls[(repeat - 1) // 2], floor_walls[(repeat - 1) // 2]
+    ratios = sorted(p["wall_s"] / q["wall_s"] for p, q in zip(packs, floors))
+    return [("cicanalysis run, one period (4 notebooks, 2 at a time, PDFs)", 1, r, None, _spread(walls),
+             f"{r / f:.2f}x floor (run by run {', '.join(f'{x:.2f}' for x in ratios)})"),
+            ("  floor: setup cells only, 2 at a time, + 4 PDF prints (one browser)", 1, f, None, _spread(floor_walls), "")
+            ] + cell_rows(out / "2016-03-31")
+
+
+def cell_rows(folder: Path, top: int = 8) -> list[tuple]:
+    """Each executed notebook's time in papermill (its cells' durations, from the notebook's metadata) and the
+    ``top`` longest cells of the pack, with their first line."""
+    import json
+    rows, cells = [], []
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        took = [c["metadata"].get("papermill", {}).get("duration") or 0.0 for c in code]
+        rows.append((f"  {path.stem}: {len(code)} cells (papermill {nb['metadata']['papermill']['duration']:.1f} s)",
+                     1, sum(took), None, "", ""))
+        for i, (c, d) in enumerate(zip(code, took)):
+            first = ("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).strip().splitlines()
+            cells.append((d, path.stem, i, first[0][:60] if first else ""))
+    rows += [(f"    {stem} cell {i}: {line}", 1, d, None, "", "") for d, stem, i, line in sorted(cells, reverse=True)[:top]]
+    return rows
 
 
 def main() -> None:
