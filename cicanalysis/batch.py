@@ -499,16 +499,20 @@ class _Kernel:
 
     def take(self, timeout: float = 120):
         """The kernel's manager for papermill, once its imports are done (or ``timeout`` passed: the notebook's
-        setup cell then imports what is left)."""
+        setup cell then imports what is left); None when the kernel has died (papermill then starts one)."""
         import queue
         import time
+
+        from jupyter_core.utils import run_sync
         end = time.monotonic() + timeout
         try:
-            while (left := end - time.monotonic()) > 0:
-                if self.kc.get_shell_msg(timeout=left)["parent_header"].get("msg_id") == self.request:
-                    break
-        except queue.Empty:
-            pass
+            while time.monotonic() < end:
+                try:
+                    if self.kc.get_shell_msg(timeout=1)["parent_header"].get("msg_id") == self.request:
+                        break
+                except queue.Empty:
+                    if not run_sync(self.km.is_alive)():
+                        return None
         finally:
             self.kc.stop_channels()
         return self.km

@@ -80,3 +80,19 @@ def test_a_notebook_runs_in_a_kernel_started_ahead_with_its_modules_imported_and
     assert second.outputs[0]["ename"] == "NameError" and "_cic_missing" in second.outputs[0]["evalue"]
     from jupyter_core.utils import run_sync
     assert not run_sync(kernel.km.is_alive)()                       # shut down
+
+
+@pytest.mark.slow
+def test_a_kernel_that_died_before_its_notebook_is_not_handed_over():
+    import os
+    import signal
+    import time
+    kernel = batch._Kernel("import time; time.sleep(60)")
+    try:
+        time.sleep(1)
+        os.kill(kernel.km.provisioner.process.pid, signal.SIGKILL)
+        t = time.perf_counter()
+        assert kernel.take() is None                # papermill then starts its own kernel
+        assert time.perf_counter() - t < 10         # seen within a second or two, not after the 120 s wait
+    finally:
+        kernel.shutdown()
