@@ -837,8 +837,10 @@ def test_ctrl_c_with_two_jobs_and_a_concurrent_run(tiny_authority, tmp_path):
     no traceback, no temporary folder, no extract cache; a second run started meanwhile is refused in one line."""
     out, cache = tmp_path / "out", tmp_path / "cache"
     env = dict(os.environ, CICANALYSIS_CACHE_DIR=str(cache))
+    # all four reports: the run outlasts the second run's start on a busy machine (with two it could finish first)
     cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(tiny_authority),
-           "--out", str(out), "--quiet", "--jobs", "2", "--notebooks", "scorecard", "sufficiency_strategy"]
+           "--out", str(out), "--quiet", "--jobs", "2", "--notebooks", "scorecard", "sufficiency_strategy",
+           "adoption_journey", "adopters_journey"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True)
     try:
@@ -846,10 +848,15 @@ def test_ctrl_c_with_two_jobs_and_a_concurrent_run(tiny_authority, tmp_path):
         while time.time() < deadline and not list(cache.glob("cicanalysis-run-*/extract.pkl")):
             time.sleep(0.2)
         assert list(cache.glob("cicanalysis-run-*/extract.pkl")), "the run never shared its extract"
-        second = subprocess.run(cmd[:-2], capture_output=True, text=True, env=env, timeout=120)
+        second = subprocess.run(cmd[:-4], capture_output=True, text=True, env=env, timeout=120)
         assert second.returncode == 2 and len(second.stderr.strip().splitlines()) == 1, second.stderr
         assert "one run per output folder" in second.stderr
-        time.sleep(4)                                              # both notebooks are running in their kernels
+
+        def running():      # notebooks begun (papermill writes the executed copy as it goes) and not exported yet
+            return [n for n in out.glob(f".{PERIOD}.*/*.ipynb") if not n.with_suffix(".html").exists()]
+        while time.time() < deadline + 60 and len(begun := running()) < 2:
+            time.sleep(0.1)
+        assert len(begun) == 2                                      # both workers are running a notebook
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=120)
     finally:
