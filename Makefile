@@ -1,7 +1,7 @@
 # cicanalysis: two commands do everything on a fresh machine.
 #   make report   create .venv, install, generate the synthetic authority, run the reports
-#   make test     ruff and the import layers (make lint), then the whole test suite with the DfE's 903 validation
-#                 rules on the synthetic authority beside it
+#   make test     ruff and the import layers (make lint), the DfE's 903 validation rules on the synthetic authority,
+#                 then the whole test suite
 #   make test-fast  make lint, then the tests not marked slow (no notebooks, browser, PDFs, subprocesses): under a minute
 #   make lint     ruff check . and lint-imports (the layers in pyproject.toml)
 #   make dfe-check  the DfE's 903 validation rules alone (their own environment, .venv-dfe)
@@ -37,14 +37,8 @@ data: $(DATA)/.complete
 report: data chromium
 	$(BIN)/cicanalysis run --period $(PERIOD) --data $(DATA) --out outputs
 
-# the DfE check (one process) runs beside pytest (PYTEST_JOBS processes), its table printed when both are done: on two
-# cores it takes the time pytest leaves a core idle (one process finishing its tests before the other)
-test: $(BIN)/cicanalysis lint chromium data $(DFE_VENV)/.installed
-	@log=$$(mktemp); \
-	$(DFE_VENV)/bin/python tools/dfe_check/run_dfe_check.py $(DATA) >$$log 2>&1 & dfe=$$!; \
-	$(BIN)/python -m pytest -q -n $(PYTEST_JOBS) --dist loadgroup; tests=$$?; \
-	wait $$dfe; checked=$$?; echo "--- make dfe-check (beside pytest): exit $$checked"; cat $$log; rm -f $$log; \
-	[ $$tests = 0 ] && [ $$checked = 0 ]
+test: $(BIN)/cicanalysis lint chromium dfe-check
+	$(BIN)/python -m pytest -q -n $(PYTEST_JOBS) --dist loadgroup
 
 # the tests marked slow (notebook runs, `cicanalysis run`, the browser and the PDFs, the DfE check, the corpora) left out
 test-fast: $(BIN)/cicanalysis lint
