@@ -142,7 +142,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         shared = [f for f in SHARED_SESSION_FIXTURES if f in getattr(item, "fixturenames", ())]
         if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0].replace("default_outputs", "small_authority")))
+            group = shared[0].replace("default_outputs", "small_authority")
+            item.add_marker(pytest.mark.xdist_group(group))
+            _group_suffix(config, item, group)
+
+
+def _group_suffix(config, item, group: str) -> None:
+    """The ``@group`` ending of a test's id, by which pytest-xdist's loadgroup sends a group to one process: xdist
+    3.8 writes it to ``item._nodeid``, which pytest 9.2's structured ids no longer read (pytest-xdist issue #1386:
+    every test was scheduled alone and each session fixture was made in both processes); written here to the
+    structured id when there is one."""
+    if not config.getvalue("loadgroup") or not hasattr(item, "_id") or item.nodeid.endswith(f"@{group}"):
+        return
+    from _pytest.nodeid import coerce_node_id
+    item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
 @pytest.fixture
