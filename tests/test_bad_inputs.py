@@ -841,8 +841,10 @@ def test_ctrl_c_with_two_jobs_and_a_concurrent_run(tiny_authority, tmp_path):
     cmd = [sys.executable, "-m", "cicanalysis.cli", "run", "--period", PERIOD, "--data", str(tiny_authority),
            "--out", str(out), "--quiet", "--jobs", "2", "--notebooks", "scorecard", "sufficiency_strategy",
            "adoption_journey", "adopters_journey"]
+    # Ctrl-C handled as in a terminal even when pytest itself was started in the background (a shell's `make test &`
+    # ignores SIGINT, the run inherits that, and the run then rightly carries on as under nohup)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.time() + 120
         while time.time() < deadline and not list(cache.glob("cicanalysis-run-*/extract.pkl")):
