@@ -16,6 +16,7 @@ import textwrap
 
 import matplotlib
 import matplotlib.dates
+import matplotlib.lines
 import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
@@ -251,6 +252,115 @@ def trend_grid(trend: pd.DataFrame, source: str):
     ids = list(dict.fromkeys(trend["indicator"]))
     left = {i: trend_adds_nothing(trend, i) for i in ids}
     html_ = grid_html(trend_chart(trend, i, source) for i in ids if not left[i])
+    out = [(f"{trend.loc[trend['indicator'] == i, 'title'].iloc[0]} ({why})") for i, why in left.items() if why]
+    if out:
+        html_ += (f'<p class="cic-note">No chart for {len(out)} indicator{"s" if len(out) != 1 else ""} whose '
+                  f'value did not change over these months or has no data: {html.escape("; ".join(out))}.</p>')
+    return HTML(html_)
+
+
+# ---------------------------------------------------------------- trends as small multiples (the scorecard's appendix)
+MULTIPLES_COLS = 3          # panels across an A4 portrait page
+MULTIPLES_MOST = 12         # panels a page at most (4 rows of 3)
+PANEL_SIZE = (2.45, 2.2)    # inches a panel: three across 7.3 in, the width of an A4 page inside its margins
+
+
+def multiples_pages(n: int, most: int = MULTIPLES_MOST, cols: int = MULTIPLES_COLS) -> list[int]:
+    """How many panels each page's grid holds: as few pages as ``most`` a page allows, the panels shared out
+    evenly in whole rows (29 panels: 12, 9, 8, not 12, 12, 5), so no page of the appendix is left nearly empty."""
+    if n <= 0:
+        return []
+    pages = int(np.ceil(n / most))
+    rows = int(np.ceil(n / cols))
+    per = [(rows // pages + (k < rows % pages)) * cols for k in range(pages)]
+    per[-1] = n - sum(per[:-1])
+    return per
+
+
+def _trend_panel(ax, t: pd.DataFrame, indicator: str) -> None:
+    """One indicator's 13 months in a small panel: the value (steps for an annual return), its target dashed and
+    amber floor dotted, a tick on every month end (:func:`month_end_axis`) labelled every fourth month counted
+    back from the latest, and its title wrapped above."""
+    unit = t["unit"].iloc[0]
+    annual = M.BY_ID[indicator].annual if indicator in M.BY_ID else ""
+    if annual:
+        ax.plot(t["period"], t["value"], drawstyle="steps-post", color=LINE, lw=1.4)
+        march = t[t["period"].dt.month == 3]
+        ax.plot(march["period"], march["value"], linestyle="none", marker="o", markersize=3, color=LINE)
+    else:
+        ax.plot(t["period"], t["value"], marker="o", markersize=2.5, lw=1.4, color=LINE)
+    if t["target"].notna().any():
+        ax.step(t["period"], t["target"], where="mid", linestyle="--", lw=1.1, color=TARGET)
+    if t["floor"].notna().any() and not t["floor"].equals(t["target"]):
+        ax.step(t["period"], t["floor"], where="mid", linestyle=":", lw=1.3, color=FLOOR)
+    ticks = month_end_axis(ax, t["period"], fmt="%b %y", most=len(t))
+    labelled = set(ticks[::-1][::4])
+    ax.set_xticklabels([f"{d:%b %y}" if d in labelled else "" for d in ticks])
+    ax.tick_params(axis="both", labelsize=6.5, length=2.5, pad=1.5)
+    span = t[["value", "target", "floor"]].to_numpy(dtype=float)
+    lo, hi = (np.nanmin(span), np.nanmax(span)) if np.isfinite(span).any() else (0.0, 100.0)
+    if unit == "%":
+        ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
+    else:
+        ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    title = t["title"].iloc[0] + (" (days)" if unit == "days" and "day" not in t["title"].iloc[0] else "")
+    title += f" ({annual}, annual)" if annual else ""
+    ax.set_title("\n".join(textwrap.wrap(title, 34)[:4]), loc="left", fontsize=7, fontweight="bold", pad=3)
+
+
+def _multiples_alt(trend: pd.DataFrame, ids: list[str]) -> str:
+    """The grid's alt text: each panel's own (:func:`describe`), one after another."""
+    parts = []
+    for i in ids:
+        t = trend[trend["indicator"] == i].sort_values("period")
+        unit = t["unit"].iloc[0]
+        extra = " ".join(f"{name} {_fmt(t[col].dropna().iloc[-1], unit)}." for col, name in
+                         (("target", "Target"), ("floor", "Amber floor")) if t[col].notna().any())
+        parts.append(describe("Line", t["title"].iloc[0], [f"{d:%b %Y}" for d in t["period"]],
+                              {"Value": t["value"].tolist()}, unit, extra))
+    return f"Small multiples, {len(ids)} trend charts. " + " ".join(parts)
+
+
+def trend_multiples(trend: pd.DataFrame, ids: list[str], source: str, cols: int = MULTIPLES_COLS):
+    """Several indicators' trends in one figure (small multiples), ``cols`` across: each panel as
+    :func:`_trend_panel`, one key for the figure above the panels and the source under them. The figure is as
+    tall as its rows, so a page of the appendix holds one grid."""
+    house_style()
+    rows = int(np.ceil(len(ids) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows + 0.55), squeeze=False)
+    for ax, i in zip(axes.flat, ids):
+        _trend_panel(ax, trend[trend["indicator"] == i].sort_values("period"), i)
+    for ax in list(axes.flat)[len(ids):]:
+        ax.set_visible(False)
+    handles = [matplotlib.lines.Line2D([], [], color=LINE, marker="o", markersize=3, label="Value at the month end"),
+               matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Target"),
+               matplotlib.lines.Line2D([], [], color=FLOOR, linestyle=":", label="Amber floor (beyond it: Red)")]
+    fig.legend(handles=handles, loc="upper left", ncol=3, frameon=False, fontsize=7.5, bbox_to_anchor=(0.005, 1.0))
+    footnote(fig, source, trend["period"].max())
+    top = 1 - 0.3 / fig.get_figheight()
+    fig.tight_layout(rect=(0, 0.25 / fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
+    return _alt(fig, _multiples_alt(trend, ids))
+
+
+def trend_appendix(trend: pd.DataFrame, source: str):
+    """The trends against target as small multiples (:func:`trend_multiples`), the panels shared out over as few
+    A4 pages as hold them (:func:`multiples_pages`), one image a page: one drawing a page instead of one an
+    indicator. Those that would add nothing (:func:`trend_adds_nothing`) are named in one line after them."""
+    from IPython.display import HTML
+    ids = list(dict.fromkeys(trend["indicator"]))
+    left = {i: trend_adds_nothing(trend, i) for i in ids}
+    drawn = [i for i in ids if not left[i]]
+    figs, k = [], 0
+    for n in multiples_pages(len(drawn)):
+        figs.append(trend_multiples(trend, drawn[k:k + n], source))
+        k += n
+    items = []
+    for fig in figs:
+        data = base64.b64encode(png(fig)).decode("ascii")
+        items.append(f'<img src="data:image/png;base64,{data}" width="{shown_width(fig)}" alt="{html.escape(alt_text(fig))}">')
+        plt.close(fig)
+    html_ = '<div class="cic-multiples">' + "".join(items) + "</div>"
     out = [(f"{trend.loc[trend['indicator'] == i, 'title'].iloc[0]} ({why})") for i, why in left.items() if why]
     if out:
         html_ += (f'<p class="cic-note">No chart for {len(out)} indicator{"s" if len(out) != 1 else ""} whose '
@@ -684,7 +794,7 @@ def forecast_chart(forecast, source: str):
 
 def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: str, period):
     """A sufficiency measure by quarter: the county line; a measure shown by area gets one small panel per
-    area, each with the county line for reference (no lines bunched in one band)."""
+    area (four to a row), each with the county line for reference (no lines bunched in one band)."""
     house_style()
     t = trend[trend["measure"] == measure].sort_values("quarter")
     county = t[t["level"] == "county"]
@@ -692,7 +802,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
     unit = t["unit"].iloc[0]
     title = f"{t['number'].iloc[0]}. {t['title'].iloc[0]} ({expected})"
     if areas:
-        cols = 3
+        cols = min(4, len(areas))             # four areas in one row: a third of an A4 page, not half
         rows = int(np.ceil(len(areas) / cols))
         fig, axes = plt.subplots(rows, cols, figsize=(10, 2.3 * rows + 0.9), sharex=True, sharey=True, squeeze=False)
         values = t["value"].to_numpy(dtype=float)
@@ -716,7 +826,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         extra = "Latest quarter by area: " + ", ".join(f"{n} {_fmt(v, unit)}" for n, v in
                                                        zip(latest["unit_name"], latest["value"])) + "."
     else:
-        fig, ax = plt.subplots()
+        fig, ax = plt.subplots(figsize=(8, 2.7))   # three measures with their analysis to an A4 page
         ax.plot(county["quarter"], county["value"], marker="o", color=LINE, linewidth=2.2, label="County")
         ax.set_ylabel(axis_label(unit))
         ax.set_xlabel("Quarter end")
