@@ -81,18 +81,21 @@ div.cic-charts img{flex:0 1 auto}
 """
 # A report that flows (it shows Report.flow()'s div.cic-flow: the scorecard, the sufficiency report; issue 25's page
 # budget): its sections follow on from one another instead of each starting a page; a page is started only by a
-# landscape block (the named page) or the first appendix ("Appendix A: ..."), after which the appendices flow too.
+# landscape block (the named page) or, when it asks (div.cic-appendix-page: the scorecard), the first appendix
+# ("Appendix A: ..."), after which the appendices flow too.
 # Its landscape scorecards are set compact, so an indicator table of about 55 rows fits one landscape page, and
-# its small-multiple trend grids (div.cic-multiples) are shown a page wide, one figure a page at most.
+# its charts printed at 86% of the page's width (the text in them still 8 points), and its small-multiple trend
+# grids (div.cic-multiples) a page wide, one figure a page at most.
 FLOW_PRINT_STYLE = """
 @media print{
  main:has(div.cic-flow) div.cell:has(h2)~div.cell h2,
  main:has(div.cic-flow) div.output_area:has(h2)~div.output_area h2{break-before:auto}
- main:has(div.cic-flow) h2[id^="Appendix-A:"]{break-before:page!important}
+ main:has(div.cic-appendix-page) h2[id^="Appendix-A:"]{break-before:page!important}
  main:has(div.cic-flow) h2{padding-top:.2em;margin:.6em 0 .3em}
  main:has(div.cic-flow) div.cic-wide table.cic{font-size:6.6pt;margin:.2em 0 .4em}
  main:has(div.cic-flow) div.cic-wide table.cic :is(th,td){padding:0 3px;line-height:1.12}
  main:has(div.cic-flow) div.cic-wide table.cic caption{font-size:8pt;padding:0}
+ main:has(div.cic-flow) div.output_png img{max-width:86%!important}
  div.cic-multiples img{display:block;width:100%!important;height:auto;break-inside:avoid;margin:0 0 2mm}
 }
 """

@@ -826,7 +826,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         extra = "Latest quarter by area: " + ", ".join(f"{n} {_fmt(v, unit)}" for n, v in
                                                        zip(latest["unit_name"], latest["value"])) + "."
     else:
-        fig, ax = plt.subplots(figsize=(8, 2.7))   # three measures with their analysis to an A4 page
+        fig, ax = plt.subplots(figsize=(8, 2.5))   # three measures with their analysis to an A4 page
         ax.plot(county["quarter"], county["value"], marker="o", color=LINE, linewidth=2.2, label="County")
         ax.set_ylabel(axis_label(unit))
         ax.set_xlabel("Quarter end")

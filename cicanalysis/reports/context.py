@@ -44,11 +44,12 @@ class Report:
         self.handed["section"] = title
         return Markdown(f"## {title}" + (f"\n{intro}" if intro else ""))
 
-    def flow(self):
+    def flow(self, appendix_page: bool = True):
         """A marker that makes the printed report flow (batch.FLOW_PRINT_STYLE): its sections follow on from one
-        another, a page started only by a landscape block or the first appendix; nothing is shown."""
+        another, a page started only by a landscape block or (``appendix_page``) the first appendix; nothing is
+        shown."""
         from IPython.display import HTML
-        return HTML('<div class="cic-flow" hidden></div>')
+        return HTML(f'<div class="cic-flow{" cic-appendix-page" if appendix_page else ""}" hidden></div>')
 
     def appendix(self, letter: str, title: str, intro: str = "") -> Markdown:
         """An appendix's heading, "Appendix A: Trends against target": the first starts the printed appendices on a
