@@ -78,6 +78,12 @@ div.cic-table{max-width:100%} p.cic-note,p.cic-empty{font-size:12px;color:#444}
 div.cic-headline{background:#f3f6f9;border-left:4px solid #1f4e79;padding:.4em 1em;margin:.5em 0 1em}
 div.cic-notices{background:#fff4e5;border:1px solid #f0b45b;padding:.3em .8em;margin:.4em 0}
 div.cic-charts img{flex:0 1 auto}
+@media screen and (max-width:700px){
+ table.cic tbody th,table.cic thead th:first-child{position:sticky;left:0;z-index:1}
+ table.cic thead th:first-child{background:#1f4e79} table.cic tbody th{min-width:9em;max-width:45vw}
+ div.cic-table:has(> table.cic thead th:nth-child(4))::before{content:"Swipe the table sideways for every column \\2192";
+  display:block;position:sticky;left:0;font-size:11px;color:#555;padding:.2em 0}
+}
 """
 # A4 print: page breaks between sections, nothing wider than the page, colours kept for RAG cells; the
 # scorecard tables (div.cic-wide) on landscape pages with their section's heading; no heading, caption or
