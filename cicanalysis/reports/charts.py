@@ -790,24 +790,23 @@ def timeliness_chart(steps: pd.DataFrame, source: str, period):
 
 
 def forecast_chart(forecast, source: str):
-    """Adopter sufficiency: the supply of households against the cumulative households needed, with the
-    run-out date and the latest date recruitment must restart."""
+    """Adopter sufficiency: the supply of households against the households needed by each month end (cumulative,
+    a step a month), the supply remaining shaded between them, and the run-out date and the latest date recruitment
+    must restart marked. The supply runs out at the end of the last month it covers in full (the forecast's rule),
+    so the shading ends, and the need first exceeds the supply, at the run-out marker. Returns the Figure."""
     house_style()
     t = forecast.projection
+    needed = t["households_needed"].to_numpy(dtype=float)
     fig, ax = plt.subplots()
     ax.plot(t["month"], [forecast.supply] * len(t), color=TARGET, linestyle="--", label="Supply of households")
-    ax.plot(t["month"], t["households_needed"], color=LINE, marker="o", markersize=3,
-            label="Households needed (cumulative)")
-    ax.fill_between(t["month"], t["supply_remaining"], color=LIGHT, alpha=0.5, label="Supply remaining")
-    for date, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
-                                (forecast.restart_by, "Restart recruitment by", "#E69F00")):
-        if date is not None:
-            ax.axvline(date, color=colour, linestyle=":")
-            ax.annotate(f"{label}\n{date:%b %Y}", (date, ax.get_ylim()[1] * 0.9), fontsize=8, ha="right", color="#222222")
+    ax.step(t["month"], needed, where="pre", color=LINE, label="Households needed (cumulative)")
+    ax.fill_between(t["month"], needed, forecast.supply, where=needed <= forecast.supply + 1e-9, step="pre",
+                    color=LIGHT, alpha=0.5, label="Supply remaining")
     ax.set_xlabel("Month end")
     ax.set_ylabel("Households")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, max(forecast.supply, needed.max()) * 1.08)
     month_end_axis(ax, t["month"])
+    _forecast_markers(ax, forecast, t["month"].iloc[0])
     title = "Adopter sufficiency: projected supply against need"
     key_above(ax, title, ncol=3)
     footnote(fig, source, forecast.period)
@@ -817,6 +816,25 @@ def forecast_chart(forecast, source: str):
     return _alt(fig, f"Line chart: {title}. Supply of {forecast.supply:,.0f} households against about "
                      f"{forecast.need_per_month:,.1f} households needed a month, from {t['month'].iloc[0]:%B %Y} to "
                      f"{t['month'].iloc[-1]:%B %Y}. {dates}")
+
+
+def _forecast_markers(ax, forecast, first) -> None:
+    """The run-out and restart dates as dotted lines, each labelled inside the plot on the side with more room
+    (right of a line in the left half, left of it in the right half) and at its own height, so that no label
+    covers another or a tick label. A restart date already past is marked at the chart's first month."""
+    lo, hi = ax.get_xlim()
+    marks = [(d, label, colour) for d, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
+                                                         (forecast.restart_by, "Restart recruitment by", "#E69F00"))
+             if d is not None]
+    for k, (date, label, colour) in enumerate(marks):
+        past = pd.Timestamp(date) < pd.Timestamp(first)
+        x = matplotlib.dates.date2num(pd.Timestamp(first) if past else pd.Timestamp(date))
+        ax.axvline(x, color=colour, linestyle=":", linewidth=1.6)
+        left_half = (x - lo) / (hi - lo) < 0.55
+        ax.annotate(f"{label}\n{pd.Timestamp(date):%b %Y}{' (passed)' if past else ''}", (x, 0.97 - 0.2 * k),
+                    xycoords=ax.get_xaxis_transform(), xytext=(4 if left_half else -4, 0), textcoords="offset points",
+                    ha="left" if left_half else "right", va="top", fontsize=8, color="#222222",
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": colour, "alpha": 0.9})
 
 
 def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: str, period):
