@@ -188,6 +188,9 @@ def test_summary_changes_in_numbers_and_per_cent(x):
 
 
 # ---------------------------------------------------------------- the sufficiency forecast chart
+import matplotlib.pyplot as plt  # noqa: E402
+
+
 def _forecast_parts(fig):
     import matplotlib.dates as mdates
     from matplotlib.collections import PolyCollection
@@ -215,6 +218,7 @@ def test_forecast_chart_run_out_marker_where_the_shaded_supply_ends_and_need_cro
     # month end above it, so the line crosses the supply at the marker
     assert need.get_drawstyle() == "steps-pre"
     assert need.get_ydata()[k] <= supply < need.get_ydata()[k + 1]
+    plt.close("all")
 
 
 def _boxes(fig):
@@ -241,3 +245,4 @@ def test_forecast_chart_labels_overlap_no_tick_label_key_or_each_other(period, s
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
         assert not any(box.overlaps(o) for o in others), ax.texts[i].get_text()
         assert not any(box.overlaps(b) for b in labels[i + 1:])
+    plt.close(fig)
