@@ -85,7 +85,8 @@ div.cic-charts img{flex:0 1 auto}
   display:block;position:sticky;left:0;font-size:11px;color:#555;padding:.2em 0}
 }
 """
-# A4 print: page breaks between sections, nothing wider than the page, colours kept for RAG cells; the
+# A4 print: page breaks between sections (in a report marked cic-flow, Report.flowing, only before an appendix),
+# nothing wider than the page, colours kept for RAG cells; the
 # scorecard tables (div.cic-wide) on landscape pages with their section's heading; no heading, caption or
 # header row alone at a page foot; a short table kept on one page; trend charts two to a row
 PRINT_STYLE = """
@@ -97,6 +98,7 @@ PRINT_STYLE = """
  header.house{margin:0 0 .6em}
  h2,h3,h4,p.cic-list-title{break-after:avoid}
  main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
+ main:has(.cic-flow) :is(div.cell,div.output_area):has(h2)~:is(div.cell,div.output_area) h2:not([id^="Appendix"]){break-before:auto}
  img,tr,li,p,div.cic-notices{break-inside:avoid}
  p:has(+ div.cic-table){break-after:avoid}
  div.output_area:has(> div > :is(h2,h3,h4):last-child){break-after:avoid}

@@ -44,6 +44,14 @@ class Report:
         self.handed["section"] = title
         return Markdown(f"## {title}" + (f"\n{intro}" if intro else ""))
 
+    @staticmethod
+    def flowing():
+        """A marker (nothing shown) that lets this report's sections follow one another on the printed page: no
+        page break before a section's heading, only before an appendix's ("Appendix A: ..."; the print style in
+        :mod:`cicanalysis.batch`). A short section then shares its page instead of leaving most of one blank."""
+        from IPython.display import HTML
+        return HTML('<div class="cic-flow" hidden></div>')
+
     def show(self, table):
         """Record a table for the period's workbook (when it is one to export) and return it for display."""
         if getattr(table, "exported", False):
