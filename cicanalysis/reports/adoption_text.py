@@ -7,7 +7,7 @@ import pandas as pd
 from ..core import periods as P
 from ..measures.adoption import (TIMESCALES, ThresholdCheck, average_excluding, forecast_check, has_tracking, span_window,
                                  threshold_check)
-from ..model.extract import Extract
+from ..model.extract import NO_DISTRICT, UNKNOWN, Extract
 from .formatting import label
 
 
@@ -158,12 +158,13 @@ def timescale_display(frame: pd.DataFrame, group: str = "Year") -> pd.DataFrame:
 def district_range(by_district: pd.DataFrame, least: int = 3) -> pd.DataFrame:
     """Each timescale in the current span, a row: the county's cases, % within and average days, and the districts
     with the highest and lowest % within among those with at least ``least`` cases (fewer say little), as
-    'Dartford 80%'; blank when no district has that many. The full by-district table goes to the workbook."""
+    'Dartford 80%'; blank when no district has that many. Children with no district or an unknown one count in the
+    county's figures but are no district to name. The full by-district table goes to the workbook."""
     rows = []
     for ts, t in by_district.groupby("timescale", sort=False):
         total = t[t["group"] == "Total"].iloc[0]
-        d = t[(t["group"] != "Total") & (t["cases"] >= least)].sort_values(["pct_within", "cases"],
-                                                                            ascending=[False, False])
+        named = ~t["group"].isin(["Total", NO_DISTRICT, UNKNOWN])
+        d = t[named & (t["cases"] >= least)].sort_values(["pct_within", "cases"], ascending=[False, False])
         rows.append({"Timescale": total["title"], "Within": total["limit"], "Cases": total["cases"],
                      "% within": total["pct_within"], "Average days": total["avg_days"],
                      f"Highest % within (districts of {least}+ cases)": _district_pct(d.head(1)),

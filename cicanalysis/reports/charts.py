@@ -97,8 +97,10 @@ def month_end_axis(ax, dates, fmt: str = "%b %y", most: int = 8) -> list[pd.Time
 
 
 def key_above(ax, title: str, ncol: int) -> None:
-    """The chart's title with its key in one row beneath it, both above the plot, so the key covers no data."""
-    ax.set_title(title, loc="left", pad=20)
+    """The chart's title with its key beneath it, both above the plot, so the key covers no data; the title rises
+    by a line for each row the key needs (``ncol`` entries a row), so the two never overlap."""
+    rows = max(1, -(-len(ax.get_legend_handles_labels()[1]) // ncol))
+    ax.set_title(title, loc="left", pad=6 + 14 * rows)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False, borderaxespad=0.2)
 
 
