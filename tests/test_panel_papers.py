@@ -367,3 +367,41 @@ def test_pdf_page_budget_landscape_scorecards_and_no_caption_alone_at_a_page_foo
             assert "Appendix A: Trends against target" in reader.pages[starts[0] - 1].extract_text()
         else:
             assert not any(landscape), name
+
+
+def test_a_key_of_two_rows_pushes_the_title_up_instead_of_covering_it():
+    """The A1 chart with England and the neighbours has six entries in its key: two rows of four. The title sits
+    above both rows (on the DfE fake extract it was drawn through the key's first row)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.transforms import Bbox
+    from cicanalysis.reports import charts
+    years = ["2015-16", "2016-17", "2017-18"]
+    a1a2 = pd.DataFrame({"measure": "A1", "year": years, "window": ["2013-16", "2014-17", "2015-18"],
+                         "partial": [False, False, True], "year_avg_days": [500.0, 480.0, 460.0],
+                         "three_year_avg_days": [520.0, 500.0, 480.0], "threshold": [487.0, 426.0, 426.0],
+                         "england_year": [520.0, 510.0, 500.0], "england_three_year": [540.0, 530.0, 520.0],
+                         "neighbours_three_year": [np.nan, 500.0, 490.0]})
+    fig = charts.threshold_chart(a1a2, "A1", "Source: test", pd.Timestamp("2018-03-31"))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    title, key = ax.title.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+    assert len(ax.get_legend().get_texts()) == 6
+    assert not Bbox.intersection(title, key), (title, key)     # None when they do not overlap
+    assert title.y0 >= key.y1 - 1
+    plt.close(fig)
+
+
+def test_the_district_range_names_districts_only_never_no_district_or_unknown():
+    """Highest and lowest % within among districts of 3+ cases: 'No district' (100%, 10 cases) and 'Unknown'
+    (100%, 4) count in the county's figures but are not districts: Dartford 80% is the highest, Ashford 50% the
+    lowest; Canterbury (2 cases) is too small to name."""
+    from cicanalysis.reports import adoption_text
+    t = pd.DataFrame({"timescale": "A", "title": "Entering care to ADM", "limit": "6 months",
+                      "group": ["Total", "Dartford", "No district", "Unknown", "Ashford", "Canterbury"],
+                      "cases": [24, 5, 10, 4, 3, 2], "pct_within": [83.3, 80.0, 100.0, 100.0, 50.0, 0.0],
+                      "avg_days": [150.0, 160.0, 120.0, 110.0, 200.0, 300.0]})
+    row = adoption_text.district_range(t).iloc[0]
+    assert row["Highest % within (districts of 3+ cases)"] == "Dartford 80%"
+    assert row["Lowest % within"] == "Ashford 50%"
+    assert row["Cases"] == 24 and row["% within"] == 83.3

@@ -17,6 +17,7 @@ import textwrap
 import matplotlib
 import matplotlib.dates
 import matplotlib.lines
+import matplotlib.patches
 import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
@@ -96,8 +97,10 @@ def month_end_axis(ax, dates, fmt: str = "%b %y", most: int = 8) -> list[pd.Time
 
 
 def key_above(ax, title: str, ncol: int) -> None:
-    """The chart's title with its key in one row beneath it, both above the plot, so the key covers no data."""
-    ax.set_title(title, loc="left", pad=20)
+    """The chart's title with its key beneath it, both above the plot, so the key covers no data; the title rises
+    by a line for each row the key needs (``ncol`` entries a row), so the two never overlap."""
+    rows = max(1, -(-len(ax.get_legend_handles_labels()[1]) // ncol))
+    ax.set_title(title, loc="left", pad=6 + 14 * rows)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False, borderaxespad=0.2)
 
 
@@ -705,6 +708,141 @@ def distribution_table(d: dict, suppress: bool = False):
     return F.table(t, caption=d["title"], suppress=suppress, counts=counts, kinds={c: "count" for c in counts})
 
 
+# ---------------------------------------------------------------- small multiples (one figure, one savefig)
+MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+
+
+def _panel_grid(n: int, ncols: int, width: float = 8.0, row_height: float = 2.7):
+    """A figure of ``n`` panels, ``ncols`` to a row (one column for a single panel); unused panels hidden."""
+    house_style()
+    ncols = 1 if n == 1 else ncols
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.35), squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, list(axes[:n])
+
+
+def _panel_title(ax, title: str, width: int = 48, pad: float = 4, size: float = 9) -> None:
+    ax.set_title("\n".join(textwrap.wrap(title, width)), loc="left", fontsize=size, pad=pad)
+
+
+def _monthly_panel(ax, frame: pd.DataFrame, title: str, value: str = "children") -> str:
+    """One line per financial year over April to March in ``ax`` (as :func:`monthly_chart`), its key under the
+    title; returns the panel's alt text."""
+    years = list(dict.fromkeys(frame["FY"]))
+    blues = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
+    colours = [blues[i] for i in np.linspace(1 if len(years) < 5 else 0, 4, len(years)).round().astype(int)] \
+        if len(years) <= 5 else PALETTE
+    for i, fy in enumerate(years):
+        t = frame[frame["FY"] == fy]
+        ax.plot([(m.month - 4) % 12 for m in t["MONTH"]], t[value], marker="o", markersize=2.5, label=fy,
+                color=colours[i % len(colours)], linewidth=2 if i == len(years) - 1 else 1.1)
+    ax.set_xticks(range(12), [m[0] for m in MONTHS], fontsize=7.5)
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=5))
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(years), frameon=False, fontsize=7,
+              borderaxespad=0.1, handlelength=1.2, columnspacing=0.8)
+    _panel_title(ax, title, pad=16)
+    totals = frame.groupby("FY", sort=False)[value].sum()
+    return (f"{title}, by month from April to March, one line per financial year; totals "
+            + ", ".join(f"{fy} {v:,.0f}" for fy, v in totals.items()) + ".")
+
+
+def _bar_panel(ax, frame: pd.DataFrame, category: str, title: str, value: str = "children",
+               suppress: bool = False, stacked_columns=None) -> str:
+    """Bars of ``value`` by ``category`` (or stacked ``stacked_columns``) in ``ax``, each plain bar labelled with
+    its count (<6 for 1-5 when publishing); returns the panel's alt text."""
+    labels = frame[category].astype(str).tolist()
+    pos = np.arange(len(labels))
+    if stacked_columns:
+        bottom = np.zeros(len(frame))
+        for c, colour in zip(stacked_columns, PALETTE):
+            ax.bar(pos, frame[c].fillna(0), bottom=bottom, color=colour, label=str(c), width=0.7)
+            bottom += frame[c].fillna(0).to_numpy(dtype=float)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(stacked_columns), frameon=False, fontsize=7,
+                  borderaxespad=0.1, handlelength=1.2, columnspacing=0.8)
+        series = {str(c): frame[c].tolist() for c in stacked_columns}
+    else:
+        ax.bar(pos, frame[value], color=LINE, width=0.7)
+        for i, v in enumerate(frame[value]):
+            ax.annotate(F.SUPPRESSED if suppress and 1 <= v <= 5 else f"{v:,.0f}", (i, v), ha="center", va="bottom",
+                        fontsize=7)
+        ax.margins(y=0.15)
+        series = {F.label(value): [(np.nan if suppress and 1 <= v <= 5 else v) for v in frame[value]]}
+    crowded = len(labels) > 5 or sum(len(s) for s in labels) > 40
+    ax.set_xticks(pos, ["\n".join(textwrap.wrap(s, 14)) if not crowded else s for s in labels], fontsize=7.5,
+                  rotation=40 if crowded else 0, ha="right" if crowded else "center")
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=5))
+    _panel_title(ax, title, pad=16 if stacked_columns else 4)
+    return describe("Bar", title, labels, series, "count").removeprefix("Bar chart: ")
+
+
+def distribution_grid(ds: list, source: str, period, suppress: bool = False, ncols: int = 2):
+    """The charts of several entries of ``adoption.distributions`` (one section's) as small multiples in one
+    figure, two to a row: lines by month, plain or stacked bars. Its alt text describes every panel."""
+    fig, axes = _panel_grid(len(ds), ncols)
+    alts = []
+    for ax, d in zip(axes, ds):
+        t = d["table"]
+        if d["kind"] == "monthly":
+            alts.append(_monthly_panel(ax, t, d["title"]))
+            continue
+        stacked = [c for c in t.columns if c != d["category"]] if d["kind"] == "stacked" else None
+        alts.append(_bar_panel(ax, t, d["category"], d["title"], suppress=suppress, stacked_columns=stacked))
+        ax.set_ylabel("Children", fontsize=8)
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1), h_pad=1.2, w_pad=1.5)
+    extra = " Counts of 1 to 5 are shown as <6." if suppress else ""
+    return _alt(fig, f"Bar and line charts, {len(ds)} panel(s): " + " ".join(alts) + extra)
+
+
+def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols: int = 3):
+    """Each timescale's average days by financial year (bars labelled with the % within) against its timescale
+    line (the DfE threshold of each year for A1 and A2): small multiples in one figure, ``ncols`` to a row."""
+    fig, axes = _panel_grid(len(timescales), ncols, row_height=2.15)
+    alts = []
+    for ax, ts in zip(axes, timescales):
+        y = by_year[by_year["timescale"] == ts]
+        pos = np.arange(len(y))
+        ax.bar(pos, y["avg_days"].fillna(0), color=LINE, width=0.7)
+        ax.plot(pos, y["limit_days"], linestyle="--", marker="_", markersize=10, color=TARGET)
+        for i, (v, pct, n) in enumerate(zip(y["avg_days"], y["pct_within"], y["cases"])):
+            if n:
+                ax.annotate(f"{pct:.0f}%", (i, v), ha="center", va="bottom", fontsize=7)
+        ax.margins(y=0.18)
+        ax.set_ylim(bottom=0)
+        ax.set_xticks(pos, [str(g).replace("-", "-\n", 1) if len(y) > 4 else str(g) for g in y["group"]], fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        working = "working days" in y["limit"].iloc[0]
+        ax.set_ylabel("Working days" if working else "Days", fontsize=7.5)
+        _panel_title(ax, f"{y['title'].iloc[0]} (within {y['limit'].iloc[0]})", width=34, size=8)
+        alts.append(f"{y['title'].iloc[0]} (timescale {y['limit'].iloc[0]}): "
+                    + ", ".join(f"{g} {F.format_value(a, 'days')} days, {F.format_cell(p, 'pct')} within"
+                                for g, a, p in zip(y["group"], y["avg_days"], y["pct_within"])) + ".")
+    key = [matplotlib.patches.Patch(color=LINE, label="Average days (bar label: % within the timescale)"),
+           matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Timescale")]
+    fig.legend(handles=key, loc="upper left", bbox_to_anchor=(0.01, 1.0), ncol=2, frameon=False, fontsize=8)
+    footnote(fig, source, period)
+    top = 1 - 0.3 / fig.get_figheight()
+    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, top), h_pad=1.0, w_pad=1.2)
+    return _alt(fig, "Bar charts, average days by financial year against each timescale: " + " ".join(alts))
+
+
+def columns_html(blocks, width: str = "15em", count: int = 3) -> str:
+    """Narrow tables (HTML blocks, each a heading and its table or a table) flowed in up to ``count`` newspaper
+    columns of at least ``width``, each block kept whole: an appendix of short tables on a few pages, not a
+    table a page. Blocks are objects with ``_repr_html_`` (tables) or HTML strings."""
+    parts = [b if isinstance(b, str) else b._repr_html_() for b in blocks]
+    return (f'<div class="cic-columns" style="columns:{width} {count};column-gap:6mm">'
+            + "".join(f'<div style="break-inside:avoid;display:inline-block;width:100%">{p}</div>' for p in parts)
+            + "</div>")
+
+
 def grouped_bars(frame: pd.DataFrame, category: str, columns, title: str, source: str, period,
                  ylabel: str = "Per cent (%)", xlabel: str = ""):
     """Side-by-side bars of ``columns`` (e.g. this span and last year) by ``category``."""
@@ -763,24 +901,23 @@ def timeliness_chart(steps: pd.DataFrame, source: str, period):
 
 
 def forecast_chart(forecast, source: str):
-    """Adopter sufficiency: the supply of households against the cumulative households needed, with the
-    run-out date and the latest date recruitment must restart."""
+    """Adopter sufficiency: the supply of households against the households needed by each month end (cumulative,
+    a step a month), the supply remaining shaded between them, and the run-out date and the latest date recruitment
+    must restart marked. The supply runs out at the end of the last month it covers in full (the forecast's rule),
+    so the shading ends, and the need first exceeds the supply, at the run-out marker. Returns the Figure."""
     house_style()
     t = forecast.projection
+    needed = t["households_needed"].to_numpy(dtype=float)
     fig, ax = plt.subplots()
     ax.plot(t["month"], [forecast.supply] * len(t), color=TARGET, linestyle="--", label="Supply of households")
-    ax.plot(t["month"], t["households_needed"], color=LINE, marker="o", markersize=3,
-            label="Households needed (cumulative)")
-    ax.fill_between(t["month"], t["supply_remaining"], color=LIGHT, alpha=0.5, label="Supply remaining")
-    for date, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
-                                (forecast.restart_by, "Restart recruitment by", "#E69F00")):
-        if date is not None:
-            ax.axvline(date, color=colour, linestyle=":")
-            ax.annotate(f"{label}\n{date:%b %Y}", (date, ax.get_ylim()[1] * 0.9), fontsize=8, ha="right", color="#222222")
+    ax.step(t["month"], needed, where="pre", color=LINE, label="Households needed (cumulative)")
+    ax.fill_between(t["month"], needed, forecast.supply, where=needed <= forecast.supply + 1e-9, step="pre",
+                    color=LIGHT, alpha=0.5, label="Supply remaining")
     ax.set_xlabel("Month end")
     ax.set_ylabel("Households")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, max(forecast.supply, needed.max()) * 1.08)
     month_end_axis(ax, t["month"])
+    _forecast_markers(ax, forecast, t["month"].iloc[0])
     title = "Adopter sufficiency: projected supply against need"
     key_above(ax, title, ncol=3)
     footnote(fig, source, forecast.period)
@@ -790,6 +927,25 @@ def forecast_chart(forecast, source: str):
     return _alt(fig, f"Line chart: {title}. Supply of {forecast.supply:,.0f} households against about "
                      f"{forecast.need_per_month:,.1f} households needed a month, from {t['month'].iloc[0]:%B %Y} to "
                      f"{t['month'].iloc[-1]:%B %Y}. {dates}")
+
+
+def _forecast_markers(ax, forecast, first) -> None:
+    """The run-out and restart dates as dotted lines, each labelled inside the plot on the side with more room
+    (right of a line in the left half, left of it in the right half) and at its own height, so that no label
+    covers another or a tick label. A restart date already past is marked at the chart's first month."""
+    lo, hi = ax.get_xlim()
+    marks = [(d, label, colour) for d, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
+                                                         (forecast.restart_by, "Restart recruitment by", "#E69F00"))
+             if d is not None]
+    for k, (date, label, colour) in enumerate(marks):
+        past = pd.Timestamp(date) < pd.Timestamp(first)
+        x = matplotlib.dates.date2num(pd.Timestamp(first) if past else pd.Timestamp(date))
+        ax.axvline(x, color=colour, linestyle=":", linewidth=1.6)
+        left_half = (x - lo) / (hi - lo) < 0.55
+        ax.annotate(f"{label}\n{pd.Timestamp(date):%b %Y}{' (passed)' if past else ''}", (x, 0.97 - 0.2 * k),
+                    xycoords=ax.get_xaxis_transform(), xytext=(4 if left_half else -4, 0), textcoords="offset points",
+                    ha="left" if left_half else "right", va="top", fontsize=8, color="#222222",
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": colour, "alpha": 0.9})
 
 
 def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: str, period):

@@ -44,12 +44,21 @@ class Report:
         self.handed["section"] = title
         return Markdown(f"## {title}" + (f"\n{intro}" if intro else ""))
 
-    def flow(self, appendix_page: bool = True):
-        """A marker that makes the printed report flow (batch.FLOW_PRINT_STYLE): its sections follow on from one
-        another, a page started only by a landscape block or (``appendix_page``) the first appendix; nothing is
-        shown."""
+    @staticmethod
+    def flowing():
+        """A marker (nothing shown) that lets this report's sections follow one another on the printed page: no
+        page break before a section's heading, only before an appendix's ("Appendix A: ..."; the print style in
+        :mod:`cicanalysis.batch`). A short section then shares its page instead of leaving most of one blank."""
         from IPython.display import HTML
-        return HTML(f'<div class="cic-flow{" cic-appendix-page" if appendix_page else ""}" hidden></div>')
+        return HTML('<div class="cic-flow" hidden></div>')
+
+    def flow(self, appendix_page: bool = True):
+        """A marker that makes the printed report flow through (batch.FLOW_PRINT_STYLE): its sections and appendices
+        follow on from one another, a page started only by a landscape block or (``appendix_page``) the first
+        appendix; compact landscape tables and charts. Nothing is shown. (:meth:`flowing` starts every appendix on
+        a page.)"""
+        from IPython.display import HTML
+        return HTML(f'<div class="cic-flow cic-flow-through{" cic-appendix-page" if appendix_page else ""}" hidden></div>')
 
     def appendix(self, letter: str, title: str, intro: str = "") -> Markdown:
         """An appendix's heading, "Appendix A: Trends against target": the first starts the printed appendices on a
