@@ -222,8 +222,9 @@ def test_the_appendix_shares_panels_out_in_whole_rows_and_draws_one_figure_a_pag
     trend = pd.DataFrame([{"indicator": f"I{k}", "title": f"Indicator {k}", "period": m, "unit": "count",
                            "value": float(k + j), "target": np.nan, "floor": np.nan}
                           for k in range(14) for j, m in enumerate(months)])
+    assert charts.multiples_pages(14, most=6) == [6, 6, 2]      # the trend appendix: half-page images of 2 rows
     html = charts.trend_appendix(trend, "src").data
-    assert html.count("<img ") == 2 and 'class="cic-multiples"' in html   # 14 panels: 9 and 5 (3 and 2 rows)
+    assert html.count("<img ") == 3 and 'class="cic-multiples"' in html   # 14 panels: 6, 6 and 2 (2, 2 and 1 rows)
 
 
 def test_definitions_compact_one_row_an_indicator_in_plain_words():

@@ -113,7 +113,7 @@ class Report:
         frame = benchmarks.comparisons(code, indicators, up_to=self.published_up_to) if code else pd.DataFrame()
         if frame.empty:
             return Markdown("The authority's DfE LA code is not set in its configuration: it is compared with no "
-                            "published figures.")
+                            "published figures (no table, no charts).")
         self.figures(publish.comparison_figures(frame, self.name))
         la = self.x.authority
         shown, note = with_published_figures(frame)
@@ -135,8 +135,7 @@ class Report:
         from ..measures import benchmarks
         from . import benchmark_text as T
         code = self.x.authority.get("la_code", "")
-        if not code:
-            display(Markdown("The authority's DfE LA code is not set in its configuration: no comparison charts."))
+        if not code:        # :meth:`comparison` has said so, once
             return
         wanted = list(dict.fromkeys(benchmarks.compared_as(i) for i in indicators))
         found = {i: benchmarks.compare(i, code, up_to=self.published_up_to) for i in wanted}
