@@ -266,7 +266,8 @@ def trend_grid(trend: pd.DataFrame, source: str):
 MULTIPLES_COLS = 3          # panels across an A4 portrait page
 MULTIPLES_MOST = 12         # panels a page at most (4 rows of 3)
 TREND_PANELS_AN_IMAGE = 6   # the trend appendix in images of 2 rows, half a page: the first fills the body's last page
-PANEL_SIZE = (2.45, 2.0)    # inches a panel: three across 7.3 in (an A4 page inside its margins); two images of 2 rows and a heading fit a page
+# inches a panel: three across 7.3 in (an A4 page inside its margins); two images of 2 rows and a heading fit a page
+PANEL_SIZE = (2.45, 2.0)
 
 
 def multiples_pages(n: int, most: int = MULTIPLES_MOST, cols: int = MULTIPLES_COLS) -> list[int]:
@@ -350,7 +351,8 @@ def trend_multiples(trend: pd.DataFrame, ids: list[str], source: str, cols: int 
 def trend_appendix(trend: pd.DataFrame, source: str):
     """The trends against target as small multiples (:func:`trend_multiples`), the panels shared out in whole rows
     over images of half a page (:func:`multiples_pages`, ``TREND_PANELS_AN_IMAGE``): one drawing for six indicators,
-    and the appendix can start on the body's last page instead of leaving it part-empty. Those that would add nothing (:func:`trend_adds_nothing`) are named in one line after them."""
+    and the appendix can start on the body's last page instead of leaving it part-empty. Those that would add nothing
+    (:func:`trend_adds_nothing`) are named in one line after them."""
     from IPython.display import HTML
     ids = list(dict.fromkeys(trend["indicator"]))
     left = {i: trend_adds_nothing(trend, i) for i in ids}
