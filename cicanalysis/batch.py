@@ -85,17 +85,15 @@ div.cic-charts img{flex:0 1 auto}
   display:block;position:sticky;left:0;font-size:11px;color:#555;padding:.2em 0}
 }
 """
-# A report that flows through (it shows Report.flow()'s div.cic-flow-through: the scorecard, the sufficiency report;
-# issue 25's page budget): its sections and appendices follow on from one another; a page is started only by a
-# landscape block (the named page) or, when it asks (div.cic-appendix-page: the scorecard), the first appendix
-# ("Appendix A: ..."). Its landscape scorecards are set compact, so an indicator table of about 55 rows fits one
+# A report that flows through (Report.flow()'s div.cic-flow-through: the scorecard, the sufficiency report; issue
+# 25's page budget): its sections and appendices follow on from one another; a page is started only by a landscape
+# block (the named page). Its landscape scorecards are set compact, so an indicator table of about 55 rows fits one
 # landscape page, its charts are printed at 86% of the page's width (the text in them still 8 points), and its
-# small-multiple trend grids (div.cic-multiples) a page wide, one figure a page at most. (Report.flowing's div.cic-flow
+# small-multiple trend grids (div.cic-multiples) a page wide, one figure a page at most. (Report.flow(appendix_pages=True)'s div.cic-flow
 # alone, the adoption reports, still starts every appendix on a page: the rules below are for cic-flow-through only.)
 FLOW_PRINT_STYLE = """
 @media print{
  main:has(div.cic-flow-through) :is(div.cell,div.output_area):has(h2)~:is(div.cell,div.output_area) h2{break-before:auto}
- main:has(div.cic-appendix-page) h2[id^="Appendix-A:"]{break-before:page!important}
  main:has(div.cic-flow-through) h2{padding-top:.2em;margin:.6em 0 .3em}
  main:has(div.cic-flow-through) div.cic-wide table.cic{font-size:6.6pt;margin:.2em 0 .4em}
  main:has(div.cic-flow-through) div.cic-wide table.cic :is(th,td){padding:0 3px;line-height:1.12}
@@ -104,7 +102,7 @@ FLOW_PRINT_STYLE = """
  div.cic-multiples img{display:block;width:100%!important;height:auto;break-inside:avoid;margin:0 0 2mm}
 }
 """
-# A4 print: page breaks between sections (in a report marked cic-flow, Report.flowing, only before an appendix),
+# A4 print: page breaks between sections (in a report marked cic-flow, Report.flow, only before an appendix),
 # nothing wider than the page, colours kept for RAG cells; the
 # scorecard tables (div.cic-wide) on landscape pages with their section's heading; no heading, caption or
 # header row alone at a page foot; a short table kept on one page; trend charts two to a row

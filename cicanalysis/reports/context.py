@@ -45,24 +45,18 @@ class Report:
         return Markdown(f"## {title}" + (f"\n{intro}" if intro else ""))
 
     @staticmethod
-    def flowing():
-        """A marker (nothing shown) that lets this report's sections follow one another on the printed page: no
-        page break before a section's heading, only before an appendix's ("Appendix A: ..."; the print style in
-        :mod:`cicanalysis.batch`). A short section then shares its page instead of leaving most of one blank."""
+    def flow(appendix_pages: bool = False):
+        """A marker (nothing shown) that lets the printed report's sections follow one another instead of each
+        starting a page, so a short section shares its page (issue 25's page budget; the print styles in
+        :mod:`cicanalysis.batch`). ``appendix_pages``: each appendix ("Appendix A: ...") still starts a page (the
+        adoption reports); otherwise the appendices follow on too and the report is set compact (landscape
+        scorecards in small type, charts at 86% of the page: the scorecard, the sufficiency report)."""
         from IPython.display import HTML
-        return HTML('<div class="cic-flow" hidden></div>')
-
-    def flow(self, appendix_page: bool = True):
-        """A marker that makes the printed report flow through (batch.FLOW_PRINT_STYLE): its sections and appendices
-        follow on from one another, a page started only by a landscape block or (``appendix_page``) the first
-        appendix; compact landscape tables and charts. Nothing is shown. (:meth:`flowing` starts every appendix on
-        a page.)"""
-        from IPython.display import HTML
-        return HTML(f'<div class="cic-flow cic-flow-through{" cic-appendix-page" if appendix_page else ""}" hidden></div>')
+        return HTML(f'<div class="cic-flow{"" if appendix_pages else " cic-flow-through"}" hidden></div>')
 
     def appendix(self, letter: str, title: str, intro: str = "") -> Markdown:
-        """An appendix's heading, "Appendix A: Trends against target": the first starts the printed appendices on a
-        new page (in a report that flows); the body is everything before it."""
+        """An appendix's heading, "Appendix A: Trends against target"; the report's body is everything before the
+        first. In print each starts a page only in a report marked ``flow(appendix_pages=True)``."""
         return self.section(f"Appendix {letter}: {title}", intro)
 
     def show(self, table):
