@@ -10,6 +10,8 @@ band below ``FOOTER_MM`` from the foot is left out; charts are images and count,
 """
 from __future__ import annotations
 
+import html as _html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,3 +52,38 @@ def underfilled(pdf: Path, least: float = 1 / 3) -> list[tuple[int, float]]:
     anywhere on its last page), with their fill."""
     f = fills(pdf)
     return [(k, round(v, 2)) for k, v in enumerate(f[:-1], 1) if v < least]
+
+
+def page_layout(pdf: Path, scale: float = SCALE) -> list[tuple[float, str, bool]]:
+    """Each page: (fill, its last line of text above the footer, whether anything is drawn below that line)."""
+    import pypdfium2 as pdfium
+    pages = []
+    doc = pdfium.PdfDocument(str(pdf))
+    for i in range(len(doc)):
+        page = doc[i]
+        width, height = page.get_size()                        # points
+        footer = FOOTER_MM / 25.4 * 72
+        pixels = np.asarray(page.render(scale=scale).to_pil().convert("L"))
+        lowest_ink = ink_depth(pixels, footer / height)           # from the top, a fraction of the page
+        text = page.get_textpage()
+        rects = [r for r in (text.get_rect(k) for k in range(text.count_rects())) if r[1] > footer]
+        if not rects:
+            pages.append((lowest_ink, "", True))
+            continue
+        low = min(r[1] for r in rects)                         # the lowest line's bottom, points from the foot
+        line = [r for r in rects if r[1] < low + 3]
+        last = " ".join(text.get_text_bounded(0, low - 1, width, max(r[3] for r in line) + 1).split())
+        below = lowest_ink > 1 - (low - 4) / height            # ink more than 4 points under the line's bottom
+        pages.append((lowest_ink, last, below))
+    return pages
+
+
+def labels_of(page: str) -> set[str]:
+    """The report's headings, captions and table header rows (their cells' text joined), as a reader sees them."""
+    def clean(s):
+        return " ".join(_html.unescape(re.sub(r"<[^>]+>|¶", " ", s)).split())
+    found = {clean(c) for c in re.findall(r"<caption>(.*?)</caption>", page, flags=re.S)}
+    found |= {clean(h) for h in re.findall(r"<h[234][^>]*>(.*?)</h[234]>", page, flags=re.S)}
+    found |= {clean(" ".join(re.findall(r"<th[^>]*>(.*?)</th>", head, flags=re.S)))
+              for head in re.findall(r"<thead>(.*?)</thead>", page, flags=re.S)}
+    return found - {""}
