@@ -622,6 +622,15 @@ def threshold_chart(a1a2: pd.DataFrame, measure: str, source: str, period):
                                                     "DfE threshold": t["threshold"].tolist()}, "days"))
 
 
+def year_blues(years: list) -> list[str] | None:
+    """One blue a financial year, lightest the earliest and darkest the latest (the current year stands out), for
+    up to five years; None for more (the chart's own palette then)."""
+    if len(years) > 5:
+        return None
+    blues = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
+    return [blues[i] for i in np.linspace(1 if len(years) < 5 else 0, 4, len(years)).round().astype(int)]
+
+
 def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: str = "children",
                   ylabel: str = "Number of children", shade=()):
     """One line per financial year over the months April to March (``frame``: MONTH, FY, ``value``).
@@ -630,9 +639,7 @@ def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: s
     fig, ax = plt.subplots()
     months = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
     years = list(dict.fromkeys(frame["FY"]))
-    blues = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
-    palette = [blues[i] for i in np.linspace(1 if len(years) < 5 else 0, 4, len(years)).round().astype(int)] \
-        if len(years) <= 5 else None
+    palette = year_blues(years)
     for i, fy in enumerate(years):
         t = frame[frame["FY"] == fy]
         pos = [(m.month - 4) % 12 for m in t["MONTH"]]
@@ -735,9 +742,7 @@ def _monthly_panel(ax, frame: pd.DataFrame, title: str, value: str = "children")
     """One line per financial year over April to March in ``ax`` (as :func:`monthly_chart`), its key under the
     title; returns the panel's alt text."""
     years = list(dict.fromkeys(frame["FY"]))
-    blues = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
-    colours = [blues[i] for i in np.linspace(1 if len(years) < 5 else 0, 4, len(years)).round().astype(int)] \
-        if len(years) <= 5 else PALETTE
+    colours = year_blues(years) or PALETTE
     for i, fy in enumerate(years):
         t = frame[frame["FY"] == fy]
         ax.plot([(m.month - 4) % 12 for m in t["MONTH"]], t[value], marker="o", markersize=2.5, label=fy,
