@@ -160,3 +160,23 @@ def test_exact_repeats_found_among_rows_whose_key_repeats():
                        "_RETURN": [1.0, 1.0, 1.0, 1.0, 2.0], "_FILE": ["a", "a", "a", "a", "b"], "_ROW": [2, 3, 4, 5, 2]})
     assert _repeated(df, TABLES["episodes"]).tolist() == [False, True, False, False, False]
     assert _repeated(df.iloc[:0], TABLES["episodes"]).tolist() == []
+
+
+def test_date_strings_worked_out_once_per_load_and_carried_across_columns():
+    """DateMemo: each distinct date string is parsed once for the whole load (a poisoned entry shows a later
+    column reads it, not a new parse); dates, out-of-range flags and serial counts as parse_dates and
+    out_of_range give them, blank cells NaT/False."""
+    import numpy as np
+    from cicanalysis.validate.schema import DateMemo, out_of_range, parse_dates
+    memo = DateMemo()
+    first = pd.Series(["01/04/2016", None, "42461", "31/02/2015", "01/01/1006", "2016-04-01 10:30"], index=[5, 6, 7, 8, 9, 10])
+    got = memo.column(first)
+    assert got.parsed.tolist()[0] == pd.Timestamp("2016-04-01") and got.parsed.index.tolist() == [5, 6, 7, 8, 9, 10]
+    assert got.parsed.equals(parse_dates(first)) and got.outside.equals(out_of_range(first))
+    assert got.outside.tolist() == [False, False, False, False, True, False] and got.serials == 1
+    assert len(memo.position) == 5            # five distinct strings; the blank is none
+    memo.dates[memo.position["01/04/2016"]] = np.datetime64("2000-01-01")
+    second = memo.column(pd.Series(["42461", "01/04/2016", "42461", "05/05/2015"]))
+    assert second.parsed.tolist() == [pd.Timestamp("2016-04-01"), pd.Timestamp("2000-01-01"), pd.Timestamp("2016-04-01"),
+                                      pd.Timestamp("2015-05-05")]
+    assert second.serials == 2 and len(memo.position) == 6

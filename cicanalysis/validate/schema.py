@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -246,13 +247,15 @@ def _years(text: pd.Series) -> pd.Series:
     return pd.to_numeric(year, errors="coerce")
 
 
+def _outside(text: pd.Series) -> pd.Series:
+    year = _years(text)
+    return ((year < FIRST_YEAR) | (year > LAST_YEAR)).fillna(False)
+
+
 def out_of_range(s: pd.Series) -> pd.Series:
     """Well-formed dates whose year is before FIRST_YEAR or after LAST_YEAR (False where blank); worked out once
     per distinct value."""
-    def outside(text: pd.Series) -> pd.Series:
-        year = _years(text)
-        return ((year < FIRST_YEAR) | (year > LAST_YEAR)).fillna(False)
-    return per_distinct(s, outside, dtype=bool)
+    return per_distinct(s, _outside, dtype=bool)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -271,10 +274,61 @@ def parse_dates(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index)
 
 
-def parse_columns(df: pd.DataFrame, spec: TableSpec) -> dict[str, pd.Series]:
+class ColumnDates(NamedTuple):
+    """One date column worked out: its dates (:func:`parse_dates`), its :func:`out_of_range` flags and how many
+    of its cells are Excel serial day numbers."""
+
+    parsed: pd.Series
+    outside: pd.Series
+    serials: int
+
+
+class DateMemo:
+    """Every distinct date string of a load worked out once, whichever column or table holds it (an extract writes
+    the same few thousand days in all its date columns): its date, whether it is well-formed but out of the
+    plausible range and whether it is an Excel serial day number, each by the functions above, so the rules are
+    theirs; a column then costs one pass to find its distinct strings."""
+
+    def __init__(self):
+        self.position: dict = {}       # date string -> its place in the arrays below
+        self.dates = np.empty(0, dtype="datetime64[ns]")
+        self.outside = np.empty(0, dtype=bool)
+        self.serial = np.empty(0, dtype=bool)
+
+    def _learn(self, values) -> None:
+        new = [v for v in values if v not in self.position]
+        if not new:
+            return
+        text = pd.Series(new, dtype="string")
+        self.position.update(zip(new, range(len(self.position), len(self.position) + len(new))))
+        self.dates = np.concatenate([self.dates, parse_dates(text).to_numpy(dtype="datetime64[ns]")])
+        self.outside = np.concatenate([self.outside, _outside(text).to_numpy(dtype=bool)])
+        self.serial = np.concatenate([self.serial, _serial(text).to_numpy(dtype=bool)])
+
+    def column(self, s: pd.Series) -> ColumnDates:
+        """The column ``s`` of date strings worked out (NaT, False where blank)."""
+        codes, distinct = pd.factorize(s, use_na_sentinel=True)
+        values = np.asarray(distinct, dtype=object)
+        self._learn(values)
+        at = np.fromiter((self.position[v] for v in values), dtype=np.intp, count=len(values))
+        dates = np.append(self.dates[at], np.datetime64("NaT", "ns"))[codes]   # code -1 (blank) takes the last
+        outside = np.append(self.outside[at], False)[codes]
+        serials = int(self.serial[at][codes[codes >= 0]].sum())
+        return ColumnDates(pd.Series(dates, index=s.index), pd.Series(outside, index=s.index, dtype=bool), serials)
+
+
+def date_columns(df: pd.DataFrame, spec: TableSpec, memo: DateMemo | None = None) -> dict[str, ColumnDates]:
+    """The table's date columns worked out (:class:`DateMemo`; ``memo`` carries the strings across tables)."""
+    memo = DateMemo() if memo is None else memo
+    return {c: memo.column(df[c]) for c in spec.dates if c in df}
+
+
+def parse_columns(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None
+                  ) -> dict[str, pd.Series]:
     """The table's date and number columns parsed (NaT/NaN where a value is not one): done once, read by the
-    checks and then used as the typed columns."""
-    parsed = {c: parse_dates(df[c]) for c in spec.dates if c in df}
+    checks and then used as the typed columns; ``dates`` is :func:`date_columns` of the table, when known."""
+    dates = date_columns(df, spec) if dates is None else dates
+    parsed = {c: d.parsed for c, d in dates.items()}
     parsed.update({c: pd.to_numeric(df[c], errors="coerce") for c in spec.numbers if c in df and c not in parsed})
     return parsed
 
@@ -351,14 +405,16 @@ def _rule_text(check: str) -> str:
     return check
 
 
-def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate one table (strings in), return (typed frame, DQ rows)."""
+def validate_table(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate one table (strings in), return (typed frame, DQ rows); ``dates``: :func:`date_columns` of ``df``."""
     present = [c for c in spec.required + spec.optional if c in df.columns]
     dq = pd.DataFrame(columns=DQ_COLUMNS + ["_index"])
-    parsed = parse_columns(df[present], spec)
+    dates = date_columns(df[present], spec) if dates is None else dates
+    parsed = parse_columns(df[present], spec, dates)
     if len(df):
         try:
-            outside = {c: out_of_range(df[c]) for c in spec.dates if c in present}
+            outside = {c: d.outside for c, d in dates.items() if c in present}
             column_schema(spec, present, parsed, outside).validate(df, lazy=True)
         except SchemaErrors as err:
             dq = _failures_to_dq(err, df, spec)
@@ -927,18 +983,17 @@ def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
     return df, changed
 
 
-def serial_dates(df: pd.DataFrame, spec: TableSpec) -> int:
-    """How many date cells hold an Excel serial day number."""
-    def count(s: pd.Series) -> int:
-        codes, distinct = pd.factorize(s, use_na_sentinel=True)
-        return int(_serial(pd.Series(distinct, dtype="string")).to_numpy(dtype=bool)[codes[codes >= 0]].sum())
-    return sum(count(df[c]) for c in spec.dates if c in df)
+def serial_dates(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None) -> int:
+    """How many date cells hold an Excel serial day number (``dates``: :func:`date_columns` of ``df``)."""
+    dates = date_columns(df, spec) if dates is None else dates
+    return sum(d.serials for d in dates.values())
 
 
-def _format_notices(name: str, df: pd.DataFrame, spec: TableSpec, files: str) -> tuple[pd.DataFrame, list[str]]:
+def _format_notices(name: str, df: pd.DataFrame, spec: TableSpec, files: str,
+                    dates: dict[str, ColumnDates] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Codes tidied and Excel day numbers read as dates: the same figures as a clean export, one notice each."""
     df, codes = tidy_codes(df, spec)
-    serials = serial_dates(df, spec)
+    serials = serial_dates(df, spec, dates)
     notices = []
     if codes:
         notices.append(f"{codes:,} {name} codes ({files}) were in lower case or had spaces round them, and were read "
@@ -1092,7 +1147,7 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     for p in found.get("episodes", []):
         if p.year is None and "YEAR" in p.frame:
             return_years = sorted(set(return_years) | set(_return_year(p).dropna().astype(int)))
-    tables, ids = {}, {}
+    tables, ids, memo = {}, {}, DateMemo()
     for name, spec in TABLES.items():
         if name not in found:
             if spec.mandatory:
@@ -1111,12 +1166,13 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
             notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
                            f"(check the export if the authority has any).")
         df, marked = _open_markers(df, spec)
-        df, tidied = _format_notices(name, df, spec, ", ".join(sorted(set(sources[name]))))
+        dates = date_columns(df, spec, memo)
+        df, tidied = _format_notices(name, df, spec, ", ".join(sorted(set(sources[name]))), dates)
         notices.extend(tidied)
         if marked:
             notices.append(f"{marked:,} {name} end dates of 31/12/9999 ({', '.join(sorted(set(sources[name])))}) "
                            f"are read as blank: still open at the extract date.")
-        typed, table_dq = validate_table(df, spec)
+        typed, table_dq = validate_table(df, spec, dates)
         dq.append(table_dq)
         if typed["_RETURN"].nunique() > 1:  # an episode present in several returns is one episode: the latest wins
             key = [k for k in spec.key if k in typed]
