@@ -180,3 +180,46 @@ def test_date_strings_worked_out_once_per_load_and_carried_across_columns():
     assert second.parsed.tolist() == [pd.Timestamp("2016-04-01"), pd.Timestamp("2000-01-01"), pd.Timestamp("2016-04-01"),
                                       pd.Timestamp("2015-05-05")]
     assert second.serials == 2 and len(memo.position) == 6
+
+
+def test_csv_values_looked_at_for_spaces_only_when_the_text_may_have_some():
+    """no_spaces_round_values: a space, tab or other str.strip character beside a comma, quote or line end (or at
+    either end, or a lone carriage return, or non-ASCII text) means the columns are looked at; a space inside a
+    value (a postcode) does not."""
+    from cicanalysis.readers.csvfile import no_spaces_round_values
+    assert no_spaces_round_values("A,B\nAB1 2CD,2\n") and no_spaces_round_values("A,B\r\n1,2\r\n")
+    for text in ["A,B\n1 ,2\n", "A,B\n1, 2\n", "A,B\r\n1,2 \r\n", "A,B\n1,2\r3,4\n", 'A,B\n"x ",2\n', 'A,B\n" x",2\n',
+                 "A,B\n1,2 ", " A,B\n1,2\n", "A,B\n1,\t2\n", "A,B\n1,2\x1c\n", "A,B\n1,é\n", "A,B\n1,2\r",
+                 'A,B\n"\n",2\n']:
+        assert not no_spaces_round_values(text), text
+
+
+def test_csv_read_the_same_whether_or_not_the_values_are_looked_at(tmp_path):
+    """Whenever the text test says no value can have spaces round it, looking at every column changes nothing
+    (random cells of letters, spaces, tabs, commas, quotes and line ends, written by the csv module)."""
+    import csv
+    import io
+    from hypothesis import given, settings, strategies as st
+    from cicanalysis.readers import csvfile
+
+    cell = st.one_of(st.text(alphabet="ab1 ", max_size=5), st.text(alphabet="a1 \t,\"\r\n\x1c", max_size=4))
+    seen = []
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(cell, cell), min_size=1, max_size=6))
+    def check(rows):
+        out = io.StringIO()
+        csv.writer(out).writerows([("A", "B")] + rows)
+        text = out.getvalue()
+        if not csvfile.no_spaces_round_values(text):
+            return
+        path = tmp_path / "t.csv"
+        path.write_bytes(text.encode("ascii"))
+        try:
+            fast = csvfile.read_csv(path, "t.csv").drop(columns="_ROW")
+        except Exception:      # noqa: BLE001 - a text pandas cannot read is no case here
+            return
+        pd.testing.assert_frame_equal(csvfile.tidy(fast.copy(), spaces=True), fast)
+        seen.append(text)
+    check()
+    assert len(seen) >= 10           # the fast path was taken often enough to mean something
