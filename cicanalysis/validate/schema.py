@@ -333,49 +333,52 @@ def parse_columns(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDate
     return parsed
 
 
-def _parses(parsed: pd.Series):
-    """A check: the value is blank, or it parsed."""
-    return lambda s: s.isna() | parsed.reindex(s.index).notna()
-
-
-def _date_format(parsed: pd.Series, outside):
-    """A check: blank, parsed, or well-formed but out of range (``outside(s)``: that has a rule of its own)."""
-    return lambda s: s.isna() | parsed.reindex(s.index).notna() | outside(s)
-
-
-def _out_of_range_of(given: pd.Series | None):
-    """:func:`out_of_range` of the column checked: ``given`` (worked out once for both date checks) or computed."""
-    return out_of_range if given is None else (lambda s: given.reindex(s.index, fill_value=False))
-
-
 # numbers with a valid range (DfE rule 164: PL_DISTANCE from 0.0 to 999.9 miles)
 RANGES = {"PL_DISTANCE": (0.0, 999.9)}
+DATE_ERROR = "date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"
+RANGE_RULE = f"date out of the plausible range (year {FIRST_YEAR} to {LAST_YEAR})"
+
+
+def _rules(s: pd.Series, spec: TableSpec, parsed: pd.Series | None, outside: pd.Series | None
+           ) -> list[tuple[str, str | None, pd.Series]]:
+    """The format rules of one column ``s`` (text), each worked out on the whole column at once: (rule, error
+    message, the values that pass it). A blank passes every rule (a required value's blank is pandera's own
+    nullable rule). Dates: blank, parsed, or well-formed but out of range (which has a rule of its own); numbers:
+    blank or parsed, within RANGES; codes: blank or one of the DfE's."""
+    c, rules = s.name, []
+    is_code = c in spec.codes and c in CODES
+    if c not in spec.dates and c not in spec.numbers and not is_code:
+        return rules
+    blank = s.isna()
+    if c in spec.dates:
+        flags = out_of_range(s) if outside is None else outside.reindex(s.index, fill_value=False)
+        rules += [("date", DATE_ERROR, blank | parsed.notna() | flags), (RANGE_RULE, None, ~flags)]
+    elif c in spec.numbers:
+        rules.append(("number", "must be a number", blank | parsed.notna()))
+        if c in RANGES:
+            lo, hi = RANGES[c]
+            rules.append((f"{c} must be from {lo:g} to {hi:g} (DfE rule 164)", None, parsed.isna() | parsed.between(lo, hi)))
+    if is_code:
+        rules.append(("code", f"{c} must be one of the DfE codes", blank | s.isin(set(CODES[c]))))
+    return rules
+
+
+def _passes(mask: pd.Series):
+    """A check that reads the values passing it, worked out beforehand on the whole column (:func:`_rules`)."""
+    return lambda s: mask.reindex(s.index, fill_value=True)
 
 
 def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series],
-                  outside: dict[str, pd.Series] | None = None) -> pa.DataFrameSchema:
+                  outside: dict[str, pd.Series] | None = None, df: pd.DataFrame | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one table's columns (format rules only; cross-row rules are separate);
-    ``parsed`` is :func:`parse_columns` of the table, ``outside`` its date columns' :func:`out_of_range`."""
+    ``parsed`` is :func:`parse_columns` of the table ``df``, ``outside`` its date columns' :func:`out_of_range`.
+    Each rule is worked out once on the whole column (:func:`_rules`); pandera reports the values that fail it.
+    Blanks are not dropped before a check (``ignore_na=False``: a blank passes each rule by the rule itself)."""
     cols = {}
     for c in present:
-        checks = []
-        if c in spec.dates:
-            flags = _out_of_range_of((outside or {}).get(c))
-            checks.append(pa.Check(_date_format(parsed[c], flags), name="date",
-                                   error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
-            checks.append(pa.Check(lambda s, flags=flags: ~flags(s),
-                                   name=f"date out of the plausible range (year {FIRST_YEAR} to {LAST_YEAR})"))
-        elif c in spec.numbers:
-            checks.append(pa.Check(_parses(parsed[c]), name="number", error="must be a number"))
-            if c in RANGES:
-                lo, hi = RANGES[c]
-                checks.append(pa.Check(lambda s, v=parsed[c], lo=lo, hi=hi: v.reindex(s.index).isna()
-                                       | v.reindex(s.index).between(lo, hi),
-                                       name=f"{c} must be from {lo:g} to {hi:g} (DfE rule 164)"))
-        if c in spec.codes and c in CODES:
-            allowed = set(CODES[c])
-            checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="code",
-                                   error=f"{c} must be one of the DfE codes"))
+        column = df[c] if df is not None else pd.Series(dtype=object, name=c)
+        checks = [pa.Check(_passes(mask), name=name, error=error, ignore_na=False)
+                  for name, error, mask in _rules(column, spec, parsed.get(c), (outside or {}).get(c))]
         nullable = not (c == spec.key[0] or (spec.name == "episodes" and c == "DECOM"))
         # every column is read as text, so no dtype check (pandera would try to coerce each cell to check it)
         cols[c] = pa.Column(None, checks=checks, nullable=nullable, required=False, coerce=False)
@@ -415,17 +418,20 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDat
     if len(df):
         try:
             outside = {c: d.outside for c, d in dates.items() if c in present}
-            column_schema(spec, present, parsed, outside).validate(df, lazy=True)
+            column_schema(spec, present, parsed, outside, df).validate(df, lazy=True)
         except SchemaErrors as err:
             dq = _failures_to_dq(err, df, spec)
-    out = df.copy()
+    out = df.copy(deep=False)       # copy on write: a column changed below is copied then, the others never
     # blank the bad values, drop rows whose key is unusable
     for column, bad in dq.groupby("column")["_index"]:
         out.loc[bad.to_numpy(), column] = np.nan
     drop = set(dq.loc[dq["action"] == EXCLUDED, "_index"])
-    out = out.drop(index=list(drop))
-    for c, values in parsed.items():   # a value blanked above stays blank
-        values = values.reindex(out.index).where(out[c].notna())
+    if drop:
+        out = out.drop(index=list(drop))
+    blanked = set(dq["column"])
+    for c, values in parsed.items():   # a value blanked above stays blank (a blank cell parsed as NaT/NaN already)
+        values = values.reindex(out.index) if drop else values
+        values = values.where(out[c].notna()) if c in blanked else values
         out[c] = values.astype("datetime64[s]") if c in spec.dates else values
     for c in spec.required + spec.optional:
         if c not in out:
