@@ -223,3 +223,19 @@ def test_csv_read_the_same_whether_or_not_the_values_are_looked_at(tmp_path):
         seen.append(text)
     check()
     assert len(seen) >= 10           # the fast path was taken often enough to mean something
+
+
+def test_an_id_passed_over_by_the_regular_expressions_is_its_own_normal_form():
+    """_plain_id: every id it lets through unchanged is what _normal_ids makes of it (random ids of digits,
+    letters in both cases, accented letters, spaces, dots and zeros), and the common ids are let through."""
+    from hypothesis import given, settings, strategies as st
+    from cicanalysis.validate.schema import _normal_ids, _plain_id
+    assert _plain_id("1234") and _plain_id("AB12") and _plain_id("A0")
+    assert not any(_plain_id(v) for v in ["01234", "ab12", "1234.0", "AB 12", "É1", "", "0"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="0129AZaz .éÉ\t", min_size=1, max_size=6))
+    def check(v):
+        if _plain_id(v):
+            assert _normal_ids(pd.Series([v], dtype="string")).iloc[0] == v
+    check()

@@ -919,19 +919,36 @@ def _repeated(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
     return out
 
 
+def _plain_id(v) -> bool:
+    """An id that is its own normal form (:func:`normalise_ids`): ASCII letters and digits only, no lower case, not
+    starting with 0 (``1234``, ``AB12``): nothing for the regular expressions to do."""
+    return isinstance(v, str) and v.isascii() and v.isalnum() and v[0] != "0" and (v.isdigit() or v.isupper())
+
+
 def normalise_ids(ids: pd.Series, memo: dict | None = None) -> pd.Series:
     """CHILD ids as every table must hold them: no spaces, upper case, ``1234.0`` (a number through Excel) as
     ``1234`` and an all-digit id without leading zeros (``001234`` and ``1234`` are one child). Each distinct id
-    is worked out once; ``memo`` (id as text -> normal form) carries them from one table to the next."""
+    is worked out once (a plain one, :func:`_plain_id`, without a regular expression); ``memo`` (id as written ->
+    normal form) carries them from one table to the next."""
     memo = {} if memo is None else memo
+    codes, distinct = pd.factorize(ids, use_na_sentinel=True)
+    values = np.asarray(distinct, dtype=object)
+    odd = []
+    for v in values:
+        if v not in memo:
+            if _plain_id(v):
+                memo[v] = v
+            else:
+                odd.append(v)
+    if odd:
+        memo.update(zip(odd, _normal_ids(pd.Series(odd, dtype="string"))))
+    normal = np.array([memo[v] for v in values] + [np.nan], dtype=object)   # code -1 (missing) takes the last
+    return pd.Series(normal[codes], index=ids.index, dtype=object)
 
-    def normal(text: pd.Series) -> pd.Series:
-        values = text.to_numpy(dtype=object)
-        new = [v for v in values if v not in memo]
-        if new:
-            memo.update(zip(new, _normal_ids(pd.Series(new, dtype="string"))))
-        return pd.Series([memo[v] for v in values], index=text.index, dtype=object)
-    return per_distinct(ids, normal, fill=np.nan)
+
+def any_renamed(memo: dict) -> bool:
+    """Whether :func:`normalise_ids` changed any id it was given (``memo``: every id it saw, as written -> normal)."""
+    return any(isinstance(n, str) and n != v for v, n in memo.items())
 
 
 def id_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
@@ -1153,7 +1170,7 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     for p in found.get("episodes", []):
         if p.year is None and "YEAR" in p.frame:
             return_years = sorted(set(return_years) | set(_return_year(p).dropna().astype(int)))
-    tables, ids, memo = {}, {}, DateMemo()
+    tables, ids, raw, memo = {}, {}, {}, DateMemo()
     for name, spec in TABLES.items():
         if name not in found:
             if spec.mandatory:
@@ -1165,8 +1182,8 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
         repeated = _repeated(df, spec)
         dq.append(_dq_rows(df, repeated, spec.key[0], "row repeated exactly in the same return: counted once", EXCLUDED))
         df = df[~repeated]
-        if "CHILD" in df:
-            df["_RAW_CHILD"] = df["CHILD"]
+        if "CHILD" in df:      # the ids as written, for id_checks: set aside, a column only if any changed
+            raw[name] = df["CHILD"]
             df["CHILD"] = normalise_ids(df["CHILD"], ids)
         if df.empty:
             notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
@@ -1187,6 +1204,8 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
             raise CicError(f"the '{name}' table has no usable rows (header only, or every row excluded: see "
                            f"`cicanalysis validate`)", file=", ".join(sources[name]), rule="table has rows")
         tables[name] = typed.sort_index()
+    if any_renamed(ids):
+        tables = {n: t.assign(_RAW_CHILD=raw[n].reindex(t.index)) if n in raw else t for n, t in tables.items()}
     tables, matched = id_checks(tables)
     dq.extend(matched)
     date, how = extract_date_of(tables, return_years, extract_date)
