@@ -239,3 +239,30 @@ def test_an_id_passed_over_by_the_regular_expressions_is_its_own_normal_form():
         if _plain_id(v):
             assert _normal_ids(pd.Series([v], dtype="string")).iloc[0] == v
     check()
+
+
+def test_adoption_checks_on_the_children_concerned_equal_those_on_the_whole_extract():
+    """build.adoption_checks works the journeys out for the adoption children only: the same DQ rows as
+    consistency_checks over the whole extract, each rule firing once (D's ADM decision 01/09/2013 after its
+    placement order 01/08/2013; E matched 01/10/2013 before its ADM decision 15/10/2013; G adopted with no
+    placed_for_adoption row), the fixture's other children left out."""
+    import pandas as pd
+    from conftest import FIXTURE_EXTRACT_DATE, TABLE_COLUMNS
+    from cicanalysis.config.reference import SYNTHETIC_AUTHORITY_DIR
+    from cicanalysis.model.build import adoption_checks, build
+    from cicanalysis.model.journeys import consistency_checks
+    from cicanalysis.validate.schema import validate_frames
+    t = fixture_tables()
+    t["placed_for_adoption"][0]["DATE_PLACED"] = "01/09/2013"          # D
+    t["ad1"][1]["DATE_MATCH"] = "01/10/2013"                            # E
+    t["episodes"].append(dict(t["episodes"][0], CHILD="G", DECOM="01/01/2014", RNE="S", LS="C2", PLACE="U1",
+                              DEC="01/01/2015", REC="E11", REASON_PLACE_CHANGE=""))
+    t["header"].append(dict(t["header"][0], CHILD="G", DOB="01/01/2012", UPN="A123456789099"))
+    frames = {n: pd.DataFrame([{c: r.get(c, "") for c in TABLE_COLUMNS[n]} for r in rows], columns=TABLE_COLUMNS[n])
+              for n, rows in t.items()}
+    loaded = validate_frames(frames, extract_date=FIXTURE_EXTRACT_DATE)
+    x = build(loaded, authority_dir=SYNTHETIC_AUTHORITY_DIR)
+    whole = consistency_checks(x)
+    assert sorted(zip(whole["CHILD"], whole["column"])) == [("D", "DATE_PLACED"), ("E", "DATE_MATCH"), ("G", "REC")]
+    pd.testing.assert_frame_equal(adoption_checks(loaded, SYNTHETIC_AUTHORITY_DIR), whole)
+    assert len(x.dq.merge(whole)) == 3
