@@ -266,3 +266,21 @@ def test_adoption_checks_on_the_children_concerned_equal_those_on_the_whole_extr
     assert sorted(zip(whole["CHILD"], whole["column"])) == [("D", "DATE_PLACED"), ("E", "DATE_MATCH"), ("G", "REC")]
     pd.testing.assert_frame_equal(adoption_checks(loaded, SYNTHETIC_AUTHORITY_DIR), whole)
     assert len(x.dq.merge(whole)) == 3
+
+
+def test_numbers_worked_out_once_per_distinct_value_as_to_numeric_gives_them():
+    """parse_numbers: the same values and dtype as pd.to_numeric(errors="coerce") on the whole column (int64
+    without blanks, float64 with them or with decimals, NaN for text), for random columns of such cells."""
+    from hypothesis import given, settings, strategies as st
+    from cicanalysis.validate.schema import parse_numbers
+    got = parse_numbers(pd.Series(["3", "12.5", None, "x", "3"], dtype="str", index=[4, 3, 2, 1, 0]))
+    assert got.dtype == "float64" and got.index.tolist() == [4, 3, 2, 1, 0]
+    assert got.fillna(-1).tolist() == [3.0, 12.5, -1, -1, 3.0]
+    assert parse_numbers(pd.Series(["2016", "2017", "2016"], dtype="str")).tolist() == [2016, 2017, 2016]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(["1", "2", "007", "1.5", "-3", "1e3", "n/a", "", None, "999.9", "NaN"]), max_size=8))
+    def check(cells):
+        s = pd.Series(cells, dtype="str").replace("", None)
+        pd.testing.assert_series_equal(parse_numbers(s), pd.to_numeric(s, errors="coerce"))
+    check()

@@ -323,13 +323,26 @@ def date_columns(df: pd.DataFrame, spec: TableSpec, memo: DateMemo | None = None
     return {c: memo.column(df[c]) for c in spec.dates if c in df}
 
 
+def parse_numbers(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")`` worked out once per distinct value (an extract repeats the same few
+    thousand distances, years and counts): the same numbers and dtype (float64 where a value is blank)."""
+    codes, distinct = pd.factorize(s, use_na_sentinel=True)
+    per_value = pd.to_numeric(pd.Series(distinct, dtype=s.dtype), errors="coerce")
+    if per_value.dtype.kind not in "if" or not len(distinct):   # anything unusual: the whole column as it is
+        return pd.to_numeric(s, errors="coerce")
+    values = per_value.to_numpy()
+    if (codes < 0).any():
+        values = np.append(values.astype("float64"), np.nan)   # code -1 (blank) takes the last
+    return pd.Series(values[codes], index=s.index, name=s.name)
+
+
 def parse_columns(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None
                   ) -> dict[str, pd.Series]:
     """The table's date and number columns parsed (NaT/NaN where a value is not one): done once, read by the
     checks and then used as the typed columns; ``dates`` is :func:`date_columns` of the table, when known."""
     dates = date_columns(df, spec) if dates is None else dates
     parsed = {c: d.parsed for c, d in dates.items()}
-    parsed.update({c: pd.to_numeric(df[c], errors="coerce") for c in spec.numbers if c in df and c not in parsed})
+    parsed.update({c: parse_numbers(df[c]) for c in spec.numbers if c in df and c not in parsed})
     return parsed
 
 
@@ -339,8 +352,8 @@ DATE_ERROR = "date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"
 RANGE_RULE = f"date out of the plausible range (year {FIRST_YEAR} to {LAST_YEAR})"
 
 
-def _rules(s: pd.Series, spec: TableSpec, parsed: pd.Series | None, outside: pd.Series | None
-           ) -> list[tuple[str, str | None, pd.Series]]:
+def _rules(s: pd.Series, spec: TableSpec, parsed: pd.Series | None, outside: pd.Series | None,
+           code_ok: pd.Series | None = None) -> list[tuple[str, str | None, pd.Series]]:
     """The format rules of one column ``s`` (text), each worked out on the whole column at once: (rule, error
     message, the values that pass it). A blank passes every rule (a required value's blank is pandera's own
     nullable rule). Dates: blank, parsed, or well-formed but out of range (which has a rule of its own); numbers:
@@ -359,7 +372,8 @@ def _rules(s: pd.Series, spec: TableSpec, parsed: pd.Series | None, outside: pd.
             lo, hi = RANGES[c]
             rules.append((f"{c} must be from {lo:g} to {hi:g} (DfE rule 164)", None, parsed.isna() | parsed.between(lo, hi)))
     if is_code:
-        rules.append(("code", f"{c} must be one of the DfE codes", blank | s.isin(set(CODES[c]))))
+        ok = blank | s.isin(set(CODES[c])) if code_ok is None else code_ok.reindex(s.index, fill_value=True)
+        rules.append(("code", f"{c} must be one of the DfE codes", ok))
     return rules
 
 
@@ -369,7 +383,8 @@ def _passes(mask: pd.Series):
 
 
 def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series],
-                  outside: dict[str, pd.Series] | None = None, df: pd.DataFrame | None = None) -> pa.DataFrameSchema:
+                  outside: dict[str, pd.Series] | None = None, df: pd.DataFrame | None = None,
+                  code_ok: dict[str, pd.Series] | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one table's columns (format rules only; cross-row rules are separate);
     ``parsed`` is :func:`parse_columns` of the table ``df``, ``outside`` its date columns' :func:`out_of_range`.
     Each rule is worked out once on the whole column (:func:`_rules`); pandera reports the values that fail it.
@@ -378,7 +393,8 @@ def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Seri
     for c in present:
         column = df[c] if df is not None else pd.Series(dtype=object, name=c)
         checks = [pa.Check(_passes(mask), name=name, error=error, ignore_na=False)
-                  for name, error, mask in _rules(column, spec, parsed.get(c), (outside or {}).get(c))]
+                  for name, error, mask in _rules(column, spec, parsed.get(c), (outside or {}).get(c),
+                                                  (code_ok or {}).get(c))]
         nullable = not (c == spec.key[0] or (spec.name == "episodes" and c == "DECOM"))
         # every column is read as text, so no dtype check (pandera would try to coerce each cell to check it)
         cols[c] = pa.Column(None, checks=checks, nullable=nullable, required=False, coerce=False)
@@ -408,9 +424,10 @@ def _rule_text(check: str) -> str:
     return check
 
 
-def validate_table(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate one table (strings in), return (typed frame, DQ rows); ``dates``: :func:`date_columns` of ``df``."""
+def validate_table(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None,
+                   code_ok: dict[str, pd.Series] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate one table (strings in), return (typed frame, DQ rows); ``dates``: :func:`date_columns` of ``df``,
+    ``code_ok``: its code columns' "code" rule, where :func:`tidy_codes` worked it out."""
     present = [c for c in spec.required + spec.optional if c in df.columns]
     dq = pd.DataFrame(columns=DQ_COLUMNS + ["_index"])
     dates = date_columns(df[present], spec) if dates is None else dates
@@ -418,7 +435,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDat
     if len(df):
         try:
             outside = {c: d.outside for c, d in dates.items() if c in present}
-            column_schema(spec, present, parsed, outside, df).validate(df, lazy=True)
+            column_schema(spec, present, parsed, outside, df, code_ok).validate(df, lazy=True)
         except SchemaErrors as err:
             dq = _failures_to_dq(err, df, spec)
     out = df.copy(deep=False)       # copy on write: a column changed below is copied then, the others never
@@ -549,10 +566,11 @@ def episode_sequence(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]
     return ep.assign(DEC_RECORDED=ep["DEC"], DEC=ep["DEC"].mask(changed, next_decom)), dq
 
 
-def code_date_checks(ep: pd.DataFrame) -> list[pd.DataFrame]:
+def code_date_checks(episodes: pd.DataFrame) -> list[pd.DataFrame]:
     """DQ rows (reported only) for an episode whose code was not in the DfE's list when the episode started."""
     dq = []
     for column, codes in CODE_DATES.items():
+        ep = episodes[episodes[column].isin(list(codes))]     # the few episodes with such a code, in their order
         for code, (first, last) in codes.items():
             used = ep[column] == code
             early = used & (ep["DECOM"] < pd.Timestamp(first)) if first else pd.Series(False, index=ep.index)
@@ -622,9 +640,9 @@ def _return_year(part: readers.Part) -> pd.Series:
     if part.year is not None:
         return pd.Series(float(part.year), index=df.index)
     if "_YEAR" in df:
-        return pd.to_numeric(df["_YEAR"], errors="coerce")
+        return parse_numbers(df["_YEAR"])
     if "YEAR" in df:
-        return pd.to_numeric(df["YEAR"], errors="coerce")
+        return parse_numbers(df["YEAR"])
     return pd.Series(np.nan, index=df.index)
 
 
@@ -990,9 +1008,10 @@ def _open_markers(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]
     return df, marked
 
 
-def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
+def tidy_codes(df: pd.DataFrame, spec: TableSpec, code_ok: dict | None = None) -> tuple[pd.DataFrame, int]:
     """Code columns trimmed and upper-cased before they are checked (``e1`` and `` E1`` are ``E1``; the DfE's own
-    spelling ``E4a`` is ``E4A``), as the DfE validator reads them; and how many cells that changed."""
+    spelling ``E4a`` is ``E4A``), as the DfE validator reads them; and how many cells that changed. ``code_ok``
+    (a dict) is given each column's "code" rule (blank or one of CODES), worked out on its distinct codes."""
     changed = 0
     if not spec.child_level:            # the local tables' own codes (LEVEL county/area/team) are not the DfE's
         return df, changed
@@ -1003,6 +1022,10 @@ def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
         differs = pd.notna(tidy) & (tidy != np.asarray(distinct, dtype=object))
         changed += int(differs[codes[codes >= 0]].sum())
         df[column] = pd.Series(np.append(tidy, np.nan)[codes], index=df.index, dtype=object)
+        if code_ok is not None and column in CODES:
+            allowed = set(CODES[column])
+            ok = np.array([pd.isna(v) or v in allowed for v in tidy] + [True], dtype=bool)
+            code_ok[column] = pd.Series(ok[codes], index=df.index, dtype=bool)
     return df, changed
 
 
@@ -1013,9 +1036,11 @@ def serial_dates(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates
 
 
 def _format_notices(name: str, df: pd.DataFrame, spec: TableSpec, files: str,
-                    dates: dict[str, ColumnDates] | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Codes tidied and Excel day numbers read as dates: the same figures as a clean export, one notice each."""
-    df, codes = tidy_codes(df, spec)
+                    dates: dict[str, ColumnDates] | None = None, code_ok: dict | None = None
+                    ) -> tuple[pd.DataFrame, list[str]]:
+    """Codes tidied and Excel day numbers read as dates: the same figures as a clean export, one notice each
+    (``code_ok``: see :func:`tidy_codes`)."""
+    df, codes = tidy_codes(df, spec, code_ok)
     serials = serial_dates(df, spec, dates)
     notices = []
     if codes:
@@ -1189,13 +1214,13 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
             notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
                            f"(check the export if the authority has any).")
         df, marked = _open_markers(df, spec)
-        dates = date_columns(df, spec, memo)
-        df, tidied = _format_notices(name, df, spec, ", ".join(sorted(set(sources[name]))), dates)
+        dates, code_ok = date_columns(df, spec, memo), {}
+        df, tidied = _format_notices(name, df, spec, ", ".join(sorted(set(sources[name]))), dates, code_ok)
         notices.extend(tidied)
         if marked:
             notices.append(f"{marked:,} {name} end dates of 31/12/9999 ({', '.join(sorted(set(sources[name])))}) "
                            f"are read as blank: still open at the extract date.")
-        typed, table_dq = validate_table(df, spec, dates)
+        typed, table_dq = validate_table(df, spec, dates, code_ok)
         dq.append(table_dq)
         if typed["_RETURN"].nunique() > 1:  # an episode present in several returns is one episode: the latest wins
             key = [k for k in spec.key if k in typed]
