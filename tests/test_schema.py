@@ -284,3 +284,21 @@ def test_numbers_worked_out_once_per_distinct_value_as_to_numeric_gives_them():
         s = pd.Series(cells, dtype="str").replace("", None)
         pd.testing.assert_series_equal(parse_numbers(s), pd.to_numeric(s, errors="coerce"))
     check()
+
+
+def test_adoption_checks_without_adoption_episodes_give_no_rows_as_the_whole_extract():
+    """A placed_for_adoption row for a child with no episodes, and no adoption episode anywhere: no journey, so
+    no rows, as consistency_checks on the whole extract gives."""
+    import pandas as pd
+    from conftest import FIXTURE_EXTRACT_DATE, TABLE_COLUMNS
+    from cicanalysis.model.build import adoption_checks, build
+    from cicanalysis.model.journeys import consistency_checks
+    from cicanalysis.validate.schema import validate_frames
+    t = fixture_tables()
+    t["episodes"] = [e for e in t["episodes"] if e["CHILD"] not in ("D", "E")]
+    t["placed_for_adoption"] = [dict(t["placed_for_adoption"][0], CHILD="Z")]
+    t["ad1"] = []
+    frames = {n: pd.DataFrame([{c: r.get(c, "") for c in TABLE_COLUMNS[n]} for r in rows], columns=TABLE_COLUMNS[n])
+              for n, rows in t.items()}
+    loaded = validate_frames(frames, extract_date=FIXTURE_EXTRACT_DATE)
+    assert adoption_checks(loaded).empty and consistency_checks(build(loaded)).empty

@@ -44,10 +44,10 @@ def adoption_checks(loaded: Loaded, authority_dir=None) -> pd.DataFrame:
     children = set(ep.loc[concerned, "CHILD"].dropna())
     for name in ADOPTION_TABLES:
         children |= set(t[name]["CHILD"].dropna())
-    if not children:
-        return pd.DataFrame(columns=DQ_COLUMNS)      # no journey: what consistency_checks gives
     # (the header is kept whole: a child's DOB is looked up in it, and an empty lookup table has no dates)
     mine = {name: t[name][t[name]["CHILD"].isin(children)] for name in ("episodes",) + ADOPTION_TABLES}
+    if mine["episodes"].empty:      # a journey is a period of care: none without episodes (as consistency_checks)
+        return pd.DataFrame(columns=DQ_COLUMNS)
     sub = Extract(dataclasses.replace(loaded, tables=dict(t, **mine)), authority_dir=authority_dir)
     return consistency_checks(sub)
 
