@@ -302,3 +302,16 @@ def test_adoption_checks_without_adoption_episodes_give_no_rows_as_the_whole_ext
               for n, rows in t.items()}
     loaded = validate_frames(frames, extract_date=FIXTURE_EXTRACT_DATE)
     assert adoption_checks(loaded).empty and consistency_checks(build(loaded)).empty
+
+
+def test_the_run_cache_holds_the_derived_views_that_load_leaves_for_later(tmp_path):
+    """load leaves the adoption journeys and the episodes view until a report asks; the run's pickled extract has
+    them worked out (one build for every notebook, as when load made them)."""
+    from cicanalysis.loading import save_run_cache
+    data = write_fixture(tmp_path / "x")
+    x = load_fixture(data)
+    assert "adoption_journeys" not in x.cache and "episodes" not in x.__dict__
+    save_run_cache(x, data, tmp_path / "x.pkl")
+    cached = load(data, cache=tmp_path / "x.pkl", extract_date="2016-03-15")   # as load_fixture gave it
+    # D and E adopted, S2 under a placement order (E1) and placed for adoption (A6)
+    assert cached.cache["adoption_journeys"]["CHILD"].tolist() == ["D", "E", "S2"] and "episodes" in cached.__dict__
