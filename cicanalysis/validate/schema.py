@@ -383,7 +383,7 @@ def _passes(mask: pd.Series):
 
 
 def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series],
-                  outside: dict[str, pd.Series] | None = None, df: pd.DataFrame | None = None,
+                  outside: dict[str, pd.Series] | None = None, *, df: pd.DataFrame,
                   code_ok: dict[str, pd.Series] | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one table's columns (format rules only; cross-row rules are separate);
     ``parsed`` is :func:`parse_columns` of the table ``df``, ``outside`` its date columns' :func:`out_of_range`.
@@ -391,9 +391,8 @@ def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Seri
     Blanks are not dropped before a check (``ignore_na=False``: a blank passes each rule by the rule itself)."""
     cols = {}
     for c in present:
-        column = df[c] if df is not None else pd.Series(dtype=object, name=c)
         checks = [pa.Check(_passes(mask), name=name, error=error, ignore_na=False)
-                  for name, error, mask in _rules(column, spec, parsed.get(c), (outside or {}).get(c),
+                  for name, error, mask in _rules(df[c], spec, parsed.get(c), (outside or {}).get(c),
                                                   (code_ok or {}).get(c))]
         nullable = not (c == spec.key[0] or (spec.name == "episodes" and c == "DECOM"))
         # every column is read as text, so no dtype check (pandera would try to coerce each cell to check it)
@@ -435,7 +434,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDat
     if len(df):
         try:
             outside = {c: d.outside for c, d in dates.items() if c in present}
-            column_schema(spec, present, parsed, outside, df, code_ok).validate(df, lazy=True)
+            column_schema(spec, present, parsed, outside, df=df, code_ok=code_ok).validate(df, lazy=True)
         except SchemaErrors as err:
             dq = _failures_to_dq(err, df, spec)
     out = df.copy(deep=False)       # copy on write: a column changed below is copied then, the others never
