@@ -219,7 +219,7 @@ class Extract:
     def periods_of_care(self) -> pd.DataFrame:
         """CHILD, PERIOD_ID, BLA, END (NaT while open), REC of the last episode, EPISODES; STARTED: the period began
         with a start the DfE counts (RNE S, or after short breaks); CEASED: it ended with a leaving the DfE counts
-        (REC other than X1; a period that ends X1, e.g. into short breaks, ends without one)."""
+        (REC other than X1; a period that ends X1, e.g. into short breaks, ends without one); CHILD_CODE."""
         ep = self.episodes
         g = ep.groupby("PERIOD_ID", sort=False)
         out = g.agg(CHILD=("CHILD", "first"), BLA=("DECOM", "min"), EPISODES=("DECOM", "size"),
@@ -228,11 +228,13 @@ class Extract:
         out["END"] = last["DEC"]
         out["REC"] = last["REC"]
         out["CEASED"] = last["CEASES_CARE"]
+        out["CHILD_CODE"] = g["CHILD_CODE"].first()
         return out.reset_index()
 
     @cached_property
     def placements(self) -> pd.DataFrame:
-        """CHILD, PLACEMENT_ID, PERIOD_ID, BLA, START, END, PLACE (latest type), PLACE_PROVIDER, PL_DISTANCE."""
+        """CHILD, PLACEMENT_ID, PERIOD_ID, BLA, START, END, PLACE (latest type), PLACE_PROVIDER, PL_DISTANCE,
+        CHILD_CODE."""
         ep = self.episodes
         g = ep.groupby("PLACEMENT_ID", sort=False)
         out = g.agg(CHILD=("CHILD", "first"), PERIOD_ID=("PERIOD_ID", "first"), BLA=("BLA", "first"),
@@ -240,6 +242,7 @@ class Extract:
         last = ep.loc[g["DECOM"].idxmax()].set_index("PLACEMENT_ID")
         for c in ("DEC", "PLACE", "PLACE_PROVIDER", "PL_DISTANCE"):
             out[c if c != "DEC" else "END"] = last[c]
+        out["CHILD_CODE"] = g["CHILD_CODE"].first()
         return out.reset_index()
 
     @cached_property
@@ -303,6 +306,43 @@ class Extract:
         rows = np.flatnonzero((decom <= d) & (dec > d))
         last = np.append(code[rows][1:] != code[rows][:-1], True) if len(rows) else np.zeros(0, dtype=bool)
         return rows[last]
+
+    def in_care_during(self, start, end) -> pd.DataFrame:
+        """CHILD and CHILD_CODE of the children looked after at any time from ``start`` to ``end`` (an episode with
+        DECOM ≤ end and DEC blank or ≥ start), each once: the row of the child's first such episode."""
+        code, decom, dec = self._episode_spans
+        rows = np.flatnonzero((decom <= np.datetime64(pd.Timestamp(end), "ns"))
+                              & (dec >= np.datetime64(pd.Timestamp(start), "ns")))
+        first = np.diff(code[rows], prepend=-1) != 0
+        return self.episodes[["CHILD", "CHILD_CODE"]].iloc[rows[first]]
+
+    def placements_between(self, start, end) -> np.ndarray:
+        """By child code: how many placements each child had at any time from ``start`` to ``end`` (START ≤ end and
+        END blank or after start), counted with one ``bincount`` (the extra last slot: code -1, always 0)."""
+        code, begun, ended = self._placement_spans
+        overlapping = (begun <= np.datetime64(pd.Timestamp(end), "ns")) & (ended > np.datetime64(pd.Timestamp(start), "ns"))
+        return np.bincount(code[overlapping], minlength=len(self._children) + 1)
+
+    @cached_property
+    def _placement_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(CHILD_CODE, START, END with a blank END as the latest date) of ``placements`` as arrays."""
+        pl = self.placements
+        end = pl["END"].to_numpy().astype("datetime64[ns]")
+        end = np.where(np.isnat(end), np.datetime64(pd.Timestamp.max, "ns"), end)
+        return pl["CHILD_CODE"].to_numpy(), pl["START"].to_numpy().astype("datetime64[ns]"), end
+
+    def count_by_code(self, codes: np.ndarray) -> np.ndarray:
+        """How many times each child code appears in ``codes``, as an array indexed by code (one slot per child
+        and the extra last one for code -1, left 0: a child the extract does not know is never counted)."""
+        codes = np.asarray(codes)
+        return np.bincount(codes[codes >= 0], minlength=len(self._children) + 1)
+
+    def codes_of(self, table: str) -> np.ndarray:
+        """The child code (:meth:`child_codes`) of every row of ``self[table]``, looked up once per table."""
+        key = ("codes_of", table)
+        if key not in self.cache:
+            self.cache[key] = self.child_codes(self.tables[table]["CHILD"])
+        return self.cache[key]
 
     # Array lookups by child. Every child of the episodes (in the episodes' order), then the other children
     # of the UASC list, has a code: its position in ``_children``; a child in neither has -1. Arrays indexed

@@ -43,10 +43,11 @@ def timescale_days(x: Extract, measure: str, window) -> pd.DataFrame:
     for each child it counts in the window, as cases (NUM the days, DATE the event that puts it in the window)."""
     key = ("timescale_cases", measure)     # every case once; each window is a slice of it (the rows are the same)
     if key not in x.cache:
-        x.cache[key] = timescale_cases(x, measure)
+        c = timescale_cases(x, measure)
+        x.cache[key] = c.assign(CHILD_CODE=x.child_codes(c["CHILD"]))
     c = x.cache[key]
     c = c[window.contains(c["DATE"])]
-    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"], code=c["CHILD_CODE"])
 
 
 def bla_for(x: Extract, children: pd.Series, dates: pd.Series) -> pd.Series:
