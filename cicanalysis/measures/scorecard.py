@@ -35,8 +35,14 @@ def _extract(data) -> Extract:
 
 
 def check_period(x: Extract, period) -> pd.Timestamp:
-    """The period as a month end, refused when it is after the extract or before the data starts."""
+    """The period as a month end, refused when it is after the extract or before the data starts, or when the
+    extract holds no episode to count (every one a short break, LS V3/V4: no child was looked after)."""
     p = P.month_end(period)
+    if x.episodes.empty:
+        written = len(x["episodes"]) if "episodes" in x.tables else 0
+        raise CicError(f"episodes: no episode to count ({written:,} in the file"
+                       + (", every one a short break (LS V3/V4), which the DfE's statistics leave out)" if written else ")"),
+                       rule="an episode of care")
     if pd.notna(x.extract_date) and p > P.month_end_of(x.extract_date):
         raise CicError(f"period {p:%d/%m/%Y} is after the extract date {x.extract_date:%d/%m/%Y}: "
                        f"the extract holds no data for it", rule="period within the extract")
