@@ -78,8 +78,32 @@ div.cic-table{max-width:100%} p.cic-note,p.cic-empty{font-size:12px;color:#444}
 div.cic-headline{background:#f3f6f9;border-left:4px solid #1f4e79;padding:.4em 1em;margin:.5em 0 1em}
 div.cic-notices{background:#fff4e5;border:1px solid #f0b45b;padding:.3em .8em;margin:.4em 0}
 div.cic-charts img{flex:0 1 auto}
+@media screen and (max-width:700px){
+ table.cic tbody th,table.cic thead th:first-child{position:sticky;left:0;z-index:1}
+ table.cic thead th:first-child{background:#1f4e79} table.cic tbody th{min-width:9em;max-width:45vw}
+ div.cic-table:has(> table.cic thead th:nth-child(4))::before{content:"Swipe the table sideways for every column \\2192";
+  display:block;position:sticky;left:0;font-size:11px;color:#555;padding:.2em 0}
+}
 """
-# A4 print: page breaks between sections, nothing wider than the page, colours kept for RAG cells; the
+# A report that flows through (Report.flow()'s div.cic-flow-through: the scorecard, the sufficiency report; issue
+# 25's page budget): its sections and appendices follow on from one another; a page is started only by a landscape
+# block (the named page). Its landscape scorecards are set compact, so an indicator table of about 55 rows fits one
+# landscape page, its charts are printed at 86% of the page's width (the text in them still 8 points), and its
+# small-multiple trend grids (div.cic-multiples) a page wide, one figure a page at most. (Report.flow(appendix_pages=True)'s div.cic-flow
+# alone, the adoption reports, still starts every appendix on a page: the rules below are for cic-flow-through only.)
+FLOW_PRINT_STYLE = """
+@media print{
+ main:has(div.cic-flow-through) :is(div.cell,div.output_area):has(h2)~:is(div.cell,div.output_area) h2{break-before:auto}
+ main:has(div.cic-flow-through) h2{padding-top:.2em;margin:.6em 0 .3em}
+ main:has(div.cic-flow-through) div.cic-wide table.cic{font-size:6.6pt;margin:.2em 0 .4em}
+ main:has(div.cic-flow-through) div.cic-wide table.cic :is(th,td){padding:0 3px;line-height:1.12}
+ main:has(div.cic-flow-through) div.cic-wide table.cic caption{font-size:8pt;padding:0}
+ main:has(div.cic-flow-through) div.output_png img{max-width:86%!important}
+ div.cic-multiples img{display:block;width:100%!important;height:auto;break-inside:avoid;margin:0 0 2mm}
+}
+"""
+# A4 print: page breaks between sections (in a report marked cic-flow, Report.flow, only before an appendix),
+# nothing wider than the page, colours kept for RAG cells; the
 # scorecard tables (div.cic-wide) on landscape pages with their section's heading; no heading, caption or
 # header row alone at a page foot; a short table kept on one page; trend charts two to a row
 PRINT_STYLE = """
@@ -91,6 +115,7 @@ PRINT_STYLE = """
  header.house{margin:0 0 .6em}
  h2,h3,h4,p.cic-list-title{break-after:avoid}
  main div.cell:has(h2)~div.cell h2,main div.output_area:has(h2)~div.output_area h2{break-before:page}
+ main:has(.cic-flow) :is(div.cell,div.output_area):has(h2)~:is(div.cell,div.output_area) h2:not([id^="Appendix"]){break-before:auto}
  img,tr,li,p,div.cic-notices{break-inside:avoid}
  p:has(+ div.cic-table){break-after:avoid}
  div.output_area:has(> div > :is(h2,h3,h4):last-child){break-after:avoid}
@@ -106,7 +131,7 @@ PRINT_STYLE = """
  a{color:inherit;text-decoration:none}
  footer.house{display:none}
 }
-"""
+""" + FLOW_PRINT_STYLE
 
 
 def _page(title: str, body: str, authority: str, period: pd.Timestamp, source: str, contents: list[tuple[str, str]]):

@@ -18,6 +18,7 @@ from .measures import metrics
 from .model.build import build
 from .model.extract import Extract
 from .model.geography import derive_geography
+from .model.journeys import journeys
 from .validate.schema import DQ_COLUMNS, read_extract
 
 # A batch run (``cicanalysis run``) loads the extract once, pickles it in a private cache folder and hands each
@@ -33,7 +34,10 @@ def _signature(data_dir: Path, authority_dir) -> tuple:
 
 
 def save_run_cache(x: Extract, data_dir, path) -> None:
-    """Write ``x`` (loaded from ``data_dir``) to ``path``, for ``load(data_dir, cache=path)``."""
+    """Write ``x`` (loaded from ``data_dir``) to ``path``, for ``load(data_dir, cache=path)``, with the derived views
+    the reports read (the episodes view, periods of care, placements, the adoption journeys) worked out first, once
+    for every notebook of the run (``load`` itself leaves them until a report asks)."""
+    journeys(x)
     with open(path, "wb") as fh:
         pickle.dump({"signature": _signature(Path(data_dir), x.authority_dir), "extract": x,
                      "options": x.load_options}, fh, protocol=5)

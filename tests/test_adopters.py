@@ -185,3 +185,64 @@ def test_summary_changes_in_numbers_and_per_cent(x):
     bullets = AT.summary_bullets(A.summary(x, PERIOD), PERIOD)
     assert bullets[0] == ("5 initial enquiries were received between 1 April 2015 and 31 March 2016, 3 more "
                           "(+150.0%) than in the same period last year (2).")
+
+
+# ---------------------------------------------------------------- the sufficiency forecast chart
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def _forecast_parts(fig):
+    import matplotlib.dates as mdates
+    from matplotlib.collections import PolyCollection
+    ax = fig.axes[0]
+    shade = next(c for c in ax.collections if isinstance(c, PolyCollection))
+    need = next(line for line in ax.get_lines() if line.get_label() == "Households needed (cumulative)")
+    markers = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    return ax, mdates, shade, need, markers
+
+
+@pytest.mark.parametrize("supply, pos, run_out", [(65, 90, "2016-11-30"),    # SPEC: 13.6 months from 31/10/2015
+                                                  (60, 60, "2016-10-31")])   # 5 a month: exactly 12 months
+def test_forecast_chart_run_out_marker_where_the_shaded_supply_ends_and_need_crosses_supply(supply, pos, run_out):
+    from cicanalysis.reports import charts
+    shares = (0.15, 0.10, 1.2) if pos == 90 else (0, 0, 1)
+    f = A.sufficiency_forecast("2015-10-31", pos, *shares, supply, 0)
+    assert f.run_out == pd.Timestamp(run_out)
+    ax, mdates, shade, need, markers = _forecast_parts(charts.forecast_chart(f, "src"))
+    x = mdates.date2num(f.run_out)
+    assert markers[0].get_xdata()[0] == x                                    # the run-out line
+    assert max(v[0] for p in shade.get_paths() for v in p.vertices) == pytest.approx(x)   # the shading ends there
+    months = [mdates.date2num(m) for m in f.projection["month"]]
+    k = months.index(x)
+    # drawn as steps ending at each month end: the need by the run-out month end is within the supply, by the next
+    # month end above it, so the line crosses the supply at the marker
+    assert need.get_drawstyle() == "steps-pre"
+    assert need.get_ydata()[k] <= supply < need.get_ydata()[k + 1]
+    plt.close("all")
+
+
+def _boxes(fig):
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_visible() and t.get_text()]
+    others = ticks + [ax.get_legend(), ax.title, ax.xaxis.label, ax.yaxis.label]
+    return ax, r, [t.get_window_extent(r) for t in ax.texts], [o.get_window_extent(r) for o in others]
+
+
+@pytest.mark.parametrize("period, supply, lead", [("2015-10-31", 65, 7),     # SPEC's example
+                                                  ("2016-03-31", 64, 7),     # restart a month after the period
+                                                  ("2016-03-31", 20, 7),     # restart already passed
+                                                  ("2016-03-31", 64, 1)])    # the two dates a month apart
+def test_forecast_chart_labels_overlap_no_tick_label_key_or_each_other(period, supply, lead):
+    from cicanalysis.reports import charts
+    f = A.sufficiency_forecast(period, 90, 0.15, 0.10, 1.2, supply, 0, lead_time_months=lead)
+    fig = charts.forecast_chart(f, "src")
+    ax, r, labels, others = _boxes(fig)
+    assert len(labels) == 2 and "Supply runs out" in ax.texts[0].get_text()
+    inside = ax.get_window_extent(r)
+    for i, box in enumerate(labels):
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
+        assert not any(box.overlaps(o) for o in others), ax.texts[i].get_text()
+        assert not any(box.overlaps(b) for b in labels[i + 1:])
+    plt.close(fig)

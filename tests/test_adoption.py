@@ -342,3 +342,13 @@ def test_a_threshold_check_is_a_boolean_the_headline_reads_not_a_sentence():
     c = forecast_check(f)
     assert (c.measure, c.days, c.children, c.missed) == ("A2", 130.0, 3, True)
     assert "9 days above the DfE threshold of 121 days" in adt.forecast_sentence(c)
+
+
+def test_with_no_districts_configured_the_timescales_by_district_are_the_total_only(x):
+    """An extract without the authority's teams (the DfE fake extract): every child would sit in one 'Unknown' or
+    'No district' row, so the table is the county's total alone, with the same case as with districts."""
+    import copy
+    bare = copy.copy(x)
+    bare.teams = x.teams.iloc[0:0]
+    t = ad.timescales_by_district(bare, PERIOD, ["BLA_TO_ADM"])
+    assert list(t["group"]) == ["Total"] and t["cases"].iloc[0] == 1

@@ -69,3 +69,22 @@ def test_episode_as_of_takes_each_childs_latest_episode_starting_on_or_before_th
         else:
             assert got["DECOM"].iloc[i] == mine["DECOM"].iloc[-1]
             assert got["PERIOD_ID"].iloc[i] == mine["PERIOD_ID"].iloc[-1]
+
+
+def test_an_extract_of_short_breaks_only_is_refused_in_one_line_and_its_journeys_are_empty():
+    """Every episode a short break (LS V3/V4): no child was looked after, so no report has anything to count. The
+    period check says so in one line naming the file and the rule (it was a TypeError deep in the adoption
+    journeys), and the journeys, which the run builds before any report, are an empty table."""
+    import pytest
+    from conftest import episode_rows, extract_from_rows, header_rows
+    from cicanalysis.core.errors import CicError
+    from cicanalysis.measures import scorecard
+    from cicanalysis.model.journeys import journeys
+    x = extract_from_rows({"header": header_rows("C1"),
+                           "episodes": episode_rows(("C1", "01/06/2015", "S", "V3", "U1", "PR1", "02/06/2015", "E4A"),
+                                                    ("C1", "01/07/2015", "S", "V3", "U1", "PR1", "02/07/2015", "E4A"))})
+    assert journeys(x).empty
+    with pytest.raises(CicError) as e:
+        scorecard.check_period(x, "2015-07-31")
+    assert str(e.value).startswith("episodes: no episode to count (2 in the file, every one a short break")
+    assert e.value.rule == "an episode of care"

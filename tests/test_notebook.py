@@ -55,7 +55,7 @@ def _identifiers(folder):
 def test_adoption_journey_notebook_shows_every_section(default_outputs, small_authority):
     html = page(default_outputs, "adoption_journey")
     for section in ("Summary", "Projected full year", "Timescales", "A1 and A2 against the DfE thresholds",
-                    "Appendix: distribution tables",
+                    "Appendix A: the figures behind the distribution charts",
                     "Children waiting with a placement order",
                     "Children in proceedings", "Disruptions", "Data quality", "Definitions"):
         assert f">{section}" in html, section
@@ -66,7 +66,13 @@ def test_adoption_journey_notebook_shows_every_section(default_outputs, small_au
     assert "not shown at the year end" in html and "Projected full year from the run rate" not in html
     assert "A2 (placement order to the match decision): the 3-year average for 2013-16" in html
     assert "Traceback" not in html
-    assert html.count("data:image/png;base64") >= 30
+    # small multiples: the timescales by year in one figure, each section's distributions in one (9 sections), A1, A2
+    assert html.count("data:image/png;base64") == 12
+    alts = " ".join(re.findall(r'alt="([^"]*)"', html))
+    assert "Waiting by disability" in alts and "Celebration hearing to later life letter (timescale 10 working days)" in alts
+    # every district's timescales in the workbook only, said in one line; the county and the districts' range shown
+    assert "<caption>Timescales by district, current span</caption>" not in html
+    assert "Timescales by district, current span: the county and the districts' range" in html
     children, upns = _identifiers(small_authority)
     assert not (set(re.findall(r"C\d{7}", html)) & children) and not any(u in html for u in upns)
 

@@ -94,6 +94,19 @@ def _check_page(name: str, facts: dict, width: int) -> None:
     assert all(b <= a + 1 for a, b in zip(h, h[1:])), (name, h)
 
 
+def _check_phone_table(page):
+    """On a 390 px phone the county scorecard's box scrolls sideways: a cue above it says so, and after scrolling
+    200 px the row's indicator name is still at the box's left edge (a sticky first column)."""
+    box = page.locator("div.cic-table", has=page.locator("table.cic caption", has_text="including")).first
+    cue = box.evaluate("d => getComputedStyle(d, '::before').content")
+    assert "Swipe the table sideways" in cue, cue
+    assert box.evaluate("d => d.scrollWidth > d.clientWidth"), "the county scorecard fits a phone: no cue needed"
+    box.evaluate("d => { d.scrollLeft = 200; }")
+    left = box.evaluate("d => d.getBoundingClientRect().left")
+    name = box.evaluate("d => d.querySelector('tbody th').getBoundingClientRect().left")
+    assert abs(name - left) <= 2, (name, left)
+
+
 def test_every_page_in_a_real_browser(default_outputs):
     from playwright.sync_api import sync_playwright
     ARTEFACTS.mkdir(exist_ok=True)
@@ -133,6 +146,8 @@ def test_every_page_in_a_real_browser(default_outputs):
                 page.set_viewport_size({"width": 390, "height": 844})
                 facts = page.evaluate(PAGE_FACTS)
                 assert facts["pageWidth"] <= 390, (path.name, facts["pageWidth"])
+                if path.stem == "scorecard":      # a wide table says it scrolls, and its indicator names stay in view
+                    _check_phone_table(page)
                 page.screenshot(path=str(ARTEFACTS / f"{path.parent.name}-{path.stem}-390.png"), full_page=False)
                 # print: on an A4 page (186 mm between the margins) no table is wider than the page
                 page.emulate_media(media="print")

@@ -160,3 +160,158 @@ def test_exact_repeats_found_among_rows_whose_key_repeats():
                        "_RETURN": [1.0, 1.0, 1.0, 1.0, 2.0], "_FILE": ["a", "a", "a", "a", "b"], "_ROW": [2, 3, 4, 5, 2]})
     assert _repeated(df, TABLES["episodes"]).tolist() == [False, True, False, False, False]
     assert _repeated(df.iloc[:0], TABLES["episodes"]).tolist() == []
+
+
+def test_date_strings_worked_out_once_per_load_and_carried_across_columns():
+    """DateMemo: each distinct date string is parsed once for the whole load (a poisoned entry shows a later
+    column reads it, not a new parse); dates, out-of-range flags and serial counts as parse_dates and
+    out_of_range give them, blank cells NaT/False."""
+    import numpy as np
+    from cicanalysis.validate.schema import DateMemo, out_of_range, parse_dates
+    memo = DateMemo()
+    first = pd.Series(["01/04/2016", None, "42461", "31/02/2015", "01/01/1006", "2016-04-01 10:30"], index=[5, 6, 7, 8, 9, 10])
+    got = memo.column(first)
+    assert got.parsed.tolist()[0] == pd.Timestamp("2016-04-01") and got.parsed.index.tolist() == [5, 6, 7, 8, 9, 10]
+    assert got.parsed.equals(parse_dates(first)) and got.outside.equals(out_of_range(first))
+    assert got.outside.tolist() == [False, False, False, False, True, False] and got.serials == 1
+    assert len(memo.position) == 5            # five distinct strings; the blank is none
+    memo.dates[memo.position["01/04/2016"]] = np.datetime64("2000-01-01")
+    second = memo.column(pd.Series(["42461", "01/04/2016", "42461", "05/05/2015"]))
+    assert second.parsed.tolist() == [pd.Timestamp("2016-04-01"), pd.Timestamp("2000-01-01"), pd.Timestamp("2016-04-01"),
+                                      pd.Timestamp("2015-05-05")]
+    assert second.serials == 2 and len(memo.position) == 6
+
+
+def test_csv_values_looked_at_for_spaces_only_when_the_text_may_have_some():
+    """no_spaces_round_values: a space, tab or other str.strip character beside a comma, quote or line end (or at
+    either end, or a lone carriage return, or non-ASCII text) means the columns are looked at; a space inside a
+    value (a postcode) does not."""
+    from cicanalysis.readers.csvfile import no_spaces_round_values
+    assert no_spaces_round_values("A,B\nAB1 2CD,2\n") and no_spaces_round_values("A,B\r\n1,2\r\n")
+    for text in ["A,B\n1 ,2\n", "A,B\n1, 2\n", "A,B\r\n1,2 \r\n", "A,B\n1,2\r3,4\n", 'A,B\n"x ",2\n', 'A,B\n" x",2\n',
+                 "A,B\n1,2 ", " A,B\n1,2\n", "A,B\n1,\t2\n", "A,B\n1,2\x1c\n", "A,B\n1,é\n", "A,B\n1,2\r",
+                 'A,B\n"\n",2\n']:
+        assert not no_spaces_round_values(text), text
+
+
+def test_csv_read_the_same_whether_or_not_the_values_are_looked_at(tmp_path):
+    """Whenever the text test says no value can have spaces round it, looking at every column changes nothing
+    (random cells of letters, spaces, tabs, commas, quotes and line ends, written by the csv module)."""
+    import csv
+    import io
+    from hypothesis import given, settings, strategies as st
+    from cicanalysis.readers import csvfile
+
+    cell = st.one_of(st.text(alphabet="ab1 ", max_size=5), st.text(alphabet="a1 \t,\"\r\n\x1c", max_size=4))
+    seen = []
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(cell, cell), min_size=1, max_size=6))
+    def check(rows):
+        out = io.StringIO()
+        csv.writer(out).writerows([("A", "B")] + rows)
+        text = out.getvalue()
+        if not csvfile.no_spaces_round_values(text):
+            return
+        path = tmp_path / "t.csv"
+        path.write_bytes(text.encode("ascii"))
+        try:
+            fast = csvfile.read_csv(path, "t.csv").drop(columns="_ROW")
+        except Exception:      # noqa: BLE001 - a text pandas cannot read is no case here
+            return
+        pd.testing.assert_frame_equal(csvfile.tidy(fast.copy(), spaces=True), fast)
+        seen.append(text)
+    check()
+    assert len(seen) >= 10           # the fast path was taken often enough to mean something
+
+
+def test_an_id_passed_over_by_the_regular_expressions_is_its_own_normal_form():
+    """_plain_id: every id it lets through unchanged is what _normal_ids makes of it (random ids of digits,
+    letters in both cases, accented letters, spaces, dots and zeros), and the common ids are let through."""
+    from hypothesis import given, settings, strategies as st
+    from cicanalysis.validate.schema import _normal_ids, _plain_id
+    assert _plain_id("1234") and _plain_id("AB12") and _plain_id("A0")
+    assert not any(_plain_id(v) for v in ["01234", "ab12", "1234.0", "AB 12", "É1", "", "0"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet="0129AZaz .éÉ\t", min_size=1, max_size=6))
+    def check(v):
+        if _plain_id(v):
+            assert _normal_ids(pd.Series([v], dtype="string")).iloc[0] == v
+    check()
+
+
+def test_adoption_checks_on_the_children_concerned_equal_those_on_the_whole_extract():
+    """build.adoption_checks works the journeys out for the adoption children only: the same DQ rows as
+    consistency_checks over the whole extract, each rule firing once (D's ADM decision 01/09/2013 after its
+    placement order 01/08/2013; E matched 01/10/2013 before its ADM decision 15/10/2013; G adopted with no
+    placed_for_adoption row), the fixture's other children left out."""
+    import pandas as pd
+    from conftest import FIXTURE_EXTRACT_DATE, TABLE_COLUMNS
+    from cicanalysis.config.reference import SYNTHETIC_AUTHORITY_DIR
+    from cicanalysis.model.build import adoption_checks, build
+    from cicanalysis.model.journeys import consistency_checks
+    from cicanalysis.validate.schema import validate_frames
+    t = fixture_tables()
+    t["placed_for_adoption"][0]["DATE_PLACED"] = "01/09/2013"          # D
+    t["ad1"][1]["DATE_MATCH"] = "01/10/2013"                            # E
+    t["episodes"].append(dict(t["episodes"][0], CHILD="G", DECOM="01/01/2014", RNE="S", LS="C2", PLACE="U1",
+                              DEC="01/01/2015", REC="E11", REASON_PLACE_CHANGE=""))
+    t["header"].append(dict(t["header"][0], CHILD="G", DOB="01/01/2012", UPN="A123456789099"))
+    frames = {n: pd.DataFrame([{c: r.get(c, "") for c in TABLE_COLUMNS[n]} for r in rows], columns=TABLE_COLUMNS[n])
+              for n, rows in t.items()}
+    loaded = validate_frames(frames, extract_date=FIXTURE_EXTRACT_DATE)
+    x = build(loaded, authority_dir=SYNTHETIC_AUTHORITY_DIR)
+    whole = consistency_checks(x)
+    assert sorted(zip(whole["CHILD"], whole["column"])) == [("D", "DATE_PLACED"), ("E", "DATE_MATCH"), ("G", "REC")]
+    pd.testing.assert_frame_equal(adoption_checks(loaded, SYNTHETIC_AUTHORITY_DIR), whole)
+    assert len(x.dq.merge(whole)) == 3
+
+
+def test_numbers_worked_out_once_per_distinct_value_as_to_numeric_gives_them():
+    """parse_numbers: the same values and dtype as pd.to_numeric(errors="coerce") on the whole column (int64
+    without blanks, float64 with them or with decimals, NaN for text), for random columns of such cells."""
+    from hypothesis import given, settings, strategies as st
+    from cicanalysis.validate.schema import parse_numbers
+    got = parse_numbers(pd.Series(["3", "12.5", None, "x", "3"], dtype="str", index=[4, 3, 2, 1, 0]))
+    assert got.dtype == "float64" and got.index.tolist() == [4, 3, 2, 1, 0]
+    assert got.fillna(-1).tolist() == [3.0, 12.5, -1, -1, 3.0]
+    assert parse_numbers(pd.Series(["2016", "2017", "2016"], dtype="str")).tolist() == [2016, 2017, 2016]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(["1", "2", "007", "1.5", "-3", "1e3", "n/a", "", None, "999.9", "NaN"]), max_size=8))
+    def check(cells):
+        s = pd.Series(cells, dtype="str").replace("", None)
+        pd.testing.assert_series_equal(parse_numbers(s), pd.to_numeric(s, errors="coerce"))
+    check()
+
+
+def test_adoption_checks_without_adoption_episodes_give_no_rows_as_the_whole_extract():
+    """A placed_for_adoption row for a child with no episodes, and no adoption episode anywhere: no journey, so
+    no rows, as consistency_checks on the whole extract gives."""
+    import pandas as pd
+    from conftest import FIXTURE_EXTRACT_DATE, TABLE_COLUMNS
+    from cicanalysis.model.build import adoption_checks, build
+    from cicanalysis.model.journeys import consistency_checks
+    from cicanalysis.validate.schema import validate_frames
+    t = fixture_tables()
+    t["episodes"] = [e for e in t["episodes"] if e["CHILD"] not in ("D", "E")]
+    t["placed_for_adoption"] = [dict(t["placed_for_adoption"][0], CHILD="Z")]
+    t["ad1"] = []
+    frames = {n: pd.DataFrame([{c: r.get(c, "") for c in TABLE_COLUMNS[n]} for r in rows], columns=TABLE_COLUMNS[n])
+              for n, rows in t.items()}
+    loaded = validate_frames(frames, extract_date=FIXTURE_EXTRACT_DATE)
+    assert adoption_checks(loaded).empty and consistency_checks(build(loaded)).empty
+
+
+def test_the_run_cache_holds_the_derived_views_that_load_leaves_for_later(tmp_path):
+    """load leaves the adoption journeys and the episodes view until a report asks; the run's pickled extract has
+    them worked out (one build for every notebook, as when load made them)."""
+    from cicanalysis.loading import save_run_cache
+    data = write_fixture(tmp_path / "x")
+    x = load_fixture(data)
+    assert "adoption_journeys" not in x.cache and "episodes" not in x.__dict__
+    save_run_cache(x, data, tmp_path / "x.pkl")
+    cached = load(data, cache=tmp_path / "x.pkl", extract_date="2016-03-15")   # as load_fixture gave it
+    # D and E adopted, S2 under a placement order (E1) and placed for adoption (A6)
+    assert cached.cache["adoption_journeys"]["CHILD"].tolist() == ["D", "E", "S2"] and "episodes" in cached.__dict__

@@ -249,13 +249,15 @@ def timescales_by_year(x: Extract, period, years: int = 4, timescales=None) -> p
 
 
 def timescales_by_district(x: Extract, period, timescales=None) -> pd.DataFrame:
-    """Per timescale and district for the current span (every configured district listed, plus a total)."""
+    """Per timescale and district for the current span (every configured district listed, plus a total). With no
+    districts configured (an extract without the authority's teams) the total only: every child would be in one
+    'No district' or 'Unknown' row."""
     districts = list(dict.fromkeys(x.teams["DISTRICT"]))
     rows = []
     for ts in timescales or TIMESCALES:
         ts = TIMESCALE[ts] if isinstance(ts, str) else ts
         cases = timescale_cases(x, ts, span_window(period))
-        extra = [d for d in cases["DISTRICT"].unique() if d not in districts]
+        extra = [d for d in cases["DISTRICT"].unique() if d not in districts] if districts else []
         for d in districts + sorted(extra) + ["Total"]:
             sub = cases if d == "Total" else cases[cases["DISTRICT"] == d]
             rows.append({"timescale": ts.id, "title": ts.title, "limit": ts.limit_label, "group": d, **_summary(sub)})

@@ -16,6 +16,7 @@ from . import metrics as M
 from ..core import periods as P
 from ..config import reference
 from ..model.extract import NO_DISTRICT, UNKNOWN, Extract
+from .indicators.cases import collection_year
 from ..core.errors import CicError
 from ..core.rag import direction_of_travel, is_small_denominator, rag_rating
 
@@ -34,8 +35,14 @@ def _extract(data) -> Extract:
 
 
 def check_period(x: Extract, period) -> pd.Timestamp:
-    """The period as a month end, refused when it is after the extract or before the data starts."""
+    """The period as a month end, refused when it is after the extract or before the data starts, or when the
+    extract holds no episode to count (every one a short break, LS V3/V4: no child was looked after)."""
     p = P.month_end(period)
+    if x.episodes.empty:
+        written = len(x["episodes"]) if "episodes" in x.tables else 0
+        raise CicError(f"episodes: no episode to count ({written:,} in the file"
+                       + (", every one a short break (LS V3/V4), which the DfE's statistics leave out)" if written else ")"),
+                       rule="an episode of care")
     if pd.notna(x.extract_date) and p > P.month_end_of(x.extract_date):
         raise CicError(f"period {p:%d/%m/%Y} is after the extract date {x.extract_date:%d/%m/%Y}: "
                        f"the extract holds no data for it", rule="period within the extract")
@@ -77,51 +84,77 @@ def _not_available(x: Extract, ind: M.Indicator, period: pd.Timestamp) -> pd.Dat
                                        "value"])
 
 
-def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: bool) -> pd.DataFrame:
+def _cases(x: Extract, ind: M.Indicator, period: pd.Timestamp, shared: dict) -> tuple:
+    """(cases, UASC flags, unit codes) of an indicator's counting function for the period: worked out once per
+    function and window (``shared``, one period's) when several indicators count the same cases (CIC_TOTAL,
+    CIC_CITIZEN, CIC_UASC, CIC_RATE). Children are looked up by the CODE column when the function gives it."""
+    window = P.window_for(ind.measure_type, period)
+    key = (ind.count, window)
+    if key not in shared:
+        cases = ind.count(x, period, window)
+        dates = cases["DATE"] if "DATE" in cases else period
+        children = cases["CODE"].to_numpy() if "CODE" in cases else x.child_codes(cases["CHILD"])
+        uasc = x.uasc_on(cases["CHILD"], dates, codes=children).to_numpy()
+        shared[key] = (cases, uasc, x.unit_codes(cases["CHILD"], dates, codes=children))
+    return shared[key]
+
+
+def _kept(ind: M.Indicator, uasc: np.ndarray, include_uasc: bool) -> np.ndarray:
+    """Which cases the indicator counts by UASC status: its ``uasc`` rule, and the scorecard's switch."""
+    if ind.uasc == "exclude" or (not include_uasc and ind.uasc == "include"):
+        return ~uasc
+    if ind.uasc == "only":
+        return uasc & include_uasc
+    return np.ones(len(uasc), dtype=bool)
+
+
+def _sums_by_unit(which: np.ndarray, labels: np.ndarray, num_w: np.ndarray, den_w: np.ndarray) -> dict:
+    """{unit name: (numerator, denominator)} of the units with at least one case (a name may have two codes)."""
+    cases_in = np.bincount(which, minlength=len(labels))
+    num_in = np.bincount(which, num_w, len(labels))
+    den_in = np.bincount(which, den_w, len(labels))
+    sums: dict[str, tuple[float, float]] = {}
+    for i in np.flatnonzero(cases_in):
+        n0, d0 = sums.get(labels[i], (0.0, 0.0))
+        sums[labels[i]] = (n0 + num_in[i], d0 + den_in[i])
+    return sums
+
+
+def _unit_rows(x: Extract, ind: M.Indicator, period: pd.Timestamp, level: str, sums: dict) -> list[tuple]:
+    """One row per unit of the level (every unit the scorecard lists, then any other with cases)."""
+    wanted = _all_units(x)[level]
+    rows = []
+    for name in wanted + sorted(u for u in sums if u not in wanted):
+        num, den = (float(v) for v in sums.get(name, (0.0, 0.0)))
+        if ind.unit == "per 10,000":
+            if level != "county":
+                continue
+            den = reference.population_at(period, x.authority_dir)
+        if ind.unit == "count":
+            den = np.nan
+        rows.append((ind.id, level, name, period, num, den, _finish(num, den, ind.unit)))
+    return rows
+
+
+def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: bool,
+              shared: dict | None = None) -> pd.DataFrame:
     if M.missing_inputs(x, ind):
         return _not_available(x, ind, period)
-    window = P.window_for(ind.measure_type, period)
-    cases = ind.count(x, period, window)
-    dates = cases["DATE"] if "DATE" in cases else pd.Series(period, index=cases.index)
-    children = x.child_codes(cases["CHILD"])
-    uasc = x.uasc_on(cases["CHILD"], dates, codes=children)
-    if ind.uasc == "exclude" or (not include_uasc and ind.uasc == "include"):
-        keep = ~uasc
-    elif ind.uasc == "only":
-        keep = uasc & include_uasc
-    else:
-        keep = pd.Series(True, index=cases.index)
-    cases, dates, children = cases[keep], dates[keep], children[keep.to_numpy()]
-    units = x.unit_codes(cases["CHILD"], dates, codes=children)
+    cases, uasc, units = _cases(x, ind, period, {} if shared is None else shared)
+    keep = _kept(ind, uasc, include_uasc)
+    num_w = np.nan_to_num(cases["NUM"].to_numpy(dtype=float)[keep])  # a blank counts as 0, as in a group sum
+    den_w = np.nan_to_num(cases["DEN"].to_numpy(dtype=float)[keep])
     rows = []
-    wanted = _all_units(x)
-    num_w = np.nan_to_num(cases["NUM"].to_numpy(dtype=float))  # a blank counts as 0, as in a group sum
-    den_w = np.nan_to_num(cases["DEN"].to_numpy(dtype=float))
     for level, col in (("county", None), ("area", "AREA"), ("team", "TEAM")):
         if col is not None and x.teams.empty:      # no teams configured: the county only
             continue
         if col is None:
-            which, labels = np.zeros(len(cases), dtype=np.int64), np.array([x.authority["name"]], dtype=object)
+            which, labels = np.zeros(len(num_w), dtype=np.int64), np.array([x.authority["name"]], dtype=object)
         else:
             codes, names = units[col]
+            codes = codes[keep]
             which, labels = np.where(codes >= 0, codes, len(names)), np.append(names, UNKNOWN)
-        cases_in = np.bincount(which, minlength=len(labels))
-        num_in = np.bincount(which, num_w, len(labels))
-        den_in = np.bincount(which, den_w, len(labels))
-        sums: dict[str, tuple[float, float]] = {}
-        for i in np.flatnonzero(cases_in):      # units with at least one case (a name may have two codes)
-            n0, d0 = sums.get(labels[i], (0.0, 0.0))
-            sums[labels[i]] = (n0 + num_in[i], d0 + den_in[i])
-        names = wanted[level] + sorted(u for u in sums if u not in wanted[level])
-        for name in names:
-            num, den = (float(v) for v in sums.get(name, (0.0, 0.0)))
-            if ind.unit == "per 10,000":
-                if level != "county":
-                    continue
-                den = reference.population_at(period, x.authority_dir)
-            if ind.unit == "count":
-                den = np.nan
-            rows.append((ind.id, level, name, period, num, den, _finish(num, den, ind.unit)))
+        rows += _unit_rows(x, ind, period, level, _sums_by_unit(which, labels, num_w, den_w))
     return pd.DataFrame(rows, columns=["indicator", "level", "unit_name", "period", "numerator", "denominator",
                                        "value"])
 
@@ -145,7 +178,7 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
     """
     x = _extract(data)
     p = P.month_end(period)
-    frames = []
+    frames, shared = [], {}
     for ind in (M.CATALOGUE if indicators is None else [M.get(i) if isinstance(i, str) else i for i in indicators]):
         key = ("values", ind.id, p, bool(include_uasc) or ind.source == "supplied")
         if key not in x.cache:
@@ -153,10 +186,25 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
                 x.cache[key] = pd.DataFrame(columns=["indicator", "level", "unit_name", "period", "numerator",
                                                      "denominator", "value"])
             else:
-                x.cache[key] = _supplied(x, ind, p) if ind.source == "supplied" else _computed(x, ind, p, include_uasc)
+                x.cache[key] = _values_of(x, ind, p, include_uasc, shared)
         frames.append(x.cache[key])
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return out[out["level"].isin(levels)].reset_index(drop=True)
+
+
+def _values_of(x: Extract, ind: M.Indicator, p: pd.Timestamp, include_uasc: bool, shared: dict) -> pd.DataFrame:
+    """One indicator's values for the period. An annual indicator (OC2, OC3) counts the return of the collection
+    year, the same in every month of it: worked out once a year and shown under each month."""
+    if ind.source == "supplied":
+        return _supplied(x, ind, p)
+    if not ind.annual:
+        return _computed(x, ind, p, include_uasc, shared)
+    key = ("annual values", ind.id, collection_year(x, p), bool(include_uasc))
+    if key not in x.cache:
+        x.cache[key] = _computed(x, ind, p, include_uasc, shared)
+    out = x.cache[key].copy()
+    out["period"] = p
+    return out
 
 
 def target_for(indicator: str, period, authority_dir=None) -> tuple[float, float, float]:

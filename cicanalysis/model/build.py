@@ -1,7 +1,7 @@
 """Building the Extract: the one place it is assembled, from validated tables (files read by
 :func:`cicanalysis.load`, or frames given in memory to :meth:`Extract.from_frames`): the checks that need the
 authority's teams, the Extract itself, then the checks that need its episodes as a whole (the adoption journeys,
-the OC2 rows against the DfE's OC2 cohort).
+worked out for the children they concern only; the OC2 rows against the DfE's OC2 cohort).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..config import reference
 from ..core.dq import DQ_COLUMNS, EXCLUDED, NOTED, dq_rows
 from ..validate.schema import Loaded
 from .cohorts import oc2_cohort_checks
-from .extract import SHORT_BREAKS, Extract, period_code_checks
+from .extract import ADOPTED_REC, ADOPTION_PLACEMENTS, SHORT_BREAKS, Extract, period_code_checks
 from .journeys import consistency_checks
 
 
@@ -24,9 +24,32 @@ def build(loaded: Loaded, authority_dir=None, source: str = "", authority_name: 
     loaded = dataclasses.replace(loaded, tables=tables, dq=_concat(loaded.dq, config_dq))
     x = Extract(loaded, authority_dir=authority_dir, source=source, authority_name=authority_name,
                 load_options=load_options)
-    return x.replace(dq=_concat(x.dq, period_code_checks(x.tables["episodes"]), consistency_checks(x),
+    return x.replace(dq=_concat(x.dq, period_code_checks(x.tables["episodes"]), adoption_checks(loaded, authority_dir),
                                 oc2_cohort_checks(x)),
                      notices=x.notices + short_break_notice(x))
+
+
+ADOPTION_TABLES = ("placed_for_adoption", "ad1", "adoption_tracking")
+
+
+def adoption_checks(loaded: Loaded, authority_dir=None) -> pd.DataFrame:
+    """The adoption journeys' load-time checks (:func:`consistency_checks`: dates out of order) on an Extract of the
+    children they concern only: those with a row in placed_for_adoption, ad1 or adoption_tracking, or an episode
+    with a placement order (LS E1), an adoptive placement (A3-A6) or an adoption (REC E11/E12). Every journey is
+    one of theirs and a journey reads only its own child's rows, so the DQ rows (and their order, by child) are
+    those of the whole extract; the extract's own journeys and derived views are built when a report asks."""
+    t = loaded.tables
+    ep = t["episodes"]
+    concerned = ep["LS"].eq("E1") | ep["PLACE"].isin(ADOPTION_PLACEMENTS) | ep["REC"].isin(ADOPTED_REC)
+    children = set(ep.loc[concerned, "CHILD"].dropna())
+    for name in ADOPTION_TABLES:
+        children |= set(t[name]["CHILD"].dropna())
+    # (the header is kept whole: a child's DOB is looked up in it, and an empty lookup table has no dates)
+    mine = {name: t[name][t[name]["CHILD"].isin(children)] for name in ("episodes",) + ADOPTION_TABLES}
+    if mine["episodes"].empty:      # a journey is a period of care: none without episodes (as consistency_checks)
+        return pd.DataFrame(columns=DQ_COLUMNS)
+    sub = Extract(dataclasses.replace(loaded, tables=dict(t, **mine)), authority_dir=authority_dir)
+    return consistency_checks(sub)
 
 
 def short_break_notice(x: Extract) -> list[str]:

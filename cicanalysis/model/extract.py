@@ -47,6 +47,17 @@ def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
 
 
+def whole_years(born: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """Whole years from ``born`` to ``on`` (datetime64 arrays; int64): the difference of the years, less one when
+    the month and day of ``on`` come before those of ``born``. Garbage where either is NaT (mask it)."""
+    def ymd(d):
+        y, m = d.astype("datetime64[Y]"), d.astype("datetime64[M]")
+        return (y.astype(np.int64), m.astype(np.int64) - y.astype("datetime64[M]").astype(np.int64),
+                (d.astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64))
+    (by, bm, bd), (oy, om, od) = ymd(born), ymd(on)
+    return oy - by - ((om < bm) | ((om == bm) & (od < bd))).astype(np.int64)
+
+
 def after_short_breaks(ep: pd.DataFrame) -> pd.Series:
     """True on the first episode under another legal status after a short-break episode (V3/V4): the DfE's
     statistics count the child as looked after, and so as starting, from then on (``ep`` sorted by CHILD, DECOM)."""
@@ -169,7 +180,8 @@ class Extract:
     def episodes(self) -> pd.DataFrame:
         """The episodes the measures count, sorted by child and start: short breaks (LS V3/V4) left out, each
         with PERIOD_ID (see :func:`period_starts`), BLA, STARTS_CARE and CEASES_CARE (the DfE's starters and
-        leavers: :func:`care_starts`, :func:`care_ceases`), DOB, TEAM, DISTRICT_NAME, AREA and PLACEMENT_ID."""
+        leavers: :func:`care_starts`, :func:`care_ceases`), DOB, TEAM, DISTRICT_NAME, AREA, PLACEMENT_ID and
+        CHILD_CODE (the child's code, :meth:`child_codes`: 0, 1, 2 ... in the episodes' order)."""
         ep = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
         new_period = period_starts(ep)
         ep["STARTS_CARE"], ep["CEASES_CARE"] = care_starts(ep), care_ceases(ep)
@@ -184,6 +196,7 @@ class Extract:
             ep[col] = district.map(units[unit]).fillna(UNKNOWN).mask(district.eq(""), NO_DISTRICT)
         new_pl = ep["RNE"].isin(NEW_PLACEMENT_RNE) | new_period
         ep["PLACEMENT_ID"] = new_pl.cumsum()
+        ep["CHILD_CODE"] = ep["CHILD"].ne(ep["CHILD"].shift()).cumsum().to_numpy(dtype=np.int64) - 1
         return ep
 
     @cached_property
@@ -206,7 +219,7 @@ class Extract:
     def periods_of_care(self) -> pd.DataFrame:
         """CHILD, PERIOD_ID, BLA, END (NaT while open), REC of the last episode, EPISODES; STARTED: the period began
         with a start the DfE counts (RNE S, or after short breaks); CEASED: it ended with a leaving the DfE counts
-        (REC other than X1; a period that ends X1, e.g. into short breaks, ends without one)."""
+        (REC other than X1; a period that ends X1, e.g. into short breaks, ends without one); CHILD_CODE."""
         ep = self.episodes
         g = ep.groupby("PERIOD_ID", sort=False)
         out = g.agg(CHILD=("CHILD", "first"), BLA=("DECOM", "min"), EPISODES=("DECOM", "size"),
@@ -215,11 +228,13 @@ class Extract:
         out["END"] = last["DEC"]
         out["REC"] = last["REC"]
         out["CEASED"] = last["CEASES_CARE"]
+        out["CHILD_CODE"] = g["CHILD_CODE"].first()
         return out.reset_index()
 
     @cached_property
     def placements(self) -> pd.DataFrame:
-        """CHILD, PLACEMENT_ID, PERIOD_ID, BLA, START, END, PLACE (latest type), PLACE_PROVIDER, PL_DISTANCE."""
+        """CHILD, PLACEMENT_ID, PERIOD_ID, BLA, START, END, PLACE (latest type), PLACE_PROVIDER, PL_DISTANCE,
+        CHILD_CODE."""
         ep = self.episodes
         g = ep.groupby("PLACEMENT_ID", sort=False)
         out = g.agg(CHILD=("CHILD", "first"), PERIOD_ID=("PERIOD_ID", "first"), BLA=("BLA", "first"),
@@ -227,6 +242,7 @@ class Extract:
         last = ep.loc[g["DECOM"].idxmax()].set_index("PLACEMENT_ID")
         for c in ("DEC", "PLACE", "PLACE_PROVIDER", "PL_DISTANCE"):
             out[c if c != "DEC" else "END"] = last[c]
+        out["CHILD_CODE"] = g["CHILD_CODE"].first()
         return out.reset_index()
 
     @cached_property
@@ -264,21 +280,77 @@ class Extract:
 
     # ------------------------------------------------------------ point-in-time views
     def in_care_on(self, date) -> pd.DataFrame:
-        """Episodes open on ``date`` (DECOM ≤ date and DEC blank or after date): one row per child."""
+        """Episodes open on ``date`` (DECOM ≤ date and DEC blank or after date): one row per child, the child's
+        last such episode. Kept per date (several indicators ask for the same date); each caller gets its own
+        shallow copy (columns added to it do not reach the others)."""
         d = pd.Timestamp(date)
         key = ("in_care_on", d)
-        if key not in self.cache:   # several indicators ask for the same date
-            ep = self.episodes
-            open_ = ep[(ep["DECOM"] <= d) & (ep["DEC"].isna() | (ep["DEC"] > d))]
-            self.cache[key] = open_.drop_duplicates("CHILD", keep="last")
-        return self.cache[key].copy()
+        if key not in self.cache:
+            self.cache[key] = self.episodes.iloc[self._open_rows(d)]
+        return self.cache[key].copy(deep=False)
+
+    @cached_property
+    def _episode_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(CHILD_CODE, DECOM, DEC with a blank DEC as the latest date) of ``episodes`` as plain arrays, built once
+        for the interval tests of :meth:`_open_rows`."""
+        ep = self.episodes
+        dec = ep["DEC"].to_numpy().astype("datetime64[ns]")
+        dec = np.where(np.isnat(dec), np.datetime64(pd.Timestamp.max, "ns"), dec)
+        return ep["CHILD_CODE"].to_numpy(), ep["DECOM"].to_numpy().astype("datetime64[ns]"), dec
+
+    def _open_rows(self, date: pd.Timestamp) -> np.ndarray:
+        """Rows of ``episodes`` open on ``date`` (DECOM ≤ date < DEC, a blank DEC open), the last of each child: a
+        vectorised interval test; the episodes are sorted by child, so a child's rows are next to each other."""
+        code, decom, dec = self._episode_spans
+        d = np.datetime64(date, "ns")
+        rows = np.flatnonzero((decom <= d) & (dec > d))
+        last = np.append(code[rows][1:] != code[rows][:-1], True) if len(rows) else np.zeros(0, dtype=bool)
+        return rows[last]
+
+    def in_care_during(self, start, end) -> pd.DataFrame:
+        """CHILD and CHILD_CODE of the children looked after at any time from ``start`` to ``end`` (an episode with
+        DECOM ≤ end and DEC blank or ≥ start), each once: the row of the child's first such episode."""
+        code, decom, dec = self._episode_spans
+        rows = np.flatnonzero((decom <= np.datetime64(pd.Timestamp(end), "ns"))
+                              & (dec >= np.datetime64(pd.Timestamp(start), "ns")))
+        first = np.diff(code[rows], prepend=-1) != 0
+        return self.episodes[["CHILD", "CHILD_CODE"]].iloc[rows[first]]
+
+    def placements_between(self, start, end) -> np.ndarray:
+        """By child code: how many placements each child had at any time from ``start`` to ``end`` (START ≤ end and
+        END blank or after start), counted with one ``bincount`` (the extra last slot: code -1, always 0)."""
+        code, begun, ended = self._placement_spans
+        overlapping = (begun <= np.datetime64(pd.Timestamp(end), "ns")) & (ended > np.datetime64(pd.Timestamp(start), "ns"))
+        return np.bincount(code[overlapping], minlength=len(self._children) + 1)
+
+    @cached_property
+    def _placement_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(CHILD_CODE, START, END with a blank END as the latest date) of ``placements`` as arrays."""
+        pl = self.placements
+        end = pl["END"].to_numpy().astype("datetime64[ns]")
+        end = np.where(np.isnat(end), np.datetime64(pd.Timestamp.max, "ns"), end)
+        return pl["CHILD_CODE"].to_numpy(), pl["START"].to_numpy().astype("datetime64[ns]"), end
+
+    def count_by_code(self, codes: np.ndarray) -> np.ndarray:
+        """How many times each child code appears in ``codes``, as an array indexed by code (one slot per child
+        and the extra last one for code -1, left 0: a child the extract does not know is never counted)."""
+        codes = np.asarray(codes)
+        return np.bincount(codes[codes >= 0], minlength=len(self._children) + 1)
+
+    def codes_of(self, table: str) -> np.ndarray:
+        """The child code (:meth:`child_codes`) of every row of ``self[table]``, looked up once per table."""
+        key = ("codes_of", table)
+        if key not in self.cache:
+            self.cache[key] = self.child_codes(self.tables[table]["CHILD"])
+        return self.cache[key]
 
     # Array lookups by child. Every child of the episodes (in the episodes' order), then the other children
     # of the UASC list, has a code: its position in ``_children``; a child in neither has -1. Arrays indexed
     # by code carry one extra last slot, so that code -1 reads "not known" without a mask.
     @cached_property
     def _children(self) -> pd.Index:
-        in_episodes = pd.unique(self.episodes["CHILD"].astype(object).to_numpy())
+        ep = self.episodes        # each child's first row: CHILD_CODE is the position in this list
+        in_episodes = ep["CHILD"].to_numpy(dtype=object)[np.flatnonzero(np.diff(ep["CHILD_CODE"].to_numpy(), prepend=-1))]
         others = self._uasc_duc.index.difference(pd.Index(in_episodes))
         return pd.Index(np.concatenate([in_episodes, np.asarray(others, dtype=object)]), dtype=object)
 
@@ -291,6 +363,8 @@ class Extract:
         """Dates (one for all ``n`` rows, or one per row) as a datetime64[ns] array of length ``n``."""
         if np.isscalar(dates) or isinstance(dates, pd.Timestamp):
             return np.full(n, np.datetime64(pd.Timestamp(dates), "ns"))
+        if np.asarray(dates).dtype.kind == "M":    # already dates: only the unit changes
+            return np.asarray(dates).astype("datetime64[ns]")
         return pd.to_datetime(pd.Series(dates).to_numpy()).to_numpy().astype("datetime64[ns]")
 
     @classmethod
@@ -324,14 +398,29 @@ class Extract:
         until[at] = duc.to_numpy().astype("datetime64[ns]")
         return listed, until
 
-    def age_on(self, children: pd.Series, dates) -> pd.Series:
-        """Age in whole years on the date (NaN when the DOB is unknown)."""
-        dob = children.map(self.tables["header"].set_index("CHILD")["DOB"])
-        d = pd.Series(pd.to_datetime(dates), index=children.index) if not np.isscalar(dates) \
-            else pd.Series(pd.Timestamp(dates), index=children.index)
-        years = d.dt.year - dob.dt.year
-        before_birthday = (d.dt.month < dob.dt.month) | ((d.dt.month == dob.dt.month) & (d.dt.day < dob.dt.day))
-        return (years - before_birthday.astype(int)).where(dob.notna())
+    def age_on(self, children: pd.Series, dates, codes: np.ndarray | None = None) -> pd.Series:
+        """Age in whole years on the date (NaN when the DOB or the date is unknown): the years between, less one when the
+        birthday is still to come in the date's year. ``codes`` as for :meth:`uasc_on`."""
+        code = self.child_codes(children) if codes is None else codes
+        dob = self._dob_by_code[code]
+        unknown = code < 0           # a child outside the episodes and the UASC list: the header's DOB
+        if unknown.any():
+            header = self.tables["header"].set_index("CHILD")["DOB"]
+            dob[unknown] = children[unknown].map(header).to_numpy().astype("datetime64[ns]")
+        if isinstance(dates, pd.Series):       # aligned by label, as a Series is
+            dates = dates.reindex(children.index)
+        on = self._datetimes(dates, len(code))
+        age, known = whole_years(dob, on), ~np.isnat(dob) & ~np.isnat(on)
+        if known.all():
+            return pd.Series(age, index=children.index)
+        return pd.Series(np.where(known, age, np.nan), index=children.index)
+
+    @cached_property
+    def _dob_by_code(self) -> np.ndarray:
+        """The header's DOB of each child, by child code (NaT when none; the extra last slot for code -1)."""
+        header = self.tables["header"].set_index("CHILD")["DOB"]
+        dob = pd.Series(self._children).map(header).to_numpy().astype("datetime64[ns]")
+        return np.append(dob, np.datetime64("NaT", "ns"))
 
     def _rows_as_of(self, code: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Row in ``episodes`` of each child's latest episode starting on or before the day (-1 when none):

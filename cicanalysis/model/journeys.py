@@ -72,6 +72,8 @@ def _build_journeys(x: Extract) -> pd.DataFrame:
     # disruption: an adoptive placement that ended while the child stayed in care (from the episodes)
     pl = x.placements
     ended = pl[pl["FIRST_PLACE"].isin(ADOPTION_PLACEMENTS) & pl["END"].notna()]
+    if ended.empty:          # (an extract with no episode left to count: mapping into no periods would fail)
+        return j
     period_end = ended["PERIOD_ID"].map(x.periods_of_care.set_index("PERIOD_ID")["END"])
     disrupted = ended[period_end.isna() | (ended["END"] < period_end)].groupby("PERIOD_ID")["END"].min()
     if len(disrupted):

@@ -7,7 +7,7 @@ import pandas as pd
 from ..core import periods as P
 from ..measures.adoption import (TIMESCALES, ThresholdCheck, average_excluding, forecast_check, has_tracking, span_window,
                                  threshold_check)
-from ..model.extract import Extract
+from ..model.extract import NO_DISTRICT, UNKNOWN, Extract
 from .formatting import label
 
 
@@ -153,3 +153,35 @@ def timescale_display(frame: pd.DataFrame, group: str = "Year") -> pd.DataFrame:
                          "Cases": frame["cases"], "Within timescale": frame["within"], "% within": frame["pct_within"],
                          "Average days (working days where the limit is)": frame["avg_days"],
                          "Average months": frame["avg_months"].where(~frame["limit"].str.endswith("working days"))})
+
+
+def district_range(by_district: pd.DataFrame, least: int = 3) -> pd.DataFrame:
+    """Each timescale in the current span, a row: the county's cases, % within and average days, and the districts
+    with the highest and lowest % within among those with at least ``least`` cases (fewer say little), as
+    'Dartford 80%'; blank when no district has that many. Children with no district or an unknown one count in the
+    county's figures but are no district to name. The full by-district table goes to the workbook."""
+    rows = []
+    for ts, t in by_district.groupby("timescale", sort=False):
+        total = t[t["group"] == "Total"].iloc[0]
+        named = ~t["group"].isin(["Total", NO_DISTRICT, UNKNOWN])
+        d = t[named & (t["cases"] >= least)].sort_values(["pct_within", "cases"], ascending=[False, False])
+        rows.append({"Timescale": total["title"], "Within": total["limit"], "Cases": total["cases"],
+                     "% within": total["pct_within"], "Average days": total["avg_days"],
+                     f"Highest % within (districts of {least}+ cases)": _district_pct(d.head(1)),
+                     "Lowest % within": _district_pct(d.tail(1)) if len(d) > 1 else ""})
+    return pd.DataFrame(rows)
+
+
+def _district_pct(row: pd.DataFrame) -> str:
+    return "" if row.empty else f"{row['group'].iloc[0]} {row['pct_within'].iloc[0]:.0f}%"
+
+
+def distribution_sections(x: Extract, dists: list) -> list[tuple[str, list, list[str]]]:
+    """The distributions by section, in their order: (section, the entries to chart, the lines shown in place of
+    those that need the tracking table when it was not supplied)."""
+    out = []
+    for section in dict.fromkeys(d["section"] for d in dists):
+        ds = [d for d in dists if d["section"] == section]
+        missing = [d for d in ds if d["tracking"] and not has_tracking(x)]
+        out.append((section, [d for d in ds if d not in missing], [tracking_note(x, d["title"]) for d in missing]))
+    return out

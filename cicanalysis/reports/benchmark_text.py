@@ -108,6 +108,18 @@ def chart_note(comparison, period, first_year: int | None = None) -> str:
             f"{pd.Timestamp(period):%B %Y}{first}, so there is nothing to chart.")
 
 
+def unpublished_note(waiting, period) -> str:
+    """One line for every comparison with nothing published yet on or before the period, instead of a line each
+    (the same words repeated): ``waiting`` holds (comparison, first published year or None) pairs; '' when none."""
+    if not waiting:
+        return ""
+    la = waiting[0][0].la_name
+    names = [f"{_title(c.indicator)}" + (f" (its published series starts at 31 March {first})" if first else "")
+             for c, first in waiting]
+    return (f"Nothing to chart yet, as the DfE has published no figure for {la} on or before {pd.Timestamp(period):%B %Y}: "
+            + "; ".join(names) + ".")
+
+
 def no_counterpart_note(indicators) -> str:
     """One line naming the measures the DfE publishes nothing like ('' when none)."""
     names = [_title(i) for i in indicators]

@@ -16,6 +16,8 @@ import textwrap
 
 import matplotlib
 import matplotlib.dates
+import matplotlib.lines
+import matplotlib.patches
 import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
@@ -95,8 +97,10 @@ def month_end_axis(ax, dates, fmt: str = "%b %y", most: int = 8) -> list[pd.Time
 
 
 def key_above(ax, title: str, ncol: int) -> None:
-    """The chart's title with its key in one row beneath it, both above the plot, so the key covers no data."""
-    ax.set_title(title, loc="left", pad=20)
+    """The chart's title with its key beneath it, both above the plot, so the key covers no data; the title rises
+    by a line for each row the key needs (``ncol`` entries a row), so the two never overlap."""
+    rows = max(1, -(-len(ax.get_legend_handles_labels()[1]) // ncol))
+    ax.set_title(title, loc="left", pad=6 + 14 * rows)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False, borderaxespad=0.2)
 
 
@@ -255,6 +259,118 @@ def trend_grid(trend: pd.DataFrame, source: str):
     ids = list(dict.fromkeys(trend["indicator"]))
     left = {i: trend_adds_nothing(trend, i) for i in ids}
     html_ = grid_html(trend_chart(trend, i, source) for i in ids if not left[i])
+    out = [(f"{trend.loc[trend['indicator'] == i, 'title'].iloc[0]} ({why})") for i, why in left.items() if why]
+    if out:
+        html_ += (f'<p class="cic-note">No chart for {len(out)} indicator{"s" if len(out) != 1 else ""} whose '
+                  f'value did not change over these months or has no data: {html.escape("; ".join(out))}.</p>')
+    return HTML(html_)
+
+
+# ---------------------------------------------------------------- trends as small multiples (the scorecard's appendix)
+MULTIPLES_COLS = 3          # panels across an A4 portrait page
+MULTIPLES_MOST = 12         # panels a page at most (4 rows of 3)
+TREND_PANELS_AN_IMAGE = 6   # the trend appendix in images of 2 rows, half a page: the first fills the body's last page
+# inches a panel: three across 7.3 in (an A4 page inside its margins); two images of 2 rows and a heading fit a page
+PANEL_SIZE = (2.45, 2.0)
+
+
+def multiples_pages(n: int, most: int = MULTIPLES_MOST, cols: int = MULTIPLES_COLS) -> list[int]:
+    """How many panels each page's grid holds: as few pages as ``most`` a page allows, the panels shared out
+    evenly in whole rows (29 panels: 12, 9, 8, not 12, 12, 5), so no page of the appendix is left nearly empty."""
+    if n <= 0:
+        return []
+    pages = int(np.ceil(n / most))
+    rows = int(np.ceil(n / cols))
+    per = [(rows // pages + (k < rows % pages)) * cols for k in range(pages)]
+    per[-1] = n - sum(per[:-1])
+    return per
+
+
+def _trend_panel(ax, t: pd.DataFrame, indicator: str) -> None:
+    """One indicator's 13 months in a small panel: the value (steps for an annual return), its target dashed and
+    amber floor dotted, a tick on every month end (:func:`month_end_axis`) labelled every fourth month counted
+    back from the latest, and its title wrapped above."""
+    unit = t["unit"].iloc[0]
+    annual = M.BY_ID[indicator].annual if indicator in M.BY_ID else ""
+    if annual:
+        ax.plot(t["period"], t["value"], drawstyle="steps-post", color=LINE, lw=1.4)
+        march = t[t["period"].dt.month == 3]
+        ax.plot(march["period"], march["value"], linestyle="none", marker="o", markersize=3, color=LINE)
+    else:
+        ax.plot(t["period"], t["value"], marker="o", markersize=2.5, lw=1.4, color=LINE)
+    if t["target"].notna().any():
+        ax.step(t["period"], t["target"], where="mid", linestyle="--", lw=1.1, color=TARGET)
+    if t["floor"].notna().any() and not t["floor"].equals(t["target"]):
+        ax.step(t["period"], t["floor"], where="mid", linestyle=":", lw=1.3, color=FLOOR)
+    ticks = month_end_axis(ax, t["period"], fmt="%b %y", most=len(t))
+    labelled = set(ticks[::-1][::4])
+    ax.set_xticklabels([f"{d:%b %y}" if d in labelled else "" for d in ticks])
+    ax.tick_params(axis="both", labelsize=6.5, length=2.5, pad=1.5)
+    span = t[["value", "target", "floor"]].to_numpy(dtype=float)
+    lo, hi = (np.nanmin(span), np.nanmax(span)) if np.isfinite(span).any() else (0.0, 100.0)
+    if unit == "%":
+        ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
+    else:
+        ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    title = t["title"].iloc[0] + (" (days)" if unit == "days" and "day" not in t["title"].iloc[0] else "")
+    title += f" ({annual}, annual)" if annual else ""
+    ax.set_title("\n".join(textwrap.wrap(title, 34)[:4]), loc="left", fontsize=7, fontweight="bold", pad=3)
+
+
+def _multiples_alt(trend: pd.DataFrame, ids: list[str]) -> str:
+    """The grid's alt text: each panel's own (:func:`describe`), one after another."""
+    parts = []
+    for i in ids:
+        t = trend[trend["indicator"] == i].sort_values("period")
+        unit = t["unit"].iloc[0]
+        extra = " ".join(f"{name} {_fmt(t[col].dropna().iloc[-1], unit)}." for col, name in
+                         (("target", "Target"), ("floor", "Amber floor")) if t[col].notna().any())
+        parts.append(describe("Line", t["title"].iloc[0], [f"{d:%b %Y}" for d in t["period"]],
+                              {"Value": t["value"].tolist()}, unit, extra))
+    return f"Small multiples, {len(ids)} trend charts. " + " ".join(parts)
+
+
+def trend_multiples(trend: pd.DataFrame, ids: list[str], source: str, cols: int = MULTIPLES_COLS):
+    """Several indicators' trends in one figure (small multiples), ``cols`` across: each panel as
+    :func:`_trend_panel`, one key for the figure above the panels and the source under them. The figure is as
+    tall as its rows, so a page of the appendix holds one grid."""
+    house_style()
+    rows = int(np.ceil(len(ids) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows + 0.55), squeeze=False)
+    for ax, i in zip(axes.flat, ids):
+        _trend_panel(ax, trend[trend["indicator"] == i].sort_values("period"), i)
+    for ax in list(axes.flat)[len(ids):]:
+        ax.set_visible(False)
+    handles = [matplotlib.lines.Line2D([], [], color=LINE, marker="o", markersize=3, label="Value at the month end"),
+               matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Target"),
+               matplotlib.lines.Line2D([], [], color=FLOOR, linestyle=":", label="Amber floor (beyond it: Red)")]
+    fig.legend(handles=handles, loc="upper left", ncol=3, frameon=False, fontsize=7.5, bbox_to_anchor=(0.005, 1.0))
+    footnote(fig, source, trend["period"].max())
+    top = 1 - 0.3 / fig.get_figheight()
+    fig.tight_layout(rect=(0, 0.25 / fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
+    return _alt(fig, _multiples_alt(trend, ids))
+
+
+def trend_appendix(trend: pd.DataFrame, source: str):
+    """The trends against target as small multiples (:func:`trend_multiples`), the panels shared out in whole rows
+    over images of half a page (:func:`multiples_pages`, ``TREND_PANELS_AN_IMAGE``): one drawing for six indicators,
+    and the appendix can start on the body's last page instead of leaving it part-empty. Those that would add nothing
+    (:func:`trend_adds_nothing`) are named in one line after them."""
+    from IPython.display import HTML
+    ids = list(dict.fromkeys(trend["indicator"]))
+    left = {i: trend_adds_nothing(trend, i) for i in ids}
+    drawn = [i for i in ids if not left[i]]
+    figs, k = [], 0
+    for n in multiples_pages(len(drawn), most=TREND_PANELS_AN_IMAGE):
+        figs.append(trend_multiples(trend, drawn[k:k + n], source))
+        k += n
+    items = []
+    for fig in figs:
+        data = base64.b64encode(png(fig)).decode("ascii")
+        items.append(f'<img src="data:image/png;base64,{data}" width="{shown_width(fig)}" alt="{html.escape(alt_text(fig))}">')
+        plt.close(fig)
+    html_ = '<div class="cic-multiples">' + "".join(items) + "</div>"
     out = [(f"{trend.loc[trend['indicator'] == i, 'title'].iloc[0]} ({why})") for i, why in left.items() if why]
     if out:
         html_ += (f'<p class="cic-note">No chart for {len(out)} indicator{"s" if len(out) != 1 else ""} whose '
@@ -510,6 +626,15 @@ def threshold_chart(a1a2: pd.DataFrame, measure: str, source: str, period):
                                                     "DfE threshold": t["threshold"].tolist()}, "days"))
 
 
+def year_blues(years: list) -> list[str] | None:
+    """One blue a financial year, lightest the earliest and darkest the latest (the current year stands out), for
+    up to five years; None for more (the chart's own palette then)."""
+    if len(years) > 5:
+        return None
+    blues = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
+    return [blues[i] for i in np.linspace(1 if len(years) < 5 else 0, 4, len(years)).round().astype(int)]
+
+
 def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: str = "children",
                   ylabel: str = "Number of children", shade=()):
     """One line per financial year over the months April to March (``frame``: MONTH, FY, ``value``).
@@ -518,9 +643,7 @@ def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: s
     fig, ax = plt.subplots()
     months = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
     years = list(dict.fromkeys(frame["FY"]))
-    blues = ["#c6dbef", "#9ecae1", "#6baed6", "#2171b5", "#08306b"]
-    palette = [blues[i] for i in np.linspace(1 if len(years) < 5 else 0, 4, len(years)).round().astype(int)] \
-        if len(years) <= 5 else None
+    palette = year_blues(years)
     for i, fy in enumerate(years):
         t = frame[frame["FY"] == fy]
         pos = [(m.month - 4) % 12 for m in t["MONTH"]]
@@ -599,6 +722,139 @@ def distribution_table(d: dict, suppress: bool = False):
     return F.table(t, caption=d["title"], suppress=suppress, counts=counts, kinds={c: "count" for c in counts})
 
 
+# ---------------------------------------------------------------- small multiples (one figure, one savefig)
+MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+
+
+def _panel_grid(n: int, ncols: int, width: float = 8.0, row_height: float = 2.7):
+    """A figure of ``n`` panels, ``ncols`` to a row (one column for a single panel); unused panels hidden."""
+    house_style()
+    ncols = 1 if n == 1 else ncols
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.35), squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, list(axes[:n])
+
+
+def _panel_title(ax, title: str, width: int = 48, pad: float = 4, size: float = 9) -> None:
+    ax.set_title("\n".join(textwrap.wrap(title, width)), loc="left", fontsize=size, pad=pad)
+
+
+def _monthly_panel(ax, frame: pd.DataFrame, title: str, value: str = "children") -> str:
+    """One line per financial year over April to March in ``ax`` (as :func:`monthly_chart`), its key under the
+    title; returns the panel's alt text."""
+    years = list(dict.fromkeys(frame["FY"]))
+    colours = year_blues(years) or PALETTE
+    for i, fy in enumerate(years):
+        t = frame[frame["FY"] == fy]
+        ax.plot([(m.month - 4) % 12 for m in t["MONTH"]], t[value], marker="o", markersize=2.5, label=fy,
+                color=colours[i % len(colours)], linewidth=2 if i == len(years) - 1 else 1.1)
+    ax.set_xticks(range(12), [m[0] for m in MONTHS], fontsize=7.5)
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=5))
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(years), frameon=False, fontsize=7,
+              borderaxespad=0.1, handlelength=1.2, columnspacing=0.8)
+    _panel_title(ax, title, pad=16)
+    totals = frame.groupby("FY", sort=False)[value].sum()
+    return (f"{title}, by month from April to March, one line per financial year; totals "
+            + ", ".join(f"{fy} {v:,.0f}" for fy, v in totals.items()) + ".")
+
+
+def _bar_panel(ax, frame: pd.DataFrame, category: str, title: str, value: str = "children",
+               suppress: bool = False, stacked_columns=None) -> str:
+    """Bars of ``value`` by ``category`` (or stacked ``stacked_columns``) in ``ax``, each plain bar labelled with
+    its count (<6 for 1-5 when publishing); returns the panel's alt text."""
+    labels = frame[category].astype(str).tolist()
+    pos = np.arange(len(labels))
+    if stacked_columns:
+        bottom = np.zeros(len(frame))
+        for c, colour in zip(stacked_columns, PALETTE):
+            ax.bar(pos, frame[c].fillna(0), bottom=bottom, color=colour, label=str(c), width=0.7)
+            bottom += frame[c].fillna(0).to_numpy(dtype=float)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(stacked_columns), frameon=False, fontsize=7,
+                  borderaxespad=0.1, handlelength=1.2, columnspacing=0.8)
+        series = {str(c): frame[c].tolist() for c in stacked_columns}
+    else:
+        ax.bar(pos, frame[value], color=LINE, width=0.7)
+        for i, v in enumerate(frame[value]):
+            ax.annotate(F.SUPPRESSED if suppress and 1 <= v <= 5 else f"{v:,.0f}", (i, v), ha="center", va="bottom",
+                        fontsize=7)
+        ax.margins(y=0.15)
+        series = {F.label(value): [(np.nan if suppress and 1 <= v <= 5 else v) for v in frame[value]]}
+    crowded = len(labels) > 5 or sum(len(s) for s in labels) > 40
+    ax.set_xticks(pos, ["\n".join(textwrap.wrap(s, 14)) if not crowded else s for s in labels], fontsize=7.5,
+                  rotation=40 if crowded else 0, ha="right" if crowded else "center")
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=5))
+    _panel_title(ax, title, pad=16 if stacked_columns else 4)
+    return describe("Bar", title, labels, series, "count").removeprefix("Bar chart: ")
+
+
+def distribution_grid(ds: list, source: str, period, suppress: bool = False, ncols: int = 2):
+    """The charts of several entries of ``adoption.distributions`` (one section's) as small multiples in one
+    figure, two to a row: lines by month, plain or stacked bars. Its alt text describes every panel."""
+    fig, axes = _panel_grid(len(ds), ncols)
+    alts = []
+    for ax, d in zip(axes, ds):
+        t = d["table"]
+        if d["kind"] == "monthly":
+            alts.append(_monthly_panel(ax, t, d["title"]))
+            continue
+        stacked = [c for c in t.columns if c != d["category"]] if d["kind"] == "stacked" else None
+        alts.append(_bar_panel(ax, t, d["category"], d["title"], suppress=suppress, stacked_columns=stacked))
+        ax.set_ylabel("Children", fontsize=8)
+    footnote(fig, source, period)
+    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1), h_pad=1.2, w_pad=1.5)
+    extra = " Counts of 1 to 5 are shown as <6." if suppress else ""
+    return _alt(fig, f"Bar and line charts, {len(ds)} panel(s): " + " ".join(alts) + extra)
+
+
+def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols: int = 3):
+    """Each timescale's average days by financial year (bars labelled with the % within) against its timescale
+    line (the DfE threshold of each year for A1 and A2): small multiples in one figure, ``ncols`` to a row."""
+    fig, axes = _panel_grid(len(timescales), ncols, row_height=2.15)
+    alts = []
+    for ax, ts in zip(axes, timescales):
+        y = by_year[by_year["timescale"] == ts]
+        pos = np.arange(len(y))
+        ax.bar(pos, y["avg_days"].fillna(0), color=LINE, width=0.7)
+        ax.plot(pos, y["limit_days"], linestyle="--", marker="_", markersize=10, color=TARGET)
+        for i, (v, pct, n) in enumerate(zip(y["avg_days"], y["pct_within"], y["cases"])):
+            if n:
+                ax.annotate(f"{pct:.0f}%", (i, v), ha="center", va="bottom", fontsize=7)
+        ax.margins(y=0.18)
+        ax.set_ylim(bottom=0)
+        ax.set_xticks(pos, [str(g).replace("-", "-\n", 1) if len(y) > 4 else str(g) for g in y["group"]], fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        working = "working days" in y["limit"].iloc[0]
+        ax.set_ylabel("Working days" if working else "Days", fontsize=7.5)
+        _panel_title(ax, f"{y['title'].iloc[0]} (within {y['limit'].iloc[0]})", width=34, size=8)
+        alts.append(f"{y['title'].iloc[0]} (timescale {y['limit'].iloc[0]}): "
+                    + ", ".join(f"{g} {F.format_value(a, 'days')} days, {F.format_cell(p, 'pct')} within"
+                                for g, a, p in zip(y["group"], y["avg_days"], y["pct_within"])) + ".")
+    key = [matplotlib.patches.Patch(color=LINE, label="Average days (bar label: % within the timescale)"),
+           matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Timescale")]
+    fig.legend(handles=key, loc="upper left", bbox_to_anchor=(0.01, 1.0), ncol=2, frameon=False, fontsize=8)
+    footnote(fig, source, period)
+    top = 1 - 0.3 / fig.get_figheight()
+    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, top), h_pad=1.0, w_pad=1.2)
+    return _alt(fig, "Bar charts, average days by financial year against each timescale: " + " ".join(alts))
+
+
+def columns_html(blocks, width: str = "15em", count: int = 3) -> str:
+    """Narrow tables (HTML blocks, each a heading and its table or a table) flowed in up to ``count`` newspaper
+    columns of at least ``width``, each block kept whole: an appendix of short tables on a few pages, not a
+    table a page. Blocks are objects with ``_repr_html_`` (tables) or HTML strings."""
+    parts = [b if isinstance(b, str) else b._repr_html_() for b in blocks]
+    return (f'<div class="cic-columns" style="columns:{width} {count};column-gap:6mm">'
+            + "".join(f'<div style="break-inside:avoid;display:inline-block;width:100%">{p}</div>' for p in parts)
+            + "</div>")
+
+
 def grouped_bars(frame: pd.DataFrame, category: str, columns, title: str, source: str, period,
                  ylabel: str = "Per cent (%)", xlabel: str = ""):
     """Side-by-side bars of ``columns`` (e.g. this span and last year) by ``category``."""
@@ -657,24 +913,23 @@ def timeliness_chart(steps: pd.DataFrame, source: str, period):
 
 
 def forecast_chart(forecast, source: str):
-    """Adopter sufficiency: the supply of households against the cumulative households needed, with the
-    run-out date and the latest date recruitment must restart."""
+    """Adopter sufficiency: the supply of households against the households needed by each month end (cumulative,
+    a step a month), the supply remaining shaded between them, and the run-out date and the latest date recruitment
+    must restart marked. The supply runs out at the end of the last month it covers in full (the forecast's rule),
+    so the shading ends, and the need first exceeds the supply, at the run-out marker. Returns the Figure."""
     house_style()
     t = forecast.projection
+    needed = t["households_needed"].to_numpy(dtype=float)
     fig, ax = plt.subplots()
     ax.plot(t["month"], [forecast.supply] * len(t), color=TARGET, linestyle="--", label="Supply of households")
-    ax.plot(t["month"], t["households_needed"], color=LINE, marker="o", markersize=3,
-            label="Households needed (cumulative)")
-    ax.fill_between(t["month"], t["supply_remaining"], color=LIGHT, alpha=0.5, label="Supply remaining")
-    for date, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
-                                (forecast.restart_by, "Restart recruitment by", "#E69F00")):
-        if date is not None:
-            ax.axvline(date, color=colour, linestyle=":")
-            ax.annotate(f"{label}\n{date:%b %Y}", (date, ax.get_ylim()[1] * 0.9), fontsize=8, ha="right", color="#222222")
+    ax.step(t["month"], needed, where="pre", color=LINE, label="Households needed (cumulative)")
+    ax.fill_between(t["month"], needed, forecast.supply, where=needed <= forecast.supply + 1e-9, step="pre",
+                    color=LIGHT, alpha=0.5, label="Supply remaining")
     ax.set_xlabel("Month end")
     ax.set_ylabel("Households")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, max(forecast.supply, needed.max()) * 1.08)
     month_end_axis(ax, t["month"])
+    _forecast_markers(ax, forecast, t["month"].iloc[0])
     title = "Adopter sufficiency: projected supply against need"
     key_above(ax, title, ncol=3)
     footnote(fig, source, forecast.period)
@@ -686,9 +941,28 @@ def forecast_chart(forecast, source: str):
                      f"{t['month'].iloc[-1]:%B %Y}. {dates}")
 
 
+def _forecast_markers(ax, forecast, first) -> None:
+    """The run-out and restart dates as dotted lines, each labelled inside the plot on the side with more room
+    (right of a line in the left half, left of it in the right half) and at its own height, so that no label
+    covers another or a tick label. A restart date already past is marked at the chart's first month."""
+    lo, hi = ax.get_xlim()
+    marks = [(d, label, colour) for d, label, colour in ((forecast.run_out, "Supply runs out", FLOOR),
+                                                         (forecast.restart_by, "Restart recruitment by", "#E69F00"))
+             if d is not None]
+    for k, (date, label, colour) in enumerate(marks):
+        past = pd.Timestamp(date) < pd.Timestamp(first)
+        x = matplotlib.dates.date2num(pd.Timestamp(first) if past else pd.Timestamp(date))
+        ax.axvline(x, color=colour, linestyle=":", linewidth=1.6)
+        left_half = (x - lo) / (hi - lo) < 0.55
+        ax.annotate(f"{label}\n{pd.Timestamp(date):%b %Y}{' (passed)' if past else ''}", (x, 0.97 - 0.2 * k),
+                    xycoords=ax.get_xaxis_transform(), xytext=(4 if left_half else -4, 0), textcoords="offset points",
+                    ha="left" if left_half else "right", va="top", fontsize=8, color="#222222",
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": colour, "alpha": 0.9})
+
+
 def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: str, period):
     """A sufficiency measure by quarter: the county line; a measure shown by area gets one small panel per
-    area, each with the county line for reference (no lines bunched in one band)."""
+    area (four to a row), each with the county line for reference (no lines bunched in one band)."""
     house_style()
     t = trend[trend["measure"] == measure].sort_values("quarter")
     county = t[t["level"] == "county"]
@@ -696,7 +970,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
     unit = t["unit"].iloc[0]
     title = f"{t['number'].iloc[0]}. {t['title'].iloc[0]} ({expected})"
     if areas:
-        cols = 3
+        cols = min(4, len(areas))             # four areas in one row: a third of an A4 page, not half
         rows = int(np.ceil(len(areas) / cols))
         fig, axes = plt.subplots(rows, cols, figsize=(10, 2.3 * rows + 0.9), sharex=True, sharey=True, squeeze=False)
         values = t["value"].to_numpy(dtype=float)
@@ -720,7 +994,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         extra = "Latest quarter by area: " + ", ".join(f"{n} {_fmt(v, unit)}" for n, v in
                                                        zip(latest["unit_name"], latest["value"])) + "."
     else:
-        fig, ax = plt.subplots()
+        fig, ax = plt.subplots(figsize=(8, 2.5))   # three measures with their analysis to an A4 page
         ax.plot(county["quarter"], county["value"], marker="o", color=LINE, linewidth=2.2, label="County")
         ax.set_ylabel(axis_label(unit))
         ax.set_xlabel("Quarter end")

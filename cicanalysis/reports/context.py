@@ -44,6 +44,21 @@ class Report:
         self.handed["section"] = title
         return Markdown(f"## {title}" + (f"\n{intro}" if intro else ""))
 
+    @staticmethod
+    def flow(appendix_pages: bool = False):
+        """A marker (nothing shown) that lets the printed report's sections follow one another instead of each
+        starting a page, so a short section shares its page (issue 25's page budget; the print styles in
+        :mod:`cicanalysis.batch`). ``appendix_pages``: each appendix ("Appendix A: ...") still starts a page (the
+        adoption reports); otherwise the appendices follow on too and the report is set compact (landscape
+        scorecards in small type, charts at 86% of the page: the scorecard, the sufficiency report)."""
+        from IPython.display import HTML
+        return HTML(f'<div class="cic-flow{"" if appendix_pages else " cic-flow-through"}" hidden></div>')
+
+    def appendix(self, letter: str, title: str, intro: str = "") -> Markdown:
+        """An appendix's heading, "Appendix A: Trends against target"; the report's body is everything before the
+        first. In print each starts a page only in a report marked ``flow(appendix_pages=True)``."""
+        return self.section(f"Appendix {letter}: {title}", intro)
+
     def show(self, table):
         """Record a table for the period's workbook (when it is one to export) and return it for display."""
         if getattr(table, "exported", False):
@@ -74,10 +89,10 @@ class Report:
     def distribution_table(self, d: dict):
         return self.show(charts.distribution_table(d, suppress=self.suppress))
 
-    def unit_matrix(self, card: pd.DataFrame, level: str):
+    def unit_matrix(self, card: pd.DataFrame, level: str, per_table: int = 7):
         """The scorecard's areas or teams side by side (:func:`charts.unit_matrix`); the workbook gets a row per
         indicator and unit, each figure in its own column (:func:`charts.scorecard_typed`)."""
-        t = charts.unit_matrix(card, level, suppress=self.suppress)
+        t = charts.unit_matrix(card, level, suppress=self.suppress, per_table=per_table)
         if not card[card["level"] == level].empty:
             t.typed = charts.scorecard_typed(card[card["level"] == level], self.suppress)
         return self.show(t)
@@ -92,7 +107,7 @@ class Report:
         frame = benchmarks.comparisons(code, indicators, up_to=self.published_up_to) if code else pd.DataFrame()
         if frame.empty:
             return Markdown("The authority's DfE LA code is not set in its configuration: it is compared with no "
-                            "published figures.")
+                            "published figures (no table, no charts).")
         self.figures(publish.comparison_figures(frame, self.name))
         la = self.x.authority
         shown, note = with_published_figures(frame)
@@ -108,24 +123,26 @@ class Report:
     def comparison_charts(self, indicators) -> None:
         """Show, per indicator (a count as its published rate, :func:`benchmarks.compared_as`), the authority against
         England, its region and its neighbours over the published years beside its neighbour group ranked
-        (:func:`charts.benchmark_chart`); a line instead when it is not like for like or nothing is published yet,
-        and one line for those with no published counterpart."""
+        (:func:`charts.benchmark_chart`); a line instead when it is not like for like, one line naming those with
+        nothing published yet, and one line for those with no published counterpart."""
         from IPython.display import display
         from ..measures import benchmarks
         from . import benchmark_text as T
         code = self.x.authority.get("la_code", "")
-        if not code:
-            display(Markdown("The authority's DfE LA code is not set in its configuration: no comparison charts."))
+        if not code:        # :meth:`comparison` has said so, once
             return
         wanted = list(dict.fromkeys(benchmarks.compared_as(i) for i in indicators))
         found = {i: benchmarks.compare(i, code, up_to=self.published_up_to) for i in wanted}
+        waiting = []            # nothing published yet: named together in one line after the charts
         for c in (c for c in found.values() if c is not None):
             if c.comparable and c.years and benchmarks.ranked_year(c):
                 charts.show(charts.benchmark_chart(c, self.period))
+            elif c.comparable:
+                waiting.append((c, benchmarks.first_year(c.published)))
             else:
-                first = benchmarks.first_year(c.published) if c.comparable else None
-                display(Markdown(T.chart_note(c, self.period, first)))
-        notes = [T.counts_as_rates_note([i for i in indicators if benchmarks.compared_as(i) != i]),
+                display(Markdown(T.chart_note(c, self.period)))
+        notes = [T.unpublished_note(waiting, self.period),
+                 T.counts_as_rates_note([i for i in indicators if benchmarks.compared_as(i) != i]),
                  T.no_counterpart_note([i for i, c in found.items() if c is None])]
         display(Markdown("\n\n".join(n for n in notes if n)))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -246,13 +247,15 @@ def _years(text: pd.Series) -> pd.Series:
     return pd.to_numeric(year, errors="coerce")
 
 
+def _outside(text: pd.Series) -> pd.Series:
+    year = _years(text)
+    return ((year < FIRST_YEAR) | (year > LAST_YEAR)).fillna(False)
+
+
 def out_of_range(s: pd.Series) -> pd.Series:
     """Well-formed dates whose year is before FIRST_YEAR or after LAST_YEAR (False where blank); worked out once
     per distinct value."""
-    def outside(text: pd.Series) -> pd.Series:
-        year = _years(text)
-        return ((year < FIRST_YEAR) | (year > LAST_YEAR)).fillna(False)
-    return per_distinct(s, outside, dtype=bool)
+    return per_distinct(s, _outside, dtype=bool)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -271,57 +274,126 @@ def parse_dates(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index)
 
 
-def parse_columns(df: pd.DataFrame, spec: TableSpec) -> dict[str, pd.Series]:
+class ColumnDates(NamedTuple):
+    """One date column worked out: its dates (:func:`parse_dates`), its :func:`out_of_range` flags and how many
+    of its cells are Excel serial day numbers."""
+
+    parsed: pd.Series
+    outside: pd.Series
+    serials: int
+
+
+class DateMemo:
+    """Every distinct date string of a load worked out once, whichever column or table holds it (an extract writes
+    the same few thousand days in all its date columns): its date, whether it is well-formed but out of the
+    plausible range and whether it is an Excel serial day number, each by the functions above, so the rules are
+    theirs; a column then costs one pass to find its distinct strings."""
+
+    def __init__(self):
+        self.position: dict = {}       # date string -> its place in the arrays below
+        self.dates = np.empty(0, dtype="datetime64[ns]")
+        self.outside = np.empty(0, dtype=bool)
+        self.serial = np.empty(0, dtype=bool)
+
+    def _learn(self, values) -> None:
+        new = [v for v in values if v not in self.position]
+        if not new:
+            return
+        text = pd.Series(new, dtype="string")
+        self.position.update(zip(new, range(len(self.position), len(self.position) + len(new))))
+        self.dates = np.concatenate([self.dates, parse_dates(text).to_numpy(dtype="datetime64[ns]")])
+        self.outside = np.concatenate([self.outside, _outside(text).to_numpy(dtype=bool)])
+        self.serial = np.concatenate([self.serial, _serial(text).to_numpy(dtype=bool)])
+
+    def column(self, s: pd.Series) -> ColumnDates:
+        """The column ``s`` of date strings worked out (NaT, False where blank)."""
+        codes, distinct = pd.factorize(s, use_na_sentinel=True)
+        values = np.asarray(distinct, dtype=object)
+        self._learn(values)
+        at = np.fromiter((self.position[v] for v in values), dtype=np.intp, count=len(values))
+        dates = np.append(self.dates[at], np.datetime64("NaT", "ns"))[codes]   # code -1 (blank) takes the last
+        outside = np.append(self.outside[at], False)[codes]
+        serials = int(self.serial[at][codes[codes >= 0]].sum())
+        return ColumnDates(pd.Series(dates, index=s.index), pd.Series(outside, index=s.index, dtype=bool), serials)
+
+
+def date_columns(df: pd.DataFrame, spec: TableSpec, memo: DateMemo | None = None) -> dict[str, ColumnDates]:
+    """The table's date columns worked out (:class:`DateMemo`; ``memo`` carries the strings across tables)."""
+    memo = DateMemo() if memo is None else memo
+    return {c: memo.column(df[c]) for c in spec.dates if c in df}
+
+
+def parse_numbers(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")`` worked out once per distinct value (an extract repeats the same few
+    thousand distances, years and counts): the same numbers and dtype (float64 where a value is blank)."""
+    codes, distinct = pd.factorize(s, use_na_sentinel=True)
+    per_value = pd.to_numeric(pd.Series(distinct, dtype=s.dtype), errors="coerce")
+    if per_value.dtype.kind not in "if" or not len(distinct):   # anything unusual: the whole column as it is
+        return pd.to_numeric(s, errors="coerce")
+    values = per_value.to_numpy()
+    if (codes < 0).any():
+        values = np.append(values.astype("float64"), np.nan)   # code -1 (blank) takes the last
+    return pd.Series(values[codes], index=s.index, name=s.name)
+
+
+def parse_columns(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None
+                  ) -> dict[str, pd.Series]:
     """The table's date and number columns parsed (NaT/NaN where a value is not one): done once, read by the
-    checks and then used as the typed columns."""
-    parsed = {c: parse_dates(df[c]) for c in spec.dates if c in df}
-    parsed.update({c: pd.to_numeric(df[c], errors="coerce") for c in spec.numbers if c in df and c not in parsed})
+    checks and then used as the typed columns; ``dates`` is :func:`date_columns` of the table, when known."""
+    dates = date_columns(df, spec) if dates is None else dates
+    parsed = {c: d.parsed for c, d in dates.items()}
+    parsed.update({c: parse_numbers(df[c]) for c in spec.numbers if c in df and c not in parsed})
     return parsed
-
-
-def _parses(parsed: pd.Series):
-    """A check: the value is blank, or it parsed."""
-    return lambda s: s.isna() | parsed.reindex(s.index).notna()
-
-
-def _date_format(parsed: pd.Series, outside):
-    """A check: blank, parsed, or well-formed but out of range (``outside(s)``: that has a rule of its own)."""
-    return lambda s: s.isna() | parsed.reindex(s.index).notna() | outside(s)
-
-
-def _out_of_range_of(given: pd.Series | None):
-    """:func:`out_of_range` of the column checked: ``given`` (worked out once for both date checks) or computed."""
-    return out_of_range if given is None else (lambda s: given.reindex(s.index, fill_value=False))
 
 
 # numbers with a valid range (DfE rule 164: PL_DISTANCE from 0.0 to 999.9 miles)
 RANGES = {"PL_DISTANCE": (0.0, 999.9)}
+DATE_ERROR = "date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"
+RANGE_RULE = f"date out of the plausible range (year {FIRST_YEAR} to {LAST_YEAR})"
+
+
+def _rules(s: pd.Series, spec: TableSpec, parsed: pd.Series | None, outside: pd.Series | None,
+           code_ok: pd.Series | None = None) -> list[tuple[str, str | None, pd.Series]]:
+    """The format rules of one column ``s`` (text), each worked out on the whole column at once: (rule, error
+    message, the values that pass it). A blank passes every rule (a required value's blank is pandera's own
+    nullable rule). Dates: blank, parsed, or well-formed but out of range (which has a rule of its own); numbers:
+    blank or parsed, within RANGES; codes: blank or one of the DfE's."""
+    c, rules = s.name, []
+    is_code = c in spec.codes and c in CODES
+    if c not in spec.dates and c not in spec.numbers and not is_code:
+        return rules
+    blank = s.isna()
+    if c in spec.dates:
+        flags = out_of_range(s) if outside is None else outside.reindex(s.index, fill_value=False)
+        rules += [("date", DATE_ERROR, blank | parsed.notna() | flags), (RANGE_RULE, None, ~flags)]
+    elif c in spec.numbers:
+        rules.append(("number", "must be a number", blank | parsed.notna()))
+        if c in RANGES:
+            lo, hi = RANGES[c]
+            rules.append((f"{c} must be from {lo:g} to {hi:g} (DfE rule 164)", None, parsed.isna() | parsed.between(lo, hi)))
+    if is_code:
+        ok = blank | s.isin(set(CODES[c])) if code_ok is None else code_ok.reindex(s.index, fill_value=True)
+        rules.append(("code", f"{c} must be one of the DfE codes", ok))
+    return rules
+
+
+def _passes(mask: pd.Series):
+    """A check that reads the values passing it, worked out beforehand on the whole column (:func:`_rules`)."""
+    return lambda s: mask.reindex(s.index, fill_value=True)
 
 
 def column_schema(spec: TableSpec, present: list[str], parsed: dict[str, pd.Series],
-                  outside: dict[str, pd.Series] | None = None) -> pa.DataFrameSchema:
+                  outside: dict[str, pd.Series] | None = None, *, df: pd.DataFrame,
+                  code_ok: dict[str, pd.Series] | None = None) -> pa.DataFrameSchema:
     """The pandera schema of one table's columns (format rules only; cross-row rules are separate);
-    ``parsed`` is :func:`parse_columns` of the table, ``outside`` its date columns' :func:`out_of_range`."""
+    ``parsed`` is :func:`parse_columns` of the table ``df``, ``outside`` its date columns' :func:`out_of_range`.
+    Each rule is worked out once on the whole column (:func:`_rules`); pandera reports the values that fail it.
+    Blanks are not dropped before a check (``ignore_na=False``: a blank passes each rule by the rule itself)."""
     cols = {}
     for c in present:
-        checks = []
-        if c in spec.dates:
-            flags = _out_of_range_of((outside or {}).get(c))
-            checks.append(pa.Check(_date_format(parsed[c], flags), name="date",
-                                   error="date must be dd/mm/YYYY (or YYYY-MM-DD) and a real date"))
-            checks.append(pa.Check(lambda s, flags=flags: ~flags(s),
-                                   name=f"date out of the plausible range (year {FIRST_YEAR} to {LAST_YEAR})"))
-        elif c in spec.numbers:
-            checks.append(pa.Check(_parses(parsed[c]), name="number", error="must be a number"))
-            if c in RANGES:
-                lo, hi = RANGES[c]
-                checks.append(pa.Check(lambda s, v=parsed[c], lo=lo, hi=hi: v.reindex(s.index).isna()
-                                       | v.reindex(s.index).between(lo, hi),
-                                       name=f"{c} must be from {lo:g} to {hi:g} (DfE rule 164)"))
-        if c in spec.codes and c in CODES:
-            allowed = set(CODES[c])
-            checks.append(pa.Check(lambda s, a=allowed: s.isna() | s.isin(a), name="code",
-                                   error=f"{c} must be one of the DfE codes"))
+        checks = [pa.Check(_passes(mask), name=name, error=error, ignore_na=False)
+                  for name, error, mask in _rules(df[c], spec, parsed.get(c), (outside or {}).get(c),
+                                                  (code_ok or {}).get(c))]
         nullable = not (c == spec.key[0] or (spec.name == "episodes" and c == "DECOM"))
         # every column is read as text, so no dtype check (pandera would try to coerce each cell to check it)
         cols[c] = pa.Column(None, checks=checks, nullable=nullable, required=False, coerce=False)
@@ -351,25 +423,31 @@ def _rule_text(check: str) -> str:
     return check
 
 
-def validate_table(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate one table (strings in), return (typed frame, DQ rows)."""
+def validate_table(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None,
+                   code_ok: dict[str, pd.Series] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate one table (strings in), return (typed frame, DQ rows); ``dates``: :func:`date_columns` of ``df``,
+    ``code_ok``: its code columns' "code" rule, where :func:`tidy_codes` worked it out."""
     present = [c for c in spec.required + spec.optional if c in df.columns]
     dq = pd.DataFrame(columns=DQ_COLUMNS + ["_index"])
-    parsed = parse_columns(df[present], spec)
+    dates = date_columns(df[present], spec) if dates is None else dates
+    parsed = parse_columns(df[present], spec, dates)
     if len(df):
         try:
-            outside = {c: out_of_range(df[c]) for c in spec.dates if c in present}
-            column_schema(spec, present, parsed, outside).validate(df, lazy=True)
+            outside = {c: d.outside for c, d in dates.items() if c in present}
+            column_schema(spec, present, parsed, outside, df=df, code_ok=code_ok).validate(df, lazy=True)
         except SchemaErrors as err:
             dq = _failures_to_dq(err, df, spec)
-    out = df.copy()
+    out = df.copy(deep=False)       # copy on write: a column changed below is copied then, the others never
     # blank the bad values, drop rows whose key is unusable
     for column, bad in dq.groupby("column")["_index"]:
         out.loc[bad.to_numpy(), column] = np.nan
     drop = set(dq.loc[dq["action"] == EXCLUDED, "_index"])
-    out = out.drop(index=list(drop))
-    for c, values in parsed.items():   # a value blanked above stays blank
-        values = values.reindex(out.index).where(out[c].notna())
+    if drop:
+        out = out.drop(index=list(drop))
+    blanked = set(dq["column"])
+    for c, values in parsed.items():   # a value blanked above stays blank (a blank cell parsed as NaT/NaN already)
+        values = values.reindex(out.index) if drop else values
+        values = values.where(out[c].notna()) if c in blanked else values
         out[c] = values.astype("datetime64[s]") if c in spec.dates else values
     for c in spec.required + spec.optional:
         if c not in out:
@@ -487,10 +565,11 @@ def episode_sequence(ep: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]
     return ep.assign(DEC_RECORDED=ep["DEC"], DEC=ep["DEC"].mask(changed, next_decom)), dq
 
 
-def code_date_checks(ep: pd.DataFrame) -> list[pd.DataFrame]:
+def code_date_checks(episodes: pd.DataFrame) -> list[pd.DataFrame]:
     """DQ rows (reported only) for an episode whose code was not in the DfE's list when the episode started."""
     dq = []
     for column, codes in CODE_DATES.items():
+        ep = episodes[episodes[column].isin(list(codes))]     # the few episodes with such a code, in their order
         for code, (first, last) in codes.items():
             used = ep[column] == code
             early = used & (ep["DECOM"] < pd.Timestamp(first)) if first else pd.Series(False, index=ep.index)
@@ -560,9 +639,9 @@ def _return_year(part: readers.Part) -> pd.Series:
     if part.year is not None:
         return pd.Series(float(part.year), index=df.index)
     if "_YEAR" in df:
-        return pd.to_numeric(df["_YEAR"], errors="coerce")
+        return parse_numbers(df["_YEAR"])
     if "YEAR" in df:
-        return pd.to_numeric(df["YEAR"], errors="coerce")
+        return parse_numbers(df["YEAR"])
     return pd.Series(np.nan, index=df.index)
 
 
@@ -857,19 +936,36 @@ def _repeated(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
     return out
 
 
+def _plain_id(v) -> bool:
+    """An id that is its own normal form (:func:`normalise_ids`): ASCII letters and digits only, no lower case, not
+    starting with 0 (``1234``, ``AB12``): nothing for the regular expressions to do."""
+    return isinstance(v, str) and v.isascii() and v.isalnum() and v[0] != "0" and (v.isdigit() or v.isupper())
+
+
 def normalise_ids(ids: pd.Series, memo: dict | None = None) -> pd.Series:
     """CHILD ids as every table must hold them: no spaces, upper case, ``1234.0`` (a number through Excel) as
     ``1234`` and an all-digit id without leading zeros (``001234`` and ``1234`` are one child). Each distinct id
-    is worked out once; ``memo`` (id as text -> normal form) carries them from one table to the next."""
+    is worked out once (a plain one, :func:`_plain_id`, without a regular expression); ``memo`` (id as written ->
+    normal form) carries them from one table to the next."""
     memo = {} if memo is None else memo
+    codes, distinct = pd.factorize(ids, use_na_sentinel=True)
+    values = np.asarray(distinct, dtype=object)
+    odd = []
+    for v in values:
+        if v not in memo:
+            if _plain_id(v):
+                memo[v] = v
+            else:
+                odd.append(v)
+    if odd:
+        memo.update(zip(odd, _normal_ids(pd.Series(odd, dtype="string"))))
+    normal = np.array([memo[v] for v in values] + [np.nan], dtype=object)   # code -1 (missing) takes the last
+    return pd.Series(normal[codes], index=ids.index, dtype=object)
 
-    def normal(text: pd.Series) -> pd.Series:
-        values = text.to_numpy(dtype=object)
-        new = [v for v in values if v not in memo]
-        if new:
-            memo.update(zip(new, _normal_ids(pd.Series(new, dtype="string"))))
-        return pd.Series([memo[v] for v in values], index=text.index, dtype=object)
-    return per_distinct(ids, normal, fill=np.nan)
+
+def any_renamed(memo: dict) -> bool:
+    """Whether :func:`normalise_ids` changed any id it was given (``memo``: every id it saw, as written -> normal)."""
+    return any(isinstance(n, str) and n != v for v, n in memo.items())
 
 
 def id_checks(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
@@ -911,9 +1007,10 @@ def _open_markers(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]
     return df, marked
 
 
-def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
+def tidy_codes(df: pd.DataFrame, spec: TableSpec, code_ok: dict | None = None) -> tuple[pd.DataFrame, int]:
     """Code columns trimmed and upper-cased before they are checked (``e1`` and `` E1`` are ``E1``; the DfE's own
-    spelling ``E4a`` is ``E4A``), as the DfE validator reads them; and how many cells that changed."""
+    spelling ``E4a`` is ``E4A``), as the DfE validator reads them; and how many cells that changed. ``code_ok``
+    (a dict) is given each column's "code" rule (blank or one of CODES), worked out on its distinct codes."""
     changed = 0
     if not spec.child_level:            # the local tables' own codes (LEVEL county/area/team) are not the DfE's
         return df, changed
@@ -924,21 +1021,26 @@ def tidy_codes(df: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, int]:
         differs = pd.notna(tidy) & (tidy != np.asarray(distinct, dtype=object))
         changed += int(differs[codes[codes >= 0]].sum())
         df[column] = pd.Series(np.append(tidy, np.nan)[codes], index=df.index, dtype=object)
+        if code_ok is not None and column in CODES:
+            allowed = set(CODES[column])
+            ok = np.array([pd.isna(v) or v in allowed for v in tidy] + [True], dtype=bool)
+            code_ok[column] = pd.Series(ok[codes], index=df.index, dtype=bool)
     return df, changed
 
 
-def serial_dates(df: pd.DataFrame, spec: TableSpec) -> int:
-    """How many date cells hold an Excel serial day number."""
-    def count(s: pd.Series) -> int:
-        codes, distinct = pd.factorize(s, use_na_sentinel=True)
-        return int(_serial(pd.Series(distinct, dtype="string")).to_numpy(dtype=bool)[codes[codes >= 0]].sum())
-    return sum(count(df[c]) for c in spec.dates if c in df)
+def serial_dates(df: pd.DataFrame, spec: TableSpec, dates: dict[str, ColumnDates] | None = None) -> int:
+    """How many date cells hold an Excel serial day number (``dates``: :func:`date_columns` of ``df``)."""
+    dates = date_columns(df, spec) if dates is None else dates
+    return sum(d.serials for d in dates.values())
 
 
-def _format_notices(name: str, df: pd.DataFrame, spec: TableSpec, files: str) -> tuple[pd.DataFrame, list[str]]:
-    """Codes tidied and Excel day numbers read as dates: the same figures as a clean export, one notice each."""
-    df, codes = tidy_codes(df, spec)
-    serials = serial_dates(df, spec)
+def _format_notices(name: str, df: pd.DataFrame, spec: TableSpec, files: str,
+                    dates: dict[str, ColumnDates] | None = None, code_ok: dict | None = None
+                    ) -> tuple[pd.DataFrame, list[str]]:
+    """Codes tidied and Excel day numbers read as dates: the same figures as a clean export, one notice each
+    (``code_ok``: see :func:`tidy_codes`)."""
+    df, codes = tidy_codes(df, spec, code_ok)
+    serials = serial_dates(df, spec, dates)
     notices = []
     if codes:
         notices.append(f"{codes:,} {name} codes ({files}) were in lower case or had spaces round them, and were read "
@@ -1092,7 +1194,7 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
     for p in found.get("episodes", []):
         if p.year is None and "YEAR" in p.frame:
             return_years = sorted(set(return_years) | set(_return_year(p).dropna().astype(int)))
-    tables, ids = {}, {}
+    tables, ids, raw, memo = {}, {}, {}, DateMemo()
     for name, spec in TABLES.items():
         if name not in found:
             if spec.mandatory:
@@ -1104,19 +1206,20 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
         repeated = _repeated(df, spec)
         dq.append(_dq_rows(df, repeated, spec.key[0], "row repeated exactly in the same return: counted once", EXCLUDED))
         df = df[~repeated]
-        if "CHILD" in df:
-            df["_RAW_CHILD"] = df["CHILD"]
+        if "CHILD" in df:      # the ids as written, for id_checks: set aside, a column only if any changed
+            raw[name] = df["CHILD"]
             df["CHILD"] = normalise_ids(df["CHILD"], ids)
         if df.empty:
             notices.append(f"{', '.join(sources[name])}: column names but no rows, so the {name} table is empty "
                            f"(check the export if the authority has any).")
         df, marked = _open_markers(df, spec)
-        df, tidied = _format_notices(name, df, spec, ", ".join(sorted(set(sources[name]))))
+        dates, code_ok = date_columns(df, spec, memo), {}
+        df, tidied = _format_notices(name, df, spec, ", ".join(sorted(set(sources[name]))), dates, code_ok)
         notices.extend(tidied)
         if marked:
             notices.append(f"{marked:,} {name} end dates of 31/12/9999 ({', '.join(sorted(set(sources[name])))}) "
                            f"are read as blank: still open at the extract date.")
-        typed, table_dq = validate_table(df, spec)
+        typed, table_dq = validate_table(df, spec, dates, code_ok)
         dq.append(table_dq)
         if typed["_RETURN"].nunique() > 1:  # an episode present in several returns is one episode: the latest wins
             key = [k for k in spec.key if k in typed]
@@ -1125,6 +1228,8 @@ def validate_parts(parts: list[readers.Part], dq: list[pd.DataFrame], where: str
             raise CicError(f"the '{name}' table has no usable rows (header only, or every row excluded: see "
                            f"`cicanalysis validate`)", file=", ".join(sources[name]), rule="table has rows")
         tables[name] = typed.sort_index()
+    if any_renamed(ids):
+        tables = {n: t.assign(_RAW_CHILD=raw[n].reindex(t.index)) if n in raw else t for n, t in tables.items()}
     tables, matched = id_checks(tables)
     dq.extend(matched)
     date, how = extract_date_of(tables, return_years, extract_date)

@@ -17,8 +17,10 @@ ADOPTION_SCORECARD = ("DfE, Adoption scorecards: methodology and guidance (Adopt
                       "https://www.gov.uk/government/collections/adoption-scorecards")
 
 
-def cases(child, num, den=1.0, date=None) -> pd.DataFrame:
-    """One row per case: CHILD, NUM, DEN and (optionally) DATE; scalars are broadcast."""
+def cases(child, num, den=1.0, date=None, code=None) -> pd.DataFrame:
+    """One row per case: CHILD, NUM, DEN and (optionally) DATE and CODE, the child's code in the extract
+    (``Extract.child_codes``; rows of ``Extract.episodes`` and ``in_care_on`` carry it as CHILD_CODE: passing it
+    saves the scorecard looking every child up again); scalars are broadcast."""
     child = pd.Series(child).reset_index(drop=True)
     out = pd.DataFrame({"CHILD": child})
 
@@ -31,14 +33,21 @@ def cases(child, num, den=1.0, date=None) -> pd.DataFrame:
     out["DEN"] = out["DEN"].astype(float)
     if date is not None:
         out["DATE"] = col(date)
+    if code is not None:
+        out["CODE"] = col(code)
     return out
 
 
 def timescale_days(x: Extract, measure: str, window) -> pd.DataFrame:
     """The days of an adoption timescale (A1, A10, A2, BLA_TO_PLACED: :data:`cicanalysis.measures.adoption.TIMESCALES`)
     for each child it counts in the window, as cases (NUM the days, DATE the event that puts it in the window)."""
-    c = timescale_cases(x, measure, window)
-    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"])
+    key = ("timescale_cases", measure)     # every case once; each window is a slice of it (the rows are the same)
+    if key not in x.cache:
+        c = timescale_cases(x, measure)
+        x.cache[key] = c.assign(CHILD_CODE=x.child_codes(c["CHILD"]))
+    c = x.cache[key]
+    c = c[window.contains(c["DATE"])]
+    return cases(c["CHILD"], c["DAYS"], 1.0, c["DATE"], code=c["CHILD_CODE"])
 
 
 def bla_for(x: Extract, children: pd.Series, dates: pd.Series) -> pd.Series:

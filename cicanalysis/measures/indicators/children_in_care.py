@@ -31,4 +31,4 @@ from .registry import indicator
                              f"under 18 (ONS mid-year population estimates); counted here at any month end")
 def children_in_care(x: Extract, period, window):
     cic = x.in_care_on(period)
-    return cases(cic["CHILD"], 1.0, np.nan)
+    return cases(cic["CHILD"], 1.0, np.nan, code=cic["CHILD_CODE"])

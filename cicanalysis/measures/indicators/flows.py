@@ -34,7 +34,7 @@ def first_starts(x: Extract, window):
     """Periods of care starting (BLA) in the window, one row per child: the first occasion (the DfE's starters)."""
     poc = x.periods_of_care
     started = poc[poc["STARTED"] & window.contains(poc["BLA"])]
-    return started.sort_values(["BLA", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="first")
+    return started.sort_values(["BLA", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD_CODE", keep="first")
 
 
 def last_ceases(x: Extract, window):
@@ -42,7 +42,7 @@ def last_ceases(x: Extract, window):
     leavers), with its REC."""
     poc = x.periods_of_care
     left = poc[poc["CEASED"] & window.contains(poc["END"])]
-    return left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD", keep="last")
+    return left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD_CODE", keep="last")
 
 
 @indicator(id="STARTED", title="Children who started to be looked after in the year", polarity="L",
@@ -58,7 +58,7 @@ def last_ceases(x: Extract, window):
 def children_who_started(x: Extract, period, window):
     """Children who started to be looked after in the window, each child once by the first occasion."""
     s = first_starts(x, window)
-    return cases(s["CHILD"], 1.0, np.nan, s["BLA"])
+    return cases(s["CHILD"], 1.0, np.nan, s["BLA"], code=s["CHILD_CODE"])
 
 
 @indicator(id="CEASED", title="Children who ceased to be looked after in the year", polarity="T",
@@ -75,13 +75,13 @@ def children_who_started(x: Extract, period, window):
 def children_who_ceased(x: Extract, period, window):
     """Children who ceased to be looked after in the window, each child once by the last occasion."""
     c = last_ceases(x, window)
-    return cases(c["CHILD"], 1.0, np.nan, c["END"])
+    return cases(c["CHILD"], 1.0, np.nan, c["END"], code=c["CHILD_CODE"])
 
 
 def ceased_for(x: Extract, window, reasons):
     """Children who ceased in the window (each once, the last occasion), counted when that REC is in ``reasons``."""
     c = last_ceases(x, window)
-    return cases(c["CHILD"], c["REC"].isin(reasons), 1.0, c["END"])
+    return cases(c["CHILD"], c["REC"].isin(reasons), 1.0, c["END"], code=c["CHILD_CODE"])
 
 
 @indicator(id="CEASED_SGO_PCT", title="% of children who ceased to be looked after on a special guardianship order",

@@ -2,8 +2,11 @@
 return home interviews after each return."""
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from ...core import periods as P
-from ...model.extract import SHORT_BREAKS, Extract
+from ...model.extract import Extract
 from .cases import DFE_CLA, GUIDE_903, cases
 from .registry import indicator
 
@@ -20,16 +23,22 @@ DFE_MISSING_COHORT = ("children looked after during the year ending 31 March, ex
 
 
 def looked_after_in(x: Extract, window):
-    """Children looked after at any time in the window, not only on short breaks (V3/V4), each once."""
-    ep = x.episodes
-    in_year = (ep["DECOM"] <= window.end) & (ep["DEC"].isna() | (ep["DEC"] >= window.start))
-    return ep.loc[in_year & ~ep["LS"].isin(SHORT_BREAKS), "CHILD"].drop_duplicates()
+    """Children looked after at any time in the window, not only on short breaks (V3/V4), each once: CHILD and
+    CHILD_CODE (``Extract.episodes`` leaves short breaks out)."""
+    return x.in_care_during(window.start, window.end)
 
 
 def incidents_in(x: Extract, window, kind: str):
-    """Incidents of ``kind`` (MISSING M: missing, A: away without authorisation) starting in the window."""
+    """Incidents of ``kind`` (MISSING M: missing, A: away without authorisation) starting in the window, with
+    each child's CHILD_CODE."""
     m = x["missing"]
-    return m[(m["MISSING"] == kind) & window.contains(m["MIS_START"])]
+    found = ((m["MISSING"] == kind) & window.contains(m["MIS_START"])).to_numpy()
+    return m[found].assign(CHILD_CODE=x.codes_of("missing")[found])
+
+
+def with_incident(x: Extract, looked_after: pd.DataFrame, incidents: pd.DataFrame) -> np.ndarray:
+    """For each child looked after, whether it has one of the incidents (by child code, no set of ids)."""
+    return x.count_by_code(incidents["CHILD_CODE"])[looked_after["CHILD_CODE"].to_numpy()] > 0
 
 
 @indicator(id="MISSING_CHILDREN_PCT", title="% of children looked after in the year who went missing",
@@ -42,8 +51,8 @@ def incidents_in(x: Extract, window, kind: str):
                              f"incident, of the {DFE_MISSING_COHORT}")
 def children_who_went_missing(x: Extract, period, window):
     looked_after = looked_after_in(x, window)
-    went = set(incidents_in(x, window, "M")["CHILD"])
-    return cases(looked_after, looked_after.isin(went))
+    went = with_incident(x, looked_after, incidents_in(x, window, "M"))
+    return cases(looked_after["CHILD"], went, code=looked_after["CHILD_CODE"])
 
 
 @indicator(id="MISSING_EPISODES_PER_CHILD", title="Missing incidents per child who went missing in the year",
@@ -55,10 +64,9 @@ def children_who_went_missing(x: Extract, period, window):
                              f"missing' ('Number of missing incidents during the year' / 'Children who had a missing "
                              f"incident during the year'; published to one decimal), of the {DFE_MISSING_COHORT}")
 def missing_incidents_per_child(x: Extract, period, window):
-    looked_after = set(looked_after_in(x, window))
-    inc = incidents_in(x, window, "M")
-    per_child = inc[inc["CHILD"].isin(looked_after)].groupby("CHILD").size()
-    return cases(per_child.index.to_series(), per_child.to_numpy(), 1.0)
+    looked_after = looked_after_in(x, window)     # sorted by child, as a groupby by CHILD would be
+    n = x.count_by_code(incidents_in(x, window, "M")["CHILD_CODE"])[looked_after["CHILD_CODE"].to_numpy()]
+    return cases(looked_after["CHILD"][n > 0], n[n > 0], 1.0, code=looked_after["CHILD_CODE"][n > 0])
 
 
 @indicator(id="AWAY_PCT", title="% of children looked after in the year who were away from placement without "
@@ -71,8 +79,8 @@ def missing_incidents_per_child(x: Extract, period, window):
                              f"authorities record every incident as missing, so compare with care")
 def children_away_without_authorisation(x: Extract, period, window):
     looked_after = looked_after_in(x, window)
-    away = set(incidents_in(x, window, "A")["CHILD"])
-    return cases(looked_after, looked_after.isin(away))
+    away = with_incident(x, looked_after, incidents_in(x, window, "A"))
+    return cases(looked_after["CHILD"], away, code=looked_after["CHILD_CODE"])
 
 
 @indicator(id="RHI_3WD", title="% of returns from missing with a return interview within 3 working days",

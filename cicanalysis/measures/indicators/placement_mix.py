@@ -29,14 +29,14 @@ PROVIDERS = {"own": ("PR1",), "other_la": ("PR2",), "private": ("PR4",), "volunt
 def share_of_children_in_care(x: Extract, period, column: str, codes) -> object:
     """Children in care at the period end, counted when their current ``column`` is one of ``codes``."""
     cic = x.in_care_on(period)
-    return cases(cic["CHILD"], cic[column].isin(codes))
+    return cases(cic["CHILD"], cic[column].isin(codes), code=cic["CHILD_CODE"])
 
 
 def placed_elsewhere(x: Extract, period):
     """Children in care at the period end whose PLACE is in none of the named groups (blank included)."""
     cic = x.in_care_on(period)
     named = [c for codes in PLACEMENT_TYPES.values() for c in codes]
-    return cases(cic["CHILD"], ~cic["PLACE"].isin(named))
+    return cases(cic["CHILD"], ~cic["PLACE"].isin(named), code=cic["CHILD_CODE"])
 
 
 def mix(ind_id, title, order, item, codes_text, group="Placement"):

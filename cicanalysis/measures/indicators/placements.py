@@ -22,11 +22,12 @@ def own_authority_or_relative_foster_care(x: Extract, period, window):
     cic = x.in_care_on(period)
     foster = cic[cic["PLACE"].isin(FOSTER_PLACEMENTS)]
     ok = (foster["PLACE_PROVIDER"] == "PR1") | foster["PLACE"].isin(RELATIVE_FOSTER)
-    return cases(foster["CHILD"], ok)
+    return cases(foster["CHILD"], ok, code=foster["CHILD_CODE"])
 
 
 def placements_in_last_12_months(x: Extract, period) -> pd.Series:
-    """Number of placements (carers) each child had at any time in the 12 months to the period."""
+    """Number of placements (carers) each child had at any time in the 12 months to the period, by CHILD (the
+    plain form of ``Extract.placements_between``, which the scorecard uses)."""
     w = P.r12m_window(period)
     pl = x.placements
     overlapping = pl[(pl["START"] <= w.end) & (pl["END"].isna() | (pl["END"] > w.start))]
@@ -44,8 +45,9 @@ def placements_in_last_12_months(x: Extract, period) -> pd.Series:
                              f"episodes count as placements are in its methodology and were not compared")
 def three_or_more_placements(x: Extract, period, window):
     cic = x.in_care_on(period)
-    n = cic["CHILD"].map(placements_in_last_12_months(x, period)).fillna(0)
-    return cases(cic["CHILD"], n >= 3)
+    w = P.r12m_window(period)     # placements_in_last_12_months, by child code
+    n = x.placements_between(w.start, w.end)[cic["CHILD_CODE"].to_numpy()]
+    return cases(cic["CHILD"], n >= 3, code=cic["CHILD_CODE"])
 
 
 @indicator(id="STABILITY_2Y", title="% of children under 16 in care 2.5 years+ in the same placement for 2 years or "
@@ -62,7 +64,7 @@ def placement_stability_two_years(x: Extract, period, window):
     placement together with the placement before it has lasted 2 years (DfE definition)."""
     p = pd.Timestamp(period)
     cic = x.in_care_on(p)
-    age = x.age_on(cic["CHILD"], p)
+    age = x.age_on(cic["CHILD"], p, codes=cic["CHILD_CODE"].to_numpy())
     cohort = cic[(age < 16) & (cic["BLA"] <= p - pd.DateOffset(months=30))]
     pl = x.placements.set_index("PLACEMENT_ID")
     current = pl.loc[cohort["PLACEMENT_ID"]]
@@ -74,7 +76,7 @@ def placement_stability_two_years(x: Extract, period, window):
     adoptive = current["PLACE"].isin(ADOPTION_PLACEMENTS).to_numpy()
     with np.errstate(invalid="ignore"):
         adopt_ok = adoptive & prev_same_period & (pd.to_datetime(prev_start) <= two_years_ago)
-    return cases(cohort["CHILD"], same | adopt_ok)
+    return cases(cohort["CHILD"], same | adopt_ok, code=cohort["CHILD_CODE"])
 
 
 @indicator(id="WITHIN_20_MILES", title="% of children in care placed within 20 miles of home (excluding UASC)",
@@ -89,4 +91,4 @@ def placement_stability_two_years(x: Extract, period, window):
 def placed_within_20_miles(x: Extract, period, window):
     cic = x.in_care_on(period)
     known = cic[cic["PL_DISTANCE"].notna()]
-    return cases(known["CHILD"], known["PL_DISTANCE"] <= 20)
+    return cases(known["CHILD"], known["PL_DISTANCE"] <= 20, code=known["CHILD_CODE"])

@@ -18,9 +18,22 @@ from .registry import indicator
                              f"code of the {GUIDE_903} (PN0, a child under 4, and a blank code left out; PN1-PN6 "
                              f"participated, PN7 did not); the DfE publication has no table this reproduces")
 def review_participation(x: Extract, period, window):
-    r = x["reviews"]
-    r = r[window.contains(r["REVIEW"]) & r["REVIEW_CODE"].notna() & (r["REVIEW_CODE"] != "PN0")]
-    return cases(r["CHILD"], r["REVIEW_CODE"].isin([f"PN{i}" for i in range(1, 7)]), 1.0, r["REVIEW"])
+    """Reviews in the window with a participation code other than PN0, counted when PN1-PN6."""
+    r = participation_codes(x)
+    r = r[window.contains(r["REVIEW"])]
+    return cases(r["CHILD"], r["PARTICIPATED"], 1.0, r["REVIEW"], code=r["CHILD_CODE"])
+
+
+def participation_codes(x: Extract) -> pd.DataFrame:
+    """The reviews with a REVIEW_CODE other than PN0: CHILD, CHILD_CODE, REVIEW, PARTICIPATED (PN1-PN6), built once
+    (each month's count is then a slice by date)."""
+    if "review_participation" not in x.cache:
+        r = x["reviews"]
+        coded = (r["REVIEW_CODE"].notna() & (r["REVIEW_CODE"] != "PN0")).to_numpy()
+        x.cache["review_participation"] = pd.DataFrame({
+            "CHILD": r["CHILD"][coded], "CHILD_CODE": x.codes_of("reviews")[coded], "REVIEW": r["REVIEW"][coded],
+            "PARTICIPATED": r["REVIEW_CODE"][coded].isin([f"PN{i}" for i in range(1, 7)])})
+    return x.cache["review_participation"]
 
 
 def review_timeliness(x: Extract) -> pd.DataFrame:
@@ -50,7 +63,8 @@ def review_timeliness(x: Extract) -> pd.DataFrame:
                              f"{GUIDE_903}; counted per review, not per child")
 def reviews_in_timescale(x: Extract, period, window):
     if "review_timeliness" not in x.cache:
-        x.cache["review_timeliness"] = review_timeliness(x)
+        r = review_timeliness(x)
+        x.cache["review_timeliness"] = r.assign(CHILD_CODE=x.child_codes(r["CHILD"]))
     r = x.cache["review_timeliness"]
     r = r[window.contains(r["REVIEW"])]
-    return cases(r["CHILD"], r["ON_TIME"], 1.0, r["REVIEW"])
+    return cases(r["CHILD"], r["ON_TIME"], 1.0, r["REVIEW"], code=r["CHILD_CODE"])

@@ -18,7 +18,7 @@ def children_entering_care(x: Extract, period, window):
     """Children starting to be looked after in the window (a child who started twice counts once, by the first
     occasion, as the DfE publishes starters)."""
     started = first_starts(x, window)
-    return cases(started["CHILD"], 1.0, np.nan, started["BLA"])
+    return cases(started["CHILD"], 1.0, np.nan, started["BLA"], code=started["CHILD_CODE"])
 
 
 @indicator(id="LONG_TERM_FOSTER", title="Children in permanent long-term fostering (U1/U4)", polarity="H",
@@ -29,7 +29,7 @@ def children_entering_care(x: Extract, period, window):
                              f"{GUIDE_903}); counted here at any quarter end")
 def long_term_fostering(x: Extract, period, window):
     cic = x.in_care_on(period)
-    return cases(cic["CHILD"], cic["PLACE"].isin(LONG_TERM_FOSTER), np.nan)
+    return cases(cic["CHILD"], cic["PLACE"].isin(LONG_TERM_FOSTER), np.nan, code=cic["CHILD_CODE"])
 
 
 @indicator(id="BLA_TO_PLACED_R12M", title="Average days from entering care to being placed for adoption (12 months)",
