@@ -152,7 +152,7 @@ def _group_suffix(config, item, group: str) -> None:
     3.8 writes it to ``item._nodeid``, which pytest 9.2's structured ids no longer read (pytest-xdist issue #1386:
     every test was scheduled alone and each session fixture was made in both processes); written here to the
     structured id when there is one."""
-    if not config.getvalue("loadgroup") or not hasattr(item, "_id") or item.nodeid.endswith(f"@{group}"):
+    if not getattr(config.option, "loadgroup", False) or not hasattr(item, "_id") or item.nodeid.endswith(f"@{group}"):
         return
     from _pytest.nodeid import coerce_node_id
     item._id = coerce_node_id(f"{item.nodeid}@{group}")

@@ -27,7 +27,8 @@ def test_scorecard_notebook_runs_and_exports_html_without_code_or_identifiers(de
     assert "It compares performance with 31 August 2015, the period of the scorecard last reported" in html
     assert "covering report text" not in html
     assert "Traceback" not in html and "cic.load(" not in html       # code cells hidden
-    assert html.count("data:image/png;base64") >= 20                  # trend charts embedded
+    # the trend appendix's small multiples (six panels an image) and the comparison charts embedded
+    assert 'class="cic-multiples"' in html and html.count("data:image/png;base64") >= 8
     assert (default_outputs / "2016-03-31" / "index.html").exists()
     children, upns = _identifiers(small_authority)
     found = set(re.findall(r"C\d{7}", html))
@@ -107,7 +108,7 @@ def test_sufficiency_strategy_notebook_shows_eight_measures_and_the_summary(defa
     html = page(default_outputs, "sufficiency_strategy")
     for n in range(1, 5):
         assert f">Challenge {n}:" in html
-    assert html.count("<strong>Analysis.</strong>") == 11 and ">Appendix: performance summary" in html
+    assert html.count("<strong>Analysis.</strong>") == 11 and ">Appendix A: Performance summary" in html
     # the measures in the strategy's order, the summary table once, at the end
     assert html.count("<caption>Performance summary</caption>") == 1
     assert (html.index('<h2 id="Headline"') < html.index('<h2 id="Progress-on-each-measure"')

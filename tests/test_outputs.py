@@ -87,7 +87,9 @@ def _check_page(name: str, facts: dict, width: int) -> None:
         assert img["ok"], name
         alt = img["alt"] or ""
         assert len(alt) > 40 and "No description" not in alt, (name, alt)
-        assert re.match(r"(Line|Bar) chart( and bar chart)?: ", alt), (name, alt)
+        # the kind of chart first: one chart, or the panels of a small-multiples figure
+        assert re.match(r"(Line|Bar) chart( and bar chart)?: |(Bar charts|Bar and line charts|Small multiples), ",
+                        alt), (name, alt)
         assert img["natural"] >= 2 * img["shown"] - 2, (name, "images are drawn at twice their shown size")
     h = facts["headings"]
     assert h and h[0] == 1 and h.count(1) == 1, (name, h[:5])

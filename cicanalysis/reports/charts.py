@@ -834,7 +834,7 @@ def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols
         ax.set_ylabel("Working days" if working else "Days", fontsize=7.5)
         _panel_title(ax, f"{y['title'].iloc[0]} (within {y['limit'].iloc[0]})", width=34, size=8)
         alts.append(f"{y['title'].iloc[0]} (timescale {y['limit'].iloc[0]}): "
-                    + ", ".join(f"{g} {F.format_value(a, 'days')} days, {F.format_cell(p, 'pct')} within"
+                    + ", ".join(f"{g} {F.format_value(a, 'days')}, {F.format_cell(p, 'pct')} within"
                                 for g, a, p in zip(y["group"], y["avg_days"], y["pct_within"])) + ".")
     key = [matplotlib.patches.Patch(color=LINE, label="Average days (bar label: % within the timescale)"),
            matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Timescale")]
