@@ -270,6 +270,10 @@ FORBIDDEN = [r"\bparameters?\b", r"\bSPEC\b", r"cicanalysis", r"\.py\b", r"\.csv
              r"supplied_indicators", r"adoption_tracking", r"authority/", r"Markov", r"cs-demand-model",
              r"extract_cache", r"\bDQ rows?\b", r"Traceback", r"\bnan\b", r"\bNaN\b", r"Source: ext extract",
              r"SSDA903-format extract \w+ \("]
+# the 903's field names: the definitions, notes and charts say what is counted in words (the notices about the data,
+# like the data-quality table, may name the column an analyst has to supply)
+FIELD_NAMES = (r"\b(PL_DISTANCE|PLACE_PROVIDER|RHI_DATE|MIS_END|REVIEW_CODE|DATE_MATCH|IN_TOUCH|HEALTH_CHECK|"
+               r"TEETH_CHECK|SDQ_SCORE|DIED|RHOM)\b")
 # the sufficiency report's directions are against the strategy's aim (the covering report's RAG band changes
 # are improving and declining, as SPEC 3.3 words them)
 FORBIDDEN_IN = {"sufficiency_strategy": [r"Improving", r"Declining"]}
@@ -291,6 +295,8 @@ def developer_words(folder: Path, data_dir: Path) -> dict[str, list[str]]:
         text = reader_text(page)
         hits = [m.group(0) for pat in FORBIDDEN + FORBIDDEN_IN.get(name, []) + [rf"\b{re.escape(data_dir.name)}\b"]
                 for m in re.finditer(pat, text)]
+        page = re.sub(r'<div class="cic-notices".*?</div>', " ", page, flags=re.S)
+        hits += [m.group(0) for m in re.finditer(FIELD_NAMES, reader_text(page))]
         if hits:
             found[name] = sorted(set(hits))
     return found

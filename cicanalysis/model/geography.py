@@ -378,11 +378,11 @@ class Geography:
         if self.notice:
             return self.notice
         if not self.looked_up:
-            return "Postcodes: none needed (PL_DISTANCE and DISTRICT supplied)."
+            return "Postcodes: none needed (placement distances and districts supplied in the extract)."
         return (f"Postcodes: {self.found:,} of {self.looked_up:,} distinct postcodes found in the ONS Postcode "
-                f"Directory ({100 * self.share_found:.1f} %); derived PL_DISTANCE for "
-                f"{self.derived.get('PL_DISTANCE', 0):,} and DISTRICT for {self.derived.get('DISTRICT', 0):,} "
-                f"episodes.")
+                f"Directory ({100 * self.share_found:.1f} %); the placement distance worked out for "
+                f"{self.derived.get('PL_DISTANCE', 0):,} episodes and the district for "
+                f"{self.derived.get('DISTRICT', 0):,}.")
 
     def apply(self, episodes: pd.DataFrame) -> pd.DataFrame:
         """A copy of ``episodes`` with PL_DISTANCE and DISTRICT replaced by :attr:`columns`."""

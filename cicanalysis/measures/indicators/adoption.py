@@ -96,13 +96,13 @@ A2_SOURCE = (f"{ADOPTION_SCORECARD}: A2, average time between the authority rece
 
 @indicator(id="A2_R12M", title="A2: average days from placement order to match decision (12 months)", polarity="L",
            measure_type="R12M", unit="days",
-           numerator="days from the first E1 (or D1 freeing order) legal status to DATE_MATCH, summed",
+           numerator="days from the first placement order (E1, or a D1 freeing order) to the match decision, summed",
            denominator="children adopted in the 12 months after being placed for adoption", group="Adoption", order=240,
            definition_source=f"{A2_SOURCE}; the scorecard averages 3 years, this is the same count over the 12 months "
                              f"to the period end")
 @indicator(id="A2_3Y", title="A2: average days from placement order to match decision (3 years)", polarity="L",
            measure_type="R36M", unit="days",
-           numerator="days from the first E1 (or D1 freeing order) legal status to DATE_MATCH, summed",
+           numerator="days from the first placement order (E1, or a D1 freeing order) to the match decision, summed",
            denominator="children adopted in the 3 years after being placed for adoption", group="Adoption", order=250,
            definition_source=f"{A2_SOURCE}; over 3 years")
 def placement_order_to_match_days(x: Extract, period, window):

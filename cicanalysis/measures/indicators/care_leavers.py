@@ -105,16 +105,18 @@ EET_SOURCE = (f"{OC3_SOURCE}; table la_care_leavers_activity, 'Total in educatio
 
 @indicator(id="CL_IN_TOUCH", title="% of care leavers aged 19-21 the authority is in touch with", polarity="H",
            published="CL_1921_IN_TOUCH",
-           measure_type="SS", unit="%", numerator="care leavers aged 19-21 with IN_TOUCH = YES",
-           denominator="care leavers aged 19-21 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
+           measure_type="SS", unit="%", numerator="care leavers aged 19-21 the authority is in touch with",
+           denominator="care leavers aged 19-21 in the latest OC3 year (not those who died or returned home)",
+           group="Care leavers",
            needs=("oc3.IN_TOUCH",), annual="OC3", order=130, definition_source=IN_TOUCH_SOURCE)
 def care_leavers_in_touch(x: Extract, period, window):
     return oc3_cases(x, period, in_touch)
 
 
 @indicator(id="CL_1718_IN_TOUCH", title="% of care leavers aged 17-18 the authority is in touch with",
-           polarity="H", measure_type="SS", unit="%", numerator="care leavers aged 17-18 with IN_TOUCH = YES",
-           denominator="care leavers aged 17-18 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
+           polarity="H", measure_type="SS", unit="%", numerator="care leavers aged 17-18 the authority is in touch with",
+           denominator="care leavers aged 17-18 in the latest OC3 year (not those who died or returned home)",
+           group="Care leavers",
            needs=("oc3.IN_TOUCH",), annual="OC3", order=131, rated=False,
            definition_source=f"{IN_TOUCH_SOURCE}. Unrated: no target is set")
 def care_leavers_1718_in_touch(x: Extract, period, window):
@@ -123,16 +125,18 @@ def care_leavers_1718_in_touch(x: Extract, period, window):
 
 @indicator(id="CL_SUITABLE_ACCOM", title="% of care leavers aged 19-21 in suitable accommodation", polarity="H",
            published="CL_1921_SUITABLE_ACCOM",
-           measure_type="SS", unit="%", numerator="care leavers aged 19-21 with a suitable ACCOM code",
-           denominator="care leavers aged 19-21 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
+           measure_type="SS", unit="%", numerator="care leavers aged 19-21 in suitable accommodation",
+           denominator="care leavers aged 19-21 in the latest OC3 year (not those who died or returned home)",
+           group="Care leavers",
            needs=("oc3.ACCOM",), annual="OC3", order=140, definition_source=ACCOM_SOURCE)
 def care_leavers_suitable_accommodation(x: Extract, period, window):
     return oc3_cases(x, period, suitable)
 
 
 @indicator(id="CL_1718_SUITABLE_ACCOM", title="% of care leavers aged 17-18 in suitable accommodation",
-           polarity="H", measure_type="SS", unit="%", numerator="care leavers aged 17-18 with a suitable ACCOM code",
-           denominator="care leavers aged 17-18 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
+           polarity="H", measure_type="SS", unit="%", numerator="care leavers aged 17-18 in suitable accommodation",
+           denominator="care leavers aged 17-18 in the latest OC3 year (not those who died or returned home)",
+           group="Care leavers",
            needs=("oc3.ACCOM",), annual="OC3", order=141, rated=False,
            definition_source=f"{ACCOM_SOURCE}. Unrated: no target is set")
 def care_leavers_1718_suitable_accommodation(x: Extract, period, window):
@@ -142,7 +146,8 @@ def care_leavers_1718_suitable_accommodation(x: Extract, period, window):
 @indicator(id="CL_EET", title="% of care leavers aged 19-21 in education, employment or training", polarity="H",
            published="CL_1921_EET",
            measure_type="SS", unit="%", numerator="care leavers aged 19-21 with an EET ACTIV code of the year",
-           denominator="care leavers aged 19-21 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
+           denominator="care leavers aged 19-21 in the latest OC3 year (not those who died or returned home)",
+           group="Care leavers",
            needs=("oc3.ACTIV",), annual="OC3", order=150, definition_source=EET_SOURCE)
 def care_leavers_eet(x: Extract, period, window):
     return oc3_cases(x, period, eet)
@@ -151,7 +156,8 @@ def care_leavers_eet(x: Extract, period, window):
 @indicator(id="CL_1718_EET", title="% of care leavers aged 17-18 in education, employment or training",
            polarity="H", measure_type="SS", unit="%",
            numerator="care leavers aged 17-18 with an EET ACTIV code of the year",
-           denominator="care leavers aged 17-18 in the latest OC3 year (not DIED or RHOM)", group="Care leavers",
+           denominator="care leavers aged 17-18 in the latest OC3 year (not those who died or returned home)",
+           group="Care leavers",
            needs=("oc3.ACTIV",), annual="OC3", order=151, rated=False,
            definition_source=f"{EET_SOURCE}. Unrated: no target is set")
 def care_leavers_1718_eet(x: Extract, period, window):

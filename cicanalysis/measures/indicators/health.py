@@ -74,7 +74,7 @@ def oc2_health_assessment(x: Extract, period, window):
 
 @indicator(id="DEV_CHECK_U5", title="% of under-5s in care 12 months+ with a development check", polarity="H",
            published="OC2_DEVELOPMENT_CHECK",
-           measure_type="SS", unit="%", numerator="under-5s with HEALTH_CHECK = 1 in the latest OC2 year",
+           measure_type="SS", unit="%", numerator="under-5s with a development check in the latest OC2 year",
            denominator="under-5s looked after continuously for 12 months at 31 March (OC2 cohort)", group="Health",
            needs=("oc2.HEALTH_CHECK",), annual="OC2", order=90,
            definition_source=f"{OC2_SOURCE}: development assessments up to date, children aged under 5; age "
@@ -85,7 +85,7 @@ def oc2_health_check(x: Extract, period, window):
 
 @indicator(id="DENTAL_CHECK", title="% of children in care 12 months+ with a dental check", polarity="H",
            published="OC2_DENTAL",
-           measure_type="SS", unit="%", numerator="children with TEETH_CHECK = 1 in the latest OC2 year",
+           measure_type="SS", unit="%", numerator="children with a dental check in the latest OC2 year",
            denominator="children looked after continuously for 12 months at 31 March (OC2 cohort)", group="Health",
            needs=("oc2.TEETH_CHECK",), annual="OC2", order=100,
            definition_source=f"{OC2_SOURCE}: teeth checked by a dentist")
@@ -96,7 +96,7 @@ def oc2_teeth_check(x: Extract, period, window):
 @indicator(id="IMMUNISATIONS", title="% of children in care 12 months+ whose immunisations are up to date",
            published="OC2_IMMUNISATIONS",
            polarity="H", measure_type="SS", unit="%",
-           numerator="children with IMMUNISATIONS = 1 in the latest OC2 year",
+           numerator="children with immunisations up to date in the latest OC2 year",
            denominator="children looked after continuously for 12 months at 31 March (OC2 cohort)", group="Health",
            needs=("oc2.IMMUNISATIONS",), annual="OC2", order=102, rated=False,
            definition_source=f"{OC2_SOURCE}: immunisations up to date (the DfE's outcomes table, health care "
@@ -110,7 +110,7 @@ SDQ_AGES = (5, 16)   # the DfE publishes SDQ for the cohort aged 5 to 16 at 31 M
 
 @indicator(id="OC2_SDQ_SCORED", title="% of children in care 12 months+ aged 5-16 with an SDQ score",
            polarity="H", measure_type="SS", unit="%",
-           numerator="children aged 5-16 with a valid SDQ_SCORE (0-40) in the latest OC2 year",
+           numerator="children aged 5-16 with a valid SDQ score (0-40) in the latest OC2 year",
            denominator="children aged 5-16 at 31 March looked after continuously for 12 months (OC2 cohort)",
            group="Health", needs=("oc2.SDQ_SCORE",), annual="OC2", order=103, rated=False,
            definition_source=f"{OC2_SOURCE}: table la_conviction_health_outcome_cla, 'Ages 5 to 16 years with SDQ "

@@ -58,7 +58,7 @@ def children_who_went_missing(x: Extract, period, window):
 @indicator(id="MISSING_EPISODES_PER_CHILD", title="Missing incidents per child who went missing in the year",
            polarity="L", measure_type="YTD", unit="ratio",
            numerator="missing incidents (MISSING = M) starting in the year, of children looked after in it",
-           denominator="children looked after in the year who went missing (as MISSING_CHILDREN_PCT's numerator)",
+           denominator="children looked after in the year who went missing",
            group="Missing", needs=("missing.MISSING",), order=106, rated=False,
            definition_source=f"{DFE_MISSING}: 'Average number of missing incidents per looked after child who went "
                              f"missing' ('Number of missing incidents during the year' / 'Children who had a missing "
@@ -85,8 +85,8 @@ def children_away_without_authorisation(x: Extract, period, window):
 
 @indicator(id="RHI_3WD", title="% of returns from missing with a return interview within 3 working days",
            polarity="H", measure_type="YTD", unit="%",
-           numerator="returns with RHI_DATE within 3 working days of MIS_END",
-           denominator="returns from missing (MIS_END) in the year", group="Missing", needs=("missing.RHI_DATE",),
+           numerator="returns with a return interview within 3 working days of the return",
+           denominator="returns from missing in the year", group="Missing", needs=("missing.RHI_DATE",),
            order=110,
            definition_source=f"{RHI_LOCAL}. Held within 3 working days: the statutory guidance on children who "
                              f"run away or go missing from home or care says within 72 hours, which this "
@@ -99,7 +99,7 @@ def returner_interviews_within_3_working_days(x: Extract, period, window):
 
 
 @indicator(id="RHI_COMPLETED", title="% of returns from missing with a return interview completed", polarity="H",
-           measure_type="YTD", unit="%", numerator="returns with an RHI_DATE",
+           measure_type="YTD", unit="%", numerator="returns with a return interview",
            denominator="returns from missing in the year", group="Missing", needs=("missing.RHI_DATE",), order=120,
            definition_source=f"{RHI_LOCAL}. Completed: any RHI_DATE recorded")
 def returner_interviews_completed(x: Extract, period, window):

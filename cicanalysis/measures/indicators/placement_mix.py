@@ -90,26 +90,26 @@ def in_other_placements(x: Extract, period, window):
 
 
 @mix("PROVIDER_OWN_PCT", "% of children in care placed in the authority's own provision", 191,
-     "Own provision (by the LA)", "placed in own provision (PLACE_PROVIDER PR1)", group="Place providers")
+     "Own provision (by the LA)", "placed in own provision (provider code PR1)", group="Place providers")
 def own_provision(x: Extract, period, window):
     return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["own"])
 
 
 @mix("PROVIDER_OTHER_LA_PCT", "% of children in care placed in another authority's provision", 192,
-     "Other LA provision", "placed in another local authority's provision (PLACE_PROVIDER PR2)",
+     "Other LA provision", "placed in another local authority's provision (provider code PR2)",
      group="Place providers")
 def other_la_provision(x: Extract, period, window):
     return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["other_la"])
 
 
 @mix("PROVIDER_PRIVATE_PCT", "% of children in care placed in private provision", 193, "Private provision",
-     "placed in private provision (PLACE_PROVIDER PR4)", group="Place providers")
+     "placed in private provision (provider code PR4)", group="Place providers")
 def private_provision(x: Extract, period, window):
     return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["private"])
 
 
 @mix("PROVIDER_VOLUNTARY_PCT", "% of children in care placed in voluntary or third-sector provision", 194,
-     "Voluntary/third sector provision", "placed in voluntary or third-sector provision (PLACE_PROVIDER PR5)",
+     "Voluntary/third sector provision", "placed in voluntary or third-sector provision (provider code PR5)",
      group="Place providers")
 def voluntary_provision(x: Extract, period, window):
     return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["voluntary"])

@@ -12,7 +12,8 @@ from .registry import indicator
 
 @indicator(id="OWN_FOSTER", title="% of children in foster care placed with own-authority or relative/friend carers",
            polarity="H", measure_type="SS", unit="%",
-           numerator="in U1-U6 with PLACE_PROVIDER PR1, or in U1-U3 (relatives or friends)",
+           numerator=("in foster care (U1-U6) with the authority's own carers (provider PR1), or with relatives or friends "
+                      "(U1-U3)"),
            denominator="children in foster care (U1-U6) at the period end", group="Placements", order=160,
            definition_source=f"Local measure: own-authority (PLACE_PROVIDER PR1) or relative/friend (U1-U3) foster "
                              f"care as a share of all foster placements, from the placement and provider codes of "
@@ -81,7 +82,7 @@ def placement_stability_two_years(x: Extract, period, window):
 
 @indicator(id="WITHIN_20_MILES", title="% of children in care placed within 20 miles of home (excluding UASC)",
            published="PLACED_20_MILES_PLUS",
-           polarity="H", measure_type="SS", unit="%", numerator="children with PL_DISTANCE of 20 miles or less",
+           polarity="H", measure_type="SS", unit="%", numerator="children placed 20 miles or less from home",
            denominator="children in care at the period end with a known distance, excluding UASC", uasc="exclude",
            group="Placements", needs=("episodes.PL_DISTANCE",), order=190,
            definition_source=f"DfE counterpart: {DFE_CLA}: children looked after at 31 March by distance between "

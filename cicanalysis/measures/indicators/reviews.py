@@ -11,8 +11,8 @@ from .registry import indicator
 
 
 @indicator(id="REVIEW_PARTICIPATION", title="% of reviews in which the child participated (aged 4+)", polarity="H",
-           measure_type="YTD", unit="%", numerator="reviews with REVIEW_CODE PN1-PN6",
-           denominator="reviews in the year with REVIEW_CODE PN1-PN7", group="Reviews",
+           measure_type="YTD", unit="%", numerator="reviews in which the child took part (PN1-PN6)",
+           denominator="reviews in the year with a participation code (PN1-PN7)", group="Reviews",
            needs=("reviews.REVIEW_CODE",), order=200,
            definition_source=f"Local measure: reviews held in the financial year with the child's participation "
                              f"code of the {GUIDE_903} (PN0, a child under 4, and a blank code left out; PN1-PN6 "
