@@ -191,9 +191,12 @@ class Extract:
         ep["BLA"] = ep.groupby("PERIOD_ID")["DECOM"].transform("min")
         ep["DOB"] = ep["CHILD"].map(self.tables["header"].set_index("CHILD")["DOB"])
         units = self._unit_table()
-        district = ep["DISTRICT"].fillna("").astype(str).str.strip()
+        # each distinct DISTRICT value (a few dozen) looked up once and spread back over the episodes
+        codes, distinct = pd.factorize(ep["DISTRICT"].fillna(""))
+        district = pd.Series(distinct).astype(str).str.strip()
         for col, unit in (("TEAM", "TEAM"), ("DISTRICT_NAME", "DISTRICT"), ("AREA", "AREA")):
-            ep[col] = district.map(units[unit]).fillna(UNKNOWN).mask(district.eq(""), NO_DISTRICT)
+            per_value = district.map(units[unit]).fillna(UNKNOWN).mask(district.eq(""), NO_DISTRICT)
+            ep[col] = per_value.iloc[codes].set_axis(ep.index)
         new_pl = ep["RNE"].isin(NEW_PLACEMENT_RNE) | new_period
         ep["PLACEMENT_ID"] = new_pl.cumsum()
         ep["CHILD_CODE"] = ep["CHILD"].ne(ep["CHILD"].shift()).cumsum().to_numpy(dtype=np.int64) - 1
