@@ -103,62 +103,22 @@ EET_SOURCE = (f"{OC3_SOURCE}; table la_care_leavers_activity, 'Total in educatio
               f"from 2021-22, validation rule 132, {VALIDATOR}; a code not valid in its year is not EET)")
 
 
-@indicator(id="CL_IN_TOUCH", title="% of care leavers aged 19-21 the authority is in touch with", polarity="H",
-           published="CL_1921_IN_TOUCH",
-           measure_type="SS", unit="%", numerator="care leavers aged 19-21 the authority is in touch with",
-           denominator="care leavers aged 19-21 in the latest OC3 year (not those who died or returned home)",
-           group="Care leavers",
-           needs=("oc3.IN_TOUCH",), annual="OC3", order=130, definition_source=IN_TOUCH_SOURCE)
-def care_leavers_in_touch(x: Extract, period, window):
-    return oc3_cases(x, period, in_touch)
+def care_leaver_measure(code: str, published: str, counted: str, rule, column: str, order: int, source: str) -> None:
+    """Declare one OC3 measure for both of the DfE's age bands: 19-21 (rated; published as ``published``) and 17-18
+    (``CL_1718_...``, unrated: no target is set), each counting ``rule`` on the band's care leavers."""
+    for band, ind_id, rated in (("19-21", f"CL_{code}", True), ("17-18", f"CL_1718_{code}", False)):
+        def count(x: Extract, period, window, band=band):
+            return oc3_cases(x, period, rule, band)
+        indicator(id=ind_id, title=f"% of care leavers aged {band} {counted}", polarity="H",
+                  published=published if rated else None, measure_type="SS", unit="%",
+                  numerator=f"care leavers aged {band} {counted}",
+                  denominator=f"care leavers aged {band} in the latest OC3 year (not those who died or returned home)",
+                  group="Care leavers", needs=(f"oc3.{column}",), annual="OC3", order=order + (not rated),
+                  rated=rated, definition_source=source if rated else f"{source}. Unrated: no target is set")(count)
 
 
-@indicator(id="CL_1718_IN_TOUCH", title="% of care leavers aged 17-18 the authority is in touch with",
-           polarity="H", measure_type="SS", unit="%", numerator="care leavers aged 17-18 the authority is in touch with",
-           denominator="care leavers aged 17-18 in the latest OC3 year (not those who died or returned home)",
-           group="Care leavers",
-           needs=("oc3.IN_TOUCH",), annual="OC3", order=131, rated=False,
-           definition_source=f"{IN_TOUCH_SOURCE}. Unrated: no target is set")
-def care_leavers_1718_in_touch(x: Extract, period, window):
-    return oc3_cases(x, period, in_touch, "17-18")
-
-
-@indicator(id="CL_SUITABLE_ACCOM", title="% of care leavers aged 19-21 in suitable accommodation", polarity="H",
-           published="CL_1921_SUITABLE_ACCOM",
-           measure_type="SS", unit="%", numerator="care leavers aged 19-21 in suitable accommodation",
-           denominator="care leavers aged 19-21 in the latest OC3 year (not those who died or returned home)",
-           group="Care leavers",
-           needs=("oc3.ACCOM",), annual="OC3", order=140, definition_source=ACCOM_SOURCE)
-def care_leavers_suitable_accommodation(x: Extract, period, window):
-    return oc3_cases(x, period, suitable)
-
-
-@indicator(id="CL_1718_SUITABLE_ACCOM", title="% of care leavers aged 17-18 in suitable accommodation",
-           polarity="H", measure_type="SS", unit="%", numerator="care leavers aged 17-18 in suitable accommodation",
-           denominator="care leavers aged 17-18 in the latest OC3 year (not those who died or returned home)",
-           group="Care leavers",
-           needs=("oc3.ACCOM",), annual="OC3", order=141, rated=False,
-           definition_source=f"{ACCOM_SOURCE}. Unrated: no target is set")
-def care_leavers_1718_suitable_accommodation(x: Extract, period, window):
-    return oc3_cases(x, period, suitable, "17-18")
-
-
-@indicator(id="CL_EET", title="% of care leavers aged 19-21 in education, employment or training", polarity="H",
-           published="CL_1921_EET",
-           measure_type="SS", unit="%", numerator="care leavers aged 19-21 with an EET ACTIV code of the year",
-           denominator="care leavers aged 19-21 in the latest OC3 year (not those who died or returned home)",
-           group="Care leavers",
-           needs=("oc3.ACTIV",), annual="OC3", order=150, definition_source=EET_SOURCE)
-def care_leavers_eet(x: Extract, period, window):
-    return oc3_cases(x, period, eet)
-
-
-@indicator(id="CL_1718_EET", title="% of care leavers aged 17-18 in education, employment or training",
-           polarity="H", measure_type="SS", unit="%",
-           numerator="care leavers aged 17-18 with an EET ACTIV code of the year",
-           denominator="care leavers aged 17-18 in the latest OC3 year (not those who died or returned home)",
-           group="Care leavers",
-           needs=("oc3.ACTIV",), annual="OC3", order=151, rated=False,
-           definition_source=f"{EET_SOURCE}. Unrated: no target is set")
-def care_leavers_1718_eet(x: Extract, period, window):
-    return oc3_cases(x, period, eet, "17-18")
+care_leaver_measure("IN_TOUCH", "CL_1921_IN_TOUCH", "the authority is in touch with", in_touch, "IN_TOUCH", 130,
+                    IN_TOUCH_SOURCE)
+care_leaver_measure("SUITABLE_ACCOM", "CL_1921_SUITABLE_ACCOM", "in suitable accommodation", suitable, "ACCOM", 140,
+                    ACCOM_SOURCE)
+care_leaver_measure("EET", "CL_1921_EET", "in education, employment or training", eet, "ACTIV", 150, EET_SOURCE)

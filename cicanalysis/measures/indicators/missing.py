@@ -41,6 +41,14 @@ def with_incident(x: Extract, looked_after: pd.DataFrame, incidents: pd.DataFram
     return x.count_by_code(incidents["CHILD_CODE"])[looked_after["CHILD_CODE"].to_numpy()] > 0
 
 
+def children_with_incident(x: Extract, window, kind: str):
+    """Children looked after at any time in the window, counted when an incident of ``kind`` (M missing, A away
+    without authorisation) starts in it."""
+    looked_after = looked_after_in(x, window)
+    found = with_incident(x, looked_after, incidents_in(x, window, kind))
+    return cases(looked_after["CHILD"], found, code=looked_after["CHILD_CODE"])
+
+
 @indicator(id="MISSING_CHILDREN_PCT", title="% of children looked after in the year who went missing",
            published="MISSING_PCT",
            polarity="L", measure_type="YTD", unit="%",
@@ -50,9 +58,7 @@ def with_incident(x: Extract, looked_after: pd.DataFrame, incidents: pd.DataFram
            definition_source=f"{DFE_MISSING}: children looked after during the year with at least one missing "
                              f"incident, of the {DFE_MISSING_COHORT}")
 def children_who_went_missing(x: Extract, period, window):
-    looked_after = looked_after_in(x, window)
-    went = with_incident(x, looked_after, incidents_in(x, window, "M"))
-    return cases(looked_after["CHILD"], went, code=looked_after["CHILD_CODE"])
+    return children_with_incident(x, window, "M")
 
 
 @indicator(id="MISSING_EPISODES_PER_CHILD", title="Missing incidents per child who went missing in the year",
@@ -78,9 +84,7 @@ def missing_incidents_per_child(x: Extract, period, window):
                              f"authorisation during the year', of the {DFE_MISSING_COHORT}; the DfE warns that many "
                              f"authorities record every incident as missing, so compare with care")
 def children_away_without_authorisation(x: Extract, period, window):
-    looked_after = looked_after_in(x, window)
-    away = with_incident(x, looked_after, incidents_in(x, window, "A"))
-    return cases(looked_after["CHILD"], away, code=looked_after["CHILD_CODE"])
+    return children_with_incident(x, window, "A")
 
 
 @indicator(id="RHI_3WD", title="% of returns from missing with a return interview within 3 working days",

@@ -89,27 +89,20 @@ def in_other_placements(x: Extract, period, window):
     return placed_elsewhere(x, period)
 
 
-@mix("PROVIDER_OWN_PCT", "% of children in care placed in the authority's own provision", 191,
-     "Own provision (by the LA)", "placed in own provision (provider code PR1)", group="Place providers")
-def own_provision(x: Extract, period, window):
-    return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["own"])
+def provider_share(ind_id: str, title: str, order: int, published_label: str, provider: str, words: str) -> None:
+    """Declare the share of children in care placed with one kind of provider (its PLACE_PROVIDER codes in
+    ``PROVIDERS[provider]``), as the DfE's 'Place providers' group publishes it."""
+    def count(x: Extract, period, window):
+        return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS[provider])
+    codes = ", ".join(PROVIDERS[provider])
+    mix(ind_id, title, order, published_label, f"placed in {words} (provider code {codes})", group="Place providers")(count)
 
 
-@mix("PROVIDER_OTHER_LA_PCT", "% of children in care placed in another authority's provision", 192,
-     "Other LA provision", "placed in another local authority's provision (provider code PR2)",
-     group="Place providers")
-def other_la_provision(x: Extract, period, window):
-    return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["other_la"])
-
-
-@mix("PROVIDER_PRIVATE_PCT", "% of children in care placed in private provision", 193, "Private provision",
-     "placed in private provision (provider code PR4)", group="Place providers")
-def private_provision(x: Extract, period, window):
-    return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["private"])
-
-
-@mix("PROVIDER_VOLUNTARY_PCT", "% of children in care placed in voluntary or third-sector provision", 194,
-     "Voluntary/third sector provision", "placed in voluntary or third-sector provision (provider code PR5)",
-     group="Place providers")
-def voluntary_provision(x: Extract, period, window):
-    return share_of_children_in_care(x, period, "PLACE_PROVIDER", PROVIDERS["voluntary"])
+provider_share("PROVIDER_OWN_PCT", "% of children in care placed in the authority's own provision", 191,
+               "Own provision (by the LA)", "own", "own provision")
+provider_share("PROVIDER_OTHER_LA_PCT", "% of children in care placed in another authority's provision", 192,
+               "Other LA provision", "other_la", "another local authority's provision")
+provider_share("PROVIDER_PRIVATE_PCT", "% of children in care placed in private provision", 193, "Private provision",
+               "private", "private provision")
+provider_share("PROVIDER_VOLUNTARY_PCT", "% of children in care placed in voluntary or third-sector provision", 194,
+               "Voluntary/third sector provision", "voluntary", "voluntary or third-sector provision")
