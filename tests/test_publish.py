@@ -118,6 +118,30 @@ def test_figures_written_as_text_become_numbers_with_their_formats(tmp_path):
     assert cells[2][3] == (-3, '+#,##0" days";-#,##0" days";0" days"') and cells[3][3][0] == "Improving"
 
 
+def test_workbook_written_row_by_row_keeps_its_extent_header_links_and_notes(tmp_path):
+    """Written in write-only mode, each sheet still says its extent (a reader pads every row to it: the note row
+    of a 3-column table reads as 3 cells), its header is bold on blue and frozen, its widths set, and the
+    contents sheet links to each sheet."""
+    from openpyxl import load_workbook
+    tables = [{"report": "scorecard", "section": "S", "caption": "Counts", "note": "One note.",
+               "columns": [{"label": "Team", "kind": "text"}, {"label": "Children", "kind": "count"},
+                           {"label": "A long column label here", "kind": "count"}],
+               "rows": [["North", 3, 4], ["South", 5, None]]}]
+    publish.write_workbook(tables, [["scorecard", "X"] + [None] * 19], tmp_path / "t.xlsx", "Title")
+    values = load_workbook(tmp_path / "t.xlsx", read_only=True)["sc_counts"]
+    assert [tuple(r) for r in values.iter_rows(values_only=True)] == [
+        ("Team", "Children", "A long column label here"), ("North", 3, 4), ("South", 5, None),
+        (None, None, None), ("One note.", None, None)]
+    wb = load_workbook(tmp_path / "t.xlsx")
+    ws, contents = wb["sc_counts"], wb["Contents"]
+    assert ws.dimensions == "A1:C5" and ws.freeze_panes == "A2" and ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "001F4E79"
+    assert ws.column_dimensions["C"].width == 26 and ws.column_dimensions["A"].width == 8
+    assert wb["Figures"].dimensions == "A1:U2" and wb["Figures"]["B2"].value == "X"
+    assert [(c.value, c.hyperlink.location if c.hyperlink else None) for c in contents["D"][2:]] == [
+        ("Figures", "'Figures'!A1"), ("sc_counts", "'sc_counts'!A1")]
+    assert contents["A1"].value == "Title" and contents["E4"].value == 2 and contents.dimensions == "A1:E4"
+
+
 def test_one_data_quality_sheet_for_every_report_and_stable_ids():
     dq = {"section": "Data quality", "caption": "Data-quality problems by file, column and rule", "note": "",
           "columns": [{"label": "File", "kind": "text"}], "rows": [["episodes.csv"]]}
