@@ -22,6 +22,21 @@ def test_the_warm_up_binds_no_name_and_skips_what_is_not_a_module():
     assert set(namespace) == {"__builtins__"}        # nothing for a notebook to find by accident
 
 
+def test_a_pool_worker_imports_papermill_without_the_iri_grammars_and_still_validates_notebooks():
+    """In a fresh process (as a pool worker): rfc3987_syntax left out, papermill and nbconvert imported, a good
+    notebook passes nbformat's validation and one with a code cell lacking its outputs is refused."""
+    import subprocess
+    import sys
+    code = ("import sys; from cicanalysis import batch; batch.skip_iri_grammars()\n"
+            "import papermill, nbformat, nbconvert\n"
+            "assert sys.modules['rfc3987_syntax'] is None and 'lark' not in sys.modules\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')]); nbformat.validate(nb)\n"
+            "del nb.cells[0]['outputs']\n"
+            "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError as e:\n    print('refused:', e.message)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "refused: 'outputs' is a required property"
+
+
 def _zlib_level(png: bytes) -> int:
     """FLEVEL of the first IDAT chunk's zlib header (0 fastest ... 3 best): PNG keeps no other trace of it."""
     import struct
