@@ -634,6 +634,7 @@ class _Run:
         self.results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
         self.tmps: dict[pd.Timestamp, Path] = {}
         self.authority, self.source, self.bar, self.printer, self.files, self.left = "", "", None, None, None, None
+        self.prints, self.printing = None, {p: [] for p in plan}      # the browser's thread, each period's PDFs
         self.progress, self.pdf = progress, pdf
 
     def run(self, parameters, jobs: int, extract) -> list[Result]:
@@ -644,7 +645,8 @@ class _Run:
             pool = self._pool(jobs)              # its workers start their kernels while the extract loads
             extract, shared = self._load(extract)
             parameters = self._parameters(parameters, extract, shared)
-            self.printer = publish.Printer()     # one browser for the run's PDFs, printed here as each notebook ends
+            self.printer = publish.Printer()     # one browser for the run's PDFs, printed as each notebook ends
+            self.prints = ThreadPoolExecutor(max_workers=1)   # in its own thread: the next results come in meanwhile
             self.files = ThreadPoolExecutor(max_workers=1)    # each period's tables.xlsx and figures.csv
             self._open_bar()
             tasks = self._not_available(self._tasks(), extract)
@@ -730,19 +732,24 @@ class _Run:
             raise
 
     def record(self, p: pd.Timestamp, name: str, ok: bool, message: str, pdf: bool = True) -> None:
-        """A notebook's outcome: its PDF printed; when it is the period's last, the period's files written (while
-        the PDF prints) and the period moved into place."""
+        """A notebook's outcome: its PDF queued for the browser's thread (the run takes the next outcome meanwhile);
+        when it is the period's last, the period's files written (while its PDFs print), then, once every PDF of
+        the period is printed (its result's message: '' or why not), the period moved into place."""
         results = self.results[p]
         last = len(results) + 1 == len(self.plan[p])
         files = None
+        result = Result(p, name, ok, message)
         if last:
-            _keep_previous(p, self.tmps[p], self.out_dir, self.plan[p], results + [Result(p, name, ok, message)])
+            _keep_previous(p, self.tmps[p], self.out_dir, self.plan[p], results + [result])
             files = self.files.submit(publish.write_period_files, self.tmps[p], _period_title(p, self.authority))
         if ok and pdf and self.pdf:
-            message = _pdf(name, p, self.data_dir, self.tmps[p], self.authority, self.source, self.printer)
-        results.append(Result(p, name, ok, message))
+            self.printing[p].append((result, self.prints.submit(_pdf, name, p, self.data_dir, self.tmps[p],
+                                                                self.authority, self.source, self.printer)))
+        results.append(result)
         self._progress(p, name, ok)
         if last:
+            for r, printed in self.printing.pop(p):
+                r.message = printed.result()
             files.result()
             _finish(p, self.tmps[p], self.out_dir, results, self.data_dir, self.authority, self.source)
 
@@ -764,8 +771,12 @@ class _Run:
             if self.files is not None:
                 self.files.shutdown(wait=True, cancel_futures=True)
         finally:
-            if self.printer is not None:
-                self.printer.close()
+            if self.prints is not None:       # PDFs not begun are dropped; the browser closed in its own thread
+                for queued in self.printing.values():
+                    for _, printed in queued:
+                        printed.cancel()
+                self.prints.submit(self.printer.close)
+                self.prints.shutdown(wait=True)
             if self.bar is not None:
                 self.bar.close()
             if shared is not None:

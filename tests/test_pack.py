@@ -111,3 +111,40 @@ def test_a_kernel_that_died_before_its_notebook_is_not_handed_over():
         assert time.perf_counter() - t < 10         # seen within a second or two, not after the 120 s wait
     finally:
         kernel.shutdown()
+
+
+def test_a_pdf_prints_in_the_browsers_thread_while_the_run_takes_the_next_result(tmp_path, monkeypatch):
+    """record() queues a report's PDF and returns at once (the next notebook's outcome is taken while it prints);
+    the period's last outcome waits for every PDF of the period, each result carrying its PDF's message, before
+    the period is moved into place; every print (and the browser's close) runs in one thread, not the caller's."""
+    import threading
+
+    import pandas as pd
+    p = pd.Timestamp("2016-03-31")
+    release, threads, finished = threading.Event(), set(), []
+
+    def fake_pdf(name, *args):
+        threads.add(threading.get_ident())
+        assert release.wait(10)
+        return "" if name == "scorecard" else f"PDF not written: {name}"
+
+    class FakePrinter:
+        def close(self):
+            threads.add(threading.get_ident())
+
+    monkeypatch.setattr(batch, "_pdf", fake_pdf)
+    monkeypatch.setattr(batch, "_keep_previous", lambda *a: None)
+    monkeypatch.setattr(batch.publish, "write_period_files", lambda *a: [])
+    monkeypatch.setattr(batch, "_finish", lambda p, tmp, out, results, *a: finished.append(
+        [(r.notebook, r.message) for r in results]))
+    from concurrent.futures import ThreadPoolExecutor
+    run = batch._Run({p: ["scorecard", "adopters_journey"]}, tmp_path, tmp_path, progress=False)
+    run.tmps, run.printer = {p: tmp_path}, FakePrinter()
+    run.prints, run.files = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
+    run.record(p, "scorecard", True, "")                 # its PDF is blocked, and record has returned
+    assert finished == [] and [r.notebook for r in run.results[p]] == ["scorecard"]
+    threading.Timer(0.2, release.set).start()
+    run.record(p, "adopters_journey", True, "")          # the last: waits for both PDFs
+    assert finished == [[("scorecard", ""), ("adopters_journey", "PDF not written: adopters_journey")]]
+    run._close(None, None)
+    assert len(threads) == 1 and threading.get_ident() not in threads
