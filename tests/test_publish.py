@@ -290,3 +290,28 @@ def test_the_readme_gives_every_column_of_figures_csv():
                       .split("\n\n")[1], flags=re.M)
     assert rows == list(publish.FIGURE_DICTIONARY.items())
     assert list(publish.FIGURE_DICTIONARY) == publish.FIGURE_COLUMNS
+
+
+def test_figure_rows_are_plain_values_column_by_column():
+    """Whole numbers as ints (-0.0 as 0), other numbers as floats (inf kept), text as it is, a missing value of
+    any kind (NaN, NaT, NA, a blank string column's NaN) None, dates as YYYY-MM-DD, flags as bools; a column of
+    mixed values is done value by value the same way."""
+    import numpy as np
+    import pandas as pd
+    frame = pd.DataFrame({
+        "report": pd.Series(["scorecard", None, "adopters_journey"], dtype="string"),
+        "indicator": ["A", "B", "C"],
+        "numerator": [3.0, np.nan, 2.5], "denominator": pd.array([1, None, 3], dtype="Int64"),
+        "value": [-0.0, np.inf, 1e20], "target": [1, 2, 3],
+        "period": pd.to_datetime(["2016-03-31", None, "2015-01-31"]),
+        "small_denominator": [True, False, True],
+        "title": pd.Series([1.5, "x", pd.Timestamp("2016-01-31")], dtype=object)})
+    rows = publish.Figures(frame).rows()
+    col = {c: [r[publish.FIGURE_COLUMNS.index(c)] for r in rows] for c in frame.columns}
+    assert col["report"] == ["scorecard", None, "adopters_journey"] and col["indicator"] == ["A", "B", "C"]
+    assert col["numerator"] == [3, None, 2.5] and type(col["numerator"][0]) is int
+    assert col["denominator"] == [1, None, 3] and col["target"] == [1, 2, 3] and type(col["target"][0]) is int
+    assert col["value"] == [0, float("inf"), 10 ** 20] and type(col["value"][0]) is int and type(col["value"][2]) is int
+    assert col["period"] == ["2016-03-31", None, "2015-01-31"] and col["small_denominator"] == [True, False, True]
+    assert type(col["small_denominator"][0]) is bool and col["title"] == [1.5, "x", "2016-01-31"]
+    assert rows[0][publish.FIGURE_COLUMNS.index("ref")] is None and len(rows[0]) == len(publish.FIGURE_COLUMNS)
