@@ -148,3 +148,29 @@ def test_a_pdf_prints_in_the_browsers_thread_while_the_run_takes_the_next_result
     assert finished == [[("scorecard", ""), ("adopters_journey", "PDF not written: adopters_journey")]]
     run._close(None, None)
     assert len(threads) == 1 and threading.get_ident() not in threads
+
+
+def test_one_html_exporter_a_process_writes_what_a_new_one_writes(tmp_path):
+    """export_html keeps its nbconvert exporter (templates compiled once): a notebook exported after another with
+    it reads byte for byte as with an exporter of its own."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    def notebook(k):
+        shown = f"<h2 id='S{k}'>Section {k}</h2><img src='data:image/png;base64,AAAA' alt='a{k}'>"
+        cell = new_code_cell("x", outputs=[new_output("display_data", data={"text/html": shown})])
+        nb = new_notebook(cells=[new_markdown_cell(f"## Heading {k}\n\nText *{k}*."), cell])
+        path = tmp_path / f"n{k}.ipynb"
+        nbformat.write(nb, path)
+        return path
+
+    one, two = notebook(1), notebook(2)
+    batch._EXPORTERS.clear()
+    batch.export_html(one, tmp_path / "one.html", "T", "2016-03-31", "A", "S")
+    batch.export_html(two, tmp_path / "two.html", "T", "2016-03-31", "A", "S")     # the same exporter
+    kept = batch._EXPORTERS[0]
+    batch._EXPORTERS.clear()
+    batch.export_html(two, tmp_path / "two-alone.html", "T", "2016-03-31", "A", "S")
+    assert batch._EXPORTERS[0] is not kept
+    assert (tmp_path / "two.html").read_bytes() == (tmp_path / "two-alone.html").read_bytes()
+    assert "Section 2" in (tmp_path / "two.html").read_text() and "Section 1" not in (tmp_path / "two.html").read_text()
