@@ -174,3 +174,16 @@ def test_one_html_exporter_a_process_writes_what_a_new_one_writes(tmp_path):
     assert batch._EXPORTERS[0] is not kept
     assert (tmp_path / "two.html").read_bytes() == (tmp_path / "two-alone.html").read_bytes()
     assert "Section 2" in (tmp_path / "two.html").read_text() and "Section 1" not in (tmp_path / "two.html").read_text()
+
+
+def test_the_exporter_made_ahead_in_a_thread_is_the_one_export_html_uses():
+    import threading
+    batch._EXPORTERS.clear()
+    batch._exporter_ahead()                       # a thread makes it while the caller goes on
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(batch._exporter())) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(batch._EXPORTERS) == 1 and all(e is batch._EXPORTERS[0] for e in got)
