@@ -22,6 +22,7 @@ def test_the_warm_up_binds_no_name_and_skips_what_is_not_a_module():
     assert set(namespace) == {"__builtins__"}        # nothing for a notebook to find by accident
 
 
+@pytest.mark.slow          # a python process of its own
 def test_a_pool_worker_imports_papermill_without_the_iri_grammars_and_still_validates_notebooks():
     """In a fresh process (as a pool worker): rfc3987_syntax left out, papermill and nbconvert imported, a good
     notebook passes nbformat's validation and one with a code cell lacking its outputs is refused."""
