@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,15 +150,41 @@ def _page(title: str, body: str, authority: str, period: pd.Timestamp, source: s
 """
 
 
+_EXPORTERS: list = []    # the process's HTML exporter: its templates compiled once (0.08 s), then reused
+_EXPORTER_LOCK = threading.Lock()
+
+
+def _exporter():
+    """nbconvert's HTML exporter for the reports (basic template; code, prompts hidden; images embedded), made
+    once a process: a pool worker exports several notebooks with it (and makes it while its first notebook runs,
+    :func:`_exporter_ahead`)."""
+    with _EXPORTER_LOCK:
+        if not _EXPORTERS:
+            from nbconvert import HTMLExporter
+            _EXPORTERS.append(HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                                           exclude_output_prompt=True, embed_images=True))
+        return _EXPORTERS[0]
+
+
+def _exporter_ahead() -> None:
+    """In a pool worker, while its notebook runs in the kernel (the worker only waits for it): the HTML exporter
+    made in a thread (0.45 s of imports and templates, off the path from the notebook's end to its HTML)."""
+    def make():
+        try:
+            _exporter()
+        except Exception:  # noqa: BLE001 - export_html makes it again and reports what fails
+            pass
+    if not _EXPORTERS:
+        threading.Thread(target=make, daemon=True).start()
+
+
 def export_html(ipynb: Path, html_path: Path, title: str = "", period=None, authority: str = "", source: str = ""):
     """HTML for officers: code and prompts hidden, images embedded, stderr dropped, in the house template
     (authority, title, period, source, a contents list of the report's sections). Self-contained: no
     script or file is fetched from the internet."""
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+    exporter = _exporter()
     nb = nbformat.read(str(ipynb), as_version=4)
     for cell in nb.cells:  # stderr streams (warnings, progress) are for analysts, not officers
         if cell.get("cell_type") == "code":
@@ -230,6 +257,8 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
     if in_worker:                       # Ctrl-C stops this notebook (its kernel is shut down), quietly
         signal.signal(signal.SIGINT, signal.default_int_handler)
     kernel = _next_kernel()
+    if in_worker:
+        _exporter_ahead()
     try:
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters, kernel.take() if kernel else None)
         source = source or source_line(None, data_dir)
@@ -561,11 +590,22 @@ def _start_kernel() -> "_Kernel | None":
         return None
 
 
+def skip_iri_grammars() -> None:
+    """Before papermill is imported: leave out ``rfc3987_syntax``, which jsonschema (imported by nbformat) loads
+    when it is installed, to check the "iri" string format, compiling 39 lark grammars (0.7 s of CPU in each process
+    that imports papermill or nbconvert). Notebook schemas use no string format, so every notebook is validated as
+    before; jsonschema already runs without it when it is not installed. Nothing is done once jsonschema is in."""
+    import sys
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)    # None: "import rfc3987_syntax" raises ImportError
+
+
 def _start_worker(stop: bool, left, code: str) -> None:
     """A pool worker: Ctrl-C as :func:`_ignore_interrupts` says, then a kernel started for its first notebook
     (shut down when the worker ends if no notebook took it)."""
     from multiprocessing import util
     _ignore_interrupts(stop)
+    skip_iri_grammars()
     _AHEAD.update(left=left, code=code)
     _AHEAD["kernel"] = _start_kernel()
     util.Finalize(None, _shutdown_ahead, exitpriority=10)
@@ -623,6 +663,7 @@ class _Run:
         self.results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
         self.tmps: dict[pd.Timestamp, Path] = {}
         self.authority, self.source, self.bar, self.printer, self.files, self.left = "", "", None, None, None, None
+        self.prints, self.printing = None, {p: [] for p in plan}      # the browser's thread, each period's PDFs
         self.progress, self.pdf = progress, pdf
 
     def run(self, parameters, jobs: int, extract) -> list[Result]:
@@ -633,7 +674,8 @@ class _Run:
             pool = self._pool(jobs)              # its workers start their kernels while the extract loads
             extract, shared = self._load(extract)
             parameters = self._parameters(parameters, extract, shared)
-            self.printer = publish.Printer()     # one browser for the run's PDFs, printed here as each notebook ends
+            self.printer = publish.Printer()     # one browser for the run's PDFs, printed as each notebook ends
+            self.prints = ThreadPoolExecutor(max_workers=1)   # in its own thread: the next results come in meanwhile
             self.files = ThreadPoolExecutor(max_workers=1)    # each period's tables.xlsx and figures.csv
             self._open_bar()
             tasks = self._not_available(self._tasks(), extract)
@@ -719,19 +761,24 @@ class _Run:
             raise
 
     def record(self, p: pd.Timestamp, name: str, ok: bool, message: str, pdf: bool = True) -> None:
-        """A notebook's outcome: its PDF printed; when it is the period's last, the period's files written (while
-        the PDF prints) and the period moved into place."""
+        """A notebook's outcome: its PDF queued for the browser's thread (the run takes the next outcome meanwhile);
+        when it is the period's last, the period's files written (while its PDFs print), then, once every PDF of
+        the period is printed (its result's message: '' or why not), the period moved into place."""
         results = self.results[p]
         last = len(results) + 1 == len(self.plan[p])
         files = None
+        result = Result(p, name, ok, message)
         if last:
-            _keep_previous(p, self.tmps[p], self.out_dir, self.plan[p], results + [Result(p, name, ok, message)])
+            _keep_previous(p, self.tmps[p], self.out_dir, self.plan[p], results + [result])
             files = self.files.submit(publish.write_period_files, self.tmps[p], _period_title(p, self.authority))
         if ok and pdf and self.pdf:
-            message = _pdf(name, p, self.data_dir, self.tmps[p], self.authority, self.source, self.printer)
-        results.append(Result(p, name, ok, message))
+            self.printing[p].append((result, self.prints.submit(_pdf, name, p, self.data_dir, self.tmps[p],
+                                                                self.authority, self.source, self.printer)))
+        results.append(result)
         self._progress(p, name, ok)
         if last:
+            for r, printed in self.printing.pop(p):
+                r.message = printed.result()
             files.result()
             _finish(p, self.tmps[p], self.out_dir, results, self.data_dir, self.authority, self.source)
 
@@ -753,8 +800,12 @@ class _Run:
             if self.files is not None:
                 self.files.shutdown(wait=True, cancel_futures=True)
         finally:
-            if self.printer is not None:
-                self.printer.close()
+            if self.prints is not None:       # PDFs not begun are dropped; the browser closed in its own thread
+                for queued in self.printing.values():
+                    for _, printed in queued:
+                        printed.cancel()
+                self.prints.submit(self.printer.close)
+                self.prints.shutdown(wait=True)
             if self.bar is not None:
                 self.bar.close()
             if shared is not None:

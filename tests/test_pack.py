@@ -22,6 +22,22 @@ def test_the_warm_up_binds_no_name_and_skips_what_is_not_a_module():
     assert set(namespace) == {"__builtins__"}        # nothing for a notebook to find by accident
 
 
+@pytest.mark.slow          # a python process of its own
+def test_a_pool_worker_imports_papermill_without_the_iri_grammars_and_still_validates_notebooks():
+    """In a fresh process (as a pool worker): rfc3987_syntax left out, papermill and nbconvert imported, a good
+    notebook passes nbformat's validation and one with a code cell lacking its outputs is refused."""
+    import subprocess
+    import sys
+    code = ("import sys; from cicanalysis import batch; batch.skip_iri_grammars()\n"
+            "import papermill, nbformat, nbconvert\n"
+            "assert sys.modules['rfc3987_syntax'] is None and 'lark' not in sys.modules\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')]); nbformat.validate(nb)\n"
+            "del nb.cells[0]['outputs']\n"
+            "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError as e:\n    print('refused:', e.message)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "refused: 'outputs' is a required property"
+
+
 def _zlib_level(png: bytes) -> int:
     """FLEVEL of the first IDAT chunk's zlib header (0 fastest ... 3 best): PNG keeps no other trace of it."""
     import struct
@@ -96,3 +112,79 @@ def test_a_kernel_that_died_before_its_notebook_is_not_handed_over():
         assert time.perf_counter() - t < 10         # seen within a second or two, not after the 120 s wait
     finally:
         kernel.shutdown()
+
+
+def test_a_pdf_prints_in_the_browsers_thread_while_the_run_takes_the_next_result(tmp_path, monkeypatch):
+    """record() queues a report's PDF and returns at once (the next notebook's outcome is taken while it prints);
+    the period's last outcome waits for every PDF of the period, each result carrying its PDF's message, before
+    the period is moved into place; every print (and the browser's close) runs in one thread, not the caller's."""
+    import threading
+
+    import pandas as pd
+    p = pd.Timestamp("2016-03-31")
+    release, threads, finished = threading.Event(), set(), []
+
+    def fake_pdf(name, *args):
+        threads.add(threading.get_ident())
+        assert release.wait(10)
+        return "" if name == "scorecard" else f"PDF not written: {name}"
+
+    class FakePrinter:
+        def close(self):
+            threads.add(threading.get_ident())
+
+    monkeypatch.setattr(batch, "_pdf", fake_pdf)
+    monkeypatch.setattr(batch, "_keep_previous", lambda *a: None)
+    monkeypatch.setattr(batch.publish, "write_period_files", lambda *a: [])
+    monkeypatch.setattr(batch, "_finish", lambda p, tmp, out, results, *a: finished.append(
+        [(r.notebook, r.message) for r in results]))
+    from concurrent.futures import ThreadPoolExecutor
+    run = batch._Run({p: ["scorecard", "adopters_journey"]}, tmp_path, tmp_path, progress=False)
+    run.tmps, run.printer = {p: tmp_path}, FakePrinter()
+    run.prints, run.files = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
+    run.record(p, "scorecard", True, "")                 # its PDF is blocked, and record has returned
+    assert finished == [] and [r.notebook for r in run.results[p]] == ["scorecard"]
+    threading.Timer(0.2, release.set).start()
+    run.record(p, "adopters_journey", True, "")          # the last: waits for both PDFs
+    assert finished == [[("scorecard", ""), ("adopters_journey", "PDF not written: adopters_journey")]]
+    run._close(None, None)
+    assert len(threads) == 1 and threading.get_ident() not in threads
+
+
+def test_one_html_exporter_a_process_writes_what_a_new_one_writes(tmp_path):
+    """export_html keeps its nbconvert exporter (templates compiled once): a notebook exported after another with
+    it reads byte for byte as with an exporter of its own."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    def notebook(k):
+        shown = f"<h2 id='S{k}'>Section {k}</h2><img src='data:image/png;base64,AAAA' alt='a{k}'>"
+        cell = new_code_cell("x", outputs=[new_output("display_data", data={"text/html": shown})])
+        nb = new_notebook(cells=[new_markdown_cell(f"## Heading {k}\n\nText *{k}*."), cell])
+        path = tmp_path / f"n{k}.ipynb"
+        nbformat.write(nb, path)
+        return path
+
+    one, two = notebook(1), notebook(2)
+    batch._EXPORTERS.clear()
+    batch.export_html(one, tmp_path / "one.html", "T", "2016-03-31", "A", "S")
+    batch.export_html(two, tmp_path / "two.html", "T", "2016-03-31", "A", "S")     # the same exporter
+    kept = batch._EXPORTERS[0]
+    batch._EXPORTERS.clear()
+    batch.export_html(two, tmp_path / "two-alone.html", "T", "2016-03-31", "A", "S")
+    assert batch._EXPORTERS[0] is not kept
+    assert (tmp_path / "two.html").read_bytes() == (tmp_path / "two-alone.html").read_bytes()
+    assert "Section 2" in (tmp_path / "two.html").read_text() and "Section 1" not in (tmp_path / "two.html").read_text()
+
+
+def test_the_exporter_made_ahead_in_a_thread_is_the_one_export_html_uses():
+    import threading
+    batch._EXPORTERS.clear()
+    batch._exporter_ahead()                       # a thread makes it while the caller goes on
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(batch._exporter())) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(batch._EXPORTERS) == 1 and all(e is batch._EXPORTERS[0] for e in got)

@@ -412,3 +412,40 @@ def test_the_district_range_names_districts_only_never_no_district_or_unknown():
     assert row["Highest % within (districts of 3+ cases)"] == "Dartford 80%"
     assert row["Lowest % within"] == "Ashford 50%"
     assert row["Cases"] == 24 and row["% within"] == 83.3
+
+
+def test_the_appendix_redraws_one_figure_with_the_pixels_of_a_figure_drawn_afresh():
+    """The trend appendix draws its images on one figure per number of rows, each panel taking the next
+    indicator's data: every image has the pixels and alt text of the same panels drawn on a new figure
+    (an annual panel's steps and 31 March marks, a hidden target or floor, a hidden sixth panel do not carry over)."""
+    import base64
+    import io
+    import re
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+    months = pd.date_range("2015-03-31", periods=13, freq="ME")
+    ids = ["HEALTH_ASSESSMENT", "I1", "I2", "DENTAL_CHECK", "I4", "I5", "I6", "I7", "I8", "I9", "I10", "I11", "I12"]
+    rows = [{"indicator": i, "title": f"Indicator {i} with a title long enough to wrap onto a second line" * (k % 3 == 0),
+             "period": m, "unit": "%" if k % 2 else "count",
+             "value": 7.0 if i in ("I6", "I10") else float(5 + k + (j % 4) * (1 + k % 3)),
+             "target": 20.0 if k % 4 == 1 else np.nan, "floor": 15.0 if k % 8 == 1 else np.nan}
+            for k, i in enumerate(ids) for j, m in enumerate(months)]
+    trend = pd.DataFrame(rows)
+    trend.loc[trend["title"] == "", "title"] = trend["indicator"]
+    html = charts.trend_appendix(trend, "src").data
+    shown = [Image.open(io.BytesIO(base64.b64decode(b))) for b in re.findall(r'base64,([^"]+)"', html)]
+    alts = re.findall(r'alt="([^"]*)"', html)
+    drawn = [i for i in ids if not charts.trend_adds_nothing(trend, i)]      # I6, I10: the same value throughout
+    assert len(drawn) == 11 and charts.multiples_pages(11, most=charts.TREND_PANELS_AN_IMAGE) == [6, 5]
+    assert drawn[0] == "HEALTH_ASSESSMENT" and drawn[3] == "DENTAL_CHECK"      # annual panels, then others there
+    k, fresh = 0, []
+    for n in charts.multiples_pages(len(drawn), most=charts.TREND_PANELS_AN_IMAGE):
+        fig = charts.trend_multiples(trend, drawn[k:k + n], "src")
+        fresh.append((Image.open(io.BytesIO(charts.png(fig))), charts.alt_text(fig)))
+        plt.close(fig)
+        k += n
+    assert len(shown) == len(fresh) == 2
+    for image, (afresh, alt), shown_alt in zip(shown, fresh, alts):
+        assert image.size == afresh.size and image.tobytes() == afresh.tobytes()
+        assert shown_alt == alt.replace('"', "&quot;")

@@ -118,6 +118,30 @@ def test_figures_written_as_text_become_numbers_with_their_formats(tmp_path):
     assert cells[2][3] == (-3, '+#,##0" days";-#,##0" days";0" days"') and cells[3][3][0] == "Improving"
 
 
+def test_workbook_written_row_by_row_keeps_its_extent_header_links_and_notes(tmp_path):
+    """Written in write-only mode, each sheet still says its extent (a reader pads every row to it: the note row
+    of a 3-column table reads as 3 cells), its header is bold on blue and frozen, its widths set, and the
+    contents sheet links to each sheet."""
+    from openpyxl import load_workbook
+    tables = [{"report": "scorecard", "section": "S", "caption": "Counts", "note": "One note.",
+               "columns": [{"label": "Team", "kind": "text"}, {"label": "Children", "kind": "count"},
+                           {"label": "A long column label here", "kind": "count"}],
+               "rows": [["North", 3, 4], ["South", 5, None]]}]
+    publish.write_workbook(tables, [["scorecard", "X"] + [None] * 19], tmp_path / "t.xlsx", "Title")
+    values = load_workbook(tmp_path / "t.xlsx", read_only=True)["sc_counts"]
+    assert [tuple(r) for r in values.iter_rows(values_only=True)] == [
+        ("Team", "Children", "A long column label here"), ("North", 3, 4), ("South", 5, None),
+        (None, None, None), ("One note.", None, None)]
+    wb = load_workbook(tmp_path / "t.xlsx")
+    ws, contents = wb["sc_counts"], wb["Contents"]
+    assert ws.dimensions == "A1:C5" and ws.freeze_panes == "A2" and ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "001F4E79"
+    assert ws.column_dimensions["C"].width == 26 and ws.column_dimensions["A"].width == 8
+    assert wb["Figures"].dimensions == "A1:U2" and wb["Figures"]["B2"].value == "X"
+    assert [(c.value, c.hyperlink.location if c.hyperlink else None) for c in contents["D"][2:]] == [
+        ("Figures", "'Figures'!A1"), ("sc_counts", "'sc_counts'!A1")]
+    assert contents["A1"].value == "Title" and contents["E4"].value == 2 and contents.dimensions == "A1:E4"
+
+
 def test_one_data_quality_sheet_for_every_report_and_stable_ids():
     dq = {"section": "Data quality", "caption": "Data-quality problems by file, column and rule", "note": "",
           "columns": [{"label": "File", "kind": "text"}], "rows": [["episodes.csv"]]}
@@ -266,3 +290,28 @@ def test_the_readme_gives_every_column_of_figures_csv():
                       .split("\n\n")[1], flags=re.M)
     assert rows == list(publish.FIGURE_DICTIONARY.items())
     assert list(publish.FIGURE_DICTIONARY) == publish.FIGURE_COLUMNS
+
+
+def test_figure_rows_are_plain_values_column_by_column():
+    """Whole numbers as ints (-0.0 as 0), other numbers as floats (inf kept), text as it is, a missing value of
+    any kind (NaN, NaT, NA, a blank string column's NaN) None, dates as YYYY-MM-DD, flags as bools; a column of
+    mixed values is done value by value the same way."""
+    import numpy as np
+    import pandas as pd
+    frame = pd.DataFrame({
+        "report": pd.Series(["scorecard", None, "adopters_journey"], dtype="string"),
+        "indicator": ["A", "B", "C"],
+        "numerator": [3.0, np.nan, 2.5], "denominator": pd.array([1, None, 3], dtype="Int64"),
+        "value": [-0.0, np.inf, 1e20], "target": [1, 2, 3],
+        "period": pd.to_datetime(["2016-03-31", None, "2015-01-31"]),
+        "small_denominator": [True, False, True],
+        "title": pd.Series([1.5, "x", pd.Timestamp("2016-01-31")], dtype=object)})
+    rows = publish.Figures(frame).rows()
+    col = {c: [r[publish.FIGURE_COLUMNS.index(c)] for r in rows] for c in frame.columns}
+    assert col["report"] == ["scorecard", None, "adopters_journey"] and col["indicator"] == ["A", "B", "C"]
+    assert col["numerator"] == [3, None, 2.5] and type(col["numerator"][0]) is int
+    assert col["denominator"] == [1, None, 3] and col["target"] == [1, 2, 3] and type(col["target"][0]) is int
+    assert col["value"] == [0, float("inf"), 10 ** 20] and type(col["value"][0]) is int and type(col["value"][2]) is int
+    assert col["period"] == ["2016-03-31", None, "2015-01-31"] and col["small_denominator"] == [True, False, True]
+    assert type(col["small_denominator"][0]) is bool and col["title"] == [1.5, "x", "2016-01-31"]
+    assert rows[0][publish.FIGURE_COLUMNS.index("ref")] is None and len(rows[0]) == len(publish.FIGURE_COLUMNS)

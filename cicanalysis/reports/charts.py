@@ -286,36 +286,80 @@ def multiples_pages(n: int, most: int = MULTIPLES_MOST, cols: int = MULTIPLES_CO
     return per
 
 
-def _trend_panel(ax, t: pd.DataFrame, indicator: str) -> None:
-    """One indicator's 13 months in a small panel: the value (steps for an annual return), its target dashed and
-    amber floor dotted, a tick on every month end (:func:`month_end_axis`) labelled every fourth month counted
-    back from the latest, and its title wrapped above."""
-    unit = t["unit"].iloc[0]
-    annual = M.BY_ID[indicator].annual if indicator in M.BY_ID else ""
-    if annual:
-        ax.plot(t["period"], t["value"], drawstyle="steps-post", color=LINE, lw=1.4)
-        march = t[t["period"].dt.month == 3]
-        ax.plot(march["period"], march["value"], linestyle="none", marker="o", markersize=3, color=LINE)
-    else:
-        ax.plot(t["period"], t["value"], marker="o", markersize=2.5, lw=1.4, color=LINE)
-    if t["target"].notna().any():
-        ax.step(t["period"], t["target"], where="mid", linestyle="--", lw=1.1, color=TARGET)
-    if t["floor"].notna().any() and not t["floor"].equals(t["target"]):
-        ax.step(t["period"], t["floor"], where="mid", linestyle=":", lw=1.3, color=FLOOR)
-    ticks = month_end_axis(ax, t["period"], fmt="%b %y", most=len(t))
-    labelled = set(ticks[::-1][::4])
-    ax.set_xticklabels([f"{d:%b %y}" if d in labelled else "" for d in ticks])
-    ax.tick_params(axis="both", labelsize=6.5, length=2.5, pad=1.5)
-    span = t[["value", "target", "floor"]].to_numpy(dtype=float)
-    lo, hi = (np.nanmin(span), np.nanmax(span)) if np.isfinite(span).any() else (0.0, 100.0)
-    if unit == "%":
-        ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
-    else:
-        ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    title = t["title"].iloc[0] + (" (days)" if unit == "days" and "day" not in t["title"].iloc[0] else "")
-    title += f" ({annual}, annual)" if annual else ""
-    ax.set_title("\n".join(textwrap.wrap(title, 34)[:4]), loc="left", fontsize=7, fontweight="bold", pad=3)
+class _TrendGrid:
+    """A figure of small-multiple trend panels (``rows`` of :data:`MULTIPLES_COLS`), drawn again for each group of
+    indicators: each panel's lines keep their artists and take the next indicator's data (``set_data``), so the
+    trend appendix builds one figure (axes, ticks, gridlines, key) per number of rows instead of one per image.
+    Each drawing is the panel :func:`trend_multiples` describes, artist for artist."""
+
+    def __init__(self, rows: int, dates, cols: int = MULTIPLES_COLS):
+        house_style()
+        self.fig, axes = plt.subplots(rows, cols, figsize=(PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows + 0.55),
+                                      squeeze=False)
+        self.axes, self.lines = list(axes.flat), []
+        for ax in self.axes:
+            ax.xaxis.update_units(pd.Series(dates))          # the date axis, before any line is drawn
+            self.lines.append((ax.plot([], [], color=LINE, lw=1.4)[0],     # the value
+                               ax.plot([], [], linestyle="none", marker="o", markersize=3, color=LINE)[0],  # 31 March
+                               ax.plot([], [], drawstyle="steps-mid", linestyle="--", lw=1.1, color=TARGET)[0],
+                               ax.plot([], [], drawstyle="steps-mid", linestyle=":", lw=1.3, color=FLOOR)[0]))
+            ax.tick_params(axis="both", labelsize=6.5, length=2.5, pad=1.5)
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        handles = [matplotlib.lines.Line2D([], [], color=LINE, marker="o", markersize=3, label="Value at the month end"),
+                   matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Target"),
+                   matplotlib.lines.Line2D([], [], color=FLOOR, linestyle=":", label="Amber floor (beyond it: Red)")]
+        self.fig.legend(handles=handles, loc="upper left", ncol=3, frameon=False, fontsize=7.5, bbox_to_anchor=(0.005, 1.0))
+        self.footnote = None
+        sp = self.fig.subplotpars      # where tight_layout starts from, each drawing (ticks depend on panel size)
+        self.start = {k: getattr(sp, k) for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
+
+    def draw(self, trend: pd.DataFrame, ids: list[str], source: str):
+        """The figure with ``ids``' panels (the others hidden), laid out (``tight_layout``) for their titles."""
+        for k, ax in enumerate(self.axes):
+            ax.set_visible(k < len(ids))
+            if k < len(ids):
+                self._panel(ax, self.lines[k], trend[trend["indicator"] == ids[k]].sort_values("period"), ids[k])
+        if self.footnote is not None:
+            self.footnote.remove()
+        footnote(self.fig, source, trend["period"].max())
+        self.footnote = self.fig.texts[-1]
+        self.fig.subplots_adjust(**self.start)
+        top = 1 - 0.3 / self.fig.get_figheight()
+        self.fig.tight_layout(rect=(0, 0.25 / self.fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
+        return _alt(self.fig, _multiples_alt(trend, ids))
+
+    @staticmethod
+    def _panel(ax, lines, t: pd.DataFrame, indicator: str) -> None:
+        """One indicator's 13 months: the value (steps for an annual return, marked at each 31 March), its target
+        dashed and amber floor dotted, a tick on every month end (:func:`month_end_axis`) labelled every fourth
+        month counted back from the latest, and its title wrapped above."""
+        value, march, target, floor = lines
+        unit = t["unit"].iloc[0]
+        annual = M.BY_ID[indicator].annual if indicator in M.BY_ID else ""
+        value.set_data(t["period"], t["value"])
+        value.set_drawstyle("steps-post" if annual else "default")
+        value.set_marker("None" if annual else "o")
+        value.set_markersize(6 if annual else 2.5)
+        march.set_visible(bool(annual))
+        if annual:
+            m = t[t["period"].dt.month == 3]
+            march.set_data(m["period"], m["value"])
+        target.set_visible(bool(t["target"].notna().any()))
+        target.set_data(t["period"], t["target"])
+        floor.set_visible(bool(t["floor"].notna().any() and not t["floor"].equals(t["target"])))
+        floor.set_data(t["period"], t["floor"])
+        ticks = month_end_axis(ax, t["period"], fmt="%b %y", most=len(t))
+        labelled = set(ticks[::-1][::4])
+        ax.set_xticklabels([f"{d:%b %y}" if d in labelled else "" for d in ticks])
+        span = t[["value", "target", "floor"]].to_numpy(dtype=float)
+        lo, hi = (np.nanmin(span), np.nanmax(span)) if np.isfinite(span).any() else (0.0, 100.0)
+        if unit == "%":
+            ax.set_ylim(0 if lo < 40 else lo - 10, min(100, hi * 1.25 + 2))
+        else:
+            ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
+        title = t["title"].iloc[0] + (" (days)" if unit == "days" and "day" not in t["title"].iloc[0] else "")
+        title += f" ({annual}, annual)" if annual else ""
+        ax.set_title("\n".join(textwrap.wrap(title, 34)[:4]), loc="left", fontsize=7, fontweight="bold", pad=3)
 
 
 def _multiples_alt(trend: pd.DataFrame, ids: list[str]) -> str:
@@ -333,23 +377,9 @@ def _multiples_alt(trend: pd.DataFrame, ids: list[str]) -> str:
 
 def trend_multiples(trend: pd.DataFrame, ids: list[str], source: str, cols: int = MULTIPLES_COLS):
     """Several indicators' trends in one figure (small multiples), ``cols`` across: each panel as
-    :func:`_trend_panel`, one key for the figure above the panels and the source under them. The figure is as
+    :meth:`_TrendGrid._panel`, one key for the figure above the panels and the source under them. The figure is as
     tall as its rows, so a page of the appendix holds one grid."""
-    house_style()
-    rows = int(np.ceil(len(ids) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows + 0.55), squeeze=False)
-    for ax, i in zip(axes.flat, ids):
-        _trend_panel(ax, trend[trend["indicator"] == i].sort_values("period"), i)
-    for ax in list(axes.flat)[len(ids):]:
-        ax.set_visible(False)
-    handles = [matplotlib.lines.Line2D([], [], color=LINE, marker="o", markersize=3, label="Value at the month end"),
-               matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Target"),
-               matplotlib.lines.Line2D([], [], color=FLOOR, linestyle=":", label="Amber floor (beyond it: Red)")]
-    fig.legend(handles=handles, loc="upper left", ncol=3, frameon=False, fontsize=7.5, bbox_to_anchor=(0.005, 1.0))
-    footnote(fig, source, trend["period"].max())
-    top = 1 - 0.3 / fig.get_figheight()
-    fig.tight_layout(rect=(0, 0.25 / fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
-    return _alt(fig, _multiples_alt(trend, ids))
+    return _TrendGrid(int(np.ceil(len(ids) / cols)), trend["period"], cols).draw(trend, ids, source)
 
 
 def trend_appendix(trend: pd.DataFrame, source: str):
@@ -361,15 +391,16 @@ def trend_appendix(trend: pd.DataFrame, source: str):
     ids = list(dict.fromkeys(trend["indicator"]))
     left = {i: trend_adds_nothing(trend, i) for i in ids}
     drawn = [i for i in ids if not left[i]]
-    figs, k = [], 0
+    grids, items, k = {}, [], 0          # one figure for each number of rows, drawn again for each image
     for n in multiples_pages(len(drawn), most=TREND_PANELS_AN_IMAGE):
-        figs.append(trend_multiples(trend, drawn[k:k + n], source))
+        rows = int(np.ceil(n / MULTIPLES_COLS))
+        grid = grids.get(rows) or grids.setdefault(rows, _TrendGrid(rows, trend["period"]))
+        fig = grid.draw(trend, drawn[k:k + n], source)
         k += n
-    items = []
-    for fig in figs:
         data = base64.b64encode(png(fig)).decode("ascii")
         items.append(f'<img src="data:image/png;base64,{data}" width="{shown_width(fig)}" alt="{html.escape(alt_text(fig))}">')
-        plt.close(fig)
+    for grid in grids.values():
+        plt.close(grid.fig)
     html_ = '<div class="cic-multiples">' + "".join(items) + "</div>"
     out = [(f"{trend.loc[trend['indicator'] == i, 'title'].iloc[0]} ({why})") for i, why in left.items() if why]
     if out:
