@@ -289,8 +289,15 @@ class Extract:
         d = pd.Timestamp(date)
         key = ("in_care_on", d)
         if key not in self.cache:
-            self.cache[key] = self.episodes.iloc[self._open_rows(d)]
+            self.cache[key] = self.episodes.iloc[self.in_care_rows(d)]
         return self.cache[key].copy(deep=False)
+
+    def in_care_rows(self, date) -> np.ndarray:
+        """The rows of ``episodes`` that :meth:`in_care_on` gives, in its order (kept per date)."""
+        key = ("in_care_rows", pd.Timestamp(date))
+        if key not in self.cache:
+            self.cache[key] = self._open_rows(pd.Timestamp(date))
+        return self.cache[key]
 
     @cached_property
     def _episode_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -380,10 +387,14 @@ class Extract:
     def uasc_on(self, children: pd.Series, dates, codes: np.ndarray | None = None) -> pd.Series:
         """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC.
         ``codes``: the children's :meth:`child_codes`, when the caller has them already."""
-        listed, until = self._uasc_by_code
         code = self.child_codes(children) if codes is None else codes
+        return pd.Series(self.uasc_of_codes(code, dates), index=children.index)
+
+    def uasc_of_codes(self, code: np.ndarray, dates) -> np.ndarray:
+        """:meth:`uasc_on` by child code, as an array."""
+        listed, until = self._uasc_by_code
         duc, d = until[code], self._datetimes(dates, len(code))
-        return pd.Series(listed[code] & (np.isnat(duc) | (duc > d)), index=children.index)
+        return listed[code] & (np.isnat(duc) | (duc > d))
 
     @cached_property
     def _uasc_duc(self) -> pd.Series:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...core import periods as P
 from ...model.extract import Extract
-from .cases import GUIDE_903, bla_for, cases
+from .cases import GUIDE_903, bla_for, case_table
 from .registry import indicator
 
 
@@ -20,8 +20,9 @@ from .registry import indicator
 def review_participation(x: Extract, period, window):
     """Reviews in the window with a participation code other than PN0, counted when PN1-PN6."""
     r = participation_codes(x)
-    r = r[window.contains(r["REVIEW"])]
-    return cases(r["CHILD"], r["PARTICIPATED"], 1.0, r["REVIEW"], code=r["CHILD_CODE"])
+    inside = window.contains(r["REVIEW"]).to_numpy()
+    table = case_table(x, ("review_participation",), r["CHILD"], r["CHILD_CODE"], r["REVIEW"])
+    return table.cases(inside, r["PARTICIPATED"].to_numpy()[inside])
 
 
 def participation_codes(x: Extract) -> pd.DataFrame:
@@ -66,5 +67,6 @@ def reviews_in_timescale(x: Extract, period, window):
         r = review_timeliness(x)
         x.cache["review_timeliness"] = r.assign(CHILD_CODE=x.child_codes(r["CHILD"]))
     r = x.cache["review_timeliness"]
-    r = r[window.contains(r["REVIEW"])]
-    return cases(r["CHILD"], r["ON_TIME"], 1.0, r["REVIEW"], code=r["CHILD_CODE"])
+    inside = window.contains(r["REVIEW"]).to_numpy()
+    table = case_table(x, ("review_timeliness",), r["CHILD"], r["CHILD_CODE"], r["REVIEW"])
+    return table.cases(inside, r["ON_TIME"].to_numpy()[inside])
