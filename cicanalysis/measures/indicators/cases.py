@@ -23,21 +23,26 @@ ADOPTION_SCORECARD = ("DfE, Adoption scorecards: methodology and guidance (Adopt
 @dataclass(frozen=True, eq=False)
 class Cases:
     """What a counting function returns: one entry per case, as plain arrays of one length (a DataFrame built for
-    every indicator and month cost more than the counting). ``child``: the CHILD ids; ``num``, ``den``: floats
-    (NaN where the case has none); ``date``: the date each case is counted at (one per case, one for all, or None:
-    the period); ``code``: each child's code in the extract (``Extract.child_codes``), or None to look it up;
-    ``table`` and ``rows``: the cases are these rows of a :class:`CaseTable`, whose UASC flags and units the
-    scorecard looks up once for every row (so months whose windows overlap share the work)."""
-    child: np.ndarray
+    every indicator and month cost more than the counting). ``num``, ``den``: floats (NaN where the case has
+    none); ``date``: the date each case is counted at (one per case, one for all, or None: the period); ``code``:
+    each child's code in the extract (``Extract.child_codes``), or None to look it up; ``table`` and ``rows``: the
+    cases are these rows of a :class:`CaseTable`, whose UASC flags and units the scorecard looks up once for every
+    row (so months whose windows overlap share the work); ``ids``: the CHILD ids of cases not from a table."""
     num: np.ndarray
     den: np.ndarray
     date: object = None
     code: np.ndarray | None = None
     table: "CaseTable | None" = None
     rows: np.ndarray | None = None
+    ids: np.ndarray | None = None
+
+    @property
+    def child(self) -> np.ndarray:
+        """The CHILD id of each case (of a table's cases: taken from it when asked, as the count needs only codes)."""
+        return self.ids if self.table is None else self.table.child[self.rows]
 
     def __len__(self) -> int:
-        return len(self.child)
+        return len(self.num)
 
     def frame(self) -> pd.DataFrame:
         """The cases as a table (CHILD, NUM, DEN, and DATE and CODE when given): to read them, not to count."""
@@ -67,8 +72,8 @@ def cases(child, num, den=1.0, date=None, code=None) -> Cases:
     child = _column(child, len(child)).astype(object, copy=False)
     n = len(child)
     when = date if date is None or not pd.api.types.is_list_like(date) else _column(date, n)
-    return Cases(child, _column(num, n, float), _column(den, n, float), when,
-                 None if code is None else _column(code, n).astype(np.int64, copy=False))
+    return Cases(_column(num, n, float), _column(den, n, float), when,
+                 None if code is None else _column(code, n).astype(np.int64, copy=False), ids=child)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,8 +93,7 @@ class CaseTable:
         if rows.dtype == bool:
             rows = np.flatnonzero(rows)
         date = self.date[rows] if isinstance(self.date, np.ndarray) else self.date
-        return Cases(self.child[rows], _column(num, len(rows), float), _column(den, len(rows), float), date,
-                     self.code[rows], self, rows)
+        return Cases(_column(num, len(rows), float), _column(den, len(rows), float), date, self.code[rows], self, rows)
 
 
 def case_table(x: Extract, key: tuple, child, code, date) -> CaseTable:

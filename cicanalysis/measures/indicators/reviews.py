@@ -39,19 +39,36 @@ def participation_codes(x: Extract) -> pd.DataFrame:
 
 def review_timeliness(x: Extract) -> pd.DataFrame:
     """Every review with whether it was held in timescale: the first within 20 working days of BLA,
-    the second within 3 months of the first, later ones within 6 months of the one before."""
-    r = x["reviews"].dropna(subset=["REVIEW"]).sort_values(["CHILD", "REVIEW"]).copy()
-    r["BLA"] = bla_for(x, r["CHILD"], r["REVIEW"])
-    r = r[r["BLA"].notna()]
-    same_period = (r.groupby(["CHILD", "BLA"]).cumcount())
-    prev = r.groupby(["CHILD", "BLA"])["REVIEW"].shift()
+    the second within 3 months of the first, later ones within 6 months of the one before (a child's reviews
+    in one period of care, by date). CHILD_CODE (``Extract.child_codes``) is the child in the grouping: one code
+    per child, and a review of a child with no period of care (no BLA) is left out."""
+    r = x["reviews"].dropna(subset=["REVIEW"])
+    r = r.assign(CHILD_CODE=x.child_codes(r["CHILD"]), BLA=bla_for(x, r["CHILD"], r["REVIEW"]))
+    r = r[r["BLA"].notna()].sort_values(["CHILD_CODE", "BLA", "REVIEW"], kind="stable")
+    nth, prev = nth_in_runs(r, ["CHILD_CODE", "BLA"], "REVIEW")
     first_due = P.add_working_days(r["BLA"], 20)
     second_due = prev + pd.DateOffset(months=3)
     later_due = prev + pd.DateOffset(months=6)
-    due = np.where(same_period == 0, first_due, np.where(same_period == 1, second_due, later_due))
+    due = np.where(nth == 0, first_due, np.where(nth == 1, second_due, later_due))
     r["DUE"] = pd.to_datetime(due)
     r["ON_TIME"] = r["REVIEW"] <= r["DUE"]
     return r
+
+
+def nth_in_runs(frame: pd.DataFrame, keys: list[str], column: str) -> tuple[np.ndarray, pd.Series]:
+    """For rows sorted by ``keys``: each row's place in its run of equal keys (0, 1, 2 ...) and the previous row's
+    ``column`` in the run (NaT/NaN for a run's first row): ``groupby(keys).cumcount()`` and
+    ``groupby(keys)[column].shift()`` on sorted rows, without hashing the keys."""
+    new_run = np.ones(len(frame), dtype=bool)
+    for k in keys:
+        v = frame[k].to_numpy()
+        new_run[1:] &= v[1:] == v[:-1]
+    new_run = ~new_run
+    if len(frame):
+        new_run[0] = True
+    starts = np.maximum.accumulate(np.where(new_run, np.arange(len(frame)), 0))
+    prev = frame[column].shift().where(~new_run)
+    return np.arange(len(frame)) - starts, prev
 
 
 @indicator(id="REVIEWS_IN_TIMESCALE", title="% of reviews held in timescale", polarity="H", measure_type="YTD",
