@@ -40,9 +40,12 @@ def first_starts(x: Extract, window):
 def last_ceases(x: Extract, window):
     """Periods of care ending (REC other than X1) in the window, one row per child: the last occasion (the DfE's
     leavers), with its REC."""
-    poc = x.periods_of_care
-    left = poc[poc["CEASED"] & window.contains(poc["END"])]
-    return left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD_CODE", keep="last")
+    key = ("last_ceases", window.start, window.end)     # four indicators count the same leavers
+    if key not in x.cache:
+        poc = x.periods_of_care
+        left = poc[poc["CEASED"] & window.contains(poc["END"])]
+        x.cache[key] = left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD_CODE", keep="last")
+    return x.cache[key]
 
 
 @indicator(id="STARTED", title="Children who started to be looked after in the year", polarity="L",

@@ -46,13 +46,13 @@ def oc2_table(x: Extract, period, ages: tuple[int, int] | None = None):
 
 
 def _oc2_frame(x: Extract, period, ages: tuple[int, int] | None) -> tuple[pd.DataFrame, pd.Timestamp]:
+    if ages is not None:            # the year's whole cohort (kept), then the ages
+        frame, asat = oc2_frame(x, period)
+        return frame[x.age_on(frame["CHILD"], asat).between(*ages)], asat
     df, asat = annual_table(x, "oc2", period)
     cohort = oc2_cohort(x, asat.year) if len(df) else pd.Series([], dtype=object)
     rows = df.drop_duplicates("CHILD", keep="last").set_index("CHILD")
-    frame = rows.reindex(pd.Index(cohort, name="CHILD")).reset_index()
-    if ages is not None:
-        frame = frame[x.age_on(frame["CHILD"], asat).between(*ages)]
-    return frame, asat
+    return rows.reindex(pd.Index(cohort, name="CHILD")).reset_index(), asat
 
 
 def flag(values: pd.Series) -> pd.Series:

@@ -67,7 +67,9 @@ def placement_stability_two_years(x: Extract, period, window):
     age = x.age_on(cic["CHILD"], p, codes=cic["CHILD_CODE"].to_numpy())
     in_cohort = ((age < 16) & (cic["BLA"] <= p - pd.DateOffset(months=30))).to_numpy()
     cohort = cic[in_cohort]
-    pl = x.placements.set_index("PLACEMENT_ID")
+    if "placements by id" not in x.cache:
+        x.cache["placements by id"] = x.placements.set_index("PLACEMENT_ID")
+    pl = x.cache["placements by id"]
     current = pl.loc[cohort["PLACEMENT_ID"]]
     two_years_ago = p - pd.DateOffset(years=2)
     same = current["START"].to_numpy() <= two_years_ago
