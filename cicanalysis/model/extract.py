@@ -512,19 +512,6 @@ class Extract:
             out[col] = (codes, np.asarray(names, dtype=object), by_child)
         return out
 
-    def _unit_codes_on(self, date) -> dict[str, np.ndarray]:
-        """Every child's unit codes on ``date``, by child code (cached per date: snapshots ask for the same
-        date for every child)."""
-        key = ("unit_codes_on", pd.Timestamp(date))
-        if key not in self.cache:
-            everyone = np.arange(len(self._children))
-            days = self._days(date, len(everyone), self.extract_date)
-            row = self._rows_as_of(everyone, days)
-            on = {col: self._unit_code_at(col, row, everyone) for col in UNIT_COLUMNS}
-            on["TEAM"] = self._allocated_team(everyone, days, on["TEAM"])
-            self.cache[key] = {col: np.append(codes, -1) for col, codes in on.items()}
-        return self.cache[key]
-
     @cached_property
     def _allocations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """allocations.csv by child code then START day: (the sorted keys, each END day, each TEAM's code)."""
