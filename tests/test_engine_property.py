@@ -236,6 +236,8 @@ def check_by_code(x, d):
     (first episode of each) differ from the plain map, groupby and drop_duplicates."""
     kids = pd.Series(list(x["header"]["CHILD"]) + ["NOBODY"], index=np.arange(100, 101 + len(x["header"])))
     pd.testing.assert_series_equal(x.age_on(kids, d), plain_age_on(x, kids, d), check_dtype=False)
+    known = kids.iloc[:-1]           # the extract's children only: their DOBs' calendar parts kept by code
+    pd.testing.assert_series_equal(x.age_on(known, d), plain_age_on(x, known, d), check_dtype=False)
     w = P.r12m_window(d)
     children = x.episodes["CHILD"].drop_duplicates()
     by_code = x.placements_between(w.start, w.end)[x.child_codes(children)]

@@ -47,14 +47,18 @@ def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
 
 
-def whole_years(born: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Whole years from ``born`` to ``on`` (datetime64 arrays; int64): the difference of the years, less one when
-    the month and day of ``on`` come before those of ``born``. Garbage where either is NaT (mask it)."""
-    def ymd(d):
-        y, m = d.astype("datetime64[Y]"), d.astype("datetime64[M]")
-        return (y.astype(np.int64), m.astype(np.int64) - y.astype("datetime64[M]").astype(np.int64),
-                (d.astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64))
-    (by, bm, bd), (oy, om, od) = ymd(born), ymd(on)
+def year_month_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(years since 1970, month 0-11, day 0-30) of datetime64 values, as int64 arrays (garbage where NaT)."""
+    y, m = d.astype("datetime64[Y]"), d.astype("datetime64[M]")
+    return (y.astype(np.int64), m.astype(np.int64) - y.astype("datetime64[M]").astype(np.int64),
+            (d.astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64))
+
+
+def whole_years(born, on) -> np.ndarray:
+    """Whole years from ``born`` to ``on`` (datetime64 arrays, or their :func:`year_month_day` parts; int64): the
+    difference of the years, less one when the month and day of ``on`` come before those of ``born``. Garbage where
+    either is NaT (mask it)."""
+    (by, bm, bd), (oy, om, od) = (d if isinstance(d, tuple) else year_month_day(d) for d in (born, on))
     return oy - by - ((om < bm) | ((om == bm) & (od < bd))).astype(np.int64)
 
 
@@ -447,10 +451,19 @@ class Extract:
         if isinstance(dates, pd.Series):       # aligned by label, as a Series is
             dates = dates.reindex(children.index)
         on = self._datetimes(dates, len(code))
-        age, known = whole_years(dob, on), ~np.isnat(dob) & ~np.isnat(on)
+        if unknown.any() or not (np.isscalar(dates) or isinstance(dates, pd.Timestamp)):
+            age = whole_years(dob, on)
+        else:     # one date, children the extract knows: their DOBs' calendar parts kept, the date's worked out once
+            age = whole_years(tuple(p[code] for p in self._dob_parts), year_month_day(on[:1]))
+        known = ~np.isnat(dob) & ~np.isnat(on)
         if known.all():
             return pd.Series(age, index=children.index)
         return pd.Series(np.where(known, age, np.nan), index=children.index)
+
+    @cached_property
+    def _dob_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`year_month_day` of ``_dob_by_code``, worked out once (the calendar arithmetic is the cost of an age)."""
+        return year_month_day(self._dob_by_code)
 
     @cached_property
     def _dob_by_code(self) -> np.ndarray:

@@ -21,19 +21,25 @@ def review_participation(x: Extract, period, window):
     """Reviews in the window with a participation code other than PN0, counted when PN1-PN6."""
     r = participation_codes(x)
     inside = window.contains(r["REVIEW"]).to_numpy()
-    table = case_table(x, ("review_participation",), r["CHILD"], r["CHILD_CODE"], r["REVIEW"])
-    return table.cases(inside, r["PARTICIPATED"].to_numpy()[inside])
+    return reviews_table(x).cases(r["ROW"].to_numpy()[inside], r["PARTICIPATED"].to_numpy()[inside])
+
+
+def reviews_table(x: Extract):
+    """The reviews table as a case table dated by REVIEW: both review measures take their rows from it (ROW)."""
+    r = x["reviews"]
+    return case_table(x, ("reviews",), r["CHILD"], x.codes_of("reviews"), r["REVIEW"])
 
 
 def participation_codes(x: Extract) -> pd.DataFrame:
-    """The reviews with a REVIEW_CODE other than PN0: CHILD, CHILD_CODE, REVIEW, PARTICIPATED (PN1-PN6), built once
-    (each month's count is then a slice by date)."""
+    """The reviews with a REVIEW_CODE other than PN0: CHILD, CHILD_CODE, REVIEW, PARTICIPATED (PN1-PN6) and ROW (the
+    review's place in the reviews table), built once (each month's count is then a slice by date)."""
     if "review_participation" not in x.cache:
         r = x["reviews"]
         coded = (r["REVIEW_CODE"].notna() & (r["REVIEW_CODE"] != "PN0")).to_numpy()
         x.cache["review_participation"] = pd.DataFrame({
             "CHILD": r["CHILD"][coded], "CHILD_CODE": x.codes_of("reviews")[coded], "REVIEW": r["REVIEW"][coded],
-            "PARTICIPATED": r["REVIEW_CODE"][coded].isin([f"PN{i}" for i in range(1, 7)])})
+            "PARTICIPATED": r["REVIEW_CODE"][coded].isin([f"PN{i}" for i in range(1, 7)]),
+            "ROW": np.flatnonzero(coded)})
     return x.cache["review_participation"]
 
 
@@ -41,9 +47,10 @@ def review_timeliness(x: Extract) -> pd.DataFrame:
     """Every review with whether it was held in timescale: the first within 20 working days of BLA,
     the second within 3 months of the first, later ones within 6 months of the one before (a child's reviews
     in one period of care, by date). CHILD_CODE (``Extract.child_codes``) is the child in the grouping: one code
-    per child, and a review of a child with no period of care (no BLA) is left out."""
-    r = x["reviews"].dropna(subset=["REVIEW"])
-    r = r.assign(CHILD_CODE=x.child_codes(r["CHILD"]), BLA=bla_for(x, r["CHILD"], r["REVIEW"]))
+    per child, and a review of a child with no period of care (no BLA) is left out. ROW: the review's place in the
+    reviews table."""
+    r = x["reviews"].assign(ROW=np.arange(len(x["reviews"]))).dropna(subset=["REVIEW"])
+    r = r.assign(CHILD_CODE=x.codes_of("reviews")[r["ROW"].to_numpy()], BLA=bla_for(x, r["CHILD"], r["REVIEW"]))
     r = r[r["BLA"].notna()].sort_values(["CHILD_CODE", "BLA", "REVIEW"], kind="stable")
     nth, prev = nth_in_runs(r, ["CHILD_CODE", "BLA"], "REVIEW")
     first_due = P.add_working_days(r["BLA"], 20)
@@ -81,9 +88,7 @@ def nth_in_runs(frame: pd.DataFrame, keys: list[str], column: str) -> tuple[np.n
                              f"{GUIDE_903}; counted per review, not per child")
 def reviews_in_timescale(x: Extract, period, window):
     if "review_timeliness" not in x.cache:
-        r = review_timeliness(x)
-        x.cache["review_timeliness"] = r.assign(CHILD_CODE=x.child_codes(r["CHILD"]))
+        x.cache["review_timeliness"] = review_timeliness(x)
     r = x.cache["review_timeliness"]
     inside = window.contains(r["REVIEW"]).to_numpy()
-    table = case_table(x, ("review_timeliness",), r["CHILD"], r["CHILD_CODE"], r["REVIEW"])
-    return table.cases(inside, r["ON_TIME"].to_numpy()[inside])
+    return reviews_table(x).cases(r["ROW"].to_numpy()[inside], r["ON_TIME"].to_numpy()[inside])
