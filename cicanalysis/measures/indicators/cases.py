@@ -1,5 +1,6 @@
-"""What the counting functions share: the case frame, BLA of the period of care, the annual tables' years,
-and the definitions' sources named once."""
+"""What the counting functions share: their cases (:class:`Cases`, drawn from a :class:`CaseTable` where the rows
+are the same from one month to the next), BLA of the period of care, the annual tables' years, and the
+definitions' sources named once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ def periods_of_care_cases(x: Extract, date: str, periods: pd.DataFrame, num, den
     return table.cases(poc.index.get_indexer(periods.index), num, den)
 
 
-def timescale_days(x: Extract, measure: str, window) -> pd.DataFrame:
+def timescale_days(x: Extract, measure: str, window) -> Cases:
     """The days of an adoption timescale (A1, A10, A2, BLA_TO_PLACED: :data:`cicanalysis.measures.adoption.TIMESCALES`)
     for each child it counts in the window, as cases (NUM the days, DATE the event that puts it in the window)."""
     key = ("timescale_cases", measure)     # every case once; each window is a slice of it (the rows are the same)
