@@ -16,7 +16,7 @@ from . import metrics as M
 from ..core import periods as P
 from ..config import reference
 from ..model.extract import NO_DISTRICT, UNKNOWN, Extract
-from .indicators.cases import collection_year
+from .indicators.cases import Cases, cases, collection_year
 from ..core.errors import CicError
 from ..core.rag import direction_of_travel, is_small_denominator, rag_rating
 
@@ -87,16 +87,44 @@ def _not_available(x: Extract, ind: M.Indicator, period: pd.Timestamp) -> pd.Dat
 def _cases(x: Extract, ind: M.Indicator, period: pd.Timestamp, shared: dict) -> tuple:
     """(cases, UASC flags, unit codes) of an indicator's counting function for the period: worked out once per
     function and window (``shared``, one period's) when several indicators count the same cases (CIC_TOTAL,
-    CIC_CITIZEN, CIC_UASC, CIC_RATE). Children are looked up by the CODE column when the function gives it."""
+    CIC_CITIZEN, CIC_UASC, CIC_RATE)."""
     window = P.window_for(ind.measure_type, period)
     key = (ind.count, window)
     if key not in shared:
-        cases = ind.count(x, period, window)
-        dates = cases["DATE"] if "DATE" in cases else period
-        children = cases["CODE"].to_numpy() if "CODE" in cases else x.child_codes(cases["CHILD"])
-        uasc = x.uasc_on(cases["CHILD"], dates, codes=children).to_numpy()
-        shared[key] = (cases, uasc, x.unit_codes(cases["CHILD"], dates, codes=children))
+        found = as_cases(ind.count(x, period, window))
+        shared[key] = (found,) + _lookups(x, found, period)
     return shared[key]
+
+
+def as_cases(found) -> Cases:
+    """A counting function's result as :class:`Cases` (a function may also give a DataFrame with CHILD, NUM, DEN
+    and optionally DATE and CODE)."""
+    if isinstance(found, Cases):
+        return found
+    return cases(found["CHILD"], found["NUM"], found["DEN"], found["DATE"] if "DATE" in found else None,
+                 found["CODE"] if "CODE" in found else None)
+
+
+def _lookups(x: Extract, found: Cases, period: pd.Timestamp) -> tuple[np.ndarray, dict]:
+    """(UASC flags, unit codes) of each case on its date (the period when it has none). Cases drawn from a
+    :class:`CaseTable` take their rows' lookups, worked out once for the whole table and kept on the extract
+    (a row's UASC status and units depend on its child and date only, whichever month counts it)."""
+    if found.table is None:
+        return _look_up(x, found.child, found.code, period if found.date is None else found.date)
+    key = ("case lookups",) + found.table.key
+    if key not in x.cache:
+        x.cache[key] = _look_up(x, found.table.child, found.table.code, found.table.date)
+    uasc, units = x.cache[key]
+    rows = found.rows
+    return uasc[rows], {col: (codes[rows], names) for col, (codes, names) in units.items()}
+
+
+def _look_up(x: Extract, child: np.ndarray, code: np.ndarray | None, dates) -> tuple[np.ndarray, dict]:
+    """(UASC flags, unit codes) of the children on the dates; the unit codes as int32 (a few hundred units: half the
+    memory of what a table keeps)."""
+    code = x.child_codes(child) if code is None else code
+    units = x.unit_codes(None, dates, codes=code)
+    return x.uasc_of_codes(code, dates), {col: (codes.astype(np.int32), names) for col, (codes, names) in units.items()}
 
 
 def _kept(ind: M.Indicator, uasc: np.ndarray, include_uasc: bool) -> np.ndarray:
@@ -142,8 +170,8 @@ def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: 
         return _not_available(x, ind, period)
     cases, uasc, units = _cases(x, ind, period, {} if shared is None else shared)
     keep = _kept(ind, uasc, include_uasc)
-    num_w = np.nan_to_num(cases["NUM"].to_numpy(dtype=float)[keep])  # a blank counts as 0, as in a group sum
-    den_w = np.nan_to_num(cases["DEN"].to_numpy(dtype=float)[keep])
+    num_w = np.nan_to_num(cases.num[keep])  # a blank counts as 0, as in a group sum
+    den_w = np.nan_to_num(cases.den[keep])
     rows = []
     for level, col in (("county", None), ("area", "AREA"), ("team", "TEAM")):
         if col is not None and x.teams.empty:      # no teams configured: the county only

@@ -47,28 +47,50 @@ def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
 
 
-def whole_years(born: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Whole years from ``born`` to ``on`` (datetime64 arrays; int64): the difference of the years, less one when
-    the month and day of ``on`` come before those of ``born``. Garbage where either is NaT (mask it)."""
-    def ymd(d):
-        y, m = d.astype("datetime64[Y]"), d.astype("datetime64[M]")
-        return (y.astype(np.int64), m.astype(np.int64) - y.astype("datetime64[M]").astype(np.int64),
-                (d.astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64))
-    (by, bm, bd), (oy, om, od) = ymd(born), ymd(on)
+def year_month_day(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(years since 1970, month 0-11, day 0-30) of datetime64 values, as int64 arrays (garbage where NaT)."""
+    y, m = d.astype("datetime64[Y]"), d.astype("datetime64[M]")
+    return (y.astype(np.int64), m.astype(np.int64) - y.astype("datetime64[M]").astype(np.int64),
+            (d.astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64))
+
+
+def whole_years(born, on) -> np.ndarray:
+    """Whole years from ``born`` to ``on`` (datetime64 arrays, or their :func:`year_month_day` parts; int64): the
+    difference of the years, less one when the month and day of ``on`` come before those of ``born``. Garbage where
+    either is NaT (mask it)."""
+    (by, bm, bd), (oy, om, od) = (d if isinstance(d, tuple) else year_month_day(d) for d in (born, on))
     return oy - by - ((om < bm) | ((om == bm) & (od < bd))).astype(np.int64)
 
 
-def after_short_breaks(ep: pd.DataFrame) -> pd.Series:
+def by_child_and_start(episodes: pd.DataFrame) -> pd.DataFrame:
+    """The episodes sorted by CHILD, then DECOM (a stable sort: ties keep the file's order), with a new index 0, 1,
+    2 ... A table already in that order with every DECOM given (as extracts are often written) is not sorted again:
+    its stable sort is itself."""
+    child, decom = episodes["CHILD"], episodes["DECOM"].to_numpy()
+    if child.is_monotonic_increasing and not np.isnat(decom).any():
+        same = child.to_numpy()[1:] == child.to_numpy()[:-1]
+        if not (same & (decom[1:] < decom[:-1])).any():
+            return episodes.reset_index(drop=True)
+    return episodes.sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
+
+
+def same_child_as_before(ep: pd.DataFrame) -> pd.Series:
+    """True where an episode's child is the previous row's (``ep`` sorted by CHILD)."""
+    return ep["CHILD"].eq(ep["CHILD"].shift())
+
+
+def after_short_breaks(ep: pd.DataFrame, same_child: pd.Series | None = None) -> pd.Series:
     """True on the first episode under another legal status after a short-break episode (V3/V4): the DfE's
-    statistics count the child as looked after, and so as starting, from then on (``ep`` sorted by CHILD, DECOM)."""
-    same_child = ep["CHILD"].eq(ep["CHILD"].shift())
+    statistics count the child as looked after, and so as starting, from then on (``ep`` sorted by CHILD, DECOM;
+    ``same_child``: :func:`same_child_as_before`, when the caller has it)."""
+    same_child = same_child_as_before(ep) if same_child is None else same_child
     return same_child & ep["LS"].shift().isin(SHORT_BREAKS) & ~ep["LS"].isin(SHORT_BREAKS)
 
 
-def care_starts(ep: pd.DataFrame) -> pd.Series:
+def care_starts(ep: pd.DataFrame, same_child: pd.Series | None = None) -> pd.Series:
     """True where a child starts to be looked after, as the DfE counts starters: an episode with RNE S, or the
     first after short breaks. (A child's first episode in an extract that begins mid-care is not a start.)"""
-    return (ep["RNE"] == "S") | after_short_breaks(ep)
+    return (ep["RNE"] == "S") | after_short_breaks(ep, same_child)
 
 
 def care_ceases(ep: pd.DataFrame) -> pd.Series:
@@ -77,17 +99,19 @@ def care_ceases(ep: pd.DataFrame) -> pd.Series:
     return ep["DEC"].notna() & ep["REC"].notna() & (ep["REC"] != "X1")
 
 
-def period_starts(ep: pd.DataFrame) -> pd.Series:
+def period_starts(ep: pd.DataFrame, same_child: pd.Series | None = None, starts: pd.Series | None = None
+                  ) -> pd.Series:
     """True where an episode (``ep`` sorted by CHILD, DECOM, one after another) starts a period of care, by the
     codes (SPEC 2.1: RNE S starts a period of care, REC other than X1 ends it): a child's first episode; an episode
     with RNE S; an episode after one that ended with a reason other than X1; the first episode after short breaks.
     Where the previous episode has no REC, the dates decide (a gap ends the period). Codes that disagree with
-    each other are DQ rows of :func:`period_code_checks`."""
-    same_child = ep["CHILD"].eq(ep["CHILD"].shift())
+    each other are DQ rows of :func:`period_code_checks`. ``same_child`` (:func:`same_child_as_before`) and
+    ``starts`` (:func:`care_starts`): when the caller has them."""
+    same_child = same_child_as_before(ep) if same_child is None else same_child
     prev_rec, prev_dec = ep["REC"].shift(), ep["DEC"].shift()
     ceased = prev_rec.notna() & (prev_rec != "X1")
     gap = prev_rec.isna() & (prev_dec.isna() | (ep["DECOM"] > prev_dec))
-    return ~same_child | ceased | gap | care_starts(ep)
+    return ~same_child | ceased | gap | (care_starts(ep, same_child) if starts is None else starts)
 
 
 CEASED_NOT_S_RULE = ("the previous episode ended with a reason other than X1 (the child ceased to be looked after) "
@@ -182,11 +206,14 @@ class Extract:
         with PERIOD_ID (see :func:`period_starts`), BLA, STARTS_CARE and CEASES_CARE (the DfE's starters and
         leavers: :func:`care_starts`, :func:`care_ceases`), DOB, TEAM, DISTRICT_NAME, AREA, PLACEMENT_ID and
         CHILD_CODE (the child's code, :meth:`child_codes`: 0, 1, 2 ... in the episodes' order)."""
-        ep = self.tables["episodes"].sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
-        new_period = period_starts(ep)
-        ep["STARTS_CARE"], ep["CEASES_CARE"] = care_starts(ep), care_ceases(ep)
+        ep = by_child_and_start(self.tables["episodes"])
+        same_child = same_child_as_before(ep)          # the strings compared once
+        ep["STARTS_CARE"], ep["CEASES_CARE"] = care_starts(ep, same_child), care_ceases(ep)
+        new_period = period_starts(ep, same_child, ep["STARTS_CARE"])
+        child_run = (~same_child).cumsum().to_numpy()  # a number per child, in the sorted order
         counted = ~ep["LS"].isin(SHORT_BREAKS)
         ep, new_period = ep[counted].reset_index(drop=True), new_period[counted].reset_index(drop=True)
+        child_run = child_run[counted.to_numpy()]
         ep["PERIOD_ID"] = new_period.cumsum()
         ep["BLA"] = ep.groupby("PERIOD_ID")["DECOM"].transform("min")
         ep["DOB"] = ep["CHILD"].map(self.tables["header"].set_index("CHILD")["DOB"])
@@ -199,7 +226,7 @@ class Extract:
             ep[col] = per_value.iloc[codes].set_axis(ep.index)
         new_pl = ep["RNE"].isin(NEW_PLACEMENT_RNE) | new_period
         ep["PLACEMENT_ID"] = new_pl.cumsum()
-        ep["CHILD_CODE"] = ep["CHILD"].ne(ep["CHILD"].shift()).cumsum().to_numpy(dtype=np.int64) - 1
+        ep["CHILD_CODE"] = np.cumsum(np.diff(child_run, prepend=-1) != 0, dtype=np.int64) - 1
         return ep
 
     @cached_property
@@ -289,8 +316,15 @@ class Extract:
         d = pd.Timestamp(date)
         key = ("in_care_on", d)
         if key not in self.cache:
-            self.cache[key] = self.episodes.iloc[self._open_rows(d)]
+            self.cache[key] = self.episodes.iloc[self.in_care_rows(d)]
         return self.cache[key].copy(deep=False)
+
+    def in_care_rows(self, date) -> np.ndarray:
+        """The rows of ``episodes`` that :meth:`in_care_on` gives, in its order (kept per date)."""
+        key = ("in_care_rows", pd.Timestamp(date))
+        if key not in self.cache:
+            self.cache[key] = self._open_rows(pd.Timestamp(date))
+        return self.cache[key]
 
     @cached_property
     def _episode_spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -380,10 +414,14 @@ class Extract:
     def uasc_on(self, children: pd.Series, dates, codes: np.ndarray | None = None) -> pd.Series:
         """True where the child is UASC on the date: listed in ``uasc`` and the date is before its DUC.
         ``codes``: the children's :meth:`child_codes`, when the caller has them already."""
-        listed, until = self._uasc_by_code
         code = self.child_codes(children) if codes is None else codes
+        return pd.Series(self.uasc_of_codes(code, dates), index=children.index)
+
+    def uasc_of_codes(self, code: np.ndarray, dates) -> np.ndarray:
+        """:meth:`uasc_on` by child code, as an array."""
+        listed, until = self._uasc_by_code
         duc, d = until[code], self._datetimes(dates, len(code))
-        return pd.Series(listed[code] & (np.isnat(duc) | (duc > d)), index=children.index)
+        return listed[code] & (np.isnat(duc) | (duc > d))
 
     @cached_property
     def _uasc_duc(self) -> pd.Series:
@@ -413,10 +451,19 @@ class Extract:
         if isinstance(dates, pd.Series):       # aligned by label, as a Series is
             dates = dates.reindex(children.index)
         on = self._datetimes(dates, len(code))
-        age, known = whole_years(dob, on), ~np.isnat(dob) & ~np.isnat(on)
+        if unknown.any() or not (np.isscalar(dates) or isinstance(dates, pd.Timestamp)):
+            age = whole_years(dob, on)
+        else:     # one date, children the extract knows: their DOBs' calendar parts kept, the date's worked out once
+            age = whole_years(tuple(p[code] for p in self._dob_parts), year_month_day(on[:1]))
+        known = ~np.isnat(dob) & ~np.isnat(on)
         if known.all():
             return pd.Series(age, index=children.index)
         return pd.Series(np.where(known, age, np.nan), index=children.index)
+
+    @cached_property
+    def _dob_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`year_month_day` of ``_dob_by_code``, worked out once (the calendar arithmetic is the cost of an age)."""
+        return year_month_day(self._dob_by_code)
 
     @cached_property
     def _dob_by_code(self) -> np.ndarray:
@@ -478,19 +525,6 @@ class Extract:
             out[col] = (codes, np.asarray(names, dtype=object), by_child)
         return out
 
-    def _unit_codes_on(self, date) -> dict[str, np.ndarray]:
-        """Every child's unit codes on ``date``, by child code (cached per date: snapshots ask for the same
-        date for every child)."""
-        key = ("unit_codes_on", pd.Timestamp(date))
-        if key not in self.cache:
-            everyone = np.arange(len(self._children))
-            days = self._days(date, len(everyone), self.extract_date)
-            row = self._rows_as_of(everyone, days)
-            on = {col: self._unit_code_at(col, row, everyone) for col in UNIT_COLUMNS}
-            on["TEAM"] = self._allocated_team(everyone, days, on["TEAM"])
-            self.cache[key] = {col: np.append(codes, -1) for col, codes in on.items()}
-        return self.cache[key]
-
     @cached_property
     def _allocations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """allocations.csv by child code then START day: (the sorted keys, each END day, each TEAM's code)."""
@@ -531,9 +565,6 @@ class Extract:
         episode. The fast form of :meth:`units_of` for counting by unit. ``codes`` as for :meth:`uasc_on`."""
         code = self.child_codes(children) if codes is None else codes
         when = self._datetimes(dates, len(code))
-        if len(when) and not np.isnat(when).any() and (when == when[0]).all():
-            on = self._unit_codes_on(when[0])   # one date for every child (snapshots): a table kept per date
-            return {col: (on[col][code], self._unit_codes[col][1]) for col in UNIT_COLUMNS}
         days = self._days(when, len(code), self.extract_date)
         row = self._rows_as_of(code, days)
         found = {col: self._unit_code_at(col, row, code) for col in UNIT_COLUMNS}

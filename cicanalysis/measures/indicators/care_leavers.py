@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from ...model.extract import Extract
-from .cases import DFE_CLA, GUIDE_903, annual_table, cases
+from .cases import DFE_CLA, GUIDE_903, annual_table, case_table, collection_year
 from .registry import indicator
 
 CARE_LEAVERS_FOOTNOTE = (
@@ -67,6 +67,13 @@ def age_at(dob: pd.Series, asat: pd.Timestamp) -> pd.Series:
 def oc3_cohort(x: Extract, period, band: str) -> tuple[pd.DataFrame, pd.Timestamp]:
     """The OC3 rows of the collection year reported at ``period`` for care leavers of the age ``band``
     (``"17-18"`` or ``"19-21"``, age on 31 March) who are in the DfE's cohort (see the module notes)."""
+    key = ("oc3_cohort", collection_year(x, period), band)     # the same for every month of the year
+    if key not in x.cache:
+        x.cache[key] = _oc3_cohort(x, period, band)
+    return x.cache[key]
+
+
+def _oc3_cohort(x: Extract, period, band: str) -> tuple[pd.DataFrame, pd.Timestamp]:
     df, asat = annual_table(x, "oc3", period)
     dob = df["DOB"].fillna(df["CHILD"].map(x["header"].drop_duplicates("CHILD").set_index("CHILD")["DOB"]))
     keep = (age_at(dob, asat).between(*AGE_BANDS[band]) & ~df["IN_TOUCH"].isin(NOT_IN_COHORT)
@@ -78,7 +85,8 @@ def oc3_cases(x: Extract, period, rule: Callable[[pd.DataFrame, int], pd.Series]
     """Care leavers of the age ``band`` in the year's cohort, counted in the numerator when ``rule(rows, year)``
     holds."""
     df, asat = oc3_cohort(x, period, band)
-    return cases(df["CHILD"], rule(df, asat.year).fillna(False).astype(bool), 1.0, asat)
+    table = case_table(x, ("oc3_cohort", asat.year, band), df["CHILD"], x.child_codes(df["CHILD"]), asat)
+    return table.cases(None, rule(df, asat.year).fillna(False).astype(bool))
 
 
 def in_touch(df: pd.DataFrame, year: int) -> pd.Series:

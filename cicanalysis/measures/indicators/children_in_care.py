@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...model.extract import Extract
-from .cases import DFE_CLA, cases
+from .cases import DFE_CLA, in_care_table
 from .registry import indicator
 
 
@@ -30,5 +30,4 @@ from .registry import indicator
            definition_source=f"{DFE_CLA}: rate of children looked after at 31 March per 10,000 children aged "
                              f"under 18 (ONS mid-year population estimates); counted here at any month end")
 def children_in_care(x: Extract, period, window):
-    cic = x.in_care_on(period)
-    return cases(cic["CHILD"], 1.0, np.nan, code=cic["CHILD_CODE"])
+    return in_care_table(x, period).cases(None, 1.0, np.nan)

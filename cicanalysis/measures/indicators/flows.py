@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...model.extract import Extract
-from .cases import DFE_CLA, GUIDE_903, cases
+from .cases import DFE_CLA, GUIDE_903, periods_of_care_cases
 from .registry import indicator
 
 DFE_RATES = (f"{DFE_CLA}, table 'cla_number_and_rate_per_10k_children' (CLA numbers and rates per 10,000 children "
@@ -40,9 +40,12 @@ def first_starts(x: Extract, window):
 def last_ceases(x: Extract, window):
     """Periods of care ending (REC other than X1) in the window, one row per child: the last occasion (the DfE's
     leavers), with its REC."""
-    poc = x.periods_of_care
-    left = poc[poc["CEASED"] & window.contains(poc["END"])]
-    return left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD_CODE", keep="last")
+    key = ("last_ceases", window.start, window.end)     # four indicators count the same leavers
+    if key not in x.cache:
+        poc = x.periods_of_care
+        left = poc[poc["CEASED"] & window.contains(poc["END"])]
+        x.cache[key] = left.sort_values(["END", "PERIOD_ID"], kind="stable").drop_duplicates("CHILD_CODE", keep="last")
+    return x.cache[key]
 
 
 @indicator(id="STARTED", title="Children who started to be looked after in the year", polarity="L",
@@ -57,8 +60,7 @@ def last_ceases(x: Extract, window):
                              f"mid-year estimates aged under 18, as CIC_RATE); {YEAR_NOTE}")
 def children_who_started(x: Extract, period, window):
     """Children who started to be looked after in the window, each child once by the first occasion."""
-    s = first_starts(x, window)
-    return cases(s["CHILD"], 1.0, np.nan, s["BLA"], code=s["CHILD_CODE"])
+    return periods_of_care_cases(x, "BLA", first_starts(x, window), 1.0, np.nan)
 
 
 @indicator(id="CEASED", title="Children who ceased to be looked after in the year", polarity="T",
@@ -74,14 +76,13 @@ def children_who_started(x: Extract, period, window):
                              f"{YEAR_NOTE}")
 def children_who_ceased(x: Extract, period, window):
     """Children who ceased to be looked after in the window, each child once by the last occasion."""
-    c = last_ceases(x, window)
-    return cases(c["CHILD"], 1.0, np.nan, c["END"], code=c["CHILD_CODE"])
+    return periods_of_care_cases(x, "END", last_ceases(x, window), 1.0, np.nan)
 
 
 def ceased_for(x: Extract, window, reasons):
     """Children who ceased in the window (each once, the last occasion), counted when that REC is in ``reasons``."""
     c = last_ceases(x, window)
-    return cases(c["CHILD"], c["REC"].isin(reasons), 1.0, c["END"], code=c["CHILD_CODE"])
+    return periods_of_care_cases(x, "END", c, c["REC"].isin(reasons), 1.0)
 
 
 @indicator(id="CEASED_SGO_PCT", title="% of children who ceased to be looked after on a special guardianship order",

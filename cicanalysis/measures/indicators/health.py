@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...model.cohorts import oc2_cohort
 from ...model.extract import Extract
-from .cases import DFE_CLA, GUIDE_903, annual_table, cases
+from .cases import DFE_CLA, GUIDE_903, annual_table, case_table, collection_year
 from .registry import declare_supplied, indicator
 
 OC2_SOURCE = (f"{DFE_CLA}: outcomes for children looked after continuously for at least 12 months at 31 March "
@@ -33,13 +33,26 @@ def oc2_frame(x: Extract, period, ages: tuple[int, int] | None = None) -> tuple[
     continuously for 12 months at its 31 March), with the child's OC2 row of that year (blank when there is
     none); with ``ages`` (lowest, highest), only children of those ages at 31 March. A year with no OC2 row at all
     (its return held no OC2 table) has no frame: its OC2 measures are not available, never 0 %."""
+    key = ("oc2_frame", collection_year(x, period), ages)     # the same for every month of the year
+    if key not in x.cache:
+        x.cache[key] = _oc2_frame(x, period, ages)
+    return x.cache[key]
+
+
+def oc2_table(x: Extract, period, ages: tuple[int, int] | None = None):
+    """:func:`oc2_frame`'s children as a case table dated 31 March of the year."""
+    df, asat = oc2_frame(x, period, ages)
+    return case_table(x, ("oc2_frame", asat.year, ages), df["CHILD"], x.child_codes(df["CHILD"]), asat)
+
+
+def _oc2_frame(x: Extract, period, ages: tuple[int, int] | None) -> tuple[pd.DataFrame, pd.Timestamp]:
+    if ages is not None:            # the year's whole cohort (kept), then the ages
+        frame, asat = oc2_frame(x, period)
+        return frame[x.age_on(frame["CHILD"], asat).between(*ages)], asat
     df, asat = annual_table(x, "oc2", period)
     cohort = oc2_cohort(x, asat.year) if len(df) else pd.Series([], dtype=object)
     rows = df.drop_duplicates("CHILD", keep="last").set_index("CHILD")
-    frame = rows.reindex(pd.Index(cohort, name="CHILD")).reset_index()
-    if ages is not None:
-        frame = frame[x.age_on(frame["CHILD"], asat).between(*ages)]
-    return frame, asat
+    return rows.reindex(pd.Index(cohort, name="CHILD")).reset_index(), asat
 
 
 def flag(values: pd.Series) -> pd.Series:
@@ -57,8 +70,9 @@ def oc2_cases(x: Extract, period, column: str, under: int | None = None):
     """Children of the OC2 cohort of the year, counted in the numerator when ``column`` = 1 (a cohort child
     with no OC2 row is not done); with ``under``, only those younger than ``under`` at 31 March (the
     development check is for under-5s)."""
-    df, asat = oc2_frame(x, period, None if under is None else (0, under - 1))
-    return cases(df["CHILD"], flag(df[column]), 1.0, asat)
+    ages = None if under is None else (0, under - 1)
+    df, _ = oc2_frame(x, period, ages)
+    return oc2_table(x, period, ages).cases(None, flag(df[column]))
 
 
 @indicator(id="HEALTH_ASSESSMENT", title="% of children in care 12 months+ with an annual health assessment",
@@ -118,8 +132,8 @@ SDQ_AGES = (5, 16)   # the DfE publishes SDQ for the cohort aged 5 to 16 at 31 M
                              f"reports ages 5 to 16 at 31 March although the 903 collects the SDQ from age 4). A "
                              f"score outside 0-40 is no score. Unrated: the DfE sets no target")
 def oc2_sdq_scored(x: Extract, period, window):
-    df, asat = oc2_frame(x, period, SDQ_AGES)
-    return cases(df["CHILD"], sdq_score(df["SDQ_SCORE"]).notna(), 1.0, asat)
+    df, _ = oc2_frame(x, period, SDQ_AGES)
+    return oc2_table(x, period, SDQ_AGES).cases(None, sdq_score(df["SDQ_SCORE"]).notna())
 
 
 @indicator(id="OC2_SDQ_AVERAGE", title="Average SDQ score of children in care 12 months+ aged 5-16",
@@ -130,7 +144,7 @@ def oc2_sdq_scored(x: Extract, period, window):
                              f"score' / 'SDQ average score' (over the children with a score; a lower score is "
                              f"fewer difficulties). Unrated: the DfE sets no target")
 def oc2_sdq_average(x: Extract, period, window):
-    df, asat = oc2_frame(x, period, SDQ_AGES)
+    df, _ = oc2_frame(x, period, SDQ_AGES)
     score = sdq_score(df["SDQ_SCORE"])
-    scored = df[score.notna()]
-    return cases(scored["CHILD"], score[score.notna()], 1.0, asat)
+    scored = score.notna().to_numpy()
+    return oc2_table(x, period, SDQ_AGES).cases(scored, score[scored])

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ...core import periods as P
 from ...model.extract import Extract
-from .cases import DFE_CLA, GUIDE_903, cases
+from .cases import DFE_CLA, GUIDE_903, case_table
 from .registry import indicator
 
 RHI_LOCAL = ("Local measure: return home interviews per return from missing (MIS_END) in the financial year, "
@@ -25,7 +25,16 @@ DFE_MISSING_COHORT = ("children looked after during the year ending 31 March, ex
 def looked_after_in(x: Extract, window):
     """Children looked after at any time in the window, not only on short breaks (V3/V4), each once: CHILD and
     CHILD_CODE (``Extract.episodes`` leaves short breaks out)."""
-    return x.in_care_during(window.start, window.end)
+    key = ("in_care_during", window.start, window.end)
+    if key not in x.cache:
+        x.cache[key] = x.in_care_during(window.start, window.end)
+    return x.cache[key]
+
+
+def looked_after_table(x: Extract, window):
+    """:func:`looked_after_in` as a case table, dated the window's last day (the period of a year to date)."""
+    la = looked_after_in(x, window)
+    return case_table(x, ("in_care_during", window.start, window.end), la["CHILD"], la["CHILD_CODE"], window.end)
 
 
 def incidents_in(x: Extract, window, kind: str):
@@ -46,7 +55,7 @@ def children_with_incident(x: Extract, window, kind: str):
     without authorisation) starts in it."""
     looked_after = looked_after_in(x, window)
     found = with_incident(x, looked_after, incidents_in(x, window, kind))
-    return cases(looked_after["CHILD"], found, code=looked_after["CHILD_CODE"])
+    return looked_after_table(x, window).cases(None, found)
 
 
 @indicator(id="MISSING_CHILDREN_PCT", title="% of children looked after in the year who went missing",
@@ -72,7 +81,7 @@ def children_who_went_missing(x: Extract, period, window):
 def missing_incidents_per_child(x: Extract, period, window):
     looked_after = looked_after_in(x, window)     # sorted by child, as a groupby by CHILD would be
     n = x.count_by_code(incidents_in(x, window, "M")["CHILD_CODE"])[looked_after["CHILD_CODE"].to_numpy()]
-    return cases(looked_after["CHILD"][n > 0], n[n > 0], 1.0, code=looked_after["CHILD_CODE"][n > 0])
+    return looked_after_table(x, window).cases(n > 0, n[n > 0])
 
 
 @indicator(id="AWAY_PCT", title="% of children looked after in the year who were away from placement without "
@@ -87,6 +96,18 @@ def children_away_without_authorisation(x: Extract, period, window):
     return children_with_incident(x, window, "A")
 
 
+def returns_in(x: Extract, window) -> tuple[pd.DataFrame, np.ndarray]:
+    """The missing table and which of its incidents ended (MIS_END) in the window: the returns from missing."""
+    m = x["missing"]
+    return m, window.contains(m["MIS_END"]).to_numpy()
+
+
+def returns_table(x: Extract):
+    """The missing table's incidents as a case table dated by their return (MIS_END)."""
+    m = x["missing"]
+    return case_table(x, ("missing", "MIS_END"), m["CHILD"], x.codes_of("missing"), m["MIS_END"])
+
+
 @indicator(id="RHI_3WD", title="% of returns from missing with a return interview within 3 working days",
            polarity="H", measure_type="YTD", unit="%",
            numerator="returns with a return interview within 3 working days of the return",
@@ -96,10 +117,9 @@ def children_away_without_authorisation(x: Extract, period, window):
                              f"run away or go missing from home or care says within 72 hours, which this "
                              f"working-day count approximates")
 def returner_interviews_within_3_working_days(x: Extract, period, window):
-    m = x["missing"]
-    m = m[window.contains(m["MIS_END"])]
-    wd = P.working_days_between(m["MIS_END"], m["RHI_DATE"])
-    return cases(m["CHILD"], m["RHI_DATE"].notna() & (wd <= 3), 1.0, m["MIS_END"])
+    m, returned = returns_in(x, window)
+    wd = P.working_days_between(m["MIS_END"][returned], m["RHI_DATE"][returned])
+    return returns_table(x).cases(returned, (m["RHI_DATE"][returned].notna() & (wd <= 3)).to_numpy())
 
 
 @indicator(id="RHI_COMPLETED", title="% of returns from missing with a return interview completed", polarity="H",
@@ -107,6 +127,5 @@ def returner_interviews_within_3_working_days(x: Extract, period, window):
            denominator="returns from missing in the year", group="Missing", needs=("missing.RHI_DATE",), order=120,
            definition_source=f"{RHI_LOCAL}. Completed: any RHI_DATE recorded")
 def returner_interviews_completed(x: Extract, period, window):
-    m = x["missing"]
-    m = m[window.contains(m["MIS_END"])]
-    return cases(m["CHILD"], m["RHI_DATE"].notna(), 1.0, m["MIS_END"])
+    m, returned = returns_in(x, window)
+    return returns_table(x).cases(returned, m["RHI_DATE"][returned].notna().to_numpy())

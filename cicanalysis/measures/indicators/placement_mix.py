@@ -10,7 +10,7 @@ against the code descriptions of the SSDA903 guide (stated in each ``definition_
 from __future__ import annotations
 
 from ...model.extract import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, Extract
-from .cases import DFE_CLA, GUIDE_903, cases
+from .cases import DFE_CLA, GUIDE_903, in_care_table
 from .registry import indicator
 
 DFE_MIX = (f"{DFE_CLA}, table 'la_cla_on_31_march_by_characteristics' (CLA on 31 March by characteristics - LA), "
@@ -28,15 +28,13 @@ PROVIDERS = {"own": ("PR1",), "other_la": ("PR2",), "private": ("PR4",), "volunt
 
 def share_of_children_in_care(x: Extract, period, column: str, codes) -> object:
     """Children in care at the period end, counted when their current ``column`` is one of ``codes``."""
-    cic = x.in_care_on(period)
-    return cases(cic["CHILD"], cic[column].isin(codes), code=cic["CHILD_CODE"])
+    return in_care_table(x, period).cases(None, x.in_care_on(period)[column].isin(codes))
 
 
 def placed_elsewhere(x: Extract, period):
     """Children in care at the period end whose PLACE is in none of the named groups (blank included)."""
-    cic = x.in_care_on(period)
     named = [c for codes in PLACEMENT_TYPES.values() for c in codes]
-    return cases(cic["CHILD"], ~cic["PLACE"].isin(named), code=cic["CHILD_CODE"])
+    return in_care_table(x, period).cases(None, ~x.in_care_on(period)["PLACE"].isin(named))
 
 
 def mix(ind_id, title, order, item, codes_text, group="Placement"):

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...core import periods as P
 from ...model.extract import ADOPTION_PLACEMENTS, FOSTER_PLACEMENTS, RELATIVE_FOSTER, Extract
-from .cases import DFE_CLA, GUIDE_903, cases
+from .cases import DFE_CLA, GUIDE_903, in_care_table
 from .registry import indicator
 
 
@@ -21,9 +21,9 @@ from .registry import indicator
                              f"type and provider ({DFE_CLA}), not this combined share")
 def own_authority_or_relative_foster_care(x: Extract, period, window):
     cic = x.in_care_on(period)
-    foster = cic[cic["PLACE"].isin(FOSTER_PLACEMENTS)]
-    ok = (foster["PLACE_PROVIDER"] == "PR1") | foster["PLACE"].isin(RELATIVE_FOSTER)
-    return cases(foster["CHILD"], ok, code=foster["CHILD_CODE"])
+    foster = cic["PLACE"].isin(FOSTER_PLACEMENTS).to_numpy()
+    ok = ((cic["PLACE_PROVIDER"] == "PR1") | cic["PLACE"].isin(RELATIVE_FOSTER)).to_numpy()
+    return in_care_table(x, period).cases(foster, ok[foster])
 
 
 def placements_in_last_12_months(x: Extract, period) -> pd.Series:
@@ -45,10 +45,9 @@ def placements_in_last_12_months(x: Extract, period) -> pd.Series:
                              f"a placement being a new carer (RNE S, P or B); the DfE's own rules for which "
                              f"episodes count as placements are in its methodology and were not compared")
 def three_or_more_placements(x: Extract, period, window):
-    cic = x.in_care_on(period)
+    cic = in_care_table(x, period)
     w = P.r12m_window(period)     # placements_in_last_12_months, by child code
-    n = x.placements_between(w.start, w.end)[cic["CHILD_CODE"].to_numpy()]
-    return cases(cic["CHILD"], n >= 3, code=cic["CHILD_CODE"])
+    return cic.cases(None, x.placements_between(w.start, w.end)[cic.code] >= 3)
 
 
 @indicator(id="STABILITY_2Y", title="% of children under 16 in care 2.5 years+ in the same placement for 2 years or "
@@ -66,8 +65,11 @@ def placement_stability_two_years(x: Extract, period, window):
     p = pd.Timestamp(period)
     cic = x.in_care_on(p)
     age = x.age_on(cic["CHILD"], p, codes=cic["CHILD_CODE"].to_numpy())
-    cohort = cic[(age < 16) & (cic["BLA"] <= p - pd.DateOffset(months=30))]
-    pl = x.placements.set_index("PLACEMENT_ID")
+    in_cohort = ((age < 16) & (cic["BLA"] <= p - pd.DateOffset(months=30))).to_numpy()
+    cohort = cic[in_cohort]
+    if "placements by id" not in x.cache:
+        x.cache["placements by id"] = x.placements.set_index("PLACEMENT_ID")
+    pl = x.cache["placements by id"]
     current = pl.loc[cohort["PLACEMENT_ID"]]
     two_years_ago = p - pd.DateOffset(years=2)
     same = current["START"].to_numpy() <= two_years_ago
@@ -77,7 +79,7 @@ def placement_stability_two_years(x: Extract, period, window):
     adoptive = current["PLACE"].isin(ADOPTION_PLACEMENTS).to_numpy()
     with np.errstate(invalid="ignore"):
         adopt_ok = adoptive & prev_same_period & (pd.to_datetime(prev_start) <= two_years_ago)
-    return cases(cohort["CHILD"], same | adopt_ok, code=cohort["CHILD_CODE"])
+    return in_care_table(x, p).cases(in_cohort, same | adopt_ok)
 
 
 @indicator(id="WITHIN_20_MILES", title="% of children in care placed within 20 miles of home (excluding UASC)",
@@ -91,5 +93,5 @@ def placement_stability_two_years(x: Extract, period, window):
                              f"in reporting within 20 miles (the DfE reports more than 20 miles)")
 def placed_within_20_miles(x: Extract, period, window):
     cic = x.in_care_on(period)
-    known = cic[cic["PL_DISTANCE"].notna()]
-    return cases(known["CHILD"], known["PL_DISTANCE"] <= 20, code=known["CHILD_CODE"])
+    known = cic["PL_DISTANCE"].notna().to_numpy()
+    return in_care_table(x, period).cases(known, (cic["PL_DISTANCE"] <= 20).to_numpy()[known])

@@ -1,12 +1,12 @@
 """The indicator registry: an indicator is one declared function.
 
-A counting function ``fn(x, period, window) -> DataFrame`` (one row per case: CHILD, NUM, DEN and optionally
-DATE, see :func:`cicanalysis.measures.indicators.cases.cases`) is declared with :func:`indicator`, directly
-above it, in the module of its group; a supplied indicator (SPEC 2.4: figures typed in, no function) is
-declared with :func:`declare_supplied`. Everything about an indicator is in its declaration: the display
-order (``order``), the annual return it comes from (``annual``), whether it is RAG-rated (``rated``) and
-where its definition comes from (``definition_source``) and its counterpart in the DfE's published figures
-(``published``, see :mod:`cicanalysis.measures.benchmarks`).
+A counting function ``fn(x, period, window) -> Cases`` (one entry per case: CHILD, NUM, DEN and optionally
+DATE, see :func:`cicanalysis.measures.indicators.cases.cases`; a DataFrame with those columns is read too) is
+declared with :func:`indicator`, directly above it, in the module of its group; a supplied indicator (SPEC 2.4:
+figures typed in, no function) is declared with :func:`declare_supplied`. Everything about an indicator is in its
+declaration: the display order (``order``), the annual return it comes from (``annual``), whether it is RAG-rated
+(``rated``) and where its definition comes from (``definition_source``) and its counterpart in the DfE's published
+figures (``published``, see :mod:`cicanalysis.measures.benchmarks`).
 
 Units: ``%`` (100 x sum NUM / sum DEN), ``days`` and ``ratio`` (sum NUM / sum DEN, an average), ``count``
 (sum NUM; an activity indicator, never RAG-rated), ``per 10,000`` (sum NUM per 10,000 children aged 0-17,

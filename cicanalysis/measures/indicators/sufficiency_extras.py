@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...model.extract import LONG_TERM_FOSTER, Extract
-from .cases import DFE_CLA, GUIDE_903, cases, timescale_days
+from .cases import DFE_CLA, GUIDE_903, in_care_table, timescale_days, periods_of_care_cases
 from .flows import first_starts
 from .registry import indicator
 
@@ -17,8 +17,7 @@ from .registry import indicator
 def children_entering_care(x: Extract, period, window):
     """Children starting to be looked after in the window (a child who started twice counts once, by the first
     occasion, as the DfE publishes starters)."""
-    started = first_starts(x, window)
-    return cases(started["CHILD"], 1.0, np.nan, started["BLA"], code=started["CHILD_CODE"])
+    return periods_of_care_cases(x, "BLA", first_starts(x, window), 1.0, np.nan)
 
 
 @indicator(id="LONG_TERM_FOSTER", title="Children in permanent long-term fostering (U1/U4)", polarity="H",
@@ -28,8 +27,7 @@ def children_entering_care(x: Extract, period, window):
                              f"placements (U1 with a relative or friend, U4 with other carers; codes of the "
                              f"{GUIDE_903}); counted here at any quarter end")
 def long_term_fostering(x: Extract, period, window):
-    cic = x.in_care_on(period)
-    return cases(cic["CHILD"], cic["PLACE"].isin(LONG_TERM_FOSTER), np.nan, code=cic["CHILD_CODE"])
+    return in_care_table(x, period).cases(None, x.in_care_on(period)["PLACE"].isin(LONG_TERM_FOSTER), np.nan)
 
 
 @indicator(id="BLA_TO_PLACED_R12M", title="Average days from entering care to being placed for adoption (12 months)",
