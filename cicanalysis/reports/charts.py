@@ -1,9 +1,9 @@
 """Charts and tables in one house style: titles, axis labels with units, the target and amber floor
 drawn on every trend, the source and period under every chart, a colour-blind-safe palette
-(Okabe-Ito), and images drawn at twice their shown size so they stay sharp on projectors and in print.
+(Okabe-Ito), and vector images (SVG, text kept as text) so they stay sharp on projectors and in print.
 
 Every chart function returns a matplotlib figure whose ``cic_alt`` attribute is its alt text, written
-from the chart's title and data (:func:`describe`); :func:`show` puts a figure in a report as a 2× PNG
+from the chart's title and data (:func:`describe`); :func:`show` puts a figure in a report as an SVG image
 with that alt text and :func:`show_grid` lays several out side by side. Tables go through
 :mod:`cicanalysis.reports.formatting` (labels, units, signs, n/a, RAG as colour and letter).
 """
@@ -156,7 +156,7 @@ def alt_text(fig) -> str:
 
 
 SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "cicanalysis"}   # text as text; ids the same every run
-PNG_COMPRESS_LEVEL = 1    # zlib's fastest: the same pixels as level 6 (PIL's default), written ~30% faster, ~12% larger
+PNG_COMPRESS_LEVEL = 1    # (PNG, for a bitmap when one is wanted) zlib's fastest: the same pixels as level 6 (PIL's default), written ~30% faster, ~12% larger
 
 
 def png(fig) -> bytes:
