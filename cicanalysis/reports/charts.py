@@ -156,7 +156,7 @@ def alt_text(fig) -> str:
 
 
 SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "cicanalysis"}   # text as text; ids the same every run
-PNG_COMPRESS_LEVEL = 1    # (PNG, for a bitmap when one is wanted) zlib's fastest: the same pixels as level 6 (PIL's default), written ~30% faster, ~12% larger
+PNG_COMPRESS_LEVEL = 1    # zlib's fastest: the same pixels as level 6 (PIL's default), written ~30% faster, ~12% larger
 
 
 def png(fig) -> bytes:
