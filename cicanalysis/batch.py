@@ -99,7 +99,7 @@ FLOW_PRINT_STYLE = """
  main:has(div.cic-flow-through) div.cic-wide table.cic{font-size:6.6pt;margin:.2em 0 .4em}
  main:has(div.cic-flow-through) div.cic-wide table.cic :is(th,td){padding:0 3px;line-height:1.12}
  main:has(div.cic-flow-through) div.cic-wide table.cic caption{font-size:8pt;padding:0}
- main:has(div.cic-flow-through) div.output_png img{max-width:86%!important}
+ main:has(div.cic-flow-through) :is(div.output_png,div.cic-chart) img{max-width:86%!important}
  div.cic-multiples img{display:block;width:100%!important;height:auto;break-inside:avoid;margin:0 0 2mm}
 }
 """

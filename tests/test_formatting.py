@@ -113,13 +113,30 @@ def test_alt_text_is_worked_out_from_the_chart_data():
                             "src", "2016-03-31", suppress=True)
     assert charts.alt_text(bars) == ("Bar chart: Adopted by area. 2 categories. Children: West 12. Counts of 1 to 5 "
                                      "are shown as <6.")
-    png = charts.png(fig)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and charts.shown_width(fig) == 540
-    from PIL import Image
-    import io
-    assert Image.open(io.BytesIO(png)).size[0] == 2 * 540                      # drawn at twice the shown size
     html = charts.grid_html([charts.trend_chart(trend, "RHI_3WD", "a source")])
     assert 'width="540"' in html and 'alt="Line chart: % of returns' in html
+
+
+def test_a_chart_is_an_svg_with_its_text_as_text_the_same_bytes_every_time():
+    """A chart is shown as an SVG data URI at its intended width (6 in: 540 px at 90 px an inch; the SVG 432 pt
+    wide, scaled by the browser), its words as text in DejaVu Sans (the font matplotlib measured them in), and
+    the same bytes each time it is drawn (fixed clip-path ids, no date), so a report's HTML does not change
+    from one run to the next."""
+    import base64
+    import re
+    trend = pd.DataFrame({"indicator": "RHI_3WD", "title": "% of returns with an interview",
+                          "period": pd.date_range("2015-10-31", periods=6, freq="ME"), "unit": "%",
+                          "value": [50.0, 52.5, 48.0, 60.0, 55.0, 52.8], "target": 75.0, "floor": 65.0})
+    fig = charts.trend_chart(trend, "RHI_3WD", "a source")
+    svg = charts.svg(fig)
+    assert charts.shown_width(fig) == 540 and re.search(rb'<svg [^>]*width="432pt"', svg)
+    assert b">% of returns with an interview</text>" in svg and b"<image" not in svg
+    assert b"font-family: 'DejaVu Sans'" in svg and b"<dc:date>" not in svg
+    assert charts.svg(fig) == svg
+    html = charts.img_html(fig, alt='Line chart: "quoted"')
+    assert html.startswith('<img src="data:image/svg+xml;base64,') and 'width="540"' in html
+    assert 'alt="Line chart: &quot;quoted&quot;"' in html
+    assert base64.b64decode(re.search(r"base64,([^\"]+)\"", html).group(1)) == svg
 
 
 def test_an_annual_indicator_is_drawn_as_steps_and_says_so():

@@ -28,7 +28,7 @@ def test_scorecard_notebook_runs_and_exports_html_without_code_or_identifiers(de
     assert "covering report text" not in html
     assert "Traceback" not in html and "cic.load(" not in html       # code cells hidden
     # the trend appendix's small multiples (six panels an image) and the comparison charts embedded
-    assert 'class="cic-multiples"' in html and html.count("data:image/png;base64") >= 8
+    assert 'class="cic-multiples"' in html and html.count("data:image/svg+xml;base64") >= 8
     assert (default_outputs / "2016-03-31" / "index.html").exists()
     children, upns = _identifiers(small_authority)
     found = set(re.findall(r"C\d{7}", html))
@@ -68,7 +68,7 @@ def test_adoption_journey_notebook_shows_every_section(default_outputs, small_au
     assert "A2 (placement order to the match decision): the 3-year average for 2013-16" in html
     assert "Traceback" not in html
     # small multiples: the timescales by year in one figure, each section's distributions in one (9 sections), A1, A2
-    assert html.count("data:image/png;base64") == 12
+    assert html.count("data:image/svg+xml;base64") == 12
     alts = " ".join(re.findall(r'alt="([^"]*)"', html))
     assert "Waiting by disability" in alts and "Celebration hearing to later life letter (timescale 10 working days)" in alts
     # every district's timescales in the workbook only, said in one line; the county and the districts' range shown
@@ -99,7 +99,7 @@ def test_adopters_journey_notebook_shows_every_section_and_the_forecast(default_
         assert f">{section}" in html, section
     assert "With a recruitment lead time of 9 months" in html
     assert html.index("Adopter sufficiency forecast:</strong>") < html.index('<h2 id="Summary"')   # dates first
-    assert html.count("data:image/png;base64") >= 5 and "Traceback" not in html
+    assert html.count("data:image/svg+xml;base64") >= 5 and "Traceback" not in html
     households = set(pd.read_csv(small_authority / "adopters.csv", dtype=str)["HOUSEHOLD_ID"])
     assert not (set(re.findall(r"H\d{6}", html)) & households)
 
@@ -117,6 +117,6 @@ def test_sufficiency_strategy_notebook_shows_eight_measures_and_the_summary(defa
     assert order == sorted(order)
     assert "a change of at most 2 percentage points" in html and "Traceback" not in html
     assert "Declining" not in html and "Improving" not in html and "Towards / Stable / Away" in html
-    assert html.count("data:image/png;base64") >= 11
+    assert html.count("data:image/svg+xml;base64") >= 11
     children = set(pd.read_csv(small_authority / "header.csv", dtype=str)["CHILD"])
     assert not (set(re.findall(r"C\d{7}", html)) & children)
