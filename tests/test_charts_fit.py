@@ -1,0 +1,96 @@
+"""``charts.fit``: the adoption, adopters and sufficiency charts laid out by ``tight_layout`` with no layout engine
+left behind, so ``savefig`` draws each once, not twice. The images must be byte for byte those of the plain
+``fig.tight_layout`` (which leaves a placeholder engine and so a second, hidden draw in ``savefig``)."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from cicanalysis import load
+from cicanalysis.measures import adopters as A
+from cicanalysis.measures import adoption as ad
+from cicanalysis.measures import demand
+from cicanalysis.measures import sufficiency as S
+from cicanalysis.reports import adoption_text, charts
+from conftest import write_table
+from test_adopters import HOUSEHOLDS
+from test_adoption import PERIOD, write_adoption_fixture
+
+
+@pytest.fixture(scope="module")
+def adoption_x(tmp_path_factory):
+    folder = write_adoption_fixture(tmp_path_factory.mktemp("fit"))
+    write_table(folder, "adopters", HOUSEHOLDS)
+    return load(folder)
+
+
+def _adoption_charts(x):
+    p = pd.Timestamp(PERIOD)
+    by_year, a1a2 = ad.timescales_by_year(x, p), ad.a1_a2_by_year(x, p)
+    steps = A.timeliness(x, p)
+    forecast = A.sufficiency_forecast("2015-10-31", 90, 0.15, 0.10, 1.2, 65, 0)
+    sections = [shown for _, shown, _ in adoption_text.distribution_sections(x, ad.distributions(x, p))]
+    return [lambda: charts.timescale_grid(by_year, [ts.id for ts in ad.TIMESCALES], "src", p),
+            lambda: charts.timescale_chart(by_year, ad.timescales_by_district(x, p), "A1", "src", p),
+            lambda: charts.threshold_chart(a1a2, "A1", "src", p),
+            lambda: charts.monthly_chart(A.enquiries_by_month(x, p, 3), "Initial enquiries", "src", p,
+                                         value="households", shade=[("2014-06-01", "2014-09-30")]),
+            lambda: charts.timeliness_chart(steps, "src", p), lambda: charts.forecast_chart(forecast, "src"),
+            lambda: charts.distribution_grid(sections[0], "src", p, suppress=True),
+            lambda: charts.distribution_grid(sections[-1], "src", p),
+            lambda: charts.distribution_chart(sections[0][0], "src", p),       # lines by month
+            lambda: charts.distribution_chart(sections[-1][-1], "src", p)]
+
+
+def _sufficiency_charts(x):
+    q = pd.Timestamp("2016-03-31")
+    trend = S.trend(x, q, start="2015-04-01")
+    projection = demand.run(x, q, 12, 6, draws=20)
+    return [lambda m=m: charts.quarterly_chart(trend, m.id, "expected: reduction", "src", q) for m in S.MEASURES[:4]] + [
+        lambda: charts.demand_chart(projection.groups, "src", q, projection.history)]
+
+
+def _svgs(make, x, monkeypatch, plain: bool) -> list[bytes]:
+    with monkeypatch.context() as m:
+        if plain:
+            m.setattr(charts, "fit", lambda fig, **layout: fig.tight_layout(**layout))
+        out = []
+        for chart in make(x):
+            fig = chart()
+            assert (fig.get_layout_engine() is None) != plain    # fit leaves none; tight_layout a placeholder
+            out.append(charts.svg(fig))
+            plt.close(fig)
+    return out
+
+
+@pytest.mark.parametrize("make", [_adoption_charts, _sufficiency_charts], ids=["adoption-adopters", "sufficiency"])
+def test_fit_gives_the_same_svg_bytes_as_tight_layout(make, adoption_x, extract, monkeypatch):
+    x = adoption_x if make is _adoption_charts else extract
+    plain, fitted = _svgs(make, x, monkeypatch, True), _svgs(make, x, monkeypatch, False)
+    assert len(plain) == len(fitted) >= 5
+    assert [len(b) for b in plain] == [len(b) for b in fitted]
+    assert plain == fitted
+
+
+def test_fit_lays_out_as_tight_layout_and_savefig_draws_once(monkeypatch):
+    """The subplot parameters are tight_layout's; savefig then draws the figure once (twice after tight_layout)."""
+    def bars():
+        fig, ax = plt.subplots()
+        ax.bar(["a long category name", "b"], [3, 12])
+        ax.set_title("Adopted by area", loc="left")
+        return fig
+    draws = []
+    original = plt.Figure.draw
+    monkeypatch.setattr(plt.Figure, "draw", lambda fig, renderer: (draws.append(1), original(fig, renderer))[1])
+    counts = []
+    for layout in (lambda f: f.tight_layout(rect=(0, 0.05, 1, 1)), lambda f: charts.fit(f, rect=(0, 0.05, 1, 1))):
+        fig = bars()
+        layout(fig)
+        params = vars(fig.subplotpars).copy()
+        draws.clear()
+        charts.svg(fig)
+        counts.append((len(draws), params))
+        plt.close(fig)
+    assert counts[0][1] == counts[1][1]
+    assert [c[0] for c in counts] == [2, 1]
