@@ -73,24 +73,35 @@ def test_fit_gives_the_same_svg_bytes_as_tight_layout(make, adoption_x, extract,
     assert plain == fitted
 
 
-def test_fit_lays_out_as_tight_layout_and_savefig_draws_once(monkeypatch):
-    """The subplot parameters are tight_layout's; savefig then draws the figure once (twice after tight_layout)."""
-    def bars():
-        fig, ax = plt.subplots()
-        ax.bar(["a long category name", "b"], [3, 12])
-        ax.set_title("Adopted by area", loc="left")
+def test_fit_lays_out_as_tight_layout_measuring_each_axes_once_and_savefig_draws_once(monkeypatch):
+    """The subplot parameters are tight_layout's, from one measure of each axes (two with tight_layout and a rect);
+    savefig then draws the figure once (twice after tight_layout)."""
+    import matplotlib.artist as martist
+    from matplotlib.axes import Axes
+
+    def panels():
+        fig, axes = plt.subplots(1, 3)
+        for ax, title in zip(axes, ["Adopted by area", "A title long enough\nto take two lines", "Age"]):
+            ax.bar(["a long category name", "b"], [3, 12])
+            ax.set_title(title, loc="left")
         return fig
-    draws = []
-    original = plt.Figure.draw
-    monkeypatch.setattr(plt.Figure, "draw", lambda fig, renderer: (draws.append(1), original(fig, renderer))[1])
-    counts = []
+    draws, measures = [], []
+    draw, measure = plt.Figure.draw, martist._get_tightbbox_for_layout_only
+    monkeypatch.setattr(plt.Figure, "draw", lambda fig, renderer: (draws.append(1), draw(fig, renderer))[1])
+    def counted(obj, *args, **kwargs):
+        measures.append(isinstance(obj, Axes))
+        return measure(obj, *args, **kwargs)
+    monkeypatch.setattr(martist, "_get_tightbbox_for_layout_only", counted)
+    seen = []
     for layout in (lambda f: f.tight_layout(rect=(0, 0.05, 1, 1)), lambda f: charts.fit(f, rect=(0, 0.05, 1, 1))):
-        fig = bars()
+        fig = panels()
+        measures.clear()
         layout(fig)
-        params = vars(fig.subplotpars).copy()
+        params, axes_measures = vars(fig.subplotpars).copy(), sum(measures)
         draws.clear()
         charts.svg(fig)
-        counts.append((len(draws), params))
+        seen.append((axes_measures, len(draws), params))
         plt.close(fig)
-    assert counts[0][1] == counts[1][1]
-    assert [c[0] for c in counts] == [2, 1]
+    assert seen[0][2] == seen[1][2]
+    assert [s[:2] for s in seen] == [(6, 2), (3, 1)]
+    assert martist._get_tightbbox_for_layout_only is counted      # fit put back what it found

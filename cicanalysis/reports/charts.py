@@ -10,11 +10,14 @@ with that alt text and :func:`show_grid` lays several out side by side. Tables g
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import textwrap
 
 import matplotlib
+import matplotlib.artist as martist
+import matplotlib.axes
 import matplotlib.dates
 import matplotlib.lines
 import matplotlib.patches
@@ -70,14 +73,40 @@ def house_style():
 
 
 def fit(fig, **layout) -> None:
-    """``fig.tight_layout(**layout)``, leaving no layout engine on the figure. ``tight_layout`` leaves a placeholder
-    engine behind, and ``savefig`` draws a figure that has any engine once more with drawing off (so a layout engine
-    can run) before drawing it for real: about 40 % of writing an SVG, for nothing, since the layout is already fixed.
-    The image is byte for byte the same (``tests/test_charts_fit.py``)."""
-    fig.tight_layout(**layout)
+    """``fig.tight_layout(**layout)`` with each axes' box measured once, leaving no layout engine on the figure.
+
+    - ``tight_layout`` with a ``rect`` measures every axes twice (its second pass only fits the first's result into
+      the rect; nothing has moved in between), so the second measure is the first's (:func:`_axes_measured_once`).
+    - It also leaves a placeholder engine behind, and ``savefig`` draws a figure that has any engine once more
+      with drawing off (so an engine can run) before drawing it for real: about 40 % of writing an SVG, for
+      nothing, since the layout is already fixed.
+
+    The image is byte for byte that of plain ``tight_layout`` (``tests/test_charts_fit.py``)."""
+    with _axes_measured_once():
+        fig.tight_layout(**layout)
     with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)
 
+
+@contextlib.contextmanager
+def _axes_measured_once():
+    """While a figure is laid out, matplotlib's measure of an axes' tight box (with its tick labels, axis labels
+    and title) is worked out once per axes and renderer and then repeated; other artists are measured as usual."""
+    original = martist._get_tightbbox_for_layout_only
+    measured = {}
+
+    def once(obj, renderer=None, *args, **kwargs):
+        if not isinstance(obj, matplotlib.axes.Axes):
+            return original(obj, renderer, *args, **kwargs)
+        key = (id(obj), id(renderer), args, tuple(sorted(kwargs.items())))
+        if key not in measured:
+            measured[key] = original(obj, renderer, *args, **kwargs)
+        return measured[key]
+    martist._get_tightbbox_for_layout_only = once
+    try:
+        yield
+    finally:
+        martist._get_tightbbox_for_layout_only = original
 
 def axis_label(unit: str) -> str:
     return {"%": "Per cent (%)", "days": "Average days", "ratio": "Cases per worker", "count": "Number of children",
