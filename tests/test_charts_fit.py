@@ -4,6 +4,7 @@ left behind, so ``savefig`` draws each once, not twice. The images must be byte 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -105,3 +106,34 @@ def test_fit_lays_out_as_tight_layout_measuring_each_axes_once_and_savefig_draws
     assert seen[0][2] == seen[1][2]
     assert [s[:2] for s in seen] == [(6, 2), (3, 1)]
     assert martist._get_tightbbox_for_layout_only is counted      # fit put back what it found
+
+
+def _hidden_panels(n: int, ncols: int, width: float = 8.0, row_height: float = 2.7):
+    """The plain version of ``charts._panel_grid``: every cell of the grid an axes, those after the last hidden."""
+    charts.house_style()
+    ncols = 1 if n == 1 else ncols
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.35), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.ravel()[:n])
+
+
+@pytest.mark.parametrize("panels", [3, 5, 7])
+def test_a_grid_with_empty_cells_draws_as_one_with_hidden_axes(panels, adoption_x, monkeypatch):
+    x, p = adoption_x, pd.Timestamp(PERIOD)
+    by_year = ad.timescales_by_year(x, p)
+    ds = [d for _, shown, _ in adoption_text.distribution_sections(x, ad.distributions(x, p)) for d in shown][:panels]
+    ids = [ts.id for ts in ad.TIMESCALES][:panels]
+    out = {}
+    for plain in (True, False):
+        with monkeypatch.context() as m:
+            if plain:
+                m.setattr(charts, "_panel_grid", _hidden_panels)
+            figs = [charts.distribution_grid(ds, "src", p), charts.timescale_grid(by_year, ids, "src", p)]
+        out[plain] = [(len(f.axes), charts.svg(f)) for f in figs]
+        for f in figs:
+            plt.close(f)
+    assert [n for n, _ in out[False]] == [panels, panels]
+    assert [n for n, _ in out[True]] == [panels + panels % 2, panels + (-panels) % 3]
+    assert [b for _, b in out[True]] == [b for _, b in out[False]]

@@ -813,15 +813,14 @@ MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", 
 
 
 def _panel_grid(n: int, ncols: int, width: float = 8.0, row_height: float = 2.7):
-    """A figure of ``n`` panels, ``ncols`` to a row (one column for a single panel); unused panels hidden."""
+    """A figure of ``n`` panels, ``ncols`` to a row (one column for a single panel) on a grid of whole rows; the
+    cells after the last panel stay empty (no axes made only to be hidden: laid out and drawn the same)."""
     house_style()
     ncols = 1 if n == 1 else ncols
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.35), squeeze=False)
-    axes = axes.ravel()
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    return fig, list(axes[:n])
+    fig = plt.figure(figsize=(width, row_height * nrows + 0.35))
+    grid = fig.add_gridspec(nrows, ncols)
+    return fig, [fig.add_subplot(grid[k // ncols, k % ncols]) for k in range(n)]
 
 
 def _panel_title(ax, title: str, width: int = 48, pad: float = 4, size: float = 9) -> None:
