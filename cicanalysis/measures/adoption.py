@@ -320,8 +320,16 @@ def average_excluding(cases: pd.DataFrame, exclude=()) -> dict:
 def status_on(x: Extract, date) -> pd.DataFrame:
     """Journeys open on ``date`` with a STATUS: placed not yet adopted; waiting with a placement order (legal
     status E1, not in an adoptive placement, plan unchanged); in proceedings (ADM decision not ceased, no
-    placement order yet). Adds PLACE and LS of the open episode."""
+    placement order yet). Adds PLACE and LS of the open episode. Worked out once per date and extract (the
+    summary, the forecasts and the distributions each ask for the period end's); each caller gets its own copy."""
     d = pd.Timestamp(date)
+    key = ("adoption status_on", d)
+    if key not in x.cache:
+        x.cache[key] = _status_on(x, d)
+    return x.cache[key].copy()
+
+
+def _status_on(x: Extract, d: pd.Timestamp) -> pd.DataFrame:
     j = journeys(x)
     open_ = x.in_care_on(d)[["CHILD", "PERIOD_ID", "PLACE", "LS"]]
     s = j.merge(open_, on=["CHILD", "PERIOD_ID"])

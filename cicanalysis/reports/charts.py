@@ -91,8 +91,12 @@ def fit(fig, **layout) -> None:
 @contextlib.contextmanager
 def _axes_measured_once():
     """While a figure is laid out, matplotlib's measure of an axes' tight box (with its tick labels, axis labels
-    and title) is worked out once per axes and renderer and then repeated; other artists are measured as usual."""
-    original = martist._get_tightbbox_for_layout_only
+    and title) is worked out once per axes and renderer and then repeated; other artists are measured as usual.
+    A matplotlib without that private function lays out as usual."""
+    original = getattr(martist, "_get_tightbbox_for_layout_only", None)
+    if original is None:
+        yield
+        return
     measured = {}
 
     def once(obj, renderer=None, *args, **kwargs):
