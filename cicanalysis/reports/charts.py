@@ -99,18 +99,19 @@ def _axes_measured_once():
         return
     measured = {}
 
-    def once(obj, renderer=None, *args, **kwargs):
-        if not isinstance(obj, matplotlib.axes.Axes):
-            return original(obj, renderer, *args, **kwargs)
-        key = (id(obj), id(renderer), args, tuple(sorted(kwargs.items())))
+    def once(obj, *args, **kwargs):
+        if not isinstance(obj, matplotlib.axes.Axes) or len(args) != 1 or kwargs:
+            return original(obj, *args, **kwargs)
+        key = (id(obj), id(args[0]))            # the axes and the renderer
         if key not in measured:
-            measured[key] = original(obj, renderer, *args, **kwargs)
+            measured[key] = original(obj, *args)
         return measured[key]
     martist._get_tightbbox_for_layout_only = once
     try:
         yield
     finally:
         martist._get_tightbbox_for_layout_only = original
+
 
 def axis_label(unit: str) -> str:
     return {"%": "Per cent (%)", "days": "Average days", "ratio": "Cases per worker", "count": "Number of children",
