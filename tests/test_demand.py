@@ -17,6 +17,7 @@ The fixture (snapshots at three month ends; F = Fostering, R = Residential, Ad =
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -215,3 +216,40 @@ def test_run_and_milestones(extract):
     assert m.iloc[-1, 1] == 7
     lines = D.summary(p)
     assert lines[0].startswith("7 children in care on 29/02/2016") and "Scenario: none" in lines[-1]
+
+
+def _flows_pair_by_pair(snaps: pd.DataFrame) -> pd.DataFrame:
+    """The plain version of ``flows``: an outer join of each pair of consecutive dates' children and a count."""
+    dates = sorted(snaps["date"].unique())
+    cols = ["month", "from_band", "from_group", "to_band", "to_group"]
+    by_date = {d: g.set_index("CHILD")[["age_band", "group"]] for d, g in snaps.groupby("date")}
+    parts = []
+    for a, b in zip(dates[:-1], dates[1:]):
+        j = by_date[a].join(by_date[b], how="outer", lsuffix="_0", rsuffix="_1")
+        f = pd.DataFrame({"month": pd.Timestamp(b),
+                          "from_band": j["age_band_0"].fillna(""), "from_group": j["group_0"].fillna(D.ENTERED),
+                          "to_band": j["age_band_1"].fillna(""), "to_group": j["group_1"].fillna(D.LEFT)})
+        parts.append(f.groupby(cols).size().rename("children").reset_index())
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols + ["children"])
+
+
+def _random_snaps(seed: int) -> pd.DataFrame:
+    """Random children in random states over a few month ends, some dates skipped (no child in care then)."""
+    rng = np.random.default_rng(seed)
+    dates = [d for d in pd.date_range("2015-01-31", periods=8, freq="ME") if rng.random() > 0.15]
+    rows = [(d, f"C{c}", rng.choice(D.AGE_BANDS), rng.choice(D.GROUPS))
+            for d in dates for c in rng.choice(40, size=rng.integers(0, 30), replace=False)]
+    return pd.DataFrame(rows, columns=D.SNAPSHOT_COLUMNS)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_flows_in_one_merge_are_the_pair_by_pair_counts(seed, snaps):
+    frame = snaps if seed == 0 else _random_snaps(seed)
+    pd.testing.assert_frame_equal(D.flows(frame), _flows_pair_by_pair(frame))
+
+
+def test_flows_of_an_extract_are_the_pair_by_pair_counts(extract):
+    snaps = D.snapshots(extract, D.reference_dates("2016-03-31", 12))
+    assert snaps["date"].nunique() > 2
+    pd.testing.assert_frame_equal(D.flows(snaps), _flows_pair_by_pair(snaps))
+    assert D.flows(snaps.head(0)).empty and D.flows(snaps[snaps["date"] == snaps["date"].max()]).empty

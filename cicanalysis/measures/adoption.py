@@ -320,8 +320,16 @@ def average_excluding(cases: pd.DataFrame, exclude=()) -> dict:
 def status_on(x: Extract, date) -> pd.DataFrame:
     """Journeys open on ``date`` with a STATUS: placed not yet adopted; waiting with a placement order (legal
     status E1, not in an adoptive placement, plan unchanged); in proceedings (ADM decision not ceased, no
-    placement order yet). Adds PLACE and LS of the open episode."""
+    placement order yet). Adds PLACE and LS of the open episode. Worked out once per date and extract (the
+    summary, the forecasts and the distributions each ask for the period end's); each caller gets its own copy."""
     d = pd.Timestamp(date)
+    key = ("adoption status_on", d)
+    if key not in x.cache:
+        x.cache[key] = _status_on(x, d)
+    return x.cache[key].copy()
+
+
+def _status_on(x: Extract, d: pd.Timestamp) -> pd.DataFrame:
     j = journeys(x)
     open_ = x.in_care_on(d)[["CHILD", "PERIOD_ID", "PLACE", "LS"]]
     s = j.merge(open_, on=["CHILD", "PERIOD_ID"])
@@ -501,10 +509,15 @@ def _flag(values: pd.Series) -> pd.Series:
 def events_in(x: Extract, event: str, window: P.Window) -> pd.DataFrame:
     """Journeys whose ``event`` date (a journey column) falls in the window, with DATE, MONTH, FY, DISTRICT,
     AREA, AGE and AGE_BAND on that date, ETHNIC_GROUP, SIBLINGS and DISABLED."""
-    j = journeys(x)
-    e = j[j[event].notna() & window.contains(j[event])].copy()
+    e = _journeys_in(x, event, window).copy()
     e["DATE"] = e[event]
     return _describe(x, e)
+
+
+def _journeys_in(x: Extract, event: str, window: P.Window) -> pd.DataFrame:
+    """The journeys whose ``event`` date falls in the window, as they are (no dates, units or bands added)."""
+    j = journeys(x)
+    return j[j[event].notna() & window.contains(j[event])]
 
 
 def _describe(x: Extract, e: pd.DataFrame) -> pd.DataFrame:
@@ -621,7 +634,7 @@ def summary_statistics(x: Extract, period) -> pd.DataFrame:
     windows = {"this_span": span_window(p), "last_year": span_window(p_last)}
     snap = {"this_span": status_on(x, p)["STATUS"].value_counts(), "last_year": status_on(x, p_last)["STATUS"].value_counts()}
     tracked = has_tracking(x)
-    rows = []
+    rows, described = [], {}
     for measure, kind, what, keep, needs in SUMMARY:
         row = {"measure": measure}
         for key, w in windows.items():
@@ -630,16 +643,26 @@ def summary_statistics(x: Extract, period) -> pd.DataFrame:
             elif kind == "snapshot":
                 row[key] = int(snap[key].get(what, 0))
             else:
-                e = events_in(x, what, w)
-                row[key] = int(keep(e).sum()) if keep is not None else len(e)
+                row[key] = _span_count(x, what, w, keep, described)
         rows.append(row)
         if what == "PLAN_CHANGED_DATE":
-            plans = {k: events_in(x, what, w)["NEW_PLAN"].value_counts() for k, w in windows.items()}
+            plans = {k: _journeys_in(x, what, w)["NEW_PLAN"].value_counts() for k, w in windows.items()}
             for plan in sorted(set(plans["this_span"].index) | set(plans["last_year"].index)):
                 rows.append({"measure": f"  to {plan}" if plan != NOT_RECORDED else "  new plan not recorded",
                              **{k: int(v.get(plan, 0)) for k, v in plans.items()}})
     out = pd.DataFrame(rows)
     return with_changes(out)
+
+
+def _span_count(x: Extract, what: str, window: P.Window, keep, described: dict) -> int:
+    """How many journeys have ``what`` in the window (those that pass ``keep``, a filter on :func:`events_in`'s
+    frame, which is worked out once per column and window and kept in ``described``)."""
+    if keep is None:
+        return len(_journeys_in(x, what, window))
+    key = (what, window.start, window.end)
+    if key not in described:
+        described[key] = events_in(x, what, window)
+    return int(keep(described[key]).sum())
 
 
 def projected_full_year(x: Extract, period) -> pd.DataFrame:
@@ -650,10 +673,10 @@ def projected_full_year(x: Extract, period) -> pd.DataFrame:
     last_fy = P.financial_year_window(P.financial_year_start(p) - pd.DateOffset(years=1))
     rows = []
     for label, col in (("Adoption orders", "ADOPTION_ORDER"), ("Placement orders", "PO_DATE")):
-        so_far = len(events_in(x, col, span_window(p)))
+        so_far = len(_journeys_in(x, col, span_window(p)))
         rows.append({"measure": label, "so_far": so_far, "months": months,
                      "projected_full_year": so_far * 12 / months,
-                     "last_full_year": len(events_in(x, col, last_fy))})
+                     "last_full_year": len(_journeys_in(x, col, last_fy))})
     return pd.DataFrame(rows)
 
 

@@ -144,22 +144,22 @@ def reference_dates(window_end, months: int = 12) -> list[pd.Timestamp]:
 def flows(snaps: pd.DataFrame) -> pd.DataFrame:
     """month (the later month end), from_band, from_group, to_band, to_group, children: between each pair of
     consecutive dates of ``snaps``, every child who stayed in care (state to state), left (to_group
-    "Left care", to_band "") or entered (from_group "Entered care", from_band "")."""
-    dates = sorted(snaps["date"].unique())
+    "Left care", to_band "") or entered (from_group "Entered care", from_band ""). Every pair in one outer merge
+    and one count (each date's children matched with the next date's), the same rows in the same order as a join
+    and a count per pair of dates (``tests/test_demand.py``)."""
     cols = ["month", "from_band", "from_group", "to_band", "to_group"]
-    parts = []
-    by_date = {d: g.set_index("CHILD")[["age_band", "group"]] for d, g in snaps.groupby("date")}
-    for a, b in zip(dates[:-1], dates[1:]):
-        before = by_date.get(a, pd.DataFrame(columns=["age_band", "group"]))
-        after = by_date.get(b, pd.DataFrame(columns=["age_band", "group"]))
-        j = before.join(after, how="outer", lsuffix="_0", rsuffix="_1")
-        f = pd.DataFrame({"month": pd.Timestamp(b),
-                          "from_band": j["age_band_0"].fillna(""), "from_group": j["group_0"].fillna(ENTERED),
-                          "to_band": j["age_band_1"].fillna(""), "to_group": j["group_1"].fillna(LEFT)})
-        parts.append(f.groupby(cols).size().rename("children").reset_index())
-    if not parts:
+    dates = sorted(snaps["date"].unique())
+    if len(dates) < 2:
         return pd.DataFrame(columns=cols + ["children"])
-    return pd.concat(parts, ignore_index=True)
+    later = dict(zip(dates[:-1], dates[1:]))
+    state = ["CHILD", "age_band", "group"]
+    before = snaps.loc[snaps["date"] != dates[-1], state].assign(month=snaps["date"].map(later))
+    after = snaps.loc[snaps["date"] != dates[0], state].assign(month=snaps["date"])
+    j = before.merge(after, on=["month", "CHILD"], how="outer", suffixes=("_0", "_1"))
+    f = pd.DataFrame({"month": pd.DatetimeIndex(j["month"]),
+                      "from_band": j["age_band_0"].fillna(""), "from_group": j["group_0"].fillna(ENTERED),
+                      "to_band": j["age_band_1"].fillna(""), "to_group": j["group_1"].fillna(LEFT)})
+    return f.groupby(cols).size().rename("children").reset_index()
 
 
 def _state(band, group) -> np.ndarray:

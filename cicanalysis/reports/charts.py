@@ -10,11 +10,14 @@ with that alt text and :func:`show_grid` lays several out side by side. Tables g
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import textwrap
 
 import matplotlib
+import matplotlib.artist as martist
+import matplotlib.axes
 import matplotlib.dates
 import matplotlib.lines
 import matplotlib.patches
@@ -67,6 +70,47 @@ def house_style():
                          "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 9.5,
                          "axes.titlesize": 10.5, "axes.titleweight": "bold", "legend.fontsize": 9,
                          "axes.prop_cycle": matplotlib.cycler(color=PALETTE)})
+
+
+def fit(fig, **layout) -> None:
+    """``fig.tight_layout(**layout)`` with each axes' box measured once, leaving no layout engine on the figure.
+
+    - ``tight_layout`` with a ``rect`` measures every axes twice (its second pass only fits the first's result into
+      the rect; nothing has moved in between), so the second measure is the first's (:func:`_axes_measured_once`).
+    - It also leaves a placeholder engine behind, and ``savefig`` draws a figure that has any engine once more
+      with drawing off (so an engine can run) before drawing it for real: about 40 % of writing an SVG, for
+      nothing, since the layout is already fixed.
+
+    The image is byte for byte that of plain ``tight_layout`` (``tests/test_charts_fit.py``)."""
+    with _axes_measured_once():
+        fig.tight_layout(**layout)
+    with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+
+
+@contextlib.contextmanager
+def _axes_measured_once():
+    """While a figure is laid out, matplotlib's measure of an axes' tight box (with its tick labels, axis labels
+    and title) is worked out once per axes and renderer and then repeated; other artists are measured as usual.
+    A matplotlib without that private function lays out as usual."""
+    original = getattr(martist, "_get_tightbbox_for_layout_only", None)
+    if original is None:
+        yield
+        return
+    measured = {}
+
+    def once(obj, *args, **kwargs):
+        if not isinstance(obj, matplotlib.axes.Axes) or len(args) != 1 or kwargs:
+            return original(obj, *args, **kwargs)
+        key = (id(obj), id(args[0]))            # the axes and the renderer
+        if key not in measured:
+            measured[key] = original(obj, *args)
+        return measured[key]
+    martist._get_tightbbox_for_layout_only = once
+    try:
+        yield
+    finally:
+        martist._get_tightbbox_for_layout_only = original
 
 
 def axis_label(unit: str) -> str:
@@ -630,7 +674,7 @@ def timescale_chart(by_year: pd.DataFrame, by_district: pd.DataFrame, timescale:
     fig.legend(*axes[0].get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(0.01, 0.93), ncol=2,
                frameon=False)
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.88))
+    fit(fig, rect=(0, 0.05, 1, 0.88))
     unit = "days"
     extra = (f"Timescale {y['limit'].iloc[0]}. % within by year: "
              + ", ".join(f"{g} {F.format_cell(p, 'pct')}" for g, p in zip(y["group"], y["pct_within"])) + ".")
@@ -667,7 +711,7 @@ def threshold_chart(a1a2: pd.DataFrame, measure: str, source: str, period):
             "A2": "A2: days from placement order to the match decision"}.get(measure, measure)
     key_above(ax, name, ncol=4)
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     labels = [f"{y}{' (partial)' if p else ''}" for y, p in zip(t["year"], partial)]
     return _alt(fig, describe("Bar", name, labels, {"3-year average": t["three_year_avg_days"].tolist(),
                                                     "DfE threshold": t["threshold"].tolist()}, "days"))
@@ -710,7 +754,7 @@ def monthly_chart(frame: pd.DataFrame, title: str, source: str, period, value: s
     ax.set_ylim(bottom=0)
     key_above(ax, title, ncol=min(5, len(years) + len(shade)))
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     totals = frame.groupby("FY", sort=False)[value].sum()
     return _alt(fig, f"Line chart: {title}, by month from April to March, one line per financial year. Totals: "
                      + ", ".join(f"{fy} {v:,.0f}" for fy, v in totals.items()) + "."
@@ -740,7 +784,7 @@ def bar_chart(frame: pd.DataFrame, category: str, title: str, source: str, perio
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     extra = "Counts of 1 to 5 are shown as <6." if suppress else ""
     return _alt(fig, describe("Bar", title, labels, series, "count", extra))
 
@@ -774,15 +818,14 @@ MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", 
 
 
 def _panel_grid(n: int, ncols: int, width: float = 8.0, row_height: float = 2.7):
-    """A figure of ``n`` panels, ``ncols`` to a row (one column for a single panel); unused panels hidden."""
+    """A figure of ``n`` panels, ``ncols`` to a row (one column for a single panel) on a grid of whole rows; the
+    cells after the last panel stay empty (no axes made only to be hidden: laid out and drawn the same)."""
     house_style()
     ncols = 1 if n == 1 else ncols
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.35), squeeze=False)
-    axes = axes.ravel()
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    return fig, list(axes[:n])
+    fig = plt.figure(figsize=(width, row_height * nrows + 0.35))
+    grid = fig.add_gridspec(nrows, ncols)
+    return fig, [fig.add_subplot(grid[k // ncols, k % ncols]) for k in range(n)]
 
 
 def _panel_title(ax, title: str, width: int = 48, pad: float = 4, size: float = 9) -> None:
@@ -855,7 +898,7 @@ def distribution_grid(ds: list, source: str, period, suppress: bool = False, nco
         alts.append(_bar_panel(ax, t, d["category"], d["title"], suppress=suppress, stacked_columns=stacked))
         ax.set_ylabel("Children", fontsize=8)
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1), h_pad=1.2, w_pad=1.5)
+    fit(fig, rect=(0, 0.35 / fig.get_figheight(), 1, 1), h_pad=1.2, w_pad=1.5)
     extra = " Counts of 1 to 5 are shown as <6." if suppress else ""
     return _alt(fig, f"Bar and line charts, {len(ds)} panel(s): " + " ".join(alts) + extra)
 
@@ -888,7 +931,7 @@ def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols
     fig.legend(handles=key, loc="upper left", bbox_to_anchor=(0.01, 1.0), ncol=2, frameon=False, fontsize=8)
     footnote(fig, source, period)
     top = 1 - 0.3 / fig.get_figheight()
-    fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, top), h_pad=1.0, w_pad=1.2)
+    fit(fig, rect=(0, 0.35 / fig.get_figheight(), 1, top), h_pad=1.0, w_pad=1.2)
     return _alt(fig, "Bar charts, average days by financial year against each timescale: " + " ".join(alts))
 
 
@@ -915,7 +958,7 @@ def grouped_bars(frame: pd.DataFrame, category: str, columns, title: str, source
     ax.set_ylabel(ylabel)
     key_above(ax, title, ncol=len(columns))
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     return _alt(fig, describe("Bar", title, list(t.index), {str(c): t[c].tolist() for c in t.columns}, "%"))
 
 
@@ -951,7 +994,7 @@ def timeliness_chart(steps: pd.DataFrame, source: str, period):
     title = "Adopters' timeliness: % of each step within its timescale; Stage 1 and 2 average days"
     fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    fit(fig, rect=(0, 0.05, 1, 0.95))
     alt = describe("Bar", title, order, {s: pct[s].tolist() for s in spans}, "%",
                    "Average days against the national average: " + "; ".join(
                        f"{t.split(' completed')[0].split(' decided')[0]} {_fmt(a, 'days')} (national {_fmt(n, 'days')})"
@@ -980,7 +1023,7 @@ def forecast_chart(forecast, source: str):
     title = "Adopter sufficiency: projected supply against need"
     key_above(ax, title, ncol=3)
     footnote(fig, source, forecast.period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     dates = (f"Supply runs out at the end of {forecast.run_out:%B %Y}; recruitment must restart by the end of "
              f"{forecast.restart_by:%B %Y}." if forecast.run_out is not None else "Supply does not run out.")
     return _alt(fig, f"Line chart: {title}. Supply of {forecast.supply:,.0f} households against about "
@@ -1036,7 +1079,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         axes[0, 0].legend(["County", "Area"], loc="lower left", frameon=False, ncol=2)
         fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
         footnote(fig, source, period)
-        fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+        fit(fig, rect=(0, 0.05, 1, 0.95))
         latest = t[(t["quarter"] == t["quarter"].max()) & (t["level"] == "area")]
         extra = "Latest quarter by area: " + ", ".join(f"{n} {_fmt(v, unit)}" for n, v in
                                                        zip(latest["unit_name"], latest["value"])) + "."
@@ -1049,7 +1092,7 @@ def quarterly_chart(trend: pd.DataFrame, measure: str, expected: str, source: st
         ax.set_ylim(bottom=0, top=(100 if unit == "%" else None))
         ax.set_title(title, loc="left", wrap=True)
         footnote(fig, source, period)
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        fit(fig, rect=(0, 0.05, 1, 1))
         extra = ""
     return _alt(fig, describe("Line", title, [f"{q:%b %Y}" for q in county["quarter"]],
                               {"County": county["value"].tolist()}, unit, extra))
@@ -1095,7 +1138,7 @@ def demand_chart(groups: pd.DataFrame, source: str, period, history: pd.DataFram
     fig.text(0.01, 0.035, note + "Grey: children in care at each month end of the reference window.", fontsize=8,
              color="#444444", ha="left", va="bottom")
     footnote(fig, source, period)
-    fig.tight_layout(rect=(0, 0.07, 1, 0.95))
+    fit(fig, rect=(0, 0.07, 1, 0.95))
     last = groups[groups["date"] == groups["date"].max()].set_index("group")
     months = [f"{d:%b %Y}" for d in sorted(groups["date"].unique())]
     series = {name: groups[groups["group"] == name].sort_values("date")["children"].tolist() for name in names}

@@ -1,0 +1,139 @@
+"""``charts.fit``: the adoption, adopters and sufficiency charts laid out by ``tight_layout`` with no layout engine
+left behind, so ``savefig`` draws each once, not twice. The images must be byte for byte those of the plain
+``fig.tight_layout`` (which leaves a placeholder engine and so a second, hidden draw in ``savefig``)."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from cicanalysis import load
+from cicanalysis.measures import adopters as A
+from cicanalysis.measures import adoption as ad
+from cicanalysis.measures import demand
+from cicanalysis.measures import sufficiency as S
+from cicanalysis.reports import adoption_text, charts
+from conftest import write_table
+from test_adopters import HOUSEHOLDS
+from test_adoption import PERIOD, write_adoption_fixture
+
+
+@pytest.fixture(scope="module")
+def adoption_x(tmp_path_factory):
+    folder = write_adoption_fixture(tmp_path_factory.mktemp("fit"))
+    write_table(folder, "adopters", HOUSEHOLDS)
+    return load(folder)
+
+
+def _adoption_charts(x):
+    p = pd.Timestamp(PERIOD)
+    by_year, a1a2 = ad.timescales_by_year(x, p), ad.a1_a2_by_year(x, p)
+    steps = A.timeliness(x, p)
+    forecast = A.sufficiency_forecast("2015-10-31", 90, 0.15, 0.10, 1.2, 65, 0)
+    sections = [shown for _, shown, _ in adoption_text.distribution_sections(x, ad.distributions(x, p))]
+    return [lambda: charts.timescale_grid(by_year, [ts.id for ts in ad.TIMESCALES], "src", p),
+            lambda: charts.timescale_chart(by_year, ad.timescales_by_district(x, p), "A1", "src", p),
+            lambda: charts.threshold_chart(a1a2, "A1", "src", p),
+            lambda: charts.monthly_chart(A.enquiries_by_month(x, p, 3), "Initial enquiries", "src", p,
+                                         value="households", shade=[("2014-06-01", "2014-09-30")]),
+            lambda: charts.timeliness_chart(steps, "src", p), lambda: charts.forecast_chart(forecast, "src"),
+            lambda: charts.distribution_grid(sections[0], "src", p, suppress=True),
+            lambda: charts.distribution_grid(sections[-1], "src", p),
+            lambda: charts.distribution_chart(sections[0][0], "src", p),       # lines by month
+            lambda: charts.distribution_chart(sections[-1][-1], "src", p)]
+
+
+def _sufficiency_charts(x):
+    q = pd.Timestamp("2016-03-31")
+    trend = S.trend(x, q, start="2015-04-01")
+    projection = demand.run(x, q, 12, 6, draws=20)
+    return [lambda m=m: charts.quarterly_chart(trend, m.id, "expected: reduction", "src", q) for m in S.MEASURES[:4]] + [
+        lambda: charts.demand_chart(projection.groups, "src", q, projection.history)]
+
+
+def _svgs(make, x, monkeypatch, plain: bool) -> list[bytes]:
+    with monkeypatch.context() as m:
+        if plain:
+            m.setattr(charts, "fit", lambda fig, **layout: fig.tight_layout(**layout))
+        out = []
+        for chart in make(x):
+            fig = chart()
+            assert (fig.get_layout_engine() is None) != plain    # fit leaves none; tight_layout a placeholder
+            out.append(charts.svg(fig))
+            plt.close(fig)
+    return out
+
+
+@pytest.mark.parametrize("make", [_adoption_charts, _sufficiency_charts], ids=["adoption-adopters", "sufficiency"])
+def test_fit_gives_the_same_svg_bytes_as_tight_layout(make, adoption_x, extract, monkeypatch):
+    x = adoption_x if make is _adoption_charts else extract
+    plain, fitted = _svgs(make, x, monkeypatch, True), _svgs(make, x, monkeypatch, False)
+    assert len(plain) == len(fitted) >= 5
+    assert [len(b) for b in plain] == [len(b) for b in fitted]
+    assert plain == fitted
+
+
+def test_fit_lays_out_as_tight_layout_measuring_each_axes_once_and_savefig_draws_once(monkeypatch):
+    """The subplot parameters are tight_layout's, from one measure of each axes (two with tight_layout and a rect);
+    savefig then draws the figure once (twice after tight_layout)."""
+    import matplotlib.artist as martist
+    from matplotlib.axes import Axes
+
+    def panels():
+        fig, axes = plt.subplots(1, 3)
+        for ax, title in zip(axes, ["Adopted by area", "A title long enough\nto take two lines", "Age"]):
+            ax.bar(["a long category name", "b"], [3, 12])
+            ax.set_title(title, loc="left")
+        return fig
+    draws, measures = [], []
+    draw, measure = plt.Figure.draw, martist._get_tightbbox_for_layout_only
+    monkeypatch.setattr(plt.Figure, "draw", lambda fig, renderer: (draws.append(1), draw(fig, renderer))[1])
+    def counted(obj, *args, **kwargs):
+        measures.append(isinstance(obj, Axes))
+        return measure(obj, *args, **kwargs)
+    monkeypatch.setattr(martist, "_get_tightbbox_for_layout_only", counted)
+    seen = []
+    for layout in (lambda f: f.tight_layout(rect=(0, 0.05, 1, 1)), lambda f: charts.fit(f, rect=(0, 0.05, 1, 1))):
+        fig = panels()
+        measures.clear()
+        layout(fig)
+        params, axes_measures = vars(fig.subplotpars).copy(), sum(measures)
+        draws.clear()
+        charts.svg(fig)
+        seen.append((axes_measures, len(draws), params))
+        plt.close(fig)
+    assert seen[0][2] == seen[1][2]
+    assert [s[:2] for s in seen] == [(6, 2), (3, 1)]
+    assert martist._get_tightbbox_for_layout_only is counted      # fit put back what it found
+
+
+def _hidden_panels(n: int, ncols: int, width: float = 8.0, row_height: float = 2.7):
+    """The plain version of ``charts._panel_grid``: every cell of the grid an axes, those after the last hidden."""
+    charts.house_style()
+    ncols = 1 if n == 1 else ncols
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, row_height * nrows + 0.35), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.ravel()[:n])
+
+
+@pytest.mark.parametrize("panels", [3, 5, 7])
+def test_a_grid_with_empty_cells_draws_as_one_with_hidden_axes(panels, adoption_x, monkeypatch):
+    x, p = adoption_x, pd.Timestamp(PERIOD)
+    by_year = ad.timescales_by_year(x, p)
+    ds = [d for _, shown, _ in adoption_text.distribution_sections(x, ad.distributions(x, p)) for d in shown][:panels]
+    ids = [ts.id for ts in ad.TIMESCALES][:panels]
+    out = {}
+    for plain in (True, False):
+        with monkeypatch.context() as m:
+            if plain:
+                m.setattr(charts, "_panel_grid", _hidden_panels)
+            figs = [charts.distribution_grid(ds, "src", p), charts.timescale_grid(by_year, ids, "src", p)]
+        out[plain] = [(len(f.axes), charts.svg(f)) for f in figs]
+        for f in figs:
+            plt.close(f)
+    assert [n for n, _ in out[False]] == [panels, panels]
+    assert [n for n, _ in out[True]] == [panels + panels % 2, panels + (-panels) % 3]
+    assert [b for _, b in out[True]] == [b for _, b in out[False]]
