@@ -52,6 +52,19 @@ def _sufficiency_charts(x):
         lambda: charts.demand_chart(projection.groups, "src", q, projection.history)]
 
 
+def _scorecard_charts(x):
+    """The scorecard's: a trend, the appendix's small multiples (two sizes of grid), the published comparison."""
+    from cicanalysis.measures import benchmarks, scorecard
+    p = pd.Timestamp("2016-03-31")
+    trend = scorecard.trend(x, p)
+    ids = list(dict.fromkeys(trend["indicator"]))
+    c = benchmarks.compare("CIC_RATE", "886")
+    return [lambda: charts.trend_chart(trend, "CIC_TOTAL", "src"),
+            lambda: charts.trend_multiples(trend, ids[:6], "src"), lambda: charts.trend_multiples(trend, ids[6:9], "src"),
+            lambda: charts.benchmark_chart(c, p), lambda: charts.benchmark_trend_chart(c, p),
+            lambda: charts.neighbour_rank_chart(c, p)]
+
+
 def _svgs(make, x, monkeypatch, plain: bool) -> list[bytes]:
     with monkeypatch.context() as m:
         if plain:
@@ -65,7 +78,8 @@ def _svgs(make, x, monkeypatch, plain: bool) -> list[bytes]:
     return out
 
 
-@pytest.mark.parametrize("make", [_adoption_charts, _sufficiency_charts], ids=["adoption-adopters", "sufficiency"])
+@pytest.mark.parametrize("make", [_adoption_charts, _sufficiency_charts, _scorecard_charts],
+                         ids=["adoption-adopters", "sufficiency", "scorecard"])
 def test_fit_gives_the_same_svg_bytes_as_tight_layout(make, adoption_x, extract, monkeypatch):
     x = adoption_x if make is _adoption_charts else extract
     plain, fitted = _svgs(make, x, monkeypatch, True), _svgs(make, x, monkeypatch, False)

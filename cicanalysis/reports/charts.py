@@ -286,7 +286,7 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
         ax.set_ylim(bottom=0, top=max(hi * 1.2, 1))
     key_above(ax, "\n".join(textwrap.wrap(title, 56)), ncol=3)
     footnote(fig, source, t["period"].max())
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     months = [f"{d:%b %Y}" for d in t["period"]]
     series = {"Value": t["value"].tolist()}
     extra = []
@@ -386,7 +386,7 @@ class _TrendGrid:
         self.footnote = self.fig.texts[-1]
         self.fig.subplots_adjust(**self.start)
         top = 1 - 0.3 / self.fig.get_figheight()
-        self.fig.tight_layout(rect=(0, 0.25 / self.fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
+        fit(self.fig, rect=(0, 0.25 / self.fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
         return _alt(self.fig, _multiples_alt(trend, ids))
 
     @staticmethod
@@ -1247,7 +1247,7 @@ def benchmark_trend_chart(c, period, source: str = ""):
     title, alt = _draw_benchmark_trend(ax, c)
     key_above(ax, "\n".join(textwrap.wrap(title, 70)), ncol=3)
     footnote(fig, _benchmark_source(c, source), period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     return _alt(fig, alt)
 
 
@@ -1261,7 +1261,7 @@ def neighbour_rank_chart(c, period, source: str = "", year=None):
     title, alt = _draw_neighbour_ranks(ax, c, B.neighbour_group(c, year), year)
     key_above(ax, "\n".join(textwrap.wrap(title, 60)), ncol=2)
     footnote(fig, _benchmark_source(c, source), period)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fit(fig, rect=(0, 0.05, 1, 1))
     return _alt(fig, alt)
 
 
@@ -1281,5 +1281,5 @@ def benchmark_chart(c, period, source: str = ""):
     title = f"{name}: {c.la_name} ({c.la_code}) against England, {c.region} and its statistical neighbours"
     fig.suptitle("\n".join(textwrap.wrap(title, 110)), x=0.01, ha="left", fontsize=10.5, fontweight="bold")
     footnote(fig, _benchmark_source(c, source), period)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.98), h_pad=0.2)
+    fit(fig, rect=(0, 0.05, 1, 0.98), h_pad=0.2)
     return _alt(fig, f"Line chart and bar chart: {title}. {alt1} {alt2}")
