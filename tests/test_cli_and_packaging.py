@@ -61,3 +61,17 @@ def test_notebooks_are_committed_without_outputs():
         cells = json.loads(nb.read_text())["cells"]
         assert not any(c.get("outputs") for c in cells if c["cell_type"] == "code"), nb.name
         assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells), nb.name
+
+
+def test_notebooks_are_valid_as_written_every_cell_with_its_id():
+    """nbformat 4.5 gives every cell an id; a cell added without one made papermill print nbformat's
+    MissingIDFieldWarning on every run of that notebook (in the analyst's terminal, not the report)."""
+    import warnings
+
+    import nbformat
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            nb = nbformat.read(str(path), as_version=4)
+        ids = [c.get("id") for c in nb.cells]
+        assert all(ids) and len(set(ids)) == len(ids), path.name
