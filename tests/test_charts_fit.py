@@ -1,6 +1,7 @@
 """``charts.fit``: the adoption, adopters and sufficiency charts laid out by ``tight_layout`` with no layout engine
 left behind, so ``savefig`` draws each once, not twice. The images must be byte for byte those of the plain
-``fig.tight_layout`` (which leaves a placeholder engine and so a second, hidden draw in ``savefig``)."""
+``fig.tight_layout`` (which leaves a placeholder engine and so a second, hidden draw in ``savefig``). Also: the
+small multiples' tick labels show as many decimals as their step needs."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -151,3 +152,24 @@ def test_a_grid_with_empty_cells_draws_as_one_with_hidden_axes(panels, adoption_
     assert [n for n, _ in out[False]] == [panels, panels]
     assert [n for n, _ in out[True]] == [panels + panels % 2, panels + (-panels) % 3]
     assert [b for _, b in out[True]] == [b for _, b in out[False]]
+
+
+@pytest.mark.parametrize("step, places", [(1, 0), (5, 0), (1000, 0), (0.5, 1), (0.2, 1), (0.25, 2), (0.05, 2),
+                                          (0.0025, 3)])
+def test_tick_places_show_the_step_exactly(step, places):
+    assert charts.tick_places(step) == places
+
+
+def test_a_small_multiple_of_a_rate_between_1_and_2_has_distinct_tick_labels():
+    """Missing incidents per child (values 1.2-1.9): ticks every 0.25 or 0.5 were labelled "1, 1, 2, 2" when every
+    tick was shown as a whole number."""
+    dates = pd.date_range(end="2016-03-31", periods=13, freq="ME")
+    trend = pd.DataFrame({"indicator": "MISSING_EPISODES_PER_CHILD", "period": dates, "value": np.linspace(1.2, 1.9, 13),
+                          "target": np.nan, "floor": np.nan, "unit": "rate",
+                          "title": "Missing incidents per child who went missing in the year"})
+    fig = charts.trend_multiples(trend, ["MISSING_EPISODES_PER_CHILD"], "src")
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    plt.close(fig)
+    assert len(labels) >= 3 and len(set(labels)) == len(labels), labels
+    assert any("." in t for t in labels)

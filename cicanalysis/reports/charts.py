@@ -123,6 +123,21 @@ def footnote(fig, source: str, period) -> None:
              color="#444444", ha="left", va="bottom")
 
 
+def tick_places(step: float) -> int:
+    """Decimal places that show a tick step exactly (0 for whole steps, 1 for 0.5 or 0.2, 2 for 0.25; at most 3)."""
+    return next((p for p in range(3) if abs(round(step, p) - step) < 1e-9 * max(1.0, abs(step))), 3)
+
+
+def _tick_label(axis):
+    """Tick labels with thousands separators and as many decimals as the axis's tick step needs: a panel whose
+    values run from 1.3 to 1.9 is labelled 1.0, 1.5, 2.0, not 1, 2, 2 (whole numbers stay whole)."""
+    def label(v, _pos):
+        locs = axis.get_majorticklocs()
+        step = float(np.min(np.diff(locs))) if len(locs) > 1 else 1.0
+        return f"{v:,.{tick_places(step)}f}"
+    return label
+
+
 def month_end_axis(ax, dates, fmt: str = "%b %y", most: int = 8) -> list[pd.Timestamp]:
     """Date ticks on the data's own month ends, so the point above "Mar 16" is March's (matplotlib's date
     ticks fall on the 1st of a month, a point to the right of the previous month's end). At most ``most``
@@ -365,7 +380,7 @@ class _TrendGrid:
                                ax.plot([], [], drawstyle="steps-mid", linestyle="--", lw=1.1, color=TARGET)[0],
                                ax.plot([], [], drawstyle="steps-mid", linestyle=":", lw=1.3, color=FLOOR)[0]))
             ax.tick_params(axis="both", labelsize=6.5, length=2.5, pad=1.5)
-            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_tick_label(ax.yaxis)))
         handles = [matplotlib.lines.Line2D([], [], color=LINE, marker="o", markersize=3, label="Value at the month end"),
                    matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Target"),
                    matplotlib.lines.Line2D([], [], color=FLOOR, linestyle=":", label="Amber floor (beyond it: Red)")]
