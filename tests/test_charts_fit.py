@@ -173,3 +173,18 @@ def test_a_small_multiple_of_a_rate_between_1_and_2_has_distinct_tick_labels():
     plt.close(fig)
     assert len(labels) >= 3 and len(set(labels)) == len(labels), labels
     assert any("." in t for t in labels)
+
+
+def test_every_timescale_panel_title_stays_inside_the_figure(adoption_x):
+    """"Matching meeting to panel (within 15 working days)", wrapped at 34 characters in the right-hand column, ran a
+    few letters past the figure's edge (cut off in print); a title too wide is wrapped again narrower."""
+    p = pd.Timestamp(PERIOD)
+    fig = charts.timescale_grid(ad.timescales_by_year(adoption_x, p, years=5), [ts.id for ts in ad.TIMESCALES], "src", p)
+    renderer = fig.canvas.get_renderer()
+    edge = fig.bbox.x1 - charts.TITLE_MARGIN * fig.bbox.width
+    shown = [ax._left_title for ax in fig.axes if ax._left_title.get_text()]
+    assert any("Matching meeting to panel" in t.get_text() for t in shown) and len(shown) == len(ad.TIMESCALES)
+    assert all(t.get_window_extent(renderer).x1 <= edge for t in shown), \
+        [t.get_text() for t in shown if t.get_window_extent(renderer).x1 > edge]
+    assert "Matching meeting to panel\n(within 15 working days)" in [t.get_text() for t in shown]
+    plt.close(fig)

@@ -843,8 +843,32 @@ def _panel_grid(n: int, ncols: int, width: float = 8.0, row_height: float = 2.7)
     return fig, [fig.add_subplot(grid[k // ncols, k % ncols]) for k in range(n)]
 
 
-def _panel_title(ax, title: str, width: int = 48, pad: float = 4, size: float = 9) -> None:
-    ax.set_title("\n".join(textwrap.wrap(title, width)), loc="left", fontsize=size, pad=pad)
+def _panel_title(ax, title: str, width: int = 48, pad: float = 4, size: float = 9):
+    """The panel's title, left-aligned, wrapped at ``width`` characters; returns its text artist."""
+    return ax.set_title("\n".join(textwrap.wrap(title, width)), loc="left", fontsize=size, pad=pad)
+
+
+TITLE_MARGIN = 0.02     # of a figure's width kept clear right of a panel title: the browser draws an SVG's text in
+#                         its own font metrics, a little wider or narrower than matplotlib measured them
+
+
+def titles_inside(fig, titles, width: int, **layout) -> None:
+    """Any panel title (``titles``: its text artist and full text) that comes within ``TITLE_MARGIN`` of the figure's
+    right edge wrapped again, three characters narrower at a time, then the figure laid out again (:func:`fit` with
+    ``layout``): a title wrapped by character count can still be too wide in a right-hand panel ("Matching meeting
+    to panel (within" ended 1.6 px inside the edge as matplotlib measured it, and past it as chromium drew it). Each
+    round measures every title again, as a new layout may move them."""
+    widths = [width] * len(titles)
+    for _ in range(4):                     # laid out again, a title may move: measured again, at most four times
+        renderer = fig.canvas.get_renderer()
+        edge = fig.bbox.x1 - TITLE_MARGIN * fig.bbox.width
+        wide = [i for i, (text, _) in enumerate(titles) if widths[i] > 12 and text.get_window_extent(renderer).x1 > edge]
+        if not wide:
+            return
+        for i in wide:
+            widths[i] -= 3
+            titles[i][0].set_text("\n".join(textwrap.wrap(titles[i][1], widths[i])))
+        fit(fig, **layout)
 
 
 def _monthly_panel(ax, frame: pd.DataFrame, title: str, value: str = "children") -> str:
@@ -922,7 +946,7 @@ def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols
     """Each timescale's average days by financial year (bars labelled with the % within) against its timescale
     line (the DfE threshold of each year for A1 and A2): small multiples in one figure, ``ncols`` to a row."""
     fig, axes = _panel_grid(len(timescales), ncols, row_height=2.15)
-    alts = []
+    alts, titles = [], []
     for ax, ts in zip(axes, timescales):
         y = by_year[by_year["timescale"] == ts]
         pos = np.arange(len(y))
@@ -937,7 +961,8 @@ def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols
         ax.tick_params(axis="y", labelsize=7)
         working = "working days" in y["limit"].iloc[0]
         ax.set_ylabel("Working days" if working else "Days", fontsize=7.5)
-        _panel_title(ax, f"{y['title'].iloc[0]} (within {y['limit'].iloc[0]})", width=34, size=8)
+        full = f"{y['title'].iloc[0]} (within {y['limit'].iloc[0]})"
+        titles.append((_panel_title(ax, full, width=34, size=8), full))
         alts.append(f"{y['title'].iloc[0]} (timescale {y['limit'].iloc[0]}): "
                     + ", ".join(f"{g} {F.format_value(a, 'days')}, {F.format_cell(p, 'pct')} within"
                                 for g, a, p in zip(y["group"], y["avg_days"], y["pct_within"])) + ".")
@@ -945,8 +970,9 @@ def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols
            matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Timescale")]
     fig.legend(handles=key, loc="upper left", bbox_to_anchor=(0.01, 1.0), ncol=2, frameon=False, fontsize=8)
     footnote(fig, source, period)
-    top = 1 - 0.3 / fig.get_figheight()
-    fit(fig, rect=(0, 0.35 / fig.get_figheight(), 1, top), h_pad=1.0, w_pad=1.2)
+    layout = {"rect": (0, 0.35 / fig.get_figheight(), 1, 1 - 0.3 / fig.get_figheight()), "h_pad": 1.0, "w_pad": 1.2}
+    fit(fig, **layout)
+    titles_inside(fig, titles, 34, **layout)
     return _alt(fig, "Bar charts, average days by financial year against each timescale: " + " ".join(alts))
 
 
