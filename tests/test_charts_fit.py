@@ -188,3 +188,17 @@ def test_every_timescale_panel_title_stays_inside_the_figure(adoption_x):
         [t.get_text() for t in shown if t.get_window_extent(renderer).x1 > edge]
     assert "Matching meeting to panel\n(within 15 working days)" in [t.get_text() for t in shown]
     plt.close(fig)
+
+
+def test_a_timescale_panel_with_no_case_in_any_year_says_so():
+    """The DfE fake extract has no A2 case in five years: its panel drew an empty axis running 0 to 0.06."""
+    by_year = pd.DataFrame({"timescale": ["A1"] * 2 + ["A2"] * 2, "title": ["A1: care to family"] * 2 + ["A2: court"] * 2,
+                            "limit": ["DfE threshold"] * 4, "group": ["2016-17", "2017-18"] * 2,
+                            "avg_days": [400.0, 380.0, np.nan, np.nan], "limit_days": [426.0] * 4,
+                            "pct_within": [60.0, 70.0, np.nan, np.nan], "cases": [5, 7, 0, 0]})
+    fig = charts.timescale_grid(by_year, ["A1", "A2"], "src", "2018-03-31")
+    said = [[t.get_text() for t in ax.texts] for ax in fig.axes]
+    ticks = [len(ax.get_yticks()) for ax in fig.axes]
+    plt.close(fig)
+    assert "No cases in these years" not in said[0] and "No cases in these years" in said[1]
+    assert ticks[0] > 0 and ticks[1] == 0

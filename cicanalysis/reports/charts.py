@@ -957,6 +957,10 @@ def timescale_grid(by_year: pd.DataFrame, timescales, source: str, period, ncols
                 ax.annotate(f"{pct:.0f}%", (i, v), ha="center", va="bottom", fontsize=7)
         ax.margins(y=0.18)
         ax.set_ylim(bottom=0)
+        if not y["cases"].fillna(0).any():      # an empty panel says so (its axis would run 0 to 0.06)
+            ax.text(0.5, 0.5, "No cases in these years", transform=ax.transAxes, ha="center", va="center",
+                    fontsize=8, color="0.35")
+            ax.set_yticks([])
         ax.set_xticks(pos, [str(g).replace("-", "-\n", 1) if len(y) > 4 else str(g) for g in y["group"]], fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         working = "working days" in y["limit"].iloc[0]
