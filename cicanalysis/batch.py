@@ -257,10 +257,12 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
     if in_worker:                       # Ctrl-C stops this notebook (its kernel is shut down), quietly
         signal.signal(signal.SIGINT, signal.default_int_handler)
     kernel = _next_kernel()
-    if in_worker:
+    if _AHEAD["left"] is not None:
         _exporter_ahead()
+    interrupted = True
     try:
         ipynb = execute(name, period, Path(data_dir), Path(tmp), parameters, kernel.take() if kernel else None)
+        interrupted = False
         source = source or source_line(None, data_dir)
         export_html(ipynb, Path(tmp) / f"{name}.html", NOTEBOOKS[name][1], period, authority, source)
         return True, ""
@@ -269,10 +271,13 @@ def _task(name: str, period: pd.Timestamp, data_dir: str, tmp: str, parameters: 
             raise
         return False, "interrupted"
     except Exception as exc:  # noqa: BLE001 - reported per notebook, the run goes on
+        interrupted = False
         last = [line for line in str(exc).strip().splitlines() if line.strip()]
         return False, (last[-1] if last else type(exc).__name__)[:300]
     finally:
-        if kernel is not None:
+        if _AHEAD["left"] is not None:          # a pool worker: the kernel kept for its next notebook
+            _after_notebook(kernel, interrupted)
+        elif kernel is not None:
             kernel.shutdown()
         if in_worker:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -528,20 +533,54 @@ def _warm_code(modules: list[str]) -> str:
             f"_cic_warm({modules!r})\ndel _cic_warm\n")
 
 
+# Between two notebooks in one kernel: figures closed, then IPython's own reset for a new session (every name the
+# notebook bound, its inputs and outputs, history, and the execution count back to 1). Imported modules stay: that
+# is the point; the package keeps no state a notebook sets (its caches are keyed by what they read).
+_RESET_CODE = ("def _cic_reset():\n    import sys\n    plt = sys.modules.get('matplotlib.pyplot')\n"
+               "    if plt is not None:\n        plt.close('all')\n    get_ipython().reset(new_session=True)\n"
+               "_cic_reset()\n")
+
+
+def _kernel_manager():
+    """A kernel manager that remembers the clients made from it (papermill's client is left connected when the
+    kernel is not papermill's own: :meth:`_Kernel.reuse` disconnects it)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class Manager(AsyncKernelManager):
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.__dict__.setdefault("_cic_clients", []).append(made)
+            return made
+    return Manager(kernel_name="python3", config=_kernel_config())
+
+
 class _Kernel:
     """A python3 kernel started ahead of the notebook it will run, in the notebooks' folder (as papermill starts
     one), importing the setup cells' modules (:func:`setup_imports`) silently while its worker runs another
-    notebook or the run loads the extract. Nothing of it is left in the notebook: no name, no output, no
-    execution count."""
+    notebook or the run loads the extract; then reused for the worker's next notebooks (:meth:`reuse`). Nothing of
+    it is left in a notebook: no name, no output, no execution count."""
 
     def __init__(self, code: str):
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
-        self.km = AsyncKernelManager(kernel_name="python3", config=_kernel_config())
+        self.km = _kernel_manager()
         run_sync(self.km.start_kernel)(cwd=str(NOTEBOOK_DIR), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        self._send(code)
+
+    def _send(self, code: str) -> None:
         self.kc = self._client()
         self.kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
         self.request = self.kc.execute(code, silent=True, store_history=False)
+
+    def reuse(self) -> bool:
+        """Ready the kernel for another notebook (papermill's client disconnected, :data:`_RESET_CODE` sent, and
+        waited for by :meth:`take`); False when it has died."""
+        from jupyter_core.utils import run_sync
+        for client in self.km.__dict__.pop("_cic_clients", []):
+            client.stop_channels()
+        if not run_sync(self.km.is_alive)():
+            return False
+        self._send(_RESET_CODE)
+        return True
 
     def _client(self):
         from jupyter_client.blocking import BlockingKernelClient
@@ -618,17 +657,31 @@ def _shutdown_ahead() -> None:
 
 
 def _next_kernel() -> "_Kernel | None":
-    """In a pool worker: the kernel started ahead for this notebook (None outside a pool), after starting the
-    next one when a notebook of the run has not begun yet (its start and imports overlap this notebook)."""
+    """In a pool worker: the worker's kernel for this notebook (started with the worker, or kept from its last
+    notebook); None outside a pool. The run's count of notebooks not yet begun goes down by one."""
     kernel, _AHEAD["kernel"] = _AHEAD["kernel"], None
     left = _AHEAD["left"]
     if left is not None:
         with left.get_lock():
             left.value -= 1
-            more = left.value > 0
-        if more:
-            _AHEAD["kernel"] = _start_kernel()
     return kernel
+
+
+def _after_notebook(kernel: "_Kernel | None", interrupted: bool) -> None:
+    """In a pool worker, once a notebook has ended (run to its end or stopped by an error in a cell): its kernel is
+    kept for the worker's next notebook, reset, while a notebook of the run has not begun; otherwise shut down,
+    and a new one started if one is still needed (the kernel died, or papermill started its own). Ctrl-C shuts the
+    kernel down and starts none."""
+    left = _AHEAD["left"]
+    with left.get_lock():
+        more = left.value > 0 and not interrupted
+    if kernel is not None and more and kernel.reuse():
+        _AHEAD["kernel"] = kernel
+        return
+    if kernel is not None:
+        kernel.shutdown()
+    if more:
+        _AHEAD["kernel"] = _start_kernel()
 
 
 # ---------------------------------------------------------------- running
@@ -640,38 +693,63 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
         progress: bool = False, extract=None, pdf: bool = True) -> list[Result]:
     """Run the notebooks due for every period, up to ``jobs`` at a time; one Result per notebook.
 
-    The extract is loaded once (or ``extract``, already loaded from ``data_dir``, is used) and shared with
+    The extract is loaded once (or ``extract``, already loaded from ``data_dir``, is used; or, when it is a function,
+    what it returns: the caller's load and checks, run while the workers start their kernels, a CicError it raises
+    ending the run before anything is written) and shared with
     the notebooks through a pickle in a private cache folder outside ``out_dir`` (:func:`cache_root`), removed
     however the run ends. ``out_dir`` is locked for the run: a second run into it is refused in one line.
-    With ``jobs`` > 1 the workers start a kernel each while the extract loads, and the next one while a notebook
-    runs; a period's ``tables.xlsx`` and ``figures.csv`` are written while its last PDF prints, and the period is
+    With ``jobs`` > 1 the workers start a kernel each while the extract loads, and run each of their notebooks in it
+    (reset between two); a period's ``tables.xlsx`` and ``figures.csv`` are written while its last PDF prints, and the period is
     moved into place with them. ``pdf=False`` prints no PDF (the HTML, workbook and figures are written)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
-    lock = _lock(out_dir)
+    left, pool = _start_pool(jobs, sum(len(names) for names in plan.values()))
     try:
-        return _Run(plan, data_dir, out_dir, progress, pdf).run(parameters, jobs, extract)
+        if callable(extract):
+            extract = extract()
+        lock = _lock(out_dir)
+        try:
+            return _Run(plan, data_dir, out_dir, progress, pdf, left).run(parameters, pool, extract)
+        finally:
+            lock.close()
     finally:
-        lock.close()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_pool(jobs: int, n: int):
+    """The worker processes for ``n`` notebooks (None to run them in this one), each starting a kernel at once,
+    while the extract loads; and the run's shared count of notebooks not yet begun."""
+    import multiprocessing
+    import signal
+    if jobs <= 1 or n <= 1:
+        return None, None
+    stop = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+    left = multiprocessing.Value("i", n)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, n), initializer=_start_worker,
+                               initargs=(stop, left, _warm_code(setup_imports())))
+    for _ in range(min(jobs, n)):         # workers are started as tasks come: start them all now
+        pool.submit(int)
+    return left, pool
 
 
 class _Run:
     """One run's state: the plan (period -> notebooks), each period's temporary folder and its results so far."""
 
-    def __init__(self, plan: dict, data_dir: Path, out_dir: Path, progress: bool, pdf: bool = True):
+    def __init__(self, plan: dict, data_dir: Path, out_dir: Path, progress: bool, pdf: bool = True, left=None):
         self.plan, self.data_dir, self.out_dir = plan, data_dir, out_dir
         self.results: dict[pd.Timestamp, list[Result]] = {p: [] for p in plan}
         self.tmps: dict[pd.Timestamp, Path] = {}
-        self.authority, self.source, self.bar, self.printer, self.files, self.left = "", "", None, None, None, None
+        self.authority, self.source, self.bar, self.printer, self.files = "", "", None, None, None
+        self.left = left            # the pool's shared count of notebooks not yet begun (None without a pool)
         self.prints, self.printing = None, {p: [] for p in plan}      # the browser's thread, each period's PDFs
         self.progress, self.pdf = progress, pdf
 
-    def run(self, parameters, jobs: int, extract) -> list[Result]:
+    def run(self, parameters, pool, extract) -> list[Result]:
         from concurrent.futures import ThreadPoolExecutor
         self.tmps = {p: _prepare(self.out_dir, p) for p in self.plan}
-        shared = pool = None
+        shared = None
         try:
-            pool = self._pool(jobs)              # its workers start their kernels while the extract loads
             extract, shared = self._load(extract)
             parameters = self._parameters(parameters, extract, shared)
             self.printer = publish.Printer()     # one browser for the run's PDFs, printed as each notebook ends
@@ -689,21 +767,6 @@ class _Run:
         write_outputs_index(self.out_dir, self.data_dir, self.authority)
         order = {n: i for i, n in enumerate(NOTEBOOKS)}
         return [r for p in self.plan for r in sorted(self.results[p], key=lambda r: order[r.notebook])]
-
-    def _pool(self, jobs: int):
-        """The worker processes (None to run in this one), each starting a kernel at once."""
-        import multiprocessing
-        import signal
-        n = sum(len(names) for names in self.plan.values())
-        if jobs <= 1 or n <= 1:
-            return None
-        stop = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
-        self.left = multiprocessing.Value("i", n)
-        pool = ProcessPoolExecutor(max_workers=min(jobs, n), initializer=_start_worker,
-                                   initargs=(stop, self.left, _warm_code(setup_imports())))
-        for _ in range(min(jobs, n)):         # workers are started as tasks come: start them all now
-            pool.submit(int)
-        return pool
 
     def _load(self, extract):
         if extract is None:

@@ -100,10 +100,6 @@ def _run(args) -> int:
         periods += P.month_ends(P.month_end(args.from_), P.month_end(args.to))
     if not periods:
         raise CicError("give at least one --period (a month end such as 2016-03-31) or --from/--to")
-    from .measures.scorecard import check_period
-    x = _load(args, args.data)
-    for p in periods:
-        check_period(x, p)
     t = time.perf_counter()
     jobs = args.jobs or (os.cpu_count() or 1)
     parameters = {}
@@ -116,8 +112,15 @@ def _run(args) -> int:
         except json.JSONDecodeError:
             parameters[name] = value  # a plain string
     _check_parameters(parameters, periods, args.data)
+
+    def checked():            # run while the run's workers start their kernels
+        from .measures.scorecard import check_period
+        x = _load(args, args.data)
+        for p in periods:
+            check_period(x, p)
+        return x
     results = run(sorted(set(periods)), args.data, args.out, notebooks=args.notebooks, jobs=jobs,
-                  progress=not args.quiet, parameters=parameters or None, extract=x)
+                  progress=not args.quiet, parameters=parameters or None, extract=checked)
     failures = [r for r in results if not r.ok]
     print(f"{len(results) - len(failures)} of {len(results)} notebooks ok in {time.perf_counter() - t:.1f}s "
           f"({jobs} at a time); {len(set(periods))} period(s) written; index: {Path(args.out) / 'index.html'}")

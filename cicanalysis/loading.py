@@ -43,13 +43,31 @@ def save_run_cache(x: Extract, data_dir, path) -> None:
                      "options": x.load_options}, fh, protocol=5)
 
 
+_READ: dict = {}   # the last run cache read in this process: (its path, size, mtime) -> what it holds
+
+
+def _read_run_cache(path) -> dict | None:
+    """The pickle at ``path`` as saved, read once per process while it is unchanged: a batch run's worker runs its
+    notebooks one after another in one kernel, and each asks for the same extract (the object is shared, with the
+    views and counts it has worked out so far; nothing in the package changes an extract once built)."""
+    st = Path(path).stat()
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _READ:
+        try:
+            with open(path, "rb") as fh:
+                saved = pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a cache that cannot be read is ignored, the files are read instead
+            return None
+        _READ.clear()
+        _READ[key] = saved
+    return _READ[key]
+
+
 def _from_run_cache(path, data_dir: Path, authority_dir, options: dict):
     if not path or not Path(path).is_file():
         return None
-    try:
-        with open(path, "rb") as fh:
-            saved = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a cache that cannot be read is ignored, the files are read instead
+    saved = _read_run_cache(path)
+    if not isinstance(saved, dict):
         return None
     x = saved.get("extract")
 

@@ -290,6 +290,29 @@ def test_the_shared_extract_is_used_only_while_the_files_are_unchanged(tiny_auth
     assert load(data, cache=cache).authority["name"] != "Marker"
 
 
+def test_a_kernel_reads_the_shared_extract_once_while_the_pickle_is_unchanged(tiny_authority, tmp_path, monkeypatch):
+    """A pool worker runs its notebooks in one kernel: the second notebook's load takes the extract already read
+    (its views and counts so far shared), until the run's pickle changes."""
+    import pickle
+
+    from cicanalysis import load
+    from cicanalysis.loading import save_run_cache
+    data, cache = tmp_path / "data", tmp_path / "x.pkl"
+    shutil.copytree(tiny_authority, data)
+    x = load(data)
+    save_run_cache(x, data, cache)
+    reads = []
+    real = pickle.load
+    monkeypatch.setattr(pickle, "load", lambda fh: reads.append(fh.name) or real(fh))
+    first, second = load(data, cache=cache), load(data, cache=cache)
+    assert len(reads) == 1 and first.episodes is second.episodes
+    x.authority = {**x.authority, "name": "Rewritten"}
+    save_run_cache(x, data, cache)                   # another run's pickle at the same path
+    stat = cache.stat()
+    os.utime(cache, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load(data, cache=cache).authority["name"] == "Rewritten" and len(reads) == 2
+
+
 def _sheets_by_report(xlsx: Path) -> dict[str, set[str]]:
     from openpyxl import load_workbook
     wb = load_workbook(xlsx, read_only=True)

@@ -188,3 +188,93 @@ def test_the_exporter_made_ahead_in_a_thread_is_the_one_export_html_uses():
     for t in threads:
         t.join()
     assert len(batch._EXPORTERS) == 1 and all(e is batch._EXPORTERS[0] for e in got)
+
+
+@pytest.mark.slow
+def test_a_kernel_reused_for_a_second_notebook_keeps_its_modules_and_nothing_else(tmp_path):
+    """One kernel, two notebooks (as a pool worker runs them): the second finds the first's modules imported but
+    none of its names, no open figure, and counts its cells from 1."""
+    import nbformat
+    import papermill as pm
+
+    def notebook(name: str, *sources: str) -> str:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+        return str(tmp_path / f"{name}.ipynb")
+
+    first = notebook("first", "import colorsys\nleftover = 41", "import matplotlib\nmatplotlib.use('Agg')\n"
+                     "import matplotlib.pyplot as plt\nplt.figure(); leftover += 1; leftover")
+    second = notebook("second", "import sys\nprint('colorsys' in sys.modules, sys.modules['matplotlib.pyplot'].get_fignums())",
+                      "print(sorted(n for n in ('leftover', 'plt', 'matplotlib', '_cic_reset') if n in dir()))")
+    kernel = batch._Kernel(batch._warm_code([]))
+    try:
+        pm.execute_notebook(first, str(tmp_path / "first.out.ipynb"), kernel_name="python3", progress_bar=False,
+                            km=kernel.take())
+        papermills = kernel.km.__dict__["_cic_clients"]
+        assert [c.channels_running for c in papermills] == [True]
+        assert kernel.reuse()
+        assert [c.channels_running for c in papermills] == [False]    # papermill's client disconnected
+        pm.execute_notebook(second, str(tmp_path / "second.out.ipynb"), kernel_name="python3", progress_bar=False,
+                            km=kernel.take())
+    finally:
+        kernel.shutdown()
+    one = nbformat.read(tmp_path / "first.out.ipynb", 4).cells
+    two = nbformat.read(tmp_path / "second.out.ipynb", 4).cells
+    assert one[1].outputs[0]["data"]["text/plain"] == "42"
+    assert two[0].outputs[0]["text"].strip() == "True []"      # the module is still imported; the figure was closed
+    assert two[1].outputs[0]["text"].strip() == "[]"           # none of the first notebook's names, nor the reset's
+    assert [c.execution_count for c in two] == [1, 2]          # counted from 1 again
+
+
+class _FakeKernel:
+    def __init__(self, alive: bool = True):
+        self.alive, self.reused, self.shut = alive, 0, 0
+
+    def reuse(self) -> bool:
+        self.reused += 1
+        return self.alive
+
+    def shutdown(self) -> None:
+        self.shut += 1
+
+
+@pytest.mark.parametrize("left, alive, interrupted, kept, started", [
+    (2, True, False, True, False),     # notebooks to come: the kernel is reset and kept
+    (0, True, False, False, False),    # none to come: shut down, none started
+    (2, False, False, False, True),    # it died: shut down, a new one started for the next notebook
+    (2, True, True, False, False),     # Ctrl-C: shut down, none started
+])
+def test_after_a_notebook_the_worker_keeps_its_kernel_only_while_notebooks_are_to_come(monkeypatch, left, alive,
+                                                                                        interrupted, kept, started):
+    import multiprocessing
+    new = _FakeKernel()
+    monkeypatch.setattr(batch, "_start_kernel", lambda: new)
+    monkeypatch.setitem(batch._AHEAD, "left", multiprocessing.Value("i", left))
+    monkeypatch.setitem(batch._AHEAD, "kernel", None)
+    kernel = _FakeKernel(alive)
+    batch._after_notebook(kernel, interrupted)
+    assert (batch._AHEAD["kernel"] is kernel) == kept and (batch._AHEAD["kernel"] is new) == started
+    assert kernel.shut == (0 if kept else 1)
+    batch._AHEAD["kernel"] = None
+    batch._after_notebook(None, False)                        # papermill started its own: one is started if needed
+    assert (batch._AHEAD["kernel"] is new) == (left > 0)
+
+
+def test_the_run_starts_its_workers_before_the_callers_load_and_a_load_error_writes_nothing(tmp_path, monkeypatch):
+    from cicanalysis.core.errors import CicError
+    order = []
+
+    class Pool:
+        def shutdown(self, **kw):
+            order.append("pool shut down")
+
+    monkeypatch.setattr(batch, "_start_pool", lambda jobs, n: (order.append(f"pool of {jobs} for {n}"), (None, Pool()))[1])
+
+    def load():
+        order.append("load")
+        raise CicError("period 31/01/2031 is after the extract date", rule="period within the extract")
+    with pytest.raises(CicError):
+        batch.run(["2016-03-31"], tmp_path / "data", tmp_path / "out", jobs=2, extract=load)
+    assert order == ["pool of 2 for 4", "load", "pool shut down"]
+    assert not (tmp_path / "out").exists()                   # nothing written for a run refused in one line
