@@ -186,14 +186,24 @@ def test_one_browser_prints_every_pdf_of_a_run(tmp_path, monkeypatch):
     footer; closed, it launches again when asked to print."""
     from playwright.sync_api._generated import BrowserType
     from pypdf import PdfReader
+
+    from cicanalysis import CicError
     launches, original = [], BrowserType.launch
     monkeypatch.setattr(BrowserType, "launch", lambda self, **kw: (launches.append(1), original(self, **kw))[1])
     html = tmp_path / "r.html"
     html.write_text("<h2>Section</h2><p>Text.</p>", encoding="utf-8")
+    long = tmp_path / "long.html"           # three pages, then a one-page report printed in the same tab
+    long.write_text("".join(f"<h2 style='page-break-before:always'>Long {k}</h2>" for k in range(3)), encoding="utf-8")
     with publish.Printer() as printer:
+        printer.print(long, tmp_path / "long.pdf", "Long report")
+        with pytest.raises(CicError, match="could not be printed"):     # a failed print: the next is unaffected
+            printer.print(tmp_path / "no-such-report.html", tmp_path / "x.pdf", "Failing")
         pdfs = [printer.print(html, tmp_path / f"{n}.pdf", f"Report {n}") for n in ("a", "b", "c")]
     assert len(launches) == 1
+    assert len(PdfReader(str(tmp_path / "long.pdf")).pages) == 3
+    assert [len(PdfReader(str(f)).pages) for f in pdfs] == [1, 1, 1]       # nothing of the long report left over
     assert [PdfReader(str(f)).pages[0].extract_text().count(f"Report {f.stem}") for f in pdfs] == [1, 1, 1]
+    assert "Long" not in PdfReader(str(pdfs[0])).pages[0].extract_text()
     publish.write_pdf(html, tmp_path / "d.pdf", "Report d")      # on its own: a browser of its own
     assert len(launches) == 2 and not list(tmp_path.glob("*.tmp"))
 
