@@ -208,16 +208,31 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
     p = P.month_end(period)
     frames, shared = [], {}
     for ind in (M.CATALOGUE if indicators is None else [M.get(i) if isinstance(i, str) else i for i in indicators]):
-        key = ("values", ind.id, p, bool(include_uasc) or ind.source == "supplied")
+        key = _values_key(ind, p, include_uasc)
         if key not in x.cache:
             if p < x.first_date:
                 x.cache[key] = pd.DataFrame(columns=["indicator", "level", "unit_name", "period", "numerator",
                                                      "denominator", "value"])
             else:
-                x.cache[key] = _values_of(x, ind, p, include_uasc, shared)
+                for inc in dict.fromkeys((bool(include_uasc), not include_uasc) if _follows_switch(ind) else (True,)):
+                    x.cache[_values_key(ind, p, inc)] = _values_of(x, ind, p, inc, shared)
         frames.append(x.cache[key])
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return out[out["level"].isin(levels)].reset_index(drop=True)
+
+
+def _follows_switch(ind: M.Indicator) -> bool:
+    """Whether an indicator's values follow the scorecard's UASC switch (:func:`_kept`: a counted indicator whose rule
+    is include or only); the others' (UASC always excluded, supplied figures) are the same either way."""
+    return ind.source != "supplied" and ind.uasc in ("include", "only")
+
+
+def _values_key(ind: M.Indicator, p: pd.Timestamp, include_uasc: bool) -> tuple:
+    """Where an indicator's values for a period are kept on the extract: one entry for both settings of the UASC
+    switch when they do not follow it. When they do, ``values`` works out both settings from the one count of the
+    period's cases (the scorecard asks for both: its history and the UASC impact table), so the counting functions
+    run once a period, not twice."""
+    return ("values", ind.id, p, bool(include_uasc) or not _follows_switch(ind))
 
 
 def _values_of(x: Extract, ind: M.Indicator, p: pd.Timestamp, include_uasc: bool, shared: dict) -> pd.DataFrame:
