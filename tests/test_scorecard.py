@@ -132,3 +132,17 @@ def test_both_uasc_settings_come_from_one_count_of_the_period(extract, monkeypat
 
 
 as_cases = scorecard.as_cases
+
+
+def test_the_catalogues_values_kept_joined_are_each_indicators_and_a_caller_cannot_change_them(extract):
+    """``values`` of the whole catalogue (kept joined on the extract) equal the indicators' values asked one by one,
+    level by level; a caller writing into what it got does not change the next answer."""
+    import copy
+    fresh = copy.deepcopy(extract)
+    whole = scorecard.values(extract, "2016-03-31", levels=("area",))
+    whole["value"] = -1.0
+    again = scorecard.values(extract, "2016-03-31", levels=("area",))
+    assert (again["value"] != -1.0).any() and len(again) == len(whole) > 57
+    one_by_one = pd.concat([scorecard.values(fresh, "2016-03-31", indicators=[i.id], levels=("area",))
+                            for i in scorecard.M.CATALOGUE], ignore_index=True)
+    pd.testing.assert_frame_equal(again, one_by_one)

@@ -202,12 +202,24 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
     """indicator, level, unit_name, period, numerator, denominator, value for one period.
 
     Results are kept on the extract (``x.cache``) so that trends, previous months and outturns
-    computed for several periods reuse each other's work and the derived views.
+    computed for several periods reuse each other's work and the derived views; the whole catalogue's values for a
+    period are also kept joined in one frame (a scorecard asks for them three times: the month, the month before
+    and the outturn).
     """
     x = _extract(data)
     p = P.month_end(period)
+    whole = ("catalogue values", p, bool(include_uasc))
+    if indicators is None and whole not in x.cache:
+        x.cache[whole] = _joined_values(x, p, include_uasc, M.CATALOGUE)
+    out = x.cache[whole] if indicators is None else \
+        _joined_values(x, p, include_uasc, [M.get(i) if isinstance(i, str) else i for i in indicators])
+    return out[out["level"].isin(levels)].reset_index(drop=True)
+
+
+def _joined_values(x: Extract, p: pd.Timestamp, include_uasc: bool, indicators) -> pd.DataFrame:
+    """The indicators' values for the period (every level) in one frame, each indicator's kept on the extract."""
     frames, shared = [], {}
-    for ind in (M.CATALOGUE if indicators is None else [M.get(i) if isinstance(i, str) else i for i in indicators]):
+    for ind in indicators:
         key = _values_key(ind, p, include_uasc)
         if key not in x.cache:
             if p < x.first_date:
@@ -217,8 +229,7 @@ def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVE
                 for inc in dict.fromkeys((bool(include_uasc), not include_uasc) if _follows_switch(ind) else (True,)):
                     x.cache[_values_key(ind, p, inc)] = _values_of(x, ind, p, inc, shared)
         frames.append(x.cache[key])
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return out[out["level"].isin(levels)].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["level"])
 
 
 def _follows_switch(ind: M.Indicator) -> bool:
@@ -287,17 +298,18 @@ def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=Non
     df["target"] = df["indicator"].map(lambda i: tgt[i][0])
     df["floor"] = df["indicator"].map(lambda i: tgt[i][1])
     tolerance = df["indicator"].map(lambda i: tgt[i][2])
+    col = {c: df[c].tolist() for c in ("value", "target", "floor", "polarity", "denominator", "unit",
+                                       "previous_value", "outturn_value")}     # lists: quicker to walk than columns
     df["rag"] = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
-                 for v, t, f, pol, den, unit, tol in zip(df["value"], df["target"], df["floor"], df["polarity"],
-                                                        df["denominator"], df["unit"], tolerance)]
+                 for v, t, f, pol, den, unit, tol in zip(col["value"], col["target"], col["floor"], col["polarity"],
+                                                        col["denominator"], col["unit"], tolerance.tolist())]
     df.loc[df["unit_name"].eq(NO_DISTRICT) & df["level"].ne("county"), "rag"] = None   # shown, never rated (SPEC 2.3a)
     # directions as readers see the values: equal at the shown precision is "same" (core.changes.SHOWN_DECIMALS)
-    df["dot_previous"] = [direction_of_travel(v, pv, pol, t, u) for v, pv, pol, t, u in
-                          zip(df["value"], df["previous_value"], df["polarity"], df["target"], df["unit"])]
-    df["dot_outturn"] = [direction_of_travel(v, ov, pol, t, u) for v, ov, pol, t, u in
-                         zip(df["value"], df["outturn_value"], df["polarity"], df["target"], df["unit"])]
+    for dot, then in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")):
+        df[dot] = [direction_of_travel(v, pv, pol, t, u) for v, pv, pol, t, u in
+                   zip(col["value"], col[then], col["polarity"], col["target"], col["unit"])]
     df["small_denominator"] = [is_small_denominator(d) and u != "per 10,000" for d, u in
-                               zip(df["denominator"], df["unit"])]
+                               zip(col["denominator"], col["unit"])]
     order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
     lvl = {lv: n for n, lv in enumerate(LEVELS)}
     df = df.assign(_o=df["indicator"].map(order), _l=df["level"].map(lvl))
