@@ -5,6 +5,7 @@ small multiples' tick labels show as many decimals as their step needs."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 import pytest
@@ -202,3 +203,47 @@ def test_a_timescale_panel_with_no_case_in_any_year_says_so():
     plt.close(fig)
     assert "No cases in these years" not in said[0] and "No cases in these years" in said[1]
     assert ticks[0] > 0 and ticks[1] == 0
+
+
+def _plain_step_labels(axis):
+    """The plain version of ``charts.StepLabels``: each label asks the axis for its tick locations."""
+    def label(v, _pos):
+        locs = axis.get_majorticklocs()
+        step = float(np.min(np.diff(locs))) if len(locs) > 1 else 1.0
+        return f"{v:,.{charts.tick_places(step)}f}"
+    return matplotlib.ticker.FuncFormatter(label)
+
+
+def test_step_labels_give_the_plain_formatters_svg_bytes(extract, monkeypatch):
+    """The trend appendix's panels (percentages, counts, a rate between 1 and 2, thousands) drawn with the plain
+    formatter and with ``StepLabels``: the same SVG bytes, and the labels of a 0.25 step show two decimals."""
+    from cicanalysis.measures import scorecard
+    trend = scorecard.trend(extract, "2016-03-31")
+    rate = pd.DataFrame({"indicator": "MISSING_EPISODES_PER_CHILD", "period": pd.date_range(end="2016-03-31", periods=13,
+                         freq="ME"), "value": np.linspace(1.2, 1.9, 13), "target": np.nan, "floor": np.nan, "unit": "rate",
+                         "title": "Missing incidents per child"})
+    big = rate.assign(indicator="BIG", value=np.linspace(1200, 4800, 13), title="Thousands")
+    trend = pd.concat([trend, rate, big], ignore_index=True)
+    ids = list(dict.fromkeys(trend["indicator"]))[:4] + ["MISSING_EPISODES_PER_CHILD", "BIG"]
+    out = []
+    for plain in (True, False):
+        with monkeypatch.context() as m:
+            if plain:
+                m.setattr(charts, "StepLabels", lambda: _PlainLater())
+            fig = charts.trend_multiples(trend, ids, "src")
+            out.append(charts.svg(fig))
+            labels = [[t.get_text() for t in ax.get_yticklabels()] for ax in fig.axes]
+            plt.close(fig)
+    assert out[0] == out[1]
+    assert "1,000" in labels[-1] or "2,000" in labels[-1], labels[-1]
+    assert charts.StepLabels.labels([1.0, 1.25, 1.5], [1.0, 1.25]) == ["1.00", "1.25"]
+
+
+class _PlainLater(matplotlib.ticker.Formatter):
+    """Hands each label to the plain formatter of the axis it is set on."""
+
+    def set_axis(self, axis):
+        self.axis, self.plain = axis, _plain_step_labels(axis)
+
+    def __call__(self, v, pos=None):
+        return self.plain(v, pos)

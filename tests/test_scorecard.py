@@ -110,3 +110,39 @@ def test_uasc_impact_variance(extract):
     assert imp.loc["CIC_TOTAL", "including_uasc"] == 7 and imp.loc["CIC_TOTAL", "excluding_uasc"] == 6
     assert imp.loc["CIC_TOTAL", "variance"] == 1
     assert imp.loc["WITHIN_20_MILES", "variance"] == 0   # always excludes UASC
+
+
+def test_both_uasc_settings_come_from_one_count_of_the_period(extract, monkeypatch):
+    """``values`` with UASC excluded, asked after included, is worked out from the cases counted for the first
+    (no counting function runs again) and equals the same values worked out on a fresh extract on their own,
+    every indicator at every level. The fixture's one UASC child at 31/03/2016 makes the two settings differ."""
+    import copy
+    fresh, fresh_too = copy.deepcopy(extract), copy.deepcopy(extract)
+    counts = []
+    monkeypatch.setattr(scorecard, "as_cases", lambda found: counts.append(1) or as_cases(found))
+    included = scorecard.values(extract, "2016-03-31", include_uasc=True)
+    first = len(counts)
+    excluded = scorecard.values(extract, "2016-03-31", include_uasc=False)
+    assert first > 20 and len(counts) == first
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(excluded, scorecard.values(fresh, "2016-03-31", include_uasc=False))
+    pd.testing.assert_frame_equal(included, scorecard.values(fresh_too, "2016-03-31", include_uasc=True))
+    county = lambda v, i: v[(v["indicator"] == i) & (v["level"] == "county")]["value"].iloc[0]  # noqa: E731
+    assert (county(included, "CIC_TOTAL"), county(excluded, "CIC_TOTAL")) == (7, 6)
+
+
+as_cases = scorecard.as_cases
+
+
+def test_the_catalogues_values_kept_joined_are_each_indicators_and_a_caller_cannot_change_them(extract):
+    """``values`` of the whole catalogue (kept joined on the extract) equal the indicators' values asked one by one,
+    level by level; a caller writing into what it got does not change the next answer."""
+    import copy
+    fresh = copy.deepcopy(extract)
+    whole = scorecard.values(extract, "2016-03-31", levels=("area",))
+    whole["value"] = -1.0
+    again = scorecard.values(extract, "2016-03-31", levels=("area",))
+    assert (again["value"] != -1.0).any() and len(again) == len(whole) > 57
+    one_by_one = pd.concat([scorecard.values(fresh, "2016-03-31", indicators=[i.id], levels=("area",))
+                            for i in scorecard.M.CATALOGUE], ignore_index=True)
+    pd.testing.assert_frame_equal(again, one_by_one)

@@ -128,14 +128,27 @@ def tick_places(step: float) -> int:
     return next((p for p in range(3) if abs(round(step, p) - step) < 1e-9 * max(1.0, abs(step))), 3)
 
 
-def _tick_label(axis):
+class StepLabels(matplotlib.ticker.Formatter):
     """Tick labels with thousands separators and as many decimals as the axis's tick step needs: a panel whose
-    values run from 1.3 to 1.9 is labelled 1.0, 1.5, 2.0, not 1, 2, 2 (whole numbers stay whole)."""
-    def label(v, _pos):
-        locs = axis.get_majorticklocs()
+    values run from 1.3 to 1.9 is labelled 1.0, 1.5, 2.0, not 1, 2, 2 (whole numbers stay whole).
+
+    matplotlib labels an axis's ticks with ``format_ticks(locs)``, ``locs`` being the axis's major tick locations,
+    so the step is worked out once from them (asking the axis's locator again for each label, as a plain
+    ``FuncFormatter`` must, was a third of drawing the trend appendix); a single label asks the axis. The labels
+    are the plain formatter's (``tests/test_charts_fit.py``)."""
+
+    def __call__(self, v, pos=None):
+        return self.labels(self.axis.get_majorticklocs(), [v])[0]
+
+    def format_ticks(self, values):
+        return self.labels(values, values)
+
+    @staticmethod
+    def labels(locs, values) -> list[str]:
+        """``values`` labelled for an axis whose major ticks are at ``locs``."""
         step = float(np.min(np.diff(locs))) if len(locs) > 1 else 1.0
-        return f"{v:,.{tick_places(step)}f}"
-    return label
+        places = tick_places(step)
+        return [f"{v:,.{places}f}" for v in values]
 
 
 def month_end_axis(ax, dates, fmt: str = "%b %y", most: int = 8) -> list[pd.Timestamp]:
@@ -380,7 +393,7 @@ class _TrendGrid:
                                ax.plot([], [], drawstyle="steps-mid", linestyle="--", lw=1.1, color=TARGET)[0],
                                ax.plot([], [], drawstyle="steps-mid", linestyle=":", lw=1.3, color=FLOOR)[0]))
             ax.tick_params(axis="both", labelsize=6.5, length=2.5, pad=1.5)
-            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_tick_label(ax.yaxis)))
+            ax.yaxis.set_major_formatter(StepLabels())
         handles = [matplotlib.lines.Line2D([], [], color=LINE, marker="o", markersize=3, label="Value at the month end"),
                    matplotlib.lines.Line2D([], [], color=TARGET, linestyle="--", label="Target"),
                    matplotlib.lines.Line2D([], [], color=FLOOR, linestyle=":", label="Amber floor (beyond it: Red)")]
