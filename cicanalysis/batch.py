@@ -592,16 +592,20 @@ class _Kernel:
 
     def take(self, timeout: float = 120):
         """The kernel's manager for papermill, once its imports are done (or ``timeout`` passed: the notebook's
-        setup cell then imports what is left); None when the kernel has died (papermill then starts one)."""
+        setup cell then imports what is left); None when the kernel has died (papermill then starts one). Asked
+        again before :meth:`reuse`, the same manager."""
         import queue
         import time
 
         from jupyter_core.utils import run_sync
+        if self.request is None:
+            return self.km
         end = time.monotonic() + timeout
         try:
             while time.monotonic() < end:
                 try:
                     if self.kc.get_shell_msg(timeout=1)["parent_header"].get("msg_id") == self.request:
+                        self.request = None
                         break
                 except queue.Empty:
                     if not run_sync(self.km.is_alive)():

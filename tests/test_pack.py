@@ -211,6 +211,7 @@ def test_a_kernel_reused_for_a_second_notebook_keeps_its_modules_and_nothing_els
     try:
         pm.execute_notebook(first, str(tmp_path / "first.out.ipynb"), kernel_name="python3", progress_bar=False,
                             km=kernel.take())
+        assert kernel.take() is kernel.km                             # asked again: the same kernel, at once
         papermills = kernel.km.__dict__["_cic_clients"]
         assert [c.channels_running for c in papermills] == [True]
         assert kernel.reuse()
