@@ -109,3 +109,22 @@ def test_the_covering_report_gives_no_change_since_a_report_before_the_data_star
     assert ("Summary: The scorecard for the period ending 31 January 2012: 1 Green, 0 Amber and 0 Red. There are no "
             "figures for the last report to the Corporate Parenting Panel (31 December 2011) to compare with.") in text
     assert "nan" not in text and "moved to a better RAG band" not in text
+
+
+# ---------------------------------------------------------------- the sufficiency report
+def test_a_sufficiency_report_before_the_trends_default_start_runs_from_the_data_start(early):
+    """31/03/2012 is before the trends' default start (01/04/2012): the old trend had no quarter at all (and the
+    report failed with a KeyError); it now starts where the data start (01/01/2012), with the period's quarter.
+    At 31/03/2012 S is in care (E left on 01/03/2012); S and E entered care in the quarter."""
+    from cicanalysis.measures import sufficiency as S
+    from cicanalysis.reports import sufficiency_text as ST
+    x = early[0]
+    assert S.trend_start(x, "2012-03-31") == pd.Timestamp("2012-01-01")
+    assert S.trend_start(x, "2016-03-31") == pd.Timestamp("2012-04-01") == S.START
+    t = S.trend(x, "2012-03-31")
+    county = t[t["level"] == "county"].set_index("measure")
+    assert list(t["quarter"].unique()) == [pd.Timestamp("2012-03-31")]
+    assert (county.loc["CIC_INCL", "value"], county.loc["STARTED", "value"]) == (1, 2)
+    assert ST.headline(t, "2012-03-31") == ["At 31/03/2012 (Q4 2011-12) the trends start, so there are no figures for "
+                                            "the previous quarter (December 2011) to compare with."]
+    assert (ST.summary_table(t, "2012-03-31")["Previous quarter"] == "n/a").all()
