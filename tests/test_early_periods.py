@@ -128,3 +128,21 @@ def test_a_sufficiency_report_before_the_trends_default_start_runs_from_the_data
     assert ST.headline(t, "2012-03-31") == ["At 31/03/2012 (Q4 2011-12) the trends start, so there are no figures for "
                                             "the previous quarter (December 2011) to compare with."]
     assert (ST.summary_table(t, "2012-03-31")["Previous quarter"] == "n/a").all()
+
+
+# ---------------------------------------------------------------- the adoption journey
+def test_the_adoption_span_last_year_before_the_data_start_is_blank_not_zero(early):
+    """31/03/2013: the same span last year (01/04/2011-31/03/2012) starts before the data (01/01/2012), so its
+    counts are blank, not 0 (the old summary said 'the same as in the same period last year (0)'). 31/03/2014: last
+    year's span starts 01/04/2012, within the data: D placed 01/12/2013 and E 01/03/2014, 2 against 0."""
+    from cicanalysis.measures import adoption
+    from cicanalysis.reports import adoption_text
+    x = early[0]
+    s = adoption.summary_statistics(x, "2013-03-31")
+    assert s["last_year"].isna().all() and s["change"].isna().all() and s["this_span"].iloc[0] == 0   # adopted
+    lines = adoption_text.summary_bullets(s, "2013-03-31")
+    assert lines[0] == ("0 children were adopted between 1 April 2012 and 31 March 2013; there are no figures for the "
+                        "same period last year to compare with (before the data start).")
+    assert "there are no figures for 31/03/2012 to compare with" in lines[6] and "the same as" not in " ".join(lines)
+    placed = adoption.summary_statistics(x, "2014-03-31").set_index("measure").loc["Children placed for adoption"]
+    assert (placed["this_span"], placed["last_year"], placed["change"]) == (2, 0, 2)
