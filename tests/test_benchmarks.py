@@ -292,3 +292,34 @@ def test_scorecard_comparison_without_a_code_says_so_and_hands_nothing():
     from cicanalysis.reports.context import Report
     r = Report(extract_from_rows(extract_date="2016-03-31", authority=False), pd.Timestamp("2016-03-31"), "scorecard")
     assert "DfE LA code is not set" in r.comparison().data and r.handed["figures"] == [] and r.handed["tables"] == []
+
+
+def test_scorecard_comparison_before_the_published_series_says_so_in_one_line(monkeypatch):
+    """A period before the DfE's series (Kent's figures start at 31 March 2015): one line instead of the table, no
+    figures handed over (the old table failed on the frame's missing columns), and one line for the charts."""
+    from IPython.display import Markdown
+    from conftest import extract_from_rows
+    from cicanalysis.reports import benchmark_text as T, charts
+    from cicanalysis.reports.context import Report
+    r = Report(extract_from_rows(extract_date="2016-03-31"), pd.Timestamp("2011-01-31"), "scorecard")
+    shown = r.comparison()
+    assert isinstance(shown, Markdown) and r.handed["figures"] == [] and r.handed["tables"] == []
+    assert shown.data == ("The DfE has published no figures for Kent on or before January 2011 to compare with (its "
+                          "published figures start at 31 March 2015).")
+    charted, lines = [], []         # the charts: none, and one line naming the measures (unpublished_note)
+    monkeypatch.setattr(charts, "show", lambda fig, alt=None: charted.append(fig))
+    monkeypatch.setattr("IPython.display.display", lambda obj: lines.append(getattr(obj, "data", obj)))
+    r.comparison_charts(T.SCORECARD_CHARTS)
+    assert charted == [] and len(lines) == 1 and lines[0].startswith("Nothing to chart yet, as the DfE has published "
+                                                                     "no figure for Kent on or before January 2011")
+    # a month after 31 March 2015 the table is back (the rate published for 2015)
+    later = Report(r.x, pd.Timestamp("2015-04-30"), "scorecard")
+    assert not isinstance(later.comparison(), Markdown) and len(later.handed["tables"]) == 1
+
+
+def test_comparison_table_of_rows_with_no_published_year_has_blank_columns():
+    from cicanalysis.reports import benchmark_text as T
+    frame = B.comparisons("886", ["CIC_RATE", "WITHIN_20_MILES"], up_to=2011)
+    assert "year" not in frame             # nothing published on or before 2011: no year columns at all
+    t = T.comparison_table(frame)
+    assert list(t["At 31 March"]) == ["", ""] and t["England"].isna().all() and t["Rank"].tolist() == ["", ""]

@@ -628,7 +628,8 @@ SUMMARY = [  # (measure, kind, journey column or status, filter, needs tracking)
 
 def summary_statistics(x: Extract, period) -> pd.DataFrame:
     """measure, this_span, last_year (same span last year), change, pct_change; plans changed are also split by the new
-    plan. Measures that need the tracking table are blank when it is absent."""
+    plan. Measures that need the tracking table are blank when it is absent; last_year (and the changes) is blank
+    when the same span last year starts before the data start (its counts would miss what came before)."""
     p = P.month_end(period)
     p_last = P.month_end_of(p - pd.DateOffset(years=1))
     windows = {"this_span": span_window(p), "last_year": span_window(p_last)}
@@ -651,6 +652,8 @@ def summary_statistics(x: Extract, period) -> pd.DataFrame:
                 rows.append({"measure": f"  to {plan}" if plan != NOT_RECORDED else "  new plan not recorded",
                              **{k: int(v.get(plan, 0)) for k, v in plans.items()}})
     out = pd.DataFrame(rows)
+    if pd.notna(x.first_date) and windows["last_year"].start < x.first_date:
+        out["last_year"] = np.nan
     return with_changes(out)
 
 

@@ -318,6 +318,25 @@ def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=Non
     return df[COLUMNS].reset_index(drop=True)
 
 
+def build_compared(data, period, like: pd.DataFrame, include_uasc: bool = True, levels=LEVELS) -> pd.DataFrame:
+    """The scorecard a report compares ``like`` with (last month, the outturn, the one last reported to the panel):
+    :func:`build` for ``period``; for a period before the data start, ``like``'s rows (of ``levels``) at the period
+    with every figure blank (value, counts, previous and outturn values, RAG and directions: n/a) and the period's
+    targets, so that nothing is compared with it and no change is worked out."""
+    x = _extract(data)
+    p = P.month_end(period)
+    if pd.isna(x.first_date) or p >= x.first_date:
+        return build(x, p, include_uasc, levels)
+    blank = like[like["level"].isin(levels)].copy()
+    blank[["numerator", "denominator", "value", "previous_value", "outturn_value"]] = np.nan
+    blank[["rag", "dot_previous", "dot_outturn"]] = None
+    blank["small_denominator"] = False
+    tgt = {i: target_for(i, p, x.authority_dir) for i in blank["indicator"].unique()}
+    blank["target"] = blank["indicator"].map(lambda i: tgt[i][0])
+    blank["floor"] = blank["indicator"].map(lambda i: tgt[i][1])
+    return blank.assign(period=p).reset_index(drop=True)
+
+
 def trend(data, period, months: int = 13, include_uasc: bool = True, indicators=None,
           level: str = "county") -> pd.DataFrame:
     """Values for the ``months`` month ends to ``period`` (default 13: the same month last year too)."""

@@ -84,10 +84,16 @@ def check_quarter(x: Extract, period) -> pd.Timestamp:
     return p
 
 
-def quarters(x: Extract, period, start=START) -> list[pd.Timestamp]:
-    """Quarter ends from the first after ``start`` (or the start of the data) to the period."""
+def trend_start(x: Extract, period, start=START) -> pd.Timestamp:
+    """Where the trends start: ``start``, or the start of the data if later; for a period before that, the start
+    of the data (a report for an early period still has its own quarter and those before it)."""
     first = max(pd.Timestamp(start), x.first_date)
-    return P.quarter_ends(first, period)
+    return first if first <= P.month_end(period) else x.first_date
+
+
+def quarters(x: Extract, period, start=START) -> list[pd.Timestamp]:
+    """Quarter ends from the first after :func:`trend_start` to the period."""
+    return P.quarter_ends(trend_start(x, period, start), period)
 
 
 def trend(x: Extract, period, start=START, measures=None) -> pd.DataFrame:

@@ -113,7 +113,10 @@ def summary_bullets(summary: pd.DataFrame, period) -> list[str]:
             return None
         now, before = r["this_span"], r["last_year"]
         against = f"at {last:%d/%m/%Y}" if snapshot else "in the same period last year"
-        if now == before:
+        if pd.isna(before):         # last year's span starts before the data: nothing to compare with
+            change = (f"; there are no figures for {last:%d/%m/%Y} " if snapshot else
+                      "; there are no figures for the same period last year ") + "to compare with (before the data start)"
+        elif now == before:
             change = f", the same as {against} ({before:,.0f})"
         else:
             pc = f" ({100 * (now - before) / before:+.1f}%)" if before else ""

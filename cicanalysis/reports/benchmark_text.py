@@ -73,13 +73,15 @@ def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
     f = frame.copy()
     titles = f["indicator"].map(lambda i: BY_ID[i].title if i in BY_ID else i)
     not_compared = ~f["comparable"].astype(bool)
-    year = [str(int(y)) if pd.notna(y) else "" for y in f.get("year", pd.Series(index=f.index, dtype=float))]
+    blank = pd.Series(float("nan"), index=f.index)      # a column no row has (no year published: only these rows)
+    year = [str(int(y)) if pd.notna(y) else "" for y in f.get("year", blank)]
     out = pd.DataFrame({
         "Indicator": titles, "Published as": f["published"], "At 31 March": year,
-        "Authority (published)": f.get("authority"), "England": f.get("england"), "Region": f.get("region"),
-        "Neighbours' mean": f.get("neighbours_mean"),
-        "Neighbours with a value": f.get("neighbours_with_value").astype("Int64"),
-        "Rank": [f"{r:.0f} of {n:.0f}" if pd.notna(r) else "" for r, n in zip(f.get("rank"), f.get("ranked"))],
+        "Authority (published)": f.get("authority", blank), "England": f.get("england", blank),
+        "Region": f.get("region", blank), "Neighbours' mean": f.get("neighbours_mean", blank),
+        "Neighbours with a value": f.get("neighbours_with_value", blank).astype("Int64"),
+        "Rank": [f"{r:.0f} of {n:.0f}" if pd.notna(r) else "" for r, n in zip(f.get("rank", blank),
+                                                                            f.get("ranked", blank))],
         "Quartile": f["quartile"].fillna("") if "quartile" in f else "",
     })
     if "inner_outer_london" in f and f["inner_outer_london"].notna().any():
@@ -106,6 +108,18 @@ def chart_note(comparison, period, first_year: int | None = None) -> str:
     first = f" (its published series starts at 31 March {first_year})" if first_year else ""
     return (f"**{name}**: the DfE has published no figure for {comparison.la_name} on or before "
             f"{pd.Timestamp(period):%B %Y}{first}, so there is nothing to chart.")
+
+
+def nothing_published_note(la_name: str, period, published=()) -> str:
+    """The one line shown instead of the comparison table when the DfE has published no figure on or before the
+    period for any indicator compared (a period before its series starts), with the first 31 March it publishes
+    any of the ``published`` measures for, when known (the charts then name each in one line,
+    :func:`unpublished_note`)."""
+    from ..measures.benchmarks import first_year
+    years = [y for y in (first_year(m) for m in dict.fromkeys(published)) if y is not None]
+    first = f" (its published figures start at 31 March {min(years)})" if years else ""
+    return (f"The DfE has published no figures for {la_name} on or before {pd.Timestamp(period):%B %Y} to compare "
+            f"with{first}.")
 
 
 def unpublished_note(waiting, period) -> str:

@@ -108,8 +108,12 @@ class Report:
         if frame.empty:
             return Markdown("The authority's DfE LA code is not set in its configuration: it is compared with no "
                             "published figures (no table, no charts).")
-        self.figures(publish.comparison_figures(frame, self.name))
         la = self.x.authority
+        compared = frame[frame["comparable"].astype(bool)]
+        if len(compared) and ("year" not in compared or compared["year"].isna().all()):   # a period before the series
+            from .benchmark_text import nothing_published_note
+            return Markdown(nothing_published_note(la["la_name"], self.period, compared["published"]))
+        self.figures(publish.comparison_figures(frame, self.name))
         shown, note = with_published_figures(frame)
         return self.table(comparison_table(shown), caption=f"{la['la_name']} ({la['la_code']}) against England, its "
                           f"region and its statistical neighbours: the DfE's published figures, latest year on or "

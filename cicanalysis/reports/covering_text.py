@@ -174,17 +174,26 @@ def _n(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
+def _has_figures(earlier: pd.DataFrame) -> bool:
+    """Whether the earlier scorecard has any figure (not one before the data start, all n/a:
+    :func:`scorecard.build_compared`), so that changes since it can be given."""
+    return bool(S._county(earlier)["value"].notna().any())
+
+
 def _rag_counts(frame: pd.DataFrame) -> str:
     rag = S._county(frame)["rag"].value_counts()
     return f"{int(rag.get('G', 0))} Green, {int(rag.get('A', 0))} Amber and {int(rag.get('R', 0))} Red"
 
 
 # ---------------------------------------------------------------- the sections
-def introduction(n: int, period, then, to: str) -> Section:
+def introduction(n: int, period, then, to: str, data_start=None) -> Section:
+    """What the report presents and the period it compares with; with ``data_start`` (the period compared with is
+    before it), that there are no figures for that period to compare with."""
     s = Section(n, "Introduction")
     s.add(f"This report presents the Children in Care performance scorecard for the period ending {_date(period)}, "
           f"which follows it. It compares performance with {_date(then)}, the period of the scorecard last reported "
-          f"to the {to}.")
+          f"to the {to}." + (f" The data start on {_date(data_start)}, so there are no figures for {_date(then)} to "
+                             "compare with and no change since then is given." if data_start is not None else ""))
     return s
 
 
@@ -213,6 +222,8 @@ def _in_care_words(moves: pd.DataFrame, period, then) -> str:
            f"{parts['CIC_CITIZEN']['now']:,.0f} citizen children and {parts['CIC_UASC']['now']:,.0f} UASC. ")
     before = (f"At {_date(then)} there were {parts['CIC_TOTAL']['then']:,.0f}: {parts['CIC_CITIZEN']['then']:,.0f} "
               f"citizen children and {parts['CIC_UASC']['then']:,.0f} UASC. ")
+    if pd.isna(parts["CIC_TOTAL"]["then"]):          # the last report is before the data start
+        return now + f"There are no figures for {_date(then)} to compare with."
     total = parts["CIC_TOTAL"]["change"]
     net = f"The net change is {total:+,.0f}" if total else "There is no net change"
     return (now + before + f"{net}: citizen children {_signed(parts['CIC_CITIZEN']['change'])} and UASC "
@@ -234,7 +245,8 @@ def summary_of_performance(n: int, earlier: pd.DataFrame, card: pd.DataFrame, la
     a, b = (S._county(f).set_index("indicator") for f in (earlier, card))
     if "CIC_RATE" in b.index:
         s.add(rate_words(b.loc["CIC_RATE", "value"], a["value"].get("CIC_RATE"), p, then, la_code))
-    s.add(f"Of the measures rated, {_rag_counts(card)} at {_date(p)}; at {_date(then)}, {_rag_counts(earlier)}.")
+    s.add(f"Of the measures rated, {_rag_counts(card)} at {_date(p)}; at {_date(then)}, "
+          + (f"{_rag_counts(earlier)}." if _has_figures(earlier) else "there are no figures to compare with."))
     return s
 
 
@@ -278,6 +290,9 @@ def band_moves(n: int, earlier: pd.DataFrame, card: pd.DataFrame, comments: dict
     paragraph above instead of repeating it); an improvement shows one when the officer gave it."""
     s = Section(n, "Changes in RAG band since the last report")
     p, then = S._period_of(S._county(card)), S._period_of(S._county(earlier))
+    if not _has_figures(earlier):
+        s.add(f"There are no figures for {_date(then)} to compare with, so no change of RAG band is given.")
+        return s
     moved = S.band_changes(earlier, card)
     up, down = moved[moved["better"]], moved[~moved["better"]]
     s.add(f"Since {_date(then)}, {_n(len(up), 'measure')} moved to a better RAG band and {len(down)} to a worse one.")
@@ -301,9 +316,10 @@ def cover_rows(cover: dict, p, then, card: pd.DataFrame, earlier: pd.DataFrame, 
     """To, From, Lead officer, Subject, Summary, Recommendation, Contact. A detail not configured shows
     "[...: to be added]" in a draft and is left out when publishing."""
     moved = S.band_changes(earlier, card)
-    summary = (f"The scorecard for the period ending {_date(p)}: {_rag_counts(card)}. Since the last report to the "
-               f"{cover['to']} ({_date(then)}), {_n(int(moved['better'].sum()), 'measure')} moved to a better RAG "
-               f"band and {int((~moved['better']).sum())} to a worse one.")
+    since = (f"Since the last report to the {cover['to']} ({_date(then)}), {_n(int(moved['better'].sum()), 'measure')} "
+             f"moved to a better RAG band and {int((~moved['better']).sum())} to a worse one." if _has_figures(earlier)
+             else f"There are no figures for the last report to the {cover['to']} ({_date(then)}) to compare with.")
+    summary = f"The scorecard for the period ending {_date(p)}: {_rag_counts(card)}. {since}"
     rows = [("To", cover["to"]), ("From", _cover_value(cover["from"], "the director", draft)),
             ("Lead officer", _cover_value(cover["lead_officer"], "the lead officer", draft)),
             ("Subject", f"{cover['subject']}: period ending {_date(p)}"),
@@ -338,7 +354,8 @@ def covering_report(x, card: pd.DataFrame, earlier: pd.DataFrame, draft: bool = 
     p, then = P.month_end(S._period_of(S._county(card))), S._period_of(S._county(earlier))
     comments = S.commentary(x, p)
     reds_section, reds = away_from_target(4, earlier, card, comments, draft)
-    sections = [introduction(1, p, then, cover["to"]), context(2, x, card, include_uasc),
+    start = x.first_date if pd.notna(x.first_date) and then < x.first_date else None
+    sections = [introduction(1, p, then, cover["to"], start), context(2, x, card, include_uasc),
                 summary_of_performance(3, earlier, card, x.authority.get("la_code", "")), reds_section,
                 band_moves(5, earlier, card, comments, draft, reds)] + closing(6, cover, p, draft)
     return CoveringReport(cover_rows(cover, p, then, card, earlier, draft), sections)

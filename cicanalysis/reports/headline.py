@@ -18,7 +18,7 @@ from ..measures.scorecard import _period_of, band_changes, comparator_at
 from . import adopters_text as A
 from . import adoption_text as ad
 from . import sufficiency_text as S
-from .scorecard_text import band_change_line, performance_summary, rate_comparison_words
+from .scorecard_text import band_change_line, data_start_notice, performance_summary, rate_comparison_words
 from .formatting import change_words, format_value
 
 
@@ -78,7 +78,8 @@ def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataF
     p = _period_of(_county(card))
     prev, out = P.previous_month_end(p), P.outturn_date(p)
     name = x.authority["name"] if x is not None else "the authority"
-    h = Headline(sentences=[performance_summary(card, name)], notices=list(notices))
+    start = data_start_notice(x.first_date, p) if x is not None else ""
+    h = Headline(sentences=[performance_summary(card, name)], notices=list(notices) + ([start] if start else []))
     if {"CIC_CITIZEN", "CIC_UASC"} <= set(c.index):
         cz, ua = c.loc["CIC_CITIZEN"], c.loc["CIC_UASC"]
         total = cz["value"] + ua["value"]
@@ -94,10 +95,11 @@ def scorecard(x, card: pd.DataFrame, last_month: pd.DataFrame, outturn: pd.DataF
         vs = rate_comparison_words(comparator_at("CIC_RATE", p, la_code), p, la_code)
         h.sentences.append(f"**Rate per 10,000 children aged 0-17:** {format_value(r['value'], 'per 10,000')} "
                            f"({format_value(r['outturn_value'], 'per 10,000')} at {out:%B %Y}){vs}.")
-    month = band_changes(last_month, card)
-    h.lists.append((f"Changed RAG band since last month ({prev:%B %Y}): {len(month)}", _band_list(month)))
-    year = band_changes(outturn, card)
-    h.lists.append((f"Changed RAG band since the outturn ({out:%B %Y}): {len(year)}", _band_list(year)))
+    for label, earlier in ((f"last month ({prev:%B %Y})", last_month), (f"the outturn ({out:%B %Y})", outturn)):
+        moves = band_changes(earlier, card)
+        none = _county(earlier)["value"].isna().all()       # before the data start: nothing to compare with
+        h.lists.append((f"Changed RAG band since {label}: " + ("no figures to compare with" if none else
+                                                               str(len(moves))), [] if none else _band_list(moves)))
     reds = _county(card)[_county(card)["rag"] == "R"]
     if reds_in:
         h.lists.append((f"Off target (Red): {len(reds)}, listed with the officers' explanations in {reds_in}", []))

@@ -31,15 +31,40 @@ def performance_summary(frame: pd.DataFrame, authority: str = "the authority") -
     p = _period_of(f)
     rated = f[f["rag"].isin(["G", "A", "R"])]
     rag = rated["rag"].value_counts()
-    dp = rated["dot_previous"].value_counts()
-    do = rated["dot_outturn"].value_counts()
     out = P.outturn_date(p)
     return (f"As at {p:%d/%m/%Y}, {authority} has {_n(int(rag.get('G', 0)), 'indicator')} rated as Green, "
             f"{int(rag.get('A', 0))} as Amber and {int(rag.get('R', 0))} as Red. "
-            f"Compared with last month {int(dp.get('improved', 0))} improved, {int(dp.get('same', 0))} stayed "
-            f"the same and {int(dp.get('worse', 0))} worsened. "
-            f"Compared with the outturn ({out:%B %Y}) {int(do.get('improved', 0))} improved, "
-            f"{int(do.get('same', 0))} stayed the same and {int(do.get('worse', 0))} worsened.")
+            + _compared_with("last month", P.previous_month_end(p), f, rated, "previous_value", "dot_previous") + " "
+            + _compared_with(f"the outturn ({out:%B %Y})", out, f, rated, "outturn_value", "dot_outturn"))
+
+
+def _compared_with(label: str, when, county: pd.DataFrame, rated: pd.DataFrame, column: str, dot: str) -> str:
+    """'Compared with last month 5 improved, 2 stayed the same and 3 worsened.' (the rated indicators); when no
+    county indicator has a figure then (a month before the data start) that there is nothing to compare with, not
+    that none changed."""
+    if column in county and county[column].isna().all():
+        return f"There are no figures for {label}{'' if '(' in label else f' ({when:%B %Y})'} to compare with."
+    d = rated[dot].value_counts()
+    return (f"Compared with {label} {int(d.get('improved', 0))} improved, {int(d.get('same', 0))} stayed the same "
+            f"and {int(d.get('worse', 0))} worsened.")
+
+
+def data_start_notice(first_date, period, months: int = 13) -> str:
+    """The one-line notice of a scorecard whose ``months``-month trend reaches back before the data start: which
+    comparisons have no figures (n/a: last month, the outturn), where the trends start, and, while the last 12 months
+    reach back before it, that year-to-date and 12-month measures count only from the data start; '' when the trend
+    is within the data."""
+    start, p = pd.Timestamp(first_date), P.month_end(period)
+    if pd.isna(start) or pd.date_range(end=p, periods=months, freq="ME")[0] >= start:   # as scorecard.trend
+        return ""
+    before = [f"{label} ({d:%B %Y})" for label, d in (("last month", P.previous_month_end(p)),
+                                                       ("the outturn", P.outturn_date(p))) if d < start]
+    none = (f"{' and '.join(before)} {'has' if len(before) == 1 else 'have'} no figures (n/a) and nothing is compared "
+            f"with {'it' if len(before) == 1 else 'them'}; " if before else "")
+    year_from = P.month_end(P.add_months(p, -12)) + pd.Timedelta(days=1)     # the last 12 months start here
+    return (f"The data start on {start:%d/%m/%Y}, so {none}the trends start at {P.month_end_of(start):%B %Y}"
+            + ("; measures over the year to date or the last 12 months count only from then." if year_from < start
+               else "."))
 
 
 def band_change_line(r) -> str:

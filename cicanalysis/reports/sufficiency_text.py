@@ -121,10 +121,15 @@ def scorecard_note(x: Extract, period, m: Measure | str) -> str:
 
 def headline(t: pd.DataFrame, period, tolerance: float = 1.0) -> list[str]:
     """The report's headline: how many measures moved towards the strategy's aim since the previous quarter,
-    how many were stable (within the stated tolerance) and how many moved away, naming those that moved away."""
+    how many were stable (within the stated tolerance) and how many moved away, naming those that moved away; when
+    the trends start at the period (its first quarter in the data), that there is nothing to compare with."""
+    p = pd.Timestamp(period)
+    prev_q = P.month_end_of(p - pd.DateOffset(months=3))
+    if not (t["quarter"] == prev_q).any():
+        return [f"At {p:%d/%m/%Y} ({P.quarter_label(p)}) the trends start, so there are no figures for the previous "
+                f"quarter ({prev_q:%B %Y}) to compare with."]
     s = summary_table(t, period, tolerance)
     counts = s["Direction"].value_counts()
-    p = pd.Timestamp(period)
     lines = [f"At {p:%d/%m/%Y} ({P.quarter_label(p)}), since the previous quarter {_count(counts.get(TOWARDS, 0))} "
              f"moved towards the strategy's aim, {int(counts.get(STABLE, 0))} stayed stable ({tolerance_words(tolerance)}) "
              f"and {int(counts.get(AWAY, 0))} moved away from it."]
