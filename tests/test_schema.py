@@ -205,7 +205,7 @@ def test_csv_read_the_same_whether_or_not_the_values_are_looked_at(tmp_path):
     cell = st.one_of(st.text(alphabet="ab1 ", max_size=5), st.text(alphabet="a1 \t,\"\r\n\x1c", max_size=4))
     seen = []
 
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=150, deadline=None, derandomize=True)   # the same examples each run: the count below is stable
     @given(st.lists(st.tuples(cell, cell), min_size=1, max_size=6))
     def check(rows):
         out = io.StringIO()
