@@ -279,3 +279,37 @@ def test_the_run_starts_its_workers_before_the_callers_load_and_a_load_error_wri
         batch.run(["2016-03-31"], tmp_path / "data", tmp_path / "out", jobs=2, extract=load)
     assert order == ["pool of 2 for 4", "load", "pool shut down"]
     assert not (tmp_path / "out").exists()                   # nothing written for a run refused in one line
+
+
+@pytest.mark.slow
+def test_an_executed_notebook_is_saved_once_when_it_ends_even_when_its_kernel_dies(tmp_path, monkeypatch):
+    """batch.execute's engine writes the notebook as it ends, not at every cell (papermill's default writes it twice
+    a cell): written as it starts and ends, and the outputs so far kept when the kernel dies in a cell."""
+    import nbformat
+    import papermill as pm
+    import papermill.iorw
+    from cicanalysis.reports import specs
+    writes = []
+    real = papermill.iorw.write_ipynb
+    monkeypatch.setattr(pm.engines, "write_ipynb", lambda nb, path: (writes.append(path), real(nb, path))[1])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('first')"),
+                                         nbformat.v4.new_code_cell("x = 2"),
+                                         nbformat.v4.new_code_cell("import os\nif crash: os._exit(1)"),
+                                         nbformat.v4.new_code_cell("print('last')")])
+    nb.cells.insert(0, nbformat.v4.new_code_cell("crash = False", metadata={"tags": ["parameters"]}))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    monkeypatch.setattr(batch, "NOTEBOOK_DIR", tmp_path)
+    monkeypatch.setitem(specs.NOTEBOOKS, "probe", ("probe.ipynb", "Probe", lambda p: True))
+    monkeypatch.setattr(batch, "NOTEBOOKS", specs.NOTEBOOKS)
+    import pandas as pd
+    (tmp_path / "ran").mkdir()
+    (tmp_path / "crashed").mkdir()
+    out = batch.execute("probe", pd.Timestamp("2016-03-31"), tmp_path, tmp_path / "ran", {"crash": False})
+    assert len(writes) == 2            # as it starts (no output yet) and as it ends; papermill's own engine: 12
+    assert "last" in nbformat.read(out, 4).cells[-1].outputs[0]["text"]
+    writes.clear()
+    with pytest.raises(Exception, match="(?i)dead|died"):
+        batch.execute("probe", pd.Timestamp("2016-03-31"), tmp_path, tmp_path / "crashed", {"crash": True})
+    kept = nbformat.read(tmp_path / "crashed" / "probe.ipynb", 4)
+    assert len(writes) == 2 and [c.outputs[0]["text"].strip() for c in kept.cells[2:3]] == ["first"]
