@@ -90,6 +90,24 @@ def test_fit_gives_the_same_svg_bytes_as_tight_layout(make, adoption_x, extract,
     assert plain == fitted
 
 
+@pytest.mark.parametrize("make", [_adoption_charts, _sufficiency_charts, _scorecard_charts],
+                         ids=["adoption-adopters", "sufficiency", "scorecard"])
+def test_titles_fixed_at_the_top_give_the_same_svg_bytes_as_automatic_placement(make, adoption_x, extract, monkeypatch):
+    """``TITLES_FIXED``: every title where matplotlib's automatic placement (its defaults: ``axes.titley`` None, axis
+    offsets on) puts it, byte for byte, with automatic placement really off."""
+    x = adoption_x if make is _adoption_charts else extract
+    fixed = _svgs(make, x, monkeypatch, False)
+    with monkeypatch.context() as m:
+        m.setattr(charts, "TITLES_FIXED", {"axes.titley": None, "axes.formatter.useoffset": True})
+        automatic = _svgs(make, x, monkeypatch, False)
+        assert plt.subplots()[1]._autotitlepos is True
+    charts.house_style()
+    assert plt.subplots()[1]._autotitlepos is False          # the house style again: placement fixed
+    plt.close("all")
+    assert len(fixed) == len(automatic) >= 5
+    assert fixed == automatic
+
+
 def test_fit_lays_out_as_tight_layout_measuring_each_axes_once_and_savefig_draws_once(monkeypatch):
     """The subplot parameters are tight_layout's, from one measure of each axes (two with tight_layout and a rect);
     savefig then draws the figure once (twice after tight_layout)."""
