@@ -221,18 +221,28 @@ def _joined_values(x: Extract, p: pd.Timestamp, include_uasc: bool, indicators) 
     rows kept on the extract: one frame made from every row, not one frame an indicator joined (two thirds of the
     time the scorecard spent on an indicator's values after counting its cases)."""
     rows, shared = [], {}
+    settings = _settings_asked(x, include_uasc)
     for ind in indicators:
         key = _values_key(ind, p, include_uasc)
         if key not in x.cache:
             if p < x.first_date:
                 x.cache[key] = []
             else:
-                for inc in dict.fromkeys((bool(include_uasc), not include_uasc) if _follows_switch(ind) else (True,)):
+                for inc in settings if _follows_switch(ind) else (True,):
                     x.cache[_values_key(ind, p, inc)] = _values_of(x, ind, p, inc, shared)
         rows += x.cache[key]
     out = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     return out if rows else out.astype({"indicator": str, "level": str, "unit_name": str, "period": "datetime64[us]",
                                         "numerator": float, "denominator": float, "value": float})
+
+
+def _settings_asked(x: Extract, include_uasc: bool) -> tuple:
+    """The UASC settings to work out from one count of a period's cases: the one asked, then the other once it has
+    been asked of this extract for any period (the scorecard notebook asks both: its history and the UASC impact
+    table; a caller that only ever asks one, as the 12-month scorecards do, pays for one)."""
+    asked = x.cache.setdefault(("uasc settings asked",), set())
+    asked.add(bool(include_uasc))
+    return (bool(include_uasc),) + tuple(s for s in (True, False) if s in asked and s != bool(include_uasc))
 
 
 def _follows_switch(ind: M.Indicator) -> bool:
@@ -244,8 +254,8 @@ def _follows_switch(ind: M.Indicator) -> bool:
 def _values_key(ind: M.Indicator, p: pd.Timestamp, include_uasc: bool) -> tuple:
     """Where an indicator's values for a period are kept on the extract: one entry for both settings of the UASC
     switch when they do not follow it. When they do, ``values`` works out both settings from the one count of the
-    period's cases (the scorecard asks for both: its history and the UASC impact table), so the counting functions
-    run once a period, not twice."""
+    period's cases once both have been asked (:func:`_settings_asked`), so the counting functions run once a period,
+    not twice."""
     return ("values", ind.id, p, bool(include_uasc) or not _follows_switch(ind))
 
 
