@@ -149,6 +149,9 @@ def test_forecast_when_restart_has_passed_or_supply_never_runs_out():
     assert late.restart_by == pd.Timestamp("2015-08-31") and "must restart now" in AT.forecast_paragraph(late)
     none = A.sufficiency_forecast("2015-10-31", 0, 0, 0, 1, 10, 0)
     assert none.run_out is None and "does not run out" in AT.forecast_paragraph(none)
+    steps = dict(zip(none.table()["step"], none.table()["value"]))      # no placement orders: no need, no end
+    assert steps["Households needed per month"] == "0" and steps["Months of supply"] == "does not run out"
+    assert steps["Supply runs out (month end)"] == "does not run out" and "inf" not in " ".join(steps.values())
 
 
 def test_forecast_defaults_come_from_the_data_and_overrides_win(x):

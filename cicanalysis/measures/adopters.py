@@ -308,11 +308,19 @@ class Forecast:
                 ("Supply runs out (month end)", self.run_out),
                 ("Recruitment lead time (months)", i["lead_time_months"]),
                 ("Latest date recruitment must restart", self.restart_by)]
-        return pd.DataFrame({"step": [r[0] for r in rows],
-                             "value": [(f"{v:%d/%m/%Y}" if isinstance(v, pd.Timestamp) else "does not run out"
-                                        if v is None else f"{v:.0%}" if "Share" in s or "rate" in s else f"{v:,.2f}"
-                                        if isinstance(v, float) and not float(v).is_integer() else f"{v:,.0f}")
-                                       for s, v in rows]})
+        return pd.DataFrame({"step": [r[0] for r in rows], "value": [_step_value(s, v) for s, v in rows]})
+
+
+def _step_value(step: str, v) -> str:
+    """A forecast step's value as the table shows it: a date; 'does not run out' for no date and for endless months
+    of supply (no household needed: no placement orders); shares and rates in per cent; else the number."""
+    if isinstance(v, pd.Timestamp):
+        return f"{v:%d/%m/%Y}"
+    if v is None or v == np.inf:
+        return "does not run out"
+    if "Share" in step or "rate" in step:
+        return f"{v:.0%}"
+    return f"{v:,.2f}" if isinstance(v, float) and not float(v).is_integer() else f"{v:,.0f}"
 
 
 def sufficiency_forecast(period, placement_orders_per_year: float, share_own_foster_carer: float,
