@@ -249,3 +249,20 @@ def test_forecast_chart_labels_overlap_no_tick_label_key_or_each_other(period, s
         assert not any(box.overlaps(o) for o in others), ax.texts[i].get_text()
         assert not any(box.overlaps(b) for b in labels[i + 1:])
     plt.close(fig)
+
+
+def test_the_same_span_last_year_before_the_households_table_starts_is_blank_not_zero(x):
+    """The table's records start 01/01/2013 (H9's enquiry, its earliest date). At 31/03/2014 the same span last year
+    (01/04/2012-31/03/2013) starts before that: its counts would be 0 for want of records, so they are n/a and
+    nothing is compared; at 30/09/2014 (last year from 01/04/2013) they are counted."""
+    assert A.records_start(x) == pd.Timestamp("2013-01-01")
+    early = A.summary(x, "2014-03-31").set_index("measure")
+    assert early["last_year"].isna().all() and early["change"].isna().all()
+    assert early.loc["Initial enquiries", "this_span"] == 1 and early.loc["Approvals", "this_span"] == 1   # H6, H9
+    bullets = AT.summary_bullets(A.summary(x, "2014-03-31"), "2014-03-31")
+    assert bullets[0] == ("1 initial enquiry was received between 1 April 2013 and 31 March 2014; there are no "
+                          "figures for the same period last year to compare with (the table of adoptive households "
+                          "starts later).")
+    assert bullets[-1].endswith("(a year earlier no figure).") and not any("(0)" in b for b in bullets)
+    later = A.summary(x, "2014-09-30").set_index("measure")
+    assert later["last_year"].notna().all() and later.loc["Stage 2 applications", "last_year"] == 1     # H9, 01/08/2013

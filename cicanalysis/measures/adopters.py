@@ -277,7 +277,20 @@ def summary(x: Extract, period) -> pd.DataFrame:
                             ("Approved, not yet matched (at the period end)", ["Approved, not matched", "Approved, on hold"])):
         out.append({"measure": label, "this_span": int(status_on(x, p)["STATUS"].isin(statuses).sum()),
                     "last_year": int(status_on(x, last)["STATUS"].isin(statuses).sum())})
-    return with_changes(pd.DataFrame(out))
+    out = pd.DataFrame(out)
+    start = records_start(x)
+    if pd.notna(start) and before.start < start:    # last year's span (and a year earlier) before the table's records
+        out["last_year"] = np.nan
+    return with_changes(out)
+
+
+def records_start(x: Extract) -> pd.Timestamp:
+    """When the table of adoptive households starts: its earliest date of any step (a household can come in at a
+    later step). A span that starts before it would count nothing for the months the table does not cover, so the
+    summary leaves the same span last year blank (n/a) rather than compare with an undercount."""
+    h = households(x)
+    dates = [h[c].min() for c in TABLES["adopters"].dates if c in h and h[c].notna().any()]
+    return min(dates) if dates else pd.NaT
 
 
 # ---------------------------------------------------------------- the sufficiency forecast (SPEC 5.1)

@@ -15,19 +15,27 @@ def summary_bullets(table: pd.DataFrame, period) -> list[str]:
     p = P.month_end(period)
     w = adoption.span_window(p)
     get = table.set_index("measure")
-    words = {"Initial enquiries": "initial enquiries were received", "Stage 2 applications": "households started Stage 2",
-             "Approvals": "households were approved", "Matches": "approved households were matched"}
+    words = {"Initial enquiries": ("initial enquiry was received", "initial enquiries were received"),
+             "Stage 2 applications": ("household started Stage 2", "households started Stage 2"),
+             "Approvals": ("household was approved", "households were approved"),
+             "Matches": ("approved household was matched", "approved households were matched")}
     out = []
-    for measure, text in words.items():
-        now, before = int(get.loc[measure, "this_span"]), int(get.loc[measure, "last_year"])
+    for measure, (one, many) in words.items():
+        now, before = int(get.loc[measure, "this_span"]), get.loc[measure, "last_year"]
+        span = f"{now:,} {one if now == 1 else many} between {w.start:%-d %B %Y} and {p:%-d %B %Y}"
+        if pd.isna(before):     # the same span last year starts before the table of households does
+            out.append(f"{span}; there are no figures for the same period last year to compare with (the table of "
+                       f"adoptive households starts later).")
+            continue
+        before = int(before)
         d = now - before
         pc = f" ({100 * d / before:+.1f}%)" if d and before else ""
         change = "the same as" if d == 0 else f"{abs(d):,} {'more' if d > 0 else 'fewer'}{pc} than"
-        out.append(f"{now:,} {text} between {w.start:%-d %B %Y} and {p:%-d %B %Y}, {change} in the same "
-                   f"period last year ({before:,}).")
+        out.append(f"{span}, {change} in the same period last year ({before:,}).")
     for measure in ("Assessments open (at the period end)", "Approved, not yet matched (at the period end)"):
-        now, before = int(get.loc[measure, "this_span"]), int(get.loc[measure, "last_year"])
-        out.append(f"At {p:%d/%m/%Y}: {measure.split(' (')[0].lower()} {now:,} (a year earlier {before:,}).")
+        now, before = int(get.loc[measure, "this_span"]), get.loc[measure, "last_year"]
+        earlier = "no figure" if pd.isna(before) else f"{int(before):,}"
+        out.append(f"At {p:%d/%m/%Y}: {measure.split(' (')[0].lower()} {now:,} (a year earlier {earlier}).")
     return out
 
 
