@@ -11,7 +11,9 @@
 - **pack**: ``cicanalysis run`` of one period (4 notebooks, 2 at a time, HTML and PDF) against its floor, the same
   four notebooks executed with only their setup (imports) and parameters cells, 2 at a time, plus one PDF print of
   each report with one browser; pack and floor run after one another, ``--repeat`` times; then each notebook's time
-  in its cells and the pack's longest cells (papermill's durations in the executed notebooks).
+  in its cells and the pack's longest cells (papermill's durations in the executed notebooks); the CPU-seconds of
+  each (the process and the children that ended: workers, kernels, the browser), since on two cores the pack is
+  CPU-bound.
 Every measurement runs in its own process, ``--repeat`` times; medians are shown with the fastest-slowest range.
 """
 from __future__ import annotations
@@ -86,10 +88,17 @@ def _execute(path: str, data: str) -> None:
                         kernel_name="python3", progress_bar=False, cwd=str(ROOT / "notebooks"), log_output=False)
 
 
+def _cpu() -> float:
+    """CPU-seconds of this process and of its children that have ended (pool workers, kernels, the browser)."""
+    import resource
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def pack_floor(data: Path, html_dir: Path) -> dict:
     from cicanalysis.batch import NOTEBOOKS
     from cicanalysis.reports import publish
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu()
     with tempfile.TemporaryDirectory() as tmp:
         paths = [str(_floor_notebook(n, Path(tmp))) for n in NOTEBOOKS]
         with ProcessPoolExecutor(max_workers=2) as pool:
@@ -97,7 +106,7 @@ def pack_floor(data: Path, html_dir: Path) -> dict:
         with publish.Printer() as printer:
             for n in NOTEBOOKS:
                 printer.print(html_dir / f"{n}.html", Path(tmp) / f"{n}.pdf", n)
-    return {"wall_s": time.perf_counter() - t}
+    return {"wall_s": time.perf_counter() - t, "cpu_s": _cpu() - cpu}
 
 
 def pack_rows(repeat: int) -> list[tuple]:
@@ -106,14 +115,19 @@ def pack_rows(repeat: int) -> list[tuple]:
     data, out = ensure(1), ROOT / "benchmarks" / "results" / "outputs"
     packs, floors = [], []
     for _ in range(repeat):
+        cpu = _cpu()
         packs.append(batch_run(data, out))
+        packs[-1]["cpu_s"] = _cpu() - cpu
         floors.append(pack_floor(data, out / "2016-03-31"))
     walls, floor_walls = sorted(r["wall_s"] for r in packs), sorted(f["wall_s"] for f in floors)
     r, f = walls[(repeat - 1) // 2], floor_walls[(repeat - 1) // 2]
     ratios = sorted(p["wall_s"] / q["wall_s"] for p, q in zip(packs, floors))
+    cpu_pack, cpu_floor = (sorted(x["cpu_s"] for x in runs)[(repeat - 1) // 2] for runs in (packs, floors))
     return [("cicanalysis run, one period (4 notebooks, 2 at a time, PDFs)", 1, r, None, _spread(walls),
              f"{r / f:.2f}x floor (run by run {', '.join(f'{x:.2f}' for x in ratios)})"),
-            ("  floor: setup cells only, 2 at a time, + 4 PDF prints (one browser)", 1, f, None, _spread(floor_walls), "")
+            (f"  its CPU: {cpu_pack:.1f} s (on 2 cores at least {cpu_pack / 2:.1f} s of wall)", 1, None, None, "", ""),
+            ("  floor: setup cells only, 2 at a time, + 4 PDF prints (one browser)", 1, f, None, _spread(floor_walls), ""),
+            (f"  its CPU: {cpu_floor:.1f} s", 1, None, None, "", ""),
             ] + cell_rows(out / "2016-03-31")
 
 
