@@ -60,17 +60,52 @@ def test_a_scorecard_compared_with_within_the_data_is_the_scorecard(early):
 
 def test_the_data_start_notice_names_what_is_before_it():
     start = pd.Timestamp("2015-01-01")
+    windows = ("year-to-date measures from 30/04/2015, 12-month measures from 31/12/2015 and 3-year measures from "
+               "31/12/2017.")
     assert data_start_notice(start, "2015-01-31") == (
         "The data start on 01/01/2015, so last month (December 2014) and the outturn (March 2014) have no figures "
-        "(n/a) and nothing is compared with them; the trends start at January 2015; measures over the year to date "
-        "or the last 12 months count only from then.")
+        "(n/a) and nothing is compared with them; the trends start at January 2015; measures over a window that starts "
+        "before then are n/a until it lies within the data: " + windows)
     assert data_start_notice(start, "2015-02-28").startswith(
         "The data start on 01/01/2015, so the outturn (March 2014) has no figures (n/a) and nothing is compared with "
         "it; the trends start at January 2015;")
-    # 13 months to 31/12/2015 start at 31/12/2014: before the data; the last 12 months (from 01/01/2015) are not
-    assert data_start_notice(start, "2015-12-31") == "The data start on 01/01/2015, so the trends start at January 2015."
-    assert data_start_notice(start, "2016-01-31") == ""
+    # 13 months to 31/12/2015 start at 31/12/2014: before the data; January-March 2015 have no year-to-date figures
+    assert data_start_notice(start, "2015-12-31") == ("The data start on 01/01/2015, so the trends start at January "
+                                                      "2015; measures over a window that starts before then are n/a "
+                                                      "until it lies within the data: " + windows)
+    # the history (from 31/03/2017) within the data, but 3-year windows before 31/12/2017 start before it
+    assert data_start_notice(start, "2018-03-31") == ("The data start on 01/01/2015, so measures over a window that "
+                                                      "starts before then are n/a until it lies within the data: "
+                                                      "3-year measures from 31/12/2017.")
+    assert data_start_notice(start, "2018-12-31") == ""
+    # data from 1 April: year-to-date windows never start before them, so they are not named
+    assert data_start_notice(pd.Timestamp("2006-04-01"), "2006-06-30").endswith(
+        "within the data: 12-month measures from 31/03/2007 and 3-year measures from 31/03/2009.")
     assert data_start_notice(pd.NaT, "2016-01-31") == ""
+
+
+def test_window_measures_are_not_available_until_their_window_lies_within_the_data(early):
+    """Data from 01/01/2012. The old code counted from then: at 31/03/2012 2 children started (S and E) and 1 ceased
+    this year to date (from 01/04/2011), 0 of 1 leaver adopted (0%), and at 30/11/2014 A1 over the last 3 years
+    (from 01/12/2011) was 303.5 days (607 / 2). Each window starts before the data, so each is n/a now."""
+    x = early[0]
+    march = scorecard.build(x, "2012-03-31").query("level == 'county'").set_index("indicator")
+    for ind in ("STARTED", "CEASED", "LEFT_CARE_ADOPTED", "A1_R12M", "A1_3Y"):
+        row = march.loc[ind]
+        assert row[["numerator", "denominator", "value"]].isna().all(), ind
+        assert pd.isna(row["rag"]) and pd.isna(row["dot_previous"]) and not row["small_denominator"], ind
+    assert march.loc["CIC_TOTAL", "value"] == 1                   # a snapshot is counted as before
+    teams = scorecard.build(x, "2012-03-31", levels=("team",))
+    assert teams.loc[teams["indicator"] == "STARTED", "value"].isna().all()
+    # from the first April the year to date is within the data: counted (0 started in April 2012), last month n/a
+    april = scorecard.build(x, "2012-04-30", levels=("county",)).set_index("indicator")
+    assert april.loc["STARTED", "value"] == 0 and np.isnan(april.loc["STARTED", "previous_value"])
+    assert pd.isna(april.loc["STARTED", "dot_previous"])
+    a1 = scorecard.trend(x, "2014-12-31", indicators=["A1_3Y", "A1_R12M"]).set_index(["indicator", "period"])["value"]
+    assert np.isnan(a1[("A1_3Y", pd.Timestamp("2014-11-30"))]) and a1[("A1_3Y", pd.Timestamp("2014-12-31"))] == 303.5
+    assert a1[("A1_R12M", pd.Timestamp("2014-11-30"))] == 303.5   # its 12 months (from 01/12/2013) are in the data
+    numerators = scorecard.values(x, "2012-12-31", indicators=["A1_R12M"], levels=("county",))["numerator"]
+    assert numerators.tolist() == [0.0]                           # 12 months from 01/01/2012: counted, none adopted
 
 
 def test_the_headline_says_there_is_nothing_to_compare_with(early):
@@ -146,3 +181,23 @@ def test_the_adoption_span_last_year_before_the_data_start_is_blank_not_zero(ear
     assert "there are no figures for 31/03/2012 to compare with" in lines[6] and "the same as" not in " ".join(lines)
     placed = adoption.summary_statistics(x, "2014-03-31").set_index("measure").loc["Children placed for adoption"]
     assert (placed["this_span"], placed["last_year"], placed["change"]) == (2, 0, 2)
+
+
+def test_the_sufficiency_report_says_its_trends_start_at_the_data_start(early):
+    """31/03/2012 (data from 01/01/2012) is before the trends' default start (April 2012): one notice says where they
+    start and that measure 7 (average days over the last 12 months, counted from 01/01/2012 by the old code) is n/a
+    until its window lies within the data, from 31/12/2012; with a start before the data start (2011-04-01) the same;
+    with the trends starting at their default start, no notice."""
+    from cicanalysis.measures import sufficiency as S
+    from cicanalysis.reports import sufficiency_text as ST
+    x = early[0]
+    assert ST.data_start_notices(x, "2012-03-31") == [
+        "The data start on 01/01/2012, so the trends start at January 2012 rather than April 2012; a measure over a "
+        "window that starts before then is n/a until the window lies within the data: 7 (over the last 12 months) "
+        "from 31/12/2012."]
+    assert ST.data_start_notices(x, "2013-03-31", start="2011-04-01")[0].startswith(
+        "The data start on 01/01/2012, so the trends start at January 2012 rather than April 2011;")
+    assert ST.data_start_notices(x, "2013-03-31") == [] and ST.data_start_notices(x, "2013-03-31", start="2013-01-01") == []
+    t = S.trend(x, "2013-03-31", start="2011-04-01", measures=["BLA_TO_PLACED"]).set_index("quarter")
+    assert t.loc[pd.Timestamp("2012-09-30"), ["numerator", "denominator", "value"]].isna().all()
+    assert t.loc[pd.Timestamp("2012-12-31"), "numerator"] == 0     # 12 months from 01/01/2012: counted

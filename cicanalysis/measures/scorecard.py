@@ -261,15 +261,39 @@ def _values_key(ind: M.Indicator, p: pd.Timestamp, include_uasc: bool) -> tuple:
 
 def _values_of(x: Extract, ind: M.Indicator, p: pd.Timestamp, include_uasc: bool, shared: dict) -> list[tuple]:
     """One indicator's values for the period. An annual indicator (OC2, OC3) counts the return of the collection
-    year, the same in every month of it: worked out once a year and shown under each month."""
+    year, the same in every month of it: worked out once a year and shown under each month. A counted indicator whose
+    window starts before the data start (:func:`window_before_data`) is n/a, not counted over the months there are."""
     if ind.source == "supplied":
         return _supplied(x, ind, p)
+    if window_before_data(x.first_date, ind, p):
+        return _not_available(x, ind, p)
     if not ind.annual:
         return _computed(x, ind, p, include_uasc, shared)
     key = ("annual values", ind.id, collection_year(x, p), bool(include_uasc))
     if key not in x.cache:
         x.cache[key] = _computed(x, ind, p, include_uasc, shared)
     return [r[:3] + (p,) + r[4:] for r in x.cache[key]]
+
+
+def window_before_data(first_date, ind: M.Indicator, period) -> bool:
+    """Whether the indicator's counting window at ``period`` (year to date from 1 April, the last 12 or 36 months, the
+    quarter) starts before the data start: counted over the months there are it would be understated, so it is n/a.
+    A snapshot (SS: at the period end, or an annual return's collection year) and a supplied figure never are."""
+    if ind.measure_type == "SS" or ind.source == "supplied" or pd.isna(first_date):
+        return False
+    return P.window_for(ind.measure_type, period).start < pd.Timestamp(first_date)
+
+
+def window_within_data_from(first_date, measure_type: str) -> pd.Timestamp:
+    """The first month end whose ``measure_type`` window starts on or after the data start ``first_date`` (a
+    12-month measure with data from 01/01/2015: 31/12/2015; year to date: 30/04/2015, the first 1 April after)."""
+    e = P.month_end_of(pd.Timestamp(first_date))
+    while P.window_for(measure_type, e).start < pd.Timestamp(first_date):
+        e = P.month_end_of(P.add_months(e, 1))
+    return e
+
+
+WINDOW_TYPES = tuple(dict.fromkeys(i.measure_type for i in M.CATALOGUE if i.measure_type != "SS" and i.source != "supplied"))
 
 
 def target_for(indicator: str, period, authority_dir=None) -> tuple[float, float, float]:

@@ -7,7 +7,8 @@ import pandas as pd
 from ..core import periods as P
 from ..core.errors import CicError
 from ..core.rag import RAG_NAMES
-from ..measures.scorecard import _county, _period_of, band_changes, comparator_at, with_directions
+from ..measures.scorecard import (WINDOW_TYPES, _county, _period_of, band_changes, comparator_at, window_within_data_from,
+                                  with_directions)
 from .formatting import format_value
 
 
@@ -49,22 +50,38 @@ def _compared_with(label: str, when, county: pd.DataFrame, rated: pd.DataFrame, 
             f"and {int(d.get('worse', 0))} worsened.")
 
 
-def data_start_notice(first_date, period, months: int = 13) -> str:
-    """The one-line notice of a scorecard whose ``months``-month trend reaches back before the data start: which
-    comparisons have no figures (n/a: last month, the outturn), where the trends start, and, while the last 12 months
-    reach back before it, that year-to-date and 12-month measures count only from the data start; '' when the trend
-    is within the data."""
+WINDOW_WORDS = {"YTD": "year-to-date measures", "R12M": "12-month measures", "R36M": "3-year measures",
+                "Q": "quarterly measures"}
+
+
+def data_start_notice(first_date, period, months: int = 13, window_types=WINDOW_TYPES) -> str:
+    """The one-line notice of a scorecard whose ``months``-month history reaches back before the data start or to a
+    month whose year-to-date, 12- or 36-month window does: which comparisons have no figures (n/a: last month, the
+    outturn), where the trends start, and from which month each kind of window measure has figures (before it they
+    are n/a, :func:`cicanalysis.measures.scorecard.window_before_data`); '' when the whole history is within the
+    data."""
     start, p = pd.Timestamp(first_date), P.month_end(period)
-    if pd.isna(start) or pd.date_range(end=p, periods=months, freq="ME")[0] >= start:   # as scorecard.trend
+    if pd.isna(start):
         return ""
+    first_shown = pd.date_range(end=p, periods=months, freq="ME")[0]          # as scorecard.trend
     before = [f"{label} ({d:%B %Y})" for label, d in (("last month", P.previous_month_end(p)),
                                                        ("the outturn", P.outturn_date(p))) if d < start]
-    none = (f"{' and '.join(before)} {'has' if len(before) == 1 else 'have'} no figures (n/a) and nothing is compared "
-            f"with {'it' if len(before) == 1 else 'them'}; " if before else "")
-    year_from = P.month_end(P.add_months(p, -12)) + pd.Timedelta(days=1)     # the last 12 months start here
-    return (f"The data start on {start:%d/%m/%Y}, so {none}the trends start at {P.month_end_of(start):%B %Y}"
-            + ("; measures over the year to date or the last 12 months count only from then." if year_from < start
-               else "."))
+    clauses = [f"{' and '.join(before)} {'has' if len(before) == 1 else 'have'} no figures (n/a) and nothing is "
+               f"compared with {'it' if len(before) == 1 else 'them'}"] if before else []
+    if first_shown < start:
+        clauses.append(f"the trends start at {P.month_end_of(start):%B %Y}")
+    first_in_data = max(first_shown, P.month_end_of(start))                    # the first month with figures
+    late = [(WINDOW_WORDS.get(t, t), d) for t in window_types
+            if (d := window_within_data_from(start, t)) > first_in_data]
+    if late:
+        clauses.append("measures over a window that starts before then are n/a until it lies within the data: "
+                       + _and([f"{words} from {d:%d/%m/%Y}" for words, d in late]))
+    return f"The data start on {start:%d/%m/%Y}, so {'; '.join(clauses)}." if clauses else ""
+
+
+def _and(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def band_change_line(r) -> str:

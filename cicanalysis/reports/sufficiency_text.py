@@ -7,9 +7,10 @@ import pandas as pd
 from ..core import periods as P
 from ..measures import metrics as M
 from ..measures import scorecard
-from ..measures.sufficiency import CHALLENGES, MEASURE, MEASURES, Measure, towards_aim
+from ..measures.sufficiency import CHALLENGES, MEASURE, MEASURES, START, Measure, quarters, towards_aim, trend_start
 from ..model.extract import Extract
 from .formatting import format_value
+from .scorecard_text import _and
 import numpy as np
 
 
@@ -117,6 +118,30 @@ def scorecard_note(x: Extract, period, m: Measure | str) -> str:
     unit = m.ind.unit
     return (f"This measure excludes UASC: {_format(both[False].iloc[0], unit)} at {p:%d/%m/%Y}. The monthly "
             f"scorecard's '{m.ind.title}' includes them: {_format(both[True].iloc[0], unit)}.")
+
+
+OVER = {"Q": "the quarter", "YTD": "the year to date", "R12M": "the last 12 months", "R36M": "the last 3 years"}
+
+
+def data_start_notices(x: Extract, period, start=START) -> list[str]:
+    """The report's data-start notice, as a list of at most one line: when the trends start at the data start rather
+    than at ``start`` (the data start later; or the period is before ``start``), where they start, and from which
+    quarter each measure over a window (the quarter, the last 12 months) that would start before the data has figures
+    (before it they are n/a, :func:`cicanalysis.measures.scorecard.window_before_data`). [] otherwise."""
+    first, default = trend_start(x, period, start), pd.Timestamp(start)
+    if pd.isna(x.first_date) or first == default:
+        return []
+    shown = quarters(x, period, start)
+    late = []
+    for m in MEASURES:
+        if scorecard.window_before_data(x.first_date, m.ind, shown[0]):
+            d = P.quarter_end(scorecard.window_within_data_from(x.first_date, m.ind.measure_type))
+            late.append(f"{m.number} (over {OVER.get(m.ind.measure_type, m.ind.measure_type)}) from {d:%d/%m/%Y}")
+    one = len(late) == 1
+    return [f"The data start on {x.first_date:%d/%m/%Y}, so the trends start at {P.month_end_of(first):%B %Y} rather "
+            f"than {default:%B %Y}" + (f"; {'a measure' if one else 'measures'} over a window that starts before then "
+                                       f"{'is' if one else 'are'} n/a until the window lies within the data: "
+                                       + _and(late) if late else "") + "."]
 
 
 def headline(t: pd.DataFrame, period, tolerance: float = 1.0) -> list[str]:
