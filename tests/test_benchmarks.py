@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -220,6 +221,22 @@ def test_reconcile_each_31_march_equal_differs_suppressed_not_published(monkeypa
     assert row["reasons"] == "numerator_differs;published_revised_in_later_release"
     assert r.loc[("CIC_UASC", 2015), "status"] == "suppressed"
     assert r.loc[("CIC_TOTAL", 2013), "status"] == "not_published"        # no 2013 row
+
+
+def test_reconcile_a_year_whose_window_starts_before_the_data_is_not_computed(monkeypatch):
+    """Data from 01/01/2012: the starters of the year to 31/03/2012 (from 01/04/2011) were counted from 01/01/2012 (2: S
+    and E) and said to differ from the published 9; the year's window starts before the data, so there is no
+    workbook figure and the status says why. The next year (from 01/04/2012) is within the data: counted, 2 against 1."""
+    from conftest import extract_from_rows
+    monkeypatch.setattr(reference, "published_figures", lambda: _published([
+        ("STARTED", 2012, 9, None, 9, "", "SFR36/2012:t"), ("STARTED", 2013, 1, None, 1, "", "SFR36/2013:t")]))
+    x = extract_from_rows(extract_date="2016-03-31")
+    r = B.reconcile(x, "886", indicators=["STARTED"], years=[2012, 2013]).set_index("year")
+    assert r.loc[2012, "status"] == "before_data" and np.isnan(r.loc[2012, "workbook_value"])
+    assert r.loc[2012, "reasons"] == "" and np.isnan(r.loc[2012, "difference"])
+    assert (r.loc[2013, "status"], r.loc[2013, "workbook_value"], r.loc[2013, "difference"]) == ("differs", 2, 1)
+    from cicanalysis.reports import benchmark_text as T
+    assert T.STATUS_WORDS["before_data"] == "not computed (its window starts before the extract's data do)"
 
 
 def test_reconcile_rounds_as_published():

@@ -377,7 +377,8 @@ def reconcile(x, la_code: str, indicators=None, years=None) -> pd.DataFrame:
     """The workbook's own figures at each 31 March of the extract (county level, UASC included) beside the DfE's
     published figures for authority ``la_code``, indicator by indicator and year by year
     (:data:`RECONCILE_COLUMNS`): status ``equal`` (at the published rounding), ``differs`` (with ``difference``
-    and ``reasons``, ;-separated codes), ``suppressed``, ``not_published`` or ``not_computed``. ``years``: only the
+    and ``reasons``, ;-separated codes), ``suppressed``, ``not_published``, ``not_computed`` or ``before_data`` (the
+    measure's window starts before the data start: n/a, :func:`scorecard.window_before_data`). ``years``: only the
     31 Marches of those years (e.g. the scorecard's period)."""
     from . import scorecard
     la = reference.resolve_la_code(la_code)
@@ -396,6 +397,8 @@ def reconcile(x, la_code: str, indicators=None, years=None) -> pd.DataFrame:
             row = {"indicator": ind.id, "published": published, "year": end.year, **w,
                    **_published_row(fig[fig["INDICATOR"] == published], la["LA_CODE"], end.year)}
             row["status"], row["difference"] = _status(row, published)
+            if row["status"] == "not_computed" and scorecard.window_before_data(x.first_date, ind, end):
+                row["status"] = "before_data"          # n/a, not counted over the months there are
             row["reasons"] = ";".join(_reasons(w, row, end.year, x.first_date)) if row["status"] == "differs" else ""
             rows.append(row)
     return pd.DataFrame(rows, columns=RECONCILE_COLUMNS)

@@ -7,7 +7,8 @@ import pandas as pd
 from .formatting import format_value
 
 STATUS_WORDS = {"equal": "equal", "differs": "differs", "suppressed": "published figure suppressed",
-                "not_published": "not published", "not_computed": "not computed (no cases or no population)"}
+                "not_published": "not published", "not_computed": "not computed (no cases or no population)",
+                "before_data": "not computed (its window starts before the extract's data do)"}
 REASON_WORDS = {
     "extract_starts_after_year_start": "the extract starts after 1 April of the year, so it lacks children the "
                                        "return counted",
