@@ -77,10 +77,10 @@ def test_codes_that_disagree_are_reported_and_starts_and_leavers_follow_the_code
 
 def test_a_period_ending_x1_into_short_breaks_is_no_leaving():
     x = load(
-        ("K", "01/05/2014", "S", "C2", "U6", "PR1", "01/09/2014", "X1"),   # in care, then ...
+        ("K", "01/04/2014", "S", "C2", "U6", "PR1", "01/09/2014", "X1"),   # in care, then ...
         ("K", "01/09/2014", "L", "V3", "R5", "PR1", "", ""),               # ... short breaks: out of the counts
-        ("L", "01/05/2014", "S", "C2", "U6", "PR1", "01/09/2014", "E4A"),  # returned home: a leaver
-    )
+        ("L", "01/04/2014", "S", "C2", "U6", "PR1", "01/09/2014", "E4A"),  # returned home: a leaver
+    )                   # (data from 01/04/2014: the year to 31/03/2015 lies within them, so it is counted)
     assert county(x, "2015-03-31", "CEASED")[0] == 1
     assert county(x, "2015-03-31", "CEASED_RETURNED_HOME_PCT")[:2] == (1, 1)
     assert x.in_care_on("2014-12-31").empty                                # K on short breaks: not in care

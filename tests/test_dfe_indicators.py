@@ -55,8 +55,9 @@ def test_reasons_for_ceasing_are_read_from_the_last_occasion(flows):
 
 
 def test_an_older_sgo_code_counts_as_an_sgo():
-    x = load(("H", "01/05/2015", "S", "C2", "U6", "PR1", "01/09/2015", "E43"),   # SGO to former foster carers
-             ("I", "01/05/2015", "S", "C2", "U6", "PR1", "01/09/2015", "E13"))   # with relatives, no PR: neither
+    x = load(("H", "01/04/2015", "S", "C2", "U6", "PR1", "01/09/2015", "E43"),   # SGO to former foster carers
+             ("I", "01/04/2015", "S", "C2", "U6", "PR1", "01/09/2015", "E13"))   # with relatives, no PR: neither
+    # (data from 01/04/2015: the year to 31/03/2016 lies within them, so it is counted)
     assert county(x, "2016-03-31", "CEASED_SGO_PCT")[:2] == (1, 2)
     assert county(x, "2016-03-31", "CEASED_RETURNED_HOME_PCT")[:2] == (0, 2)
 
