@@ -72,7 +72,8 @@ def extracts(draw):
     # and Z, in care throughout: an extract with no episode left to count (short breaks only, or rows validation
     # drops) fails to load today (model/journeys.py maps through an empty series of dates), an issue of its own
     children.append("Z")
-    episodes += episode_rows(("Z", "01/06/2014", "S", "C2", "U6", "PR1", "", ""))
+    episodes += episode_rows(("Z", "01/01/2013", "S", "C2", "U6", "PR1", "", ""))   # from DAY0: the data start there,
+    # so every year-to-date and 12-month window of the months drawn lies within the data (n/a before it)
     header = header_rows(*children)
     for h in header:
         h["DOB"] = draw(st.sampled_from(["29/02/2000", "31/03/2004", "01/04/2004", "15/06/2010", "01/01/2015"]))
