@@ -724,8 +724,9 @@ def run(periods, data_dir, out_dir, notebooks=None, parameters: dict | None = No
     the notebooks through a pickle in a private cache folder outside ``out_dir`` (:func:`cache_root`), removed
     however the run ends. ``out_dir`` is locked for the run: a second run into it is refused in one line.
     With ``jobs`` > 1 the workers start a kernel each while the extract loads, and run each of their notebooks in it
-    (reset between two); a period's ``tables.xlsx`` and ``figures.csv`` are written while its last PDF prints, and the period is
-    moved into place with them. ``pdf=False`` prints no PDF (the HTML, workbook and figures are written)."""
+    (reset between two); a period's ``tables.xlsx`` is written as its notebooks end (each report's figures' sheet
+    while the others run), finished with ``figures.csv`` while its last PDF prints, and the period is moved into
+    place with them. ``pdf=False`` prints no PDF (the HTML, workbook and figures are written)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     plan = {P.month_end(p): due(p, notebooks) for p in periods}
     left, pool = _start_pool(jobs, sum(len(names) for names in plan.values()))
@@ -768,6 +769,7 @@ class _Run:
         self.authority, self.source, self.bar, self.printer, self.files = "", "", None, None, None
         self.left = left            # the pool's shared count of notebooks not yet begun (None without a pool)
         self.prints, self.printing = None, {p: [] for p in plan}      # the browser's thread, each period's PDFs
+        self.period_files: dict[pd.Timestamp, publish.PeriodFiles] = {}   # each period's tables.xlsx and figures.csv
         self.progress, self.pdf = progress, pdf
 
     def run(self, parameters, pool, extract) -> list[Result]:
@@ -849,16 +851,22 @@ class _Run:
             raise
 
     def record(self, p: pd.Timestamp, name: str, ok: bool, message: str, pdf: bool = True) -> None:
-        """A notebook's outcome: its PDF queued for the browser's thread (the run takes the next outcome meanwhile);
-        when it is the period's last, the period's files written (while its PDFs print), then, once every PDF of
+        """A notebook's outcome: its PDF queued for the browser's thread (the run takes the next outcome meanwhile)
+        and its figures' sheet of tables.xlsx written in the files' thread (while the period's other notebooks run);
+        when it is the period's last, the period's files finished (while its PDFs print), then, once every PDF of
         the period is printed (its result's message: '' or why not), the period moved into place."""
         results = self.results[p]
         last = len(results) + 1 == len(self.plan[p])
         files = None
         result = Result(p, name, ok, message)
+        if p not in self.period_files:
+            self.period_files[p] = publish.PeriodFiles(self.tmps[p], _period_title(p, self.authority))
+        period_files = self.period_files[p]
+        if ok:
+            self.files.submit(period_files.add, name)      # its figures' sheet written while the others run
         if last:
             _keep_previous(p, self.tmps[p], self.out_dir, self.plan[p], results + [result])
-            files = self.files.submit(publish.write_period_files, self.tmps[p], _period_title(p, self.authority))
+            files = self.files.submit(period_files.close)
         if ok and pdf and self.pdf:
             self.printing[p].append((result, self.prints.submit(_pdf, name, p, self.data_dir, self.tmps[p],
                                                                 self.authority, self.source, self.printer)))

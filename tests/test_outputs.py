@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from cicanalysis.cli import main
+from cicanalysis.reports import publish
 from conftest import DEFAULT_RUN_PARAMETERS, UNKNOWN_UPNS
 
 pytestmark = pytest.mark.slow   # the session's default_outputs, chromium and the PDFs, `cicanalysis run`
@@ -199,7 +200,11 @@ def test_pdfs_are_a4_and_the_period_files_hold_every_report(default_outputs, sma
     wb = load_workbook(folder / "tables.xlsx", read_only=True)
     contents = list(wb["Contents"].iter_rows(min_row=3, values_only=True))
     assert {r[0] for r in contents} == {"(all)", *REPORTS} and len(wb.sheetnames) == len(contents) + 1
-    assert wb["Figures"].max_row == len(rows) + 1
+    for report in REPORTS:          # each report's rows of figures.csv on its own sheet, in figures.csv's order
+        sheet = wb[publish.figures_sheet(report)]
+        assert sheet.max_row == (rows["report"] == report).sum() + 1
+        indicators = [r[1] for r in sheet.iter_rows(min_row=2, max_col=2, values_only=True)]
+        assert indicators == list(rows.loc[rows["report"] == report, "indicator"])
     words = set()
     for ws in wb.worksheets:
         for r in ws.iter_rows(values_only=True):
@@ -331,9 +336,10 @@ def test_the_workbook_holds_numbers_as_numbers_under_stable_sheet_names(default_
     from cicanalysis import load
     from cicanalysis.batch import run
     from cicanalysis.reports.publish import number_from_text
-    wb = load_workbook(default_outputs / "2016-03-31" / "tables.xlsx", read_only=True)   # the Figures sheet not parsed
+    wb = load_workbook(default_outputs / "2016-03-31" / "tables.xlsx", read_only=True)   # the figures' sheets not parsed
     counts, as_text = {}, []
-    for ws in wb.worksheets[2:]:
+    figure_sheets = {publish.figures_sheet(r) for r in publish.NOTEBOOKS}
+    for ws in [ws for ws in wb.worksheets if ws.title != "Contents" and ws.title not in figure_sheets]:
         for row in ws.iter_rows(min_row=2):
             for c in row:
                 if c.value is None:
@@ -347,7 +353,7 @@ def test_the_workbook_holds_numbers_as_numbers_under_stable_sheet_names(default_
     assert as_text == [], as_text[:10]
     assert counts.get("int", 0) + counts.get("float", 0) > 5_000, counts
     assert len([s for s in wb.sheetnames if s.startswith("data_quality")]) == 1
-    assert all(len(s) <= 31 and re.fullmatch(r"[a-z0-9_]+|Contents|Figures", s) for s in wb.sheetnames)
+    assert all(len(s) <= 31 and re.fullmatch(r"[a-z0-9_]+|Contents", s) for s in wb.sheetnames)
     team = [r for r in wb["sc_teams_value_rag_letter"].iter_rows(min_row=2, values_only=True)]
     assert {r[3] for r in team} >= {"UASC team", "Disability service", "Dartford"}     # allocations.csv's teams
     assert not [s for s in wb.sheetnames if "middleshire" in s.lower()]

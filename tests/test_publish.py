@@ -83,7 +83,7 @@ def test_the_period_files_hold_the_tables_as_numbers_and_the_figures(tmp_path, e
     xlsx, figures_csv = publish.write_period_files(tmp_path, "Title")
     wb = load_workbook(xlsx)
     # sheets named by a short id of the report and the caption, never by position
-    assert wb.sheetnames == ["Contents", "Figures", "sc_area", "sc_later_section"]
+    assert wb.sheetnames == ["Contents", "sc_figures", "sc_area", "sc_later_section"]
     ws = wb["sc_area"]
     assert [c.value for c in ws[1]] == ["Area", "% within", "Change"]
     assert ws["B3"].value == pytest.approx(75.5) and ws["B3"].number_format == '0.0"%"'   # 0-100, as figures.csv
@@ -136,9 +136,9 @@ def test_workbook_written_row_by_row_keeps_its_extent_header_links_and_notes(tmp
     ws, contents = wb["sc_counts"], wb["Contents"]
     assert ws.dimensions == "A1:C5" and ws.freeze_panes == "A2" and ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "001F4E79"
     assert ws.column_dimensions["C"].width == 26 and ws.column_dimensions["A"].width == 8
-    assert wb["Figures"].dimensions == "A1:U2" and wb["Figures"]["B2"].value == "X"
+    assert wb["sc_figures"].dimensions == "A1:U2" and wb["sc_figures"]["B2"].value == "X"
     assert [(c.value, c.hyperlink.location if c.hyperlink else None) for c in contents["D"][2:]] == [
-        ("Figures", "'Figures'!A1"), ("sc_counts", "'sc_counts'!A1")]
+        ("sc_figures", "'sc_figures'!A1"), ("sc_counts", "'sc_counts'!A1")]
     assert contents["A1"].value == "Title" and contents["E4"].value == 2 and contents.dimensions == "A1:E4"
 
 
@@ -325,3 +325,37 @@ def test_figure_rows_are_plain_values_column_by_column():
     assert col["period"] == ["2016-03-31", None, "2015-01-31"] and col["small_denominator"] == [True, False, True]
     assert type(col["small_denominator"][0]) is bool and col["title"] == [1.5, "x", "2016-01-31"]
     assert rows[0][publish.FIGURE_COLUMNS.index("ref")] is None and len(rows[0]) == len(publish.FIGURE_COLUMNS)
+
+
+def _figure(report: str, indicator: str) -> list:
+    return [report, indicator] + [None] * (len(publish.FIGURE_COLUMNS) - 2)
+
+
+def test_a_reports_figures_sheet_is_written_as_it_ends_and_the_workbook_keeps_the_reports_order(tmp_path):
+    """The run adds each report as it ends (here the adoption journey before the scorecard): its figures' sheet is
+    written then, nothing is in the folder yet; at close a report handed over but not added (a previous good
+    version kept beside one that failed) is read too. The sheets come in the order contents, figures in the
+    reports' order, tables; a table whose id would be a figures' sheet name is told apart."""
+    from openpyxl import load_workbook
+    publish.write_handover(publish.handover_path(tmp_path, "adoption_journey"),
+                           [{"section": "S", "caption": "Timescales", "note": "",
+                             "columns": [{"label": "Year", "kind": "text"}], "rows": [["2015"]]}],
+                           [_figure("adoption_journey", "A1"), _figure("adoption_journey", "A2")])
+    publish.write_handover(publish.handover_path(tmp_path, "scorecard"),
+                           [{"section": "S", "caption": "Figures", "note": "",
+                             "columns": [{"label": "Team", "kind": "text"}], "rows": [["North"]]}],
+                           [_figure("scorecard", "CIC_TOTAL")])
+    files = publish.PeriodFiles(tmp_path, "Title")
+    files.add("adoption_journey")
+    files.add("sufficiency_strategy")                   # handed nothing over: nothing added
+    assert set(files.handed) == {"adoption_journey"} and not (tmp_path / publish.WORKBOOK).exists()
+    xlsx, figures_csv = files.close()
+    wb = load_workbook(xlsx, read_only=True)
+    assert wb.sheetnames == ["Contents", "sc_figures", "aj_figures", "sc_figures_2", "aj_timescales"]
+    assert [r[:2] for r in wb["aj_figures"].iter_rows(values_only=True)] == [("report", "indicator"),
+                                                                             ("adoption_journey", "A1"),
+                                                                             ("adoption_journey", "A2")]
+    contents = [r[:5] for r in wb["Contents"].iter_rows(min_row=3, values_only=True)]
+    assert contents[:2] == [("scorecard", None, "Tidy figures (the report's rows of figures.csv)", "sc_figures", 1),
+                            ("adoption_journey", None, "Tidy figures (the report's rows of figures.csv)", "aj_figures", 2)]
+    assert [r[1] for r in csv.reader(figures_csv.open(encoding="utf-8"))] == ["indicator", "CIC_TOTAL", "A1", "A2"]

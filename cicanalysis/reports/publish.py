@@ -3,7 +3,8 @@
 - ``<report>.pdf``: the report as an A4 PDF (headless Debian chromium through playwright, the print
   stylesheet of the house template; authority, report, period, source and page number in every footer);
 - ``tables.xlsx``: every table of the period's reports, one sheet each named by a stable id (:func:`table_id`),
-  with a contents sheet and the figures sheet (openpyxl; every number a number with its format);
+  with a contents sheet and each report's figures on a sheet of their own (openpyxl; every number a number with
+  its format);
 - ``figures.csv``: one tidy row per figure, unit and month of the report's history (``FIGURE_COLUMNS``, each
   described in ``FIGURE_DICTIONARY`` and README's data dictionary).
 
@@ -410,14 +411,15 @@ def _same_table(a: dict, b: dict) -> bool:
     return a["rows"] == b["rows"] and [c["label"] for c in a["columns"]] == [c["label"] for c in b["columns"]]
 
 
-def workbook_tables(tables: list[dict]) -> list[dict]:
+def workbook_tables(tables: list[dict], reserved=()) -> list[dict]:
     """The tables as they go into the workbook, each with its ``sheet`` (its id): a shared table (the data-quality
     table) that every report shows alike is kept once, for ``(all)`` reports; two different tables with one id
-    are told apart by their report's prefix (then ``_2``, ``_3``)."""
-    kept, by_id = [], {}
+    (or an id among ``reserved``, the sheets that are not tables) are told apart by their report's prefix (then
+    ``_2``, ``_3``)."""
+    kept, by_id = [], dict.fromkeys(reserved)
     for t in tables:
         sheet = t.get("id") or table_id(t.get("report", ""), t["caption"] or t["section"] or "Table")
-        if sheet in by_id and _same_table(by_id[sheet], t):
+        if by_id.get(sheet) is not None and _same_table(by_id[sheet], t):
             by_id[sheet]["report"] = "(all)"
             continue
         if sheet in by_id and sheet in SHARED_TABLES:
@@ -431,87 +433,163 @@ def workbook_tables(tables: list[dict]) -> list[dict]:
     return kept
 
 
-def write_workbook(tables: list[dict], figures: list[list], path: Path, title: str = "") -> Path:
-    """The period's tables as an .xlsx workbook: a contents sheet (report, section, table, sheet, rows), the
-    figures sheet and one sheet per table named by its stable id (:func:`table_id`), every number stored as a
-    number with its display format (per cent on the 0-100 scale with a literal % sign, as in figures.csv).
-    Written row by row (openpyxl's write-only mode: no cell object kept per cell, the figures sheet alone holds
-    ~250,000 cells), so each sheet's column widths and frozen header are set before its first row."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
+def figures_sheet(report: str) -> str:
+    """The workbook sheet of report ``report``'s tidy figures, its rows of figures.csv (``sc_figures``,
+    ``aj_figures``, ``ad_figures``, ``ss_figures``): never a table's id (:func:`workbook_tables` keeps clear of it)."""
+    return f"{_PREFIX.get(report, 't')}_figures"
 
-    wb = Workbook(write_only=True)
-    head, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
-    kept = workbook_tables(tables)
 
-    def styled(ws, value, **style):
+class Workbook:
+    """``tables.xlsx`` written row by row (openpyxl's write-only mode: no cell object kept per cell), in two steps, so
+    that most of it is written while a period's other reports still run:
+
+    - :meth:`add_figures`: a report's tidy figures on a sheet of their own (:func:`figures_sheet`), as soon as the
+      report has handed them over (the scorecard's 13 months of every unit: ~15,000 rows, ~1 s to write);
+    - :meth:`save`: a contents sheet (report, section, table, sheet, rows; a link to each sheet), then one sheet per
+      table named by its stable id (:func:`table_id`), every number stored as a number with its display format
+      (per cent on the 0-100 scale with a literal % sign, as in figures.csv); the sheets in the order contents,
+      figures (in the reports' order), tables.
+
+    Each sheet's extent, column widths and frozen header are set before its first row (readers size a sheet by its
+    extent)."""
+
+    def __init__(self):
+        from openpyxl import Workbook as OpenpyxlWorkbook
+        from openpyxl.styles import Font, PatternFill
+        self.wb = OpenpyxlWorkbook(write_only=True)
+        self.head, self.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
+        self.figures: dict[str, int] = {}          # report -> rows on its figures sheet
+
+    def _styled(self, ws, value, **style):
+        from openpyxl.cell import WriteOnlyCell
         cell = WriteOnlyCell(ws, value=value)
         for k, v in style.items():
             setattr(cell, k, v)
         return cell
 
-    def link(ws, sheet):  # a link within the workbook, to the sheet's first cell
-        return styled(ws, sheet, hyperlink=Hyperlink(ref="", location=f"'{sheet}'!A1"),
-                      font=Font(color="0563C1", underline="single"))
+    def _link(self, ws, sheet: str):    # a link within the workbook, to the sheet's first cell
+        from openpyxl.styles import Font
+        from openpyxl.worksheet.hyperlink import Hyperlink
+        return self._styled(ws, sheet, hyperlink=Hyperlink(ref="", location=f"'{sheet}'!A1"),
+                            font=Font(color="0563C1", underline="single"))
 
-    def sized(name, rows, cols):   # the sheet's extent, written at its top (readers size the sheet by it)
-        ws = wb.create_sheet(name)
+    def _sized(self, name: str, rows: int, cols: int):   # the sheet's extent, written at its top
+        from openpyxl.utils import get_column_letter
+        ws = self.wb.create_sheet(name)
         ws.calculate_dimension = lambda: f"A1:{get_column_letter(max(cols, 1))}{max(rows, 1)}"
         return ws
 
-    def sheet(name, labels, widths, rows):
-        ws = sized(name, rows, len(labels))
+    def _sheet(self, name: str, labels: list, widths: list, rows: int):
+        from openpyxl.utils import get_column_letter
+        ws = self._sized(name, rows, len(labels))
         for j, w in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(j)].width = w
         ws.freeze_panes = "A2"
-        ws.append([styled(ws, v, font=head, fill=fill) for v in labels])
+        ws.append([self._styled(ws, v, font=self.head, fill=self.fill) for v in labels])
         return ws
 
-    contents = sized("Contents", 3 + len(kept), 5)
-    for j, w in enumerate((24, 40, 70, 32, 8), 1):
-        contents.column_dimensions[get_column_letter(j)].width = w
-    contents.append([styled(contents, title or "Children's services performance reports: tables",
-                            font=Font(bold=True, size=13))])
-    contents.append([styled(contents, v, font=head, fill=fill) for v in ("Report", "Section", "Table", "Sheet", "Rows")])
-    contents.append(["(all)", "", "Tidy figures (as figures.csv)", link(contents, "Figures"), len(figures)])
-    for t in kept:
-        contents.append([t.get("report", ""), t["section"], t["caption"], link(contents, t["sheet"]), len(t["rows"])])
-    fig = sheet("Figures", FIGURE_COLUMNS, [], 1 + len(figures))
-    for r in figures:
-        fig.append(r)
-    for t in kept:
+    def add_figures(self, report: str, figures: list[list]) -> None:
+        """Report ``report``'s figure rows (as figures.csv holds them) on its figures sheet; nothing when it has none."""
+        if not figures or report in self.figures:
+            return
+        ws = self._sheet(figures_sheet(report), FIGURE_COLUMNS, [], 1 + len(figures))
+        for r in figures:
+            ws.append(r)
+        self.figures[report] = len(figures)
+
+    def save(self, tables: list[dict], path: Path, title: str = "") -> Path:
+        """The contents and the tables' sheets, then the workbook saved to ``path`` (through a temporary file)."""
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+        kept = workbook_tables(tables, reserved={figures_sheet(r) for r in NOTEBOOKS})
+        reports = [r for r in NOTEBOOKS if r in self.figures] + [r for r in self.figures if r not in NOTEBOOKS]
+        contents = self._sized("Contents", 2 + len(reports) + len(kept), 5)
+        for j, w in enumerate((24, 40, 70, 32, 8), 1):
+            contents.column_dimensions[get_column_letter(j)].width = w
+        contents.append([self._styled(contents, title or "Children's services performance reports: tables",
+                                      font=Font(bold=True, size=13))])
+        contents.append([self._styled(contents, v, font=self.head, fill=self.fill)
+                         for v in ("Report", "Section", "Table", "Sheet", "Rows")])
+        for r in reports:
+            contents.append([r, "", "Tidy figures (the report's rows of figures.csv)",
+                             self._link(contents, figures_sheet(r)), self.figures[r]])
+        for t in kept:
+            contents.append([t.get("report", ""), t["section"], t["caption"], self._link(contents, t["sheet"]),
+                             len(t["rows"])])
+        for t in kept:
+            self._table(t)
+        order = ["Contents"] + [figures_sheet(r) for r in reports] + [t["sheet"] for t in kept]
+        for i, name in enumerate(order):      # the figures sheets were written first, as their reports ended
+            self.wb.move_sheet(name, i - self.wb.index(self.wb[name]))
+        tmp = path.with_suffix(".xlsx.tmp")
+        self.wb.save(tmp)
+        os.replace(tmp, path)
+        return path
+
+    def _table(self, t: dict) -> None:
         widths = [min(60, max(8, max([len(str(col["label"]))] + [len(str(r[j])) for r in t["rows"][:200]
                                                                    if r[j] is not None]) + 2))
                   for j, col in enumerate(t["columns"])]
-        ws = sheet(t["sheet"], [c["label"] for c in t["columns"]], widths, 1 + len(t["rows"]) + (2 if t.get("note") else 0))
+        ws = self._sheet(t["sheet"], [c["label"] for c in t["columns"]], widths,
+                         1 + len(t["rows"]) + (2 if t.get("note") else 0))
         for row in _typed_columns(t):
-            ws.append([styled(ws, v, number_format=fmt) if fmt else v for v, fmt in row])
+            ws.append([self._styled(ws, v, number_format=fmt) if fmt else v for v, fmt in row])
         if t.get("note"):
             ws.append([])
             ws.append([t["note"]])
-    tmp = path.with_suffix(".xlsx.tmp")
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
+
+
+def write_workbook(tables: list[dict], figures: list[list], path: Path, title: str = "") -> Path:
+    """The period's tables and figures (rows as figures.csv holds them, the report first) as one .xlsx workbook
+    (:class:`Workbook`)."""
+    wb = Workbook()
+    for report in dict.fromkeys(r[0] for r in figures):
+        wb.add_figures(report, [r for r in figures if r[0] == report])
+    return wb.save(tables, path, title)
+
+
+class PeriodFiles:
+    """A period's ``tables.xlsx`` and ``figures.csv`` from what its reports hand over (``<report>.tables.json`` in
+    ``folder``): :meth:`add` as each report ends (its figures sheet written then, while the others run),
+    :meth:`close` once the period's last has ended (reports handed over but not added, e.g. a previous good
+    version kept beside a report that failed, are read then)."""
+
+    def __init__(self, folder: Path, title: str = ""):
+        self.folder, self.title = Path(folder), title
+        self.handed: dict[str, tuple[list[dict], list[list]]] = {}
+        self.workbook: Workbook | None = None
+
+    def add(self, name: str) -> None:
+        """Report ``name``'s hand-over read and its figures sheet written (nothing when it handed none over)."""
+        path = handover_path(self.folder, name)
+        if name in self.handed or not path.exists():
+            return
+        tables, figures = read_handover(path)
+        self.handed[name] = ([{**t, "report": name} for t in tables], figures)
+        if figures:
+            self.workbook = self.workbook or Workbook()
+            self.workbook.add_figures(name, figures)
+
+    def close(self) -> list[Path]:
+        """Both files written (nothing when no report in the folder handed anything over); their paths."""
+        if not self.folder.is_dir():
+            return []
+        for name, _ in _reports(self.folder):
+            self.add(name)
+        reports = [n for n in NOTEBOOKS if n in self.handed]
+        tables = [t for n in reports for t in self.handed[n][0]]
+        figures = [r for n in reports for r in self.handed[n][1]]
+        if not tables and not figures:
+            return []
+        workbook = self.workbook or Workbook()
+        return [workbook.save(tables, self.folder / WORKBOOK, self.title),
+                write_figures_csv(figures, self.folder / FIGURES_CSV)]
 
 
 def write_period_files(folder: Path, title: str = "") -> list[Path]:
     """``tables.xlsx`` and ``figures.csv`` from what the reports in a period's folder handed over (whatever
     reports it holds); nothing when it holds none."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    tables, figures = [], []
-    for name, handed in _reports(folder):
-        t, f = read_handover(handed)
-        tables += [{**x, "report": name} for x in t]
-        figures += f
-    if not tables and not figures:
-        return []
-    return [write_workbook(tables, figures, folder / WORKBOOK, title), write_figures_csv(figures, folder / FIGURES_CSV)]
+    return PeriodFiles(folder, title).close()
 
 
 # ---------------------------------------------------------------- PDF
