@@ -114,7 +114,9 @@ def _run(args) -> int:
     _check_parameters(parameters, periods, args.data)
 
     def checked():            # run while the run's workers start their kernels
+        import gc
         from .measures.scorecard import check_period
+        gc.freeze()           # the imports' objects left out of the garbage collector's walks (see batch._GC_FREEZE)
         x = _load(args, args.data)
         for p in periods:
             check_period(x, p)
