@@ -253,3 +253,67 @@ def test_flows_of_an_extract_are_the_pair_by_pair_counts(extract):
     assert snaps["date"].nunique() > 2
     pd.testing.assert_frame_equal(D.flows(snaps), _flows_pair_by_pair(snaps))
     assert D.flows(snaps.head(0)).empty and D.flows(snaps[snaps["date"] == snaps["date"].max()]).empty
+
+
+def _plain_estimate_rates(counts: D.Counts, weights=None):
+    """The plain version of ``estimate``'s exit and move rates and of ``Rates.transition``: state by state."""
+    NB, NG = D.NB, D.NG
+    stay, left, entered, months = counts.pooled(weights)
+    stay4 = stay.reshape(NB, NG, NB, NG)
+    to_group = stay4.sum(axis=2)
+    stayed = to_group.sum(axis=2)
+    stock = stayed + left.reshape(NB, NG)
+    g_stay, g_stock, g_left = to_group.sum(axis=0), stock.sum(axis=0), left.reshape(NB, NG).sum(axis=0)
+    exit_, move, borrowed = np.zeros((NB, NG)), np.zeros((NB, NG, NG)), []
+    for b in range(NB):
+        for g in range(NG):
+            if stock[b, g] > 0:
+                exit_[b, g] = left[b * NG + g] / stock[b, g]
+            elif g_stock[g] > 0:
+                exit_[b, g] = g_left[g] / g_stock[g]
+                borrowed.append((D.AGE_BANDS[b], D.GROUPS[g]))
+            if stayed[b, g] > 0:
+                move[b, g] = to_group[b, g] / stayed[b, g]
+            elif g_stay[g].sum() > 0:
+                move[b, g] = g_stay[g] / g_stay[g].sum()
+            else:
+                move[b, g, g] = 1.0
+    return exit_.reshape(-1), move, borrowed
+
+
+def _plain_transition(r: D.Rates) -> np.ndarray:
+    NB, NG = D.NB, D.NG
+    T = np.zeros((D.NS, D.NS))
+    for b in range(NB):
+        up = r.ageing[b] if b < NB - 1 else 0.0
+        for g in range(NG):
+            s = b * NG + g
+            stay = (1 - r.exit[s]) * r.move[b, g]
+            T[s, b * NG:(b + 1) * NG] += stay * (1 - up)
+            if b < NB - 1:
+                T[s, (b + 1) * NG:(b + 2) * NG] += stay * up
+    return T
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rates_and_transition_worked_for_every_state_at_once_are_the_state_by_state_ones(seed):
+    """Random monthly flows with empty states, an empty group and empty bands (the borrowing branches): the exit and
+    move rates and the transition matrix are bit for bit those of the plain loops over states."""
+    rng = np.random.default_rng(seed)
+    k = 4
+    stay = rng.integers(0, 4, (k, D.NS, D.NS)) * (rng.random((k, D.NS, D.NS)) < 0.15)
+    left = rng.integers(0, 3, (k, D.NS)) * (rng.random((k, D.NS)) < 0.5)
+    group = seed % D.NG                                        # one group with nobody in it at all
+    stay[:, group::D.NG, :] = 0
+    stay[:, :, group::D.NG] = 0
+    left[:, group::D.NG] = 0
+    stay[:, :D.NG, :] = 0                                       # the youngest band empty
+    counts = D.Counts(list(range(k)), stay.astype(float), left.astype(float), rng.random((k, D.NS)))
+    for w in (None, rng.integers(0, 3, k)):
+        r = D.estimate(counts, w)
+        exit_, move, borrowed = _plain_estimate_rates(counts, w)
+        assert np.array_equal(r.exit, exit_) and np.array_equal(r.move, move) and r.borrowed == borrowed
+        assert np.array_equal(r.transition(), _plain_transition(r))
+        shifted = D.Scenario(1.1, "Residential", "Fostering", 0.3).apply(r)
+        assert np.array_equal(shifted.transition(), _plain_transition(shifted))
+    assert borrowed and any(np.array_equal(move[b, group], np.eye(D.NG)[group]) for b in range(D.NB))

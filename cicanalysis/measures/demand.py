@@ -214,17 +214,17 @@ class Rates:
     borrowed: list = field(default_factory=list)     # states whose rates came from their group pooled
 
     def transition(self) -> np.ndarray:
-        """The one-month matrix ``T[s, s']`` of staying in care and moving from s to s' (ageing included)."""
-        T = np.zeros((NS, NS))
-        for b in range(NB):
-            up = self.ageing[b] if b < NB - 1 else 0.0
-            for g in range(NG):
-                s = b * NG + g
-                stay = (1 - self.exit[s]) * self.move[b, g]
-                T[s, b * NG:(b + 1) * NG] += stay * (1 - up)
-                if b < NB - 1:
-                    T[s, (b + 1) * NG:(b + 2) * NG] += stay * up
-        return T
+        """The one-month matrix ``T[s, s']`` of staying in care and moving from s to s' (ageing included): a child in
+        state s = (b, g) stays with ``1 - exit[s]``, moves to group g' with ``move[b, g, g']``, and is a band older a
+        month later with ``ageing[b]`` (never from the last band). Worked out for every state at once, each entry the
+        same product as state by state (``tests/test_demand.py``)."""
+        up = np.append(np.asarray(self.ageing, dtype=float)[:NB - 1], 0.0)
+        stay = (1 - np.asarray(self.exit, dtype=float).reshape(NB, NG))[:, :, None] * self.move    # [b, g, g']
+        T = np.zeros((NB, NG, NB, NG))
+        b = np.arange(NB)
+        T[b, :, b, :] = stay * (1 - up)[:, None, None]
+        T[b[:-1], :, b[:-1] + 1, :] = stay[:-1] * up[:-1, None, None]
+        return T.reshape(NS, NS)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """exits (age_band, group, rate), moves (age_band, from_group, to_group, rate), ageing (age_band, rate),
@@ -238,6 +238,25 @@ class Rates:
                 "entries": states.assign(per_month=self.entries)}
 
 
+def _exit_rates(left: np.ndarray, stock: np.ndarray, g_left: np.ndarray, g_stock: np.ndarray) -> tuple:
+    """``exit[b, g]``: the state's leavers over its stock; a state with no stock borrows its group's pooled rate
+    (listed in ``borrowed``, band by band), 0 when the group has none either."""
+    own = stock > 0
+    pooled = np.divide(g_left, g_stock, out=np.zeros(NG), where=g_stock > 0)
+    exit_ = np.where(own, left / np.where(own, stock, 1), pooled[None, :])
+    borrowed = [(AGE_BANDS[b], GROUPS[g]) for b, g in zip(*np.nonzero(~own & (g_stock > 0)[None, :]))]
+    return exit_, borrowed
+
+
+def _move_rates(to_group: np.ndarray, stayed: np.ndarray, g_stay: np.ndarray) -> np.ndarray:
+    """``move[b, g, g']``: the state's stayers by group a month later over its stayers; a state with none borrows its
+    group's pooled moves; a group with no stayers at all stays where it is."""
+    g_total = g_stay.sum(axis=1)
+    pooled = np.where((g_total > 0)[:, None], g_stay / np.where(g_total > 0, g_total, 1)[:, None], np.eye(NG))
+    own = stayed > 0
+    return np.where(own[:, :, None], to_group / np.where(own, stayed, 1)[:, :, None], pooled[None, :, :])
+
+
 def estimate(counts: Counts, weights=None) -> Rates:
     """Rates from the pooled monthly flows (see the module's notes: pooled rates, borrowing for empty states)."""
     stay, left, entered, months = counts.pooled(weights)
@@ -246,22 +265,8 @@ def estimate(counts: Counts, weights=None) -> Rates:
     stayed = to_group.sum(axis=2)                      # [b, g]
     stock = stayed + left.reshape(NB, NG)
     g_stay, g_stock, g_left = to_group.sum(axis=0), stock.sum(axis=0), left.reshape(NB, NG).sum(axis=0)
-    exit_ = np.zeros((NB, NG))
-    move = np.zeros((NB, NG, NG))
-    borrowed = []
-    for b in range(NB):
-        for g in range(NG):
-            if stock[b, g] > 0:
-                exit_[b, g] = left[b * NG + g] / stock[b, g]
-            elif g_stock[g] > 0:
-                exit_[b, g] = g_left[g] / g_stock[g]
-                borrowed.append((AGE_BANDS[b], GROUPS[g]))
-            if stayed[b, g] > 0:
-                move[b, g] = to_group[b, g] / stayed[b, g]
-            elif g_stay[g].sum() > 0:
-                move[b, g] = g_stay[g] / g_stay[g].sum()
-            else:
-                move[b, g, g] = 1.0
+    exit_, borrowed = _exit_rates(left.reshape(NB, NG), stock, g_left, g_stock)
+    move = _move_rates(to_group, stayed, g_stay)
     band_stayed = stayed.sum(axis=1)
     aged = np.array([stay4[b, :, b + 1, :].sum() if b < NB - 1 else 0.0 for b in range(NB)])
     ageing = np.where(band_stayed > 0, aged / np.where(band_stayed > 0, band_stayed, 1), 1 / (12 * BAND_WIDTH))
@@ -399,8 +404,7 @@ def run(x: Extract, start_date, reference_months: int = 12, months: int = 24, sc
     children in care on ``start_date`` (with the band unless ``draws`` is 0)."""
     start_date = P.month_end_of(start_date)
     dates = reference_dates(start_date, reference_months)
-    snaps = snapshots(x, dates, uasc)
-    counts = Counts.of(flows(snaps))
+    snaps, counts = window(x, dates, uasc)
     r = estimate(counts)
     start = population(snaps, start_date)
     scenario = scenario or Scenario()
@@ -413,6 +417,17 @@ def run(x: Extract, start_date, reference_months: int = 12, months: int = 24, sc
         groups = groups.assign(low=np.nan, high=np.nan)
     return Projection(start_date, r, counts, start, proj, groups, scenario, uasc, unknown_age(x, start_date),
                       history(snaps))
+
+
+def window(x: Extract, dates, uasc: str = "include") -> tuple[pd.DataFrame, Counts]:
+    """The snapshots on ``dates`` and their monthly flows as :class:`Counts`, kept on the extract (``x.cache``): the
+    report's projection and its backtest both look at the 12 months to the period (one to fit, one to compare).
+    Callers must not change the frame they are given."""
+    key = ("demand window", tuple(pd.Timestamp(d) for d in dates), uasc)
+    if key not in x.cache:
+        snaps = snapshots(x, dates, uasc)
+        x.cache[key] = (snaps, Counts.of(flows(snaps)))
+    return x.cache[key]
 
 
 def history(snaps: pd.DataFrame) -> pd.DataFrame:
@@ -454,7 +469,7 @@ def backtest(x: Extract, period, reference_months: int = 12, horizon: int = 12, 
     if reference_dates(fit_end, reference_months)[0] < x.first_date:
         return None
     p = run(x, fit_end, reference_months, horizon, uasc=uasc, draws=draws, seed=seed)
-    after = snapshots(x, reference_dates(period, horizon), uasc)
+    after, after_counts = window(x, reference_dates(period, horizon), uasc)
     actual = population(after, period).groupby("group")["children"].sum()
     actual["Total"] = actual.sum()
     end = p.groups[p.groups["month"] == horizon].set_index("group")
@@ -469,7 +484,7 @@ def backtest(x: Extract, period, reference_months: int = 12, horizon: int = 12, 
                                 np.nan)
     out["within_band"] = (out["actual"] >= out["low"].round()) & (out["actual"] <= out["high"].round())
     out.attrs["entries_fit"] = p.rates.entries.sum()           # entries a month in the fit window ...
-    out.attrs["entries_after"] = Counts.of(flows(after)).entered.sum() / horizon   # ... and in the months projected
+    out.attrs["entries_after"] = after_counts.entered.sum() / horizon   # ... and in the months projected
     return out
 
 
