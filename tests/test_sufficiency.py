@@ -130,3 +130,33 @@ def test_headline_counts_directions_and_names_what_declined(t, extract):
     note = ST.scorecard_note(extract, Q4, "OWN_FOSTER")
     assert note.startswith("This measure excludes UASC: 50.0% at 31/03/2016.") and "includes them: 50.0%" in note
     assert ST.scorecard_note(extract, Q4, "CIC_EXCL") == "" and ST.scorecard_note(extract, Q4, "NEAR_PCT") == ""
+
+
+def _plain_trend(x, period, start, measures):
+    """The plain version of ``S.trend``: each measure's values asked of the scorecard alone, quarter by quarter."""
+    from cicanalysis.measures import scorecard
+    rows = []
+    for m in measures:
+        levels = ("county", "area") if m.by_area else ("county",)
+        for q in S.quarters(x, period, start):
+            v = scorecard.values(x, q, m.include_uasc, [m.ind], levels)
+            shown = v["numerator"] if m.show == "numerator" else v["value"]
+            for (_, r), val in zip(v.iterrows(), shown):
+                rows.append({"measure": m.id, "number": m.number, "challenge": m.challenge, "title": m.title,
+                             "level": r["level"], "unit_name": r["unit_name"], "quarter": q, "value": val,
+                             "numerator": r["numerator"], "denominator": r["denominator"],
+                             "unit": "count" if m.show == "numerator" else m.ind.unit})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("measures", [None, ["NEAR_PCT", "NEAR_NUMBER", "STARTED"], ["CIC_EXCL"]])
+def test_the_trend_asked_a_quarter_at_a_time_is_the_trend_asked_measure_by_measure(measures, extract):
+    """Every measure (both UASC rules; one indicator shown two ways, one by area), a few, and one: the same frame,
+    values and types, as asking the scorecard measure by measure; the quarters run from before the data start."""
+    from conftest import extract_from_rows
+    fast = S.trend(extract, Q4, start="2014-04-01", measures=measures)
+    chosen = [S.MEASURE[m] for m in measures] if measures else S.MEASURES
+    plain = _plain_trend(extract_from_rows(), Q4, "2014-04-01", chosen)
+    assert len(fast) > 4 * len(chosen)
+    assert list(fast.dtypes) == list(plain.dtypes)
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)

@@ -98,21 +98,32 @@ def quarters(x: Extract, period, start=START) -> list[pd.Timestamp]:
 
 def trend(x: Extract, period, start=START, measures=None) -> pd.DataFrame:
     """Quarterly values: measure, number, challenge, title, unit_name (the county or an area), quarter,
-    value (the number of children for ``show="numerator"``), numerator, denominator, unit."""
+    value (the number of children for ``show="numerator"``), numerator, denominator, unit. Each quarter's values
+    are asked of the scorecard once for every measure with the same UASC rule (:func:`_quarter_values`)."""
     p = check_quarter(x, period)
+    ms = [MEASURE[m] if isinstance(m, str) else m for m in (measures or MEASURES)]
+    qs = quarters(x, p, start)
+    asked = {inc: _quarter_values(x, qs, inc, [m.ind for m in ms if m.include_uasc == inc])
+             for inc in dict.fromkeys(m.include_uasc for m in ms)}
     rows = []
-    for m in measures or MEASURES:
-        m = MEASURE[m] if isinstance(m, str) else m
+    for m in ms:
         levels = ("county", "area") if m.by_area else ("county",)
-        for q in quarters(x, p, start):
-            v = scorecard.values(x, q, m.include_uasc, [m.ind], levels)
+        unit = "count" if m.show == "numerator" else m.ind.unit
+        for q, v in zip(qs, asked[m.include_uasc]):
+            v = v[(v["indicator"] == m.ind.id) & v["level"].isin(levels)]
             shown = v["numerator"] if m.show == "numerator" else v["value"]
-            for (_, r), val in zip(v.iterrows(), shown):
+            for level, name, val, n, d in zip(v["level"], v["unit_name"], shown, v["numerator"], v["denominator"]):
                 rows.append({"measure": m.id, "number": m.number, "challenge": m.challenge, "title": m.title,
-                             "level": r["level"], "unit_name": r["unit_name"], "quarter": q, "value": val,
-                             "numerator": r["numerator"], "denominator": r["denominator"],
-                             "unit": "count" if m.show == "numerator" else m.ind.unit})
+                             "level": level, "unit_name": name, "quarter": q, "value": val, "numerator": n,
+                             "denominator": d, "unit": unit})
     return pd.DataFrame(rows)
+
+
+def _quarter_values(x: Extract, qs, include_uasc: bool, indicators) -> list[pd.DataFrame]:
+    """Each quarter's scorecard values (county and areas) of ``indicators`` (once each) with one UASC rule: the rows
+    of each indicator as when it is asked alone (``tests/test_sufficiency.py``)."""
+    indicators = list({ind.id: ind for ind in indicators}.values())
+    return [scorecard.values(x, q, include_uasc, indicators, ("county", "area")) for q in qs]
 
 
 def _missing(v) -> bool:
