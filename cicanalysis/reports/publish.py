@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import io
 import json
 import os
 import re
@@ -289,12 +290,21 @@ def _reports(folder: Path) -> list[tuple[str, Path]]:
     return [(name, handover_path(folder, name)) for name in NOTEBOOKS if handover_path(folder, name).exists()]
 
 
-def write_figures_csv(rows: list[list], path: Path) -> Path:
+def figures_csv_text(rows: list[list], header: bool = False) -> str:
+    """Figure rows as lines of figures.csv (a missing value blank), after its header line when ``header``."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    if header:
+        w.writerow(FIGURE_COLUMNS)
+    w.writerows([["" if v is None else v for v in r] for r in rows])
+    return buf.getvalue()
+
+
+def write_figures_csv(rows: list[list], path: Path, text: str | None = None) -> Path:
+    """figures.csv: its header and ``rows`` (or ``text``, rows already made lines by :func:`figures_csv_text`)."""
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(FIGURE_COLUMNS)
-        w.writerows([["" if v is None else v for v in r] for r in rows])
+        fh.write(figures_csv_text([], header=True) + (figures_csv_text(rows) if text is None else text))
     os.replace(tmp, path)
     return path
 
@@ -550,13 +560,15 @@ def write_workbook(tables: list[dict], figures: list[list], path: Path, title: s
 
 class PeriodFiles:
     """A period's ``tables.xlsx`` and ``figures.csv`` from what its reports hand over (``<report>.tables.json`` in
-    ``folder``): :meth:`add` as each report ends (its figures sheet written then, while the others run),
+    ``folder``): :meth:`add` as each report ends (its figures' sheet and lines of figures.csv made then, while the
+    others run),
     :meth:`close` once the period's last has ended (reports handed over but not added, e.g. a previous good
     version kept beside a report that failed, are read then)."""
 
     def __init__(self, folder: Path, title: str = ""):
         self.folder, self.title = Path(folder), title
         self.handed: dict[str, tuple[list[dict], list[list]]] = {}
+        self.csv: dict[str, str] = {}             # each report's lines of figures.csv
         self.workbook: Workbook | None = None
 
     def add(self, name: str) -> None:
@@ -566,6 +578,7 @@ class PeriodFiles:
             return
         tables, figures = read_handover(path)
         self.handed[name] = ([{**t, "report": name} for t in tables], figures)
+        self.csv[name] = figures_csv_text(figures)
         if figures:
             self.workbook = self.workbook or Workbook()
             self.workbook.add_figures(name, figures)
@@ -583,7 +596,7 @@ class PeriodFiles:
             return []
         workbook = self.workbook or Workbook()
         return [workbook.save(tables, self.folder / WORKBOOK, self.title),
-                write_figures_csv(figures, self.folder / FIGURES_CSV)]
+                write_figures_csv(figures, self.folder / FIGURES_CSV, "".join(self.csv[n] for n in reports))]
 
 
 def write_period_files(folder: Path, title: str = "") -> list[Path]:
