@@ -1,3 +1,4 @@
+import pytest
 import pandas as pd
 
 from cicanalysis.measures import scorecard
@@ -151,3 +152,72 @@ def test_the_catalogues_values_kept_joined_are_each_indicators_and_a_caller_cann
     one_by_one = pd.concat([scorecard.values(fresh, "2016-03-31", indicators=[i.id], levels=("area",))
                             for i in scorecard.M.CATALOGUE], ignore_index=True)
     pd.testing.assert_frame_equal(again, one_by_one)
+
+
+def test_counting_both_settings_said_up_front_counts_each_period_once(extract, monkeypatch):
+    """After :func:`scorecard.count_both_uasc_settings`, the first ``values`` of a period works out both settings from
+    one count (the other setting asked later runs no counting function) with the values of a fresh extract; and a
+    setting already worked out is kept when the other is worked out later (the same rows, not counted again)."""
+    import copy
+    fresh, fresh_too, late = copy.deepcopy(extract), copy.deepcopy(extract), copy.deepcopy(extract)
+    counts = []
+    monkeypatch.setattr(scorecard, "as_cases", lambda found: counts.append(1) or as_cases(found))
+    scorecard.count_both_uasc_settings(extract)
+    included = scorecard.values(extract, "2016-03-31", include_uasc=True)
+    first = len(counts)
+    excluded = scorecard.values(extract, "2016-03-31", include_uasc=False)
+    assert first > 20 and len(counts) == first
+    scorecard.values(late, "2016-03-31", include_uasc=True)          # one setting asked: the other not made
+    kept = {k: v for k, v in late.cache.items() if k[:1] == ("values",) and k[2] == pd.Timestamp("2016-03-31")}
+    assert kept and all(k[3] is True for k in kept)
+    scorecard.values(late, "2016-02-29", include_uasc=False)         # the other asked now, of another month
+    scorecard.values(late, "2016-03-31", include_uasc=False)
+    assert all(late.cache[k] is v for k, v in kept.items())
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(excluded, scorecard.values(fresh, "2016-03-31", include_uasc=False))
+    pd.testing.assert_frame_equal(included, scorecard.values(fresh_too, "2016-03-31", include_uasc=True))
+
+
+def _plain_build(x, period, include_uasc=True, levels=scorecard.LEVELS):
+    """``build`` as it was written before its columns were worked out on arrays: every row through the scalar
+    rules (:func:`rag_rating`, :func:`direction_of_travel`, :func:`is_small_denominator`), columns one at a time."""
+    from cicanalysis.core import periods as P
+    from cicanalysis.core.rag import direction_of_travel, is_small_denominator, rag_rating
+    M = scorecard.M
+    p = P.month_end(period)
+    key = ["indicator", "level", "unit_name"]
+    cur, prev, outt = (scorecard.values(x, d, include_uasc, None, levels)
+                       for d in (p, P.previous_month_end(p), P.outturn_date(p)))
+    df = (cur.merge(prev[key + ["value"]].rename(columns={"value": "previous_value"}), on=key, how="left")
+             .merge(outt[key + ["value"]].rename(columns={"value": "outturn_value"}), on=key, how="left"))
+    cat = M.catalogue_table().set_index("indicator")
+    for c in ("title", "polarity", "measure_type", "unit"):
+        df[c] = df["indicator"].map(cat[c])
+    tgt = {i: scorecard.target_for(i, p, x.authority_dir) for i in df["indicator"].unique()}
+    df["target"] = df["indicator"].map(lambda i: tgt[i][0])
+    df["floor"] = df["indicator"].map(lambda i: tgt[i][1])
+    tol = df["indicator"].map(lambda i: tgt[i][2])
+    df["rag"] = [rag_rating(r.value, r.target, r.floor, r.polarity, r.denominator if r.unit != "per 10,000" else None,
+                            r.unit == "count", t) for r, t in zip(df.itertuples(), tol)]
+    df.loc[df["unit_name"].eq(scorecard.NO_DISTRICT) & df["level"].ne("county"), "rag"] = None
+    for dot, then in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")):
+        df[dot] = [direction_of_travel(r.value, getattr(r, then), r.polarity, r.target, r.unit) for r in df.itertuples()]
+    df["small_denominator"] = [is_small_denominator(r.denominator) and r.unit != "per 10,000" for r in df.itertuples()]
+    order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
+    lvl = {lv: n for n, lv in enumerate(scorecard.LEVELS)}
+    df = df.assign(_o=df["indicator"].map(order), _l=df["level"].map(lvl))
+    return df.sort_values(["_l", "unit_name", "_o"], kind="stable")[scorecard.COLUMNS].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("period", ["2015-11-30", "2016-03-31"])
+@pytest.mark.parametrize("include_uasc", [True, False])
+def test_build_is_the_plain_row_by_row_scorecard(extract, period, include_uasc):
+    """``build`` (targets, RAG, directions and the small-denominator flag worked out on arrays) equals the plain
+    row-by-row scorecard, column by column and dtype by dtype, every level and county only; the fixture's months
+    have rated rows, directions each way and small denominators, so a wrong column could not pass."""
+    for levels in (scorecard.LEVELS, ("county",)):
+        card = scorecard.build(extract, period, include_uasc, levels)
+        pd.testing.assert_frame_equal(card, _plain_build(extract, period, include_uasc, levels))
+    assert {"improved", "worse"} <= set(card["dot_previous"].dropna()) or {"improved", "worse"} <= set(
+        card["dot_outturn"].dropna())
+    assert card["rag"].notna().any()

@@ -18,7 +18,7 @@ from ..config import reference
 from ..model.extract import NO_DISTRICT, UNKNOWN, Extract
 from .indicators.cases import Cases, cases, collection_year
 from ..core.errors import CicError
-from ..core.rag import direction_of_travel, is_small_denominator, rag_rating
+from ..core.rag import SMALL_DENOMINATOR_MAX, direction_of_travel, directions_of_travel, rag_rating
 
 LEVELS = ("county", "area", "team")
 COLUMNS = ["indicator", "title", "polarity", "measure_type", "unit", "level", "unit_name", "period",
@@ -229,7 +229,8 @@ def _joined_values(x: Extract, p: pd.Timestamp, include_uasc: bool, indicators) 
                 x.cache[key] = []
             else:
                 for inc in settings if _follows_switch(ind) else (True,):
-                    x.cache[_values_key(ind, p, inc)] = _values_of(x, ind, p, inc, shared)
+                    if _values_key(ind, p, inc) not in x.cache:      # a setting already worked out is kept
+                        x.cache[_values_key(ind, p, inc)] = _values_of(x, ind, p, inc, shared)
         rows += x.cache[key]
     out = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     return out if rows else out.astype({"indicator": str, "level": str, "unit_name": str, "period": "datetime64[us]",
@@ -243,6 +244,13 @@ def _settings_asked(x: Extract, include_uasc: bool) -> tuple:
     asked = x.cache.setdefault(("uasc settings asked",), set())
     asked.add(bool(include_uasc))
     return (bool(include_uasc),) + tuple(s for s in (True, False) if s in asked and s != bool(include_uasc))
+
+
+def count_both_uasc_settings(data) -> None:
+    """Say that both settings of the UASC switch will be asked of this extract (the scorecard notebook asks both: its
+    13-month history and the UASC impact table), so that each period's cases are counted once for both from the first
+    ``values`` asked, instead of once for the setting asked first and again when the other is (:func:`_settings_asked`)."""
+    _extract(data).cache.setdefault(("uasc settings asked",), set()).update((True, False))
 
 
 def _follows_switch(ind: M.Indicator) -> bool:
@@ -326,30 +334,43 @@ def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=Non
     outt = values(x, P.outturn_date(p), include_uasc, indicators, levels)
     df = (cur.merge(prev[key + ["value"]].rename(columns={"value": "previous_value"}), on=key, how="left")
              .merge(outt[key + ["value"]].rename(columns={"value": "outturn_value"}), on=key, how="left"))
-    cat = M.catalogue_table().set_index("indicator")
-    for c in ("title", "polarity", "measure_type", "unit"):
-        df[c] = df["indicator"].map(cat[c])
-    tgt = {i: target_for(i, p, x.authority_dir) for i in df["indicator"].unique()}
-    df["target"] = df["indicator"].map(lambda i: tgt[i][0])
-    df["floor"] = df["indicator"].map(lambda i: tgt[i][1])
-    tolerance = df["indicator"].map(lambda i: tgt[i][2])
-    col = {c: df[c].tolist() for c in ("value", "target", "floor", "polarity", "denominator", "unit",
-                                       "previous_value", "outturn_value")}     # lists: quicker to walk than columns
-    df["rag"] = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
-                 for v, t, f, pol, den, unit, tol in zip(col["value"], col["target"], col["floor"], col["polarity"],
-                                                        col["denominator"], col["unit"], tolerance.tolist())]
-    df.loc[df["unit_name"].eq(NO_DISTRICT) & df["level"].ne("county"), "rag"] = None   # shown, never rated (SPEC 2.3a)
+    return _rated(x, df, p)
+
+
+def _rated(x: Extract, df: pd.DataFrame, p: pd.Timestamp) -> pd.DataFrame:
+    """The merged values with the catalogue's columns, targets, RAG, directions of travel and the small-denominator
+    flag, in scorecard order (level, unit, catalogue order)."""
+    ids = df["indicator"].tolist()
+    cat = _catalogue_columns()
+    tgt = {i: target_for(i, p, x.authority_dir) for i in dict.fromkeys(ids)}
+    col = {c: df[c].tolist() for c in ("value", "denominator", "previous_value", "outturn_value")}
+    for n, c in enumerate(("title", "polarity", "measure_type", "unit")):
+        col[c] = [cat.get(i, (np.nan,) * 4)[n] for i in ids]     # an indicator not in the catalogue: blank
+    for n, c in enumerate(("target", "floor", "tolerance")):
+        col[c] = [tgt[i][n] for i in ids]
+    rated = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
+             for v, t, f, pol, den, unit, tol in zip(col["value"], col["target"], col["floor"], col["polarity"],
+                                                    col["denominator"], col["unit"], col["tolerance"])]
+    unit = np.array(col["unit"], dtype=object)
+    den = np.asarray(col["denominator"], dtype=float)
+    extra = {c: col[c] for c in ("title", "polarity", "measure_type", "unit")}
+    extra.update(target=np.asarray(col["target"], dtype=float), floor=np.asarray(col["floor"], dtype=float), rag=rated)
     # directions as readers see the values: equal at the shown precision is "same" (core.changes.SHOWN_DECIMALS)
     for dot, then in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")):
-        df[dot] = [direction_of_travel(v, pv, pol, t, u) for v, pv, pol, t, u in
-                   zip(col["value"], col[then], col["polarity"], col["target"], col["unit"])]
-    df["small_denominator"] = [is_small_denominator(d) and u != "per 10,000" for d, u in
-                               zip(col["denominator"], col["unit"])]
+        extra[dot] = directions_of_travel(col["value"], col[then], col["polarity"], col["target"], col["unit"])
+    extra["small_denominator"] = (den >= 1) & (den <= SMALL_DENOMINATOR_MAX) & (unit != "per 10,000")
+    df = df.assign(**extra)
+    df.loc[df["unit_name"].eq(NO_DISTRICT) & df["level"].ne("county"), "rag"] = None   # shown, never rated (SPEC 2.3a)
     order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
     lvl = {lv: n for n, lv in enumerate(LEVELS)}
     df = df.assign(_o=df["indicator"].map(order), _l=df["level"].map(lvl))
-    df = df.sort_values(["_l", "unit_name", "_o"], kind="stable").drop(columns=["_o", "_l"])
+    df = df.sort_values(["_l", "unit_name", "_o"], kind="stable")
     return df[COLUMNS].reset_index(drop=True)
+
+
+def _catalogue_columns() -> dict[str, tuple]:
+    """{indicator: (title, polarity, measure type, unit)} of the catalogue (as it is now: tests may add to it)."""
+    return {i.id: (i.title, i.polarity, i.measure_type, i.unit) for i in M.CATALOGUE}
 
 
 def build_compared(data, period, like: pd.DataFrame, include_uasc: bool = True, levels=LEVELS) -> pd.DataFrame:
