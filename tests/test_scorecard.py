@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import pandas as pd
 
@@ -221,3 +222,42 @@ def test_build_is_the_plain_row_by_row_scorecard(extract, period, include_uasc):
     assert {"improved", "worse"} <= set(card["dot_previous"].dropna()) or {"improved", "worse"} <= set(
         card["dot_outturn"].dropna())
     assert card["rag"].notna().any()
+
+
+def _plain_target(indicator, fy, folder):
+    """The target as it was looked up before: the indicator's rows filtered, its year's first row, else its first
+    every-year row."""
+    from cicanalysis.config import reference
+    t = reference._targets(folder)
+    t = t[t["INDICATOR"] == indicator]
+    row = t[t["FINANCIAL_YEAR"] == fy]
+    if row.empty:
+        row = t[t["FINANCIAL_YEAR"] == ""]
+    if row.empty:
+        return (np.nan, np.nan, np.nan)
+    r = row.iloc[0]
+    return (r["TARGET"], r["AMBER_FLOOR"], r["TOLERANCE"])
+
+
+def test_targets_of_a_year_in_one_pass_are_the_plain_look_up(tmp_path):
+    """An authority's targets.csv with a year's row after an every-year row, two rows of one year (the first wins), a
+    year with no row of its own (the every-year row) and an indicator with only another year's row (none): each
+    indicator's (target, floor, tolerance) as the plain per-indicator look-up finds it, in both years, value and type."""
+    from cicanalysis.core import periods as P
+    folder = tmp_path / "authority"
+    folder.mkdir()
+    (folder / "targets.csv").write_text(
+        "INDICATOR,FINANCIAL_YEAR,TARGET,AMBER_FLOOR,TOLERANCE,SOURCE\n"
+        "CIC_RATE,,55,62,,every year\nCIC_RATE,2015-16,50,60,,this year\nCIC_RATE,2015-16,40,45,,second: ignored\n"
+        "PLACEMENTS_3PLUS,2014-15,10,12,,last year only\nCIC_TOTAL,,0,0,2.5,tolerance\n")
+    ids = [i.id for i in scorecard.M.CATALOGUE] + ["NOT_AN_INDICATOR"]
+    for period in ("2016-03-31", "2015-03-31"):
+        fast = scorecard.targets_for(ids, period, folder)
+        for i in ids:
+            plain = _plain_target(i, P.financial_year_label(period), str(folder))
+            assert [type(v) for v in fast[i]] == [type(v) for v in plain]
+            np.testing.assert_array_equal(np.array(fast[i], dtype=float), np.array(plain, dtype=float))
+    assert scorecard.target_for("CIC_RATE", "2016-03-31", folder)[:2] == (50, 60)
+    assert scorecard.target_for("CIC_RATE", "2015-03-31", folder)[:2] == (55, 62)
+    assert np.isnan(scorecard.target_for("PLACEMENTS_3PLUS", "2016-03-31", folder)[0])
+    assert scorecard.target_for("CIC_TOTAL", "2016-03-31", folder)[2] == 2.5

@@ -307,21 +307,33 @@ WINDOW_TYPES = tuple(dict.fromkeys(i.measure_type for i in M.CATALOGUE if i.meas
 def target_for(indicator: str, period, authority_dir=None) -> tuple[float, float, float]:
     """(target, amber floor, tolerance) for the period's financial year, else the every-year row: the
     authority's own targets, else the national ones (:func:`cicanalysis.config.reference.targets`)."""
+    return targets_for([indicator], period, authority_dir)[indicator]
+
+
+def targets_for(indicators, period, authority_dir=None) -> dict[str, tuple[float, float, float]]:
+    """{indicator: :func:`target_for`} of several indicators at one period (its folder and year worked out once)."""
     folder = reference.authority_dir(authority_dir)
-    return _target_for(indicator, P.financial_year_label(period), str(folder) if folder is not None else None)
+    year = _targets_of_year(P.financial_year_label(period), str(folder) if folder is not None else None)
+    return {i: year.get(i, (np.nan, np.nan, np.nan)) for i in indicators}
 
 
-@lru_cache(maxsize=4096)
-def _target_for(indicator: str, fy: str, folder: str | None) -> tuple[float, float, float]:
+@lru_cache(maxsize=64)
+def _targets_of_year(fy: str, folder: str | None) -> dict[str, tuple]:
+    """{indicator: (target, amber floor, tolerance)} for financial year ``fy``: each indicator's first row of that
+    year in the targets table, else its first every-year row (blank year); an indicator with neither is left out.
+    One pass over the table for every indicator, not two filters of it an indicator."""
     t = reference._targets(folder)
-    t = t[t["INDICATOR"] == indicator]
-    row = t[t["FINANCIAL_YEAR"] == fy]
-    if row.empty:
-        row = t[t["FINANCIAL_YEAR"] == ""]
-    if row.empty:
-        return (np.nan, np.nan, np.nan)
-    r = row.iloc[0]
-    return (r["TARGET"], r["AMBER_FLOOR"], r["TOLERANCE"])
+    first = {}
+    for n, (i, y) in enumerate(zip(t["INDICATOR"].tolist(), t["FINANCIAL_YEAR"].tolist())):
+        if y == fy or y == "":
+            first.setdefault((i, y == fy), n)
+    out = {}
+    for i in dict.fromkeys(t["INDICATOR"].tolist()):
+        n = first.get((i, True), first.get((i, False)))
+        if n is not None:
+            r = t.iloc[n]
+            out[i] = (r["TARGET"], r["AMBER_FLOOR"], r["TOLERANCE"])
+    return out
 
 
 def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=None) -> pd.DataFrame:
@@ -342,7 +354,7 @@ def _rated(x: Extract, df: pd.DataFrame, p: pd.Timestamp) -> pd.DataFrame:
     flag, in scorecard order (level, unit, catalogue order)."""
     ids = df["indicator"].tolist()
     cat = _catalogue_columns()
-    tgt = {i: target_for(i, p, x.authority_dir) for i in dict.fromkeys(ids)}
+    tgt = targets_for(dict.fromkeys(ids), p, x.authority_dir)
     col = {c: df[c].tolist() for c in ("value", "denominator", "previous_value", "outturn_value")}
     for n, c in enumerate(("title", "polarity", "measure_type", "unit")):
         col[c] = [cat.get(i, (np.nan,) * 4)[n] for i in ids]     # an indicator not in the catalogue: blank
@@ -354,7 +366,7 @@ def _rated(x: Extract, df: pd.DataFrame, p: pd.Timestamp) -> pd.DataFrame:
     unit = np.array(col["unit"], dtype=object)
     den = np.asarray(col["denominator"], dtype=float)
     extra = {c: col[c] for c in ("title", "polarity", "measure_type", "unit")}
-    extra.update(target=np.asarray(col["target"], dtype=float), floor=np.asarray(col["floor"], dtype=float), rag=rated)
+    extra.update(target=col["target"], floor=col["floor"], rag=rated)
     # directions as readers see the values: equal at the shown precision is "same" (core.changes.SHOWN_DECIMALS)
     for dot, then in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")):
         extra[dot] = directions_of_travel(col["value"], col[then], col["polarity"], col["target"], col["unit"])
@@ -386,7 +398,7 @@ def build_compared(data, period, like: pd.DataFrame, include_uasc: bool = True, 
     blank[["numerator", "denominator", "value", "previous_value", "outturn_value"]] = np.nan
     blank[["rag", "dot_previous", "dot_outturn"]] = None
     blank["small_denominator"] = False
-    tgt = {i: target_for(i, p, x.authority_dir) for i in blank["indicator"].unique()}
+    tgt = targets_for(blank["indicator"].unique(), p, x.authority_dir)
     blank["target"] = blank["indicator"].map(lambda i: tgt[i][0])
     blank["floor"] = blank["indicator"].map(lambda i: tgt[i][1])
     return blank.assign(period=p).reset_index(drop=True)
@@ -403,7 +415,7 @@ def trend(data, period, months: int = 13, include_uasc: bool = True, indicators=
     cat = M.catalogue_table().set_index("indicator")
     out["title"] = out["indicator"].map(cat["title"])
     out["unit"] = out["indicator"].map(cat["unit"])
-    tgt = {(i, e): target_for(i, e, x.authority_dir) for i in out["indicator"].unique() for e in ends}
+    tgt = {(i, e): t for e in ends for i, t in targets_for(out["indicator"].unique(), e, x.authority_dir).items()}
     out["target"] = [tgt[(i, e)][0] for i, e in zip(out["indicator"], out["period"])]
     out["floor"] = [tgt[(i, e)][1] for i, e in zip(out["indicator"], out["period"])]
     return out
