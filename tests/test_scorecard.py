@@ -261,3 +261,36 @@ def test_targets_of_a_year_in_one_pass_are_the_plain_look_up(tmp_path):
     assert scorecard.target_for("CIC_RATE", "2015-03-31", folder)[:2] == (55, 62)
     assert np.isnan(scorecard.target_for("PLACEMENTS_3PLUS", "2016-03-31", folder)[0])
     assert scorecard.target_for("CIC_TOTAL", "2016-03-31", folder)[2] == 2.5
+
+
+def _plain_supplied(x, indicator, period):
+    """The supplied rows as they were filtered before: the whole table, for one indicator and period."""
+    s = x["supplied_indicators"]
+    s = s[(s["INDICATOR"] == indicator) & (s["PERIOD"] == pd.Timestamp(period))]
+    s = s[s["NUMERATOR"].notna() & s["DENOMINATOR"].notna() & (s["NUMERATOR"] >= 0) & (s["DENOMINATOR"] >= 0)]
+    name = np.where(s["LEVEL"] == "county", x.authority["name"], s["UNIT_NAME"])
+    return list(zip(s["LEVEL"], name, s["NUMERATOR"].astype(float), s["DENOMINATOR"].astype(float)))
+
+
+def test_supplied_figures_looked_up_by_indicator_and_month_are_the_filtered_rows():
+    """Supplied rows for two indicators and two months (a county row, teams, one with no denominator): each
+    indicator's values at each month are its own rows of that month in file order, the county named as the
+    authority, as a filter of the whole table finds them; AGENCY_STAFF's county 12 of 60 posts reads 20%."""
+    from conftest import extract_from_rows, fixture_tables
+    rows = [{"PERIOD": p, "INDICATOR": i, "LEVEL": lv, "UNIT_NAME": u, "NUMERATOR": n, "DENOMINATOR": d}
+            for p, i, lv, u, n, d in [
+                ("31/03/2016", "AGENCY_STAFF", "county", "", "12", "60"),
+                ("31/03/2016", "AGENCY_STAFF", "team", "Team North", "5", "20"),
+                ("29/02/2016", "AGENCY_STAFF", "county", "", "10", "50"),
+                ("31/03/2016", "CASELOAD", "team", "Team North", "80", ""),
+                ("31/03/2016", "CASELOAD", "county", "", "300", "20"),
+                ("29/02/2016", "CASELOAD", "county", "", "310", "20")]]
+    x = extract_from_rows({**fixture_tables(), "supplied_indicators": rows})
+    for period in ("2016-03-31", "2016-02-29", "2016-01-31"):
+        for ind in ("AGENCY_STAFF", "CASELOAD"):
+            got = scorecard.values(x, period, indicators=[ind])
+            assert list(zip(got["level"], got["unit_name"], got["numerator"], got["denominator"])) == \
+                _plain_supplied(x, ind, period)
+    march = scorecard.values(x, "2016-03-31", indicators=["AGENCY_STAFF", "CASELOAD"]).set_index(["indicator", "level"])
+    assert march.loc[("AGENCY_STAFF", "county"), "value"] == 20.0 and march.loc[("CASELOAD", "county"), "value"] == 15
+    assert march.loc[("AGENCY_STAFF", "county"), "unit_name"] == x.authority["name"]

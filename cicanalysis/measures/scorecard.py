@@ -189,13 +189,25 @@ def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: 
 
 
 def _supplied(x: Extract, ind: M.Indicator, period: pd.Timestamp) -> list[tuple]:
-    s = x["supplied_indicators"]
-    s = s[(s["INDICATOR"] == ind.id) & (s["PERIOD"] == period)]
-    s = s[s["NUMERATOR"].notna() & s["DENOMINATOR"].notna() & (s["NUMERATOR"] >= 0) & (s["DENOMINATOR"] >= 0)]
-    name = np.where(s["LEVEL"] == "county", x.authority["name"], s["UNIT_NAME"])
+    """The supplied figures of an indicator for the period (rows with a numerator and denominator, neither negative),
+    in file order; the county's row named as the authority."""
     return [(ind.id, level, unit, period, float(n), float(d), _finish(n, d, ind.unit))
-            for level, unit, n, d in zip(s["LEVEL"].tolist(), name.tolist(), s["NUMERATOR"].tolist(),
-                                         s["DENOMINATOR"].tolist())]
+            for level, unit, n, d in _supplied_rows(x).get((ind.id, period), [])]
+
+
+def _supplied_rows(x: Extract) -> dict:
+    """{(indicator, period): [(level, unit name, numerator, denominator), ...]} of ``supplied_indicators.csv``'s usable
+    rows, in file order: made once per extract (every supplied indicator is asked for every month of a scorecard)."""
+    if ("supplied rows",) not in x.cache:
+        s = x["supplied_indicators"]
+        s = s[s["NUMERATOR"].notna() & s["DENOMINATOR"].notna() & (s["NUMERATOR"] >= 0) & (s["DENOMINATOR"] >= 0)]
+        name = np.where(s["LEVEL"] == "county", x.authority["name"], s["UNIT_NAME"])
+        rows: dict = {}
+        for i, p, level, unit, n, d in zip(s["INDICATOR"].tolist(), s["PERIOD"].tolist(), s["LEVEL"].tolist(),
+                                           name.tolist(), s["NUMERATOR"].tolist(), s["DENOMINATOR"].tolist()):
+            rows.setdefault((i, p), []).append((level, unit, n, d))
+        x.cache[("supplied rows",)] = rows
+    return x.cache[("supplied rows",)]
 
 
 def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVELS) -> pd.DataFrame:
