@@ -337,7 +337,11 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
 def trend_adds_nothing(trend: pd.DataFrame, indicator: str) -> str:
     """Why a trend chart would add nothing ('' when it would not): no value in any month, or the same value
     as shown every month with no target to read it against."""
-    t = trend[trend["indicator"] == indicator]
+    return _adds_nothing(trend[trend["indicator"] == indicator])
+
+
+def _adds_nothing(t: pd.DataFrame) -> str:
+    """:func:`trend_adds_nothing` of one indicator's rows."""
     values = t["value"].dropna()
     if values.empty:
         return "no data"
@@ -409,12 +413,14 @@ class _TrendGrid:
         sp = self.fig.subplotpars      # where tight_layout starts from, each drawing (ticks depend on panel size)
         self.start = {k: getattr(sp, k) for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
 
-    def draw(self, trend: pd.DataFrame, ids: list[str], source: str):
-        """The figure with ``ids``' panels (the others hidden), laid out (``tight_layout``) for their titles."""
+    def draw(self, trend: pd.DataFrame, ids: list[str], source: str, rows: dict | None = None):
+        """The figure with ``ids``' panels (the others hidden), laid out (``tight_layout``) for their titles; ``rows``:
+        each indicator's rows by period (:func:`_per_indicator`), when the caller has them."""
+        rows = rows if rows is not None else _per_indicator(trend[trend["indicator"].isin(ids)])
         for k, ax in enumerate(self.axes):
             ax.set_visible(k < len(ids))
             if k < len(ids):
-                self._panel(ax, self.lines[k], trend[trend["indicator"] == ids[k]].sort_values("period"), ids[k])
+                self._panel(ax, self.lines[k], rows[ids[k]], ids[k])
         if self.footnote is not None:
             self.footnote.remove()
         footnote(self.fig, source, trend["period"].max())
@@ -422,7 +428,7 @@ class _TrendGrid:
         self.fig.subplots_adjust(**self.start)
         top = 1 - 0.3 / self.fig.get_figheight()
         fit(self.fig, rect=(0, 0.25 / self.fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
-        return _alt(self.fig, _multiples_alt(trend, ids))
+        return _alt(self.fig, _multiples_alt(rows, ids))
 
     @staticmethod
     def _panel(ax, lines, t: pd.DataFrame, indicator: str) -> None:
@@ -458,11 +464,16 @@ class _TrendGrid:
         ax.set_title("\n".join(textwrap.wrap(title, 34)[:4]), loc="left", fontsize=7, fontweight="bold", pad=3)
 
 
-def _multiples_alt(trend: pd.DataFrame, ids: list[str]) -> str:
+def _per_indicator(trend: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each indicator's rows of a trend, by period: the rows its panel, alt text and check read (split once)."""
+    return {i: t.sort_values("period") for i, t in trend.groupby("indicator", sort=False)}
+
+
+def _multiples_alt(rows: dict, ids: list[str]) -> str:
     """The grid's alt text: each panel's own (:func:`describe`), one after another."""
     parts = []
     for i in ids:
-        t = trend[trend["indicator"] == i].sort_values("period")
+        t = rows[i]
         unit = t["unit"].iloc[0]
         extra = " ".join(f"{name} {_fmt(t[col].dropna().iloc[-1], unit)}." for col, name in
                          (("target", "Target"), ("floor", "Amber floor")) if t[col].notna().any())
@@ -485,13 +496,14 @@ def trend_appendix(trend: pd.DataFrame, source: str):
     (:func:`trend_adds_nothing`) are named in one line after them."""
     from IPython.display import HTML
     ids = list(dict.fromkeys(trend["indicator"]))
-    left = {i: trend_adds_nothing(trend, i) for i in ids}
+    each = _per_indicator(trend)
+    left = {i: _adds_nothing(each[i]) for i in ids}
     drawn = [i for i in ids if not left[i]]
     grids, items, k = {}, [], 0          # one figure for each number of rows, drawn again for each image
     for n in multiples_pages(len(drawn), most=TREND_PANELS_AN_IMAGE):
         rows = int(np.ceil(n / MULTIPLES_COLS))
         grid = grids.get(rows) or grids.setdefault(rows, _TrendGrid(rows, trend["period"]))
-        fig = grid.draw(trend, drawn[k:k + n], source)
+        fig = grid.draw(trend, drawn[k:k + n], source, each)
         k += n
         items.append(img_html(fig))
     for grid in grids.values():
