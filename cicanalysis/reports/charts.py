@@ -18,6 +18,7 @@ import textwrap
 import matplotlib
 import matplotlib.artist as martist
 import matplotlib.axes
+import matplotlib.axis
 import matplotlib.dates
 import matplotlib.lines
 import matplotlib.patches
@@ -89,7 +90,7 @@ def fit(fig, **layout) -> None:
       nothing, since the layout is already fixed.
 
     The image is byte for byte that of plain ``tight_layout`` (``tests/test_charts_fit.py``)."""
-    with _axes_measured_once():
+    with _axes_measured_once(), _ticks_updated_once():
         fig.tight_layout(**layout)
     with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)
@@ -118,6 +119,31 @@ def _axes_measured_once():
         yield
     finally:
         martist._get_tightbbox_for_layout_only = original
+
+
+@contextlib.contextmanager
+def _ticks_updated_once():
+    """While a figure is laid out or drawn (nothing about it changes meanwhile), each axis's ticks are updated (their
+    locations, labels and which are in view: ``Axis._update_ticks``) once and then repeated: matplotlib updates them
+    again for the axis's own drawing, for its label's place and for each spine's extent, 5-7 times an axis, each time
+    the same. Not across a layout and the drawing after it (the layout changes the axes' size, and so may their ticks).
+    The image is byte for byte the same (``tests/test_charts_fit.py``). A matplotlib without that private method is
+    left as it is."""
+    original = getattr(matplotlib.axis.Axis, "_update_ticks", None)
+    if original is None:
+        yield
+        return
+    updated = {}
+
+    def once(axis):
+        if id(axis) not in updated:
+            updated[id(axis)] = (axis, original(axis))     # the axis kept, so its id is not reused meanwhile
+        return updated[id(axis)][1]
+    matplotlib.axis.Axis._update_ticks = once
+    try:
+        yield
+    finally:
+        matplotlib.axis.Axis._update_ticks = original
 
 
 def axis_label(unit: str) -> str:
@@ -255,7 +281,8 @@ def svg(fig) -> bytes:
     font matplotlib measured it in) and the same bytes every time (a fixed id salt, no date): a vector image, as sharp
     on a projector or in print as the page, and cheaper to write than a PNG at ``SCALE`` times its size."""
     buf = io.BytesIO()
-    with plt.rc_context(SVG_RC):
+    # a figure with a layout engine is laid out inside savefig, before it is drawn: its ticks updated as usual
+    with plt.rc_context(SVG_RC), _ticks_updated_once() if fig.get_layout_engine() is None else contextlib.nullcontext():
         fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue()
 
