@@ -294,3 +294,22 @@ def test_supplied_figures_looked_up_by_indicator_and_month_are_the_filtered_rows
     march = scorecard.values(x, "2016-03-31", indicators=["AGENCY_STAFF", "CASELOAD"]).set_index(["indicator", "level"])
     assert march.loc[("AGENCY_STAFF", "county"), "value"] == 20.0 and march.loc[("CASELOAD", "county"), "value"] == 15
     assert march.loc[("AGENCY_STAFF", "county"), "unit_name"] == x.authority["name"]
+
+
+def test_value_of_another_month_looked_up_is_the_left_merge():
+    """``_with_value_of`` against the plain left merge on indicator, level and unit: keys found, missing (NaN), a key
+    given twice (two rows, as the merge gives) and a blank key (the merge matches blank with blank); an empty month."""
+    cur = pd.DataFrame({"indicator": ["A", "A", "B", "C"], "level": ["county", "team", "team", "team"],
+                        "unit_name": ["Shire", "North", "North", None], "value": [1.0, 2.0, 3.0, 4.0]})
+    then = pd.DataFrame({"indicator": ["B", "A", "Z"], "level": ["team", "county", "team"],
+                         "unit_name": ["North", "Shire", "North"], "value": [30.0, 10.0, 99.0]})
+    key = ["indicator", "level", "unit_name"]
+
+    def merged(t):
+        return cur.merge(t[key + ["value"]].rename(columns={"value": "previous_value"}), on=key, how="left")
+    for t in (then, pd.concat([then, then.iloc[[0]]], ignore_index=True), then.iloc[:0],
+              pd.concat([then, pd.DataFrame({"indicator": ["C"], "level": ["team"], "unit_name": [None],
+                                             "value": [40.0]})], ignore_index=True)):
+        pd.testing.assert_frame_equal(scorecard._with_value_of(cur, t, "previous_value"), merged(t))
+    np.testing.assert_array_equal(scorecard._with_value_of(cur, then, "previous_value")["previous_value"],
+                                  [10.0, np.nan, 30.0, np.nan])

@@ -352,13 +352,22 @@ def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=Non
     """The scorecard for ``period``: one row per indicator × unit with the columns in ``COLUMNS``."""
     x = _extract(data)
     p = check_period(x, period)
-    key = ["indicator", "level", "unit_name"]
     cur = values(x, p, include_uasc, indicators, levels)
     prev = values(x, P.previous_month_end(p), include_uasc, indicators, levels)
     outt = values(x, P.outturn_date(p), include_uasc, indicators, levels)
-    df = (cur.merge(prev[key + ["value"]].rename(columns={"value": "previous_value"}), on=key, how="left")
-             .merge(outt[key + ["value"]].rename(columns={"value": "outturn_value"}), on=key, how="left"))
-    return _rated(x, df, p)
+    return _rated(x, _with_value_of(_with_value_of(cur, prev, "previous_value"), outt, "outturn_value"), p)
+
+
+def _with_value_of(cur: pd.DataFrame, then: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``cur`` with ``then``'s value of the same indicator, level and unit as column ``name`` (NaN where it has none):
+    a left merge on the three, looked up in a dict when ``then`` has each key once (as ``values`` gives them)."""
+    key = ["indicator", "level", "unit_name"]
+    found = dict(zip(zip(*(then[k].tolist() for k in key)), then["value"].tolist()))
+    if len(found) != len(then) or then[key].isna().any().any() or cur[key].isna().any().any():
+        # a key twice (the merge's one row for each match) or a blank key (the merge matches blank with blank)
+        return cur.merge(then[key + ["value"]].rename(columns={"value": name}), on=key, how="left")
+    keys = zip(*(cur[k].tolist() for k in key))
+    return cur.assign(**{name: np.array([found.get(k, np.nan) for k in keys], dtype=float)})
 
 
 def _rated(x: Extract, df: pd.DataFrame, p: pd.Timestamp) -> pd.DataFrame:
