@@ -124,26 +124,34 @@ def _axes_measured_once():
 @contextlib.contextmanager
 def _ticks_updated_once():
     """While a figure is laid out or drawn (nothing about it changes meanwhile), each axis's ticks are updated (their
-    locations, labels and which are in view: ``Axis._update_ticks``) once and then repeated: matplotlib updates them
-    again for the axis's own drawing, for its label's place and for each spine's extent, 5-7 times an axis, each time
-    the same. Not across a layout and the drawing after it (the layout changes the axes' size, and so may their ticks).
-    The image is byte for byte the same (``tests/test_charts_fit.py``). A matplotlib without that private method is
-    left as it is."""
-    original = getattr(matplotlib.axis.Axis, "_update_ticks", None)
-    if original is None:
+    locations, labels and which are in view: ``Axis._update_ticks``) and their labels measured
+    (``Axis._get_ticklabel_bboxes``) once, then repeated: matplotlib updates them again for the axis's own drawing, for
+    its label's place and for each spine's extent, 5-7 times an axis, and measures the labels 2-4 times, each time the
+    same. Not across a layout and the drawing after it (the layout changes the axes' size, and so may their ticks). The
+    image is byte for byte the same (``tests/test_charts_fit.py``). A matplotlib without those private methods is left
+    as it is."""
+    Axis = matplotlib.axis.Axis
+    update, measure = getattr(Axis, "_update_ticks", None), getattr(Axis, "_get_ticklabel_bboxes", None)
+    if update is None or measure is None:
         yield
         return
-    updated = {}
+    done = {}
 
-    def once(axis):
-        if id(axis) not in updated:
-            updated[id(axis)] = (axis, original(axis))     # the axis kept, so its id is not reused meanwhile
-        return updated[id(axis)][1]
-    matplotlib.axis.Axis._update_ticks = once
+    def updated(axis):
+        if ("ticks", id(axis)) not in done:
+            done[("ticks", id(axis))] = (axis, update(axis))     # the axis kept, so its id is not reused meanwhile
+        return done[("ticks", id(axis))][1]
+
+    def measured(axis, ticks, renderer=None):
+        key = ("labels", id(axis), id(ticks), id(renderer))
+        if key not in done:
+            done[key] = (axis, ticks, renderer, measure(axis, ticks, renderer))
+        return done[key][-1]
+    Axis._update_ticks, Axis._get_ticklabel_bboxes = updated, measured
     try:
         yield
     finally:
-        matplotlib.axis.Axis._update_ticks = original
+        Axis._update_ticks, Axis._get_ticklabel_bboxes = update, measure
 
 
 def axis_label(unit: str) -> str:
