@@ -313,3 +313,26 @@ def test_value_of_another_month_looked_up_is_the_left_merge():
         pd.testing.assert_frame_equal(scorecard._with_value_of(cur, t, "previous_value"), merged(t))
     np.testing.assert_array_equal(scorecard._with_value_of(cur, then, "previous_value")["previous_value"],
                                   [10.0, np.nan, 30.0, np.nan])
+
+
+def test_sums_and_rows_by_unit_worked_out_by_hand(extract):
+    """Codes 0 and 2 are both 'North' (a name with two codes: summed), 1 is 'South' with no case, 3 is 'Elsewhere'
+    (cases in a unit the scorecard does not list: after the listed ones, by name). Numerators 1+2+4 = 7 for North over
+    denominators 2+2+4 = 8 (87.5%), Elsewhere 8 of 8; a count's denominator is blank."""
+    labels = np.array(["North", "South", "North", "Elsewhere"], dtype=object)
+    which = np.array([0, 0, 2, 3])
+    sums = scorecard._sums_by_unit(which, labels, np.array([1.0, 2.0, 4.0, 8.0]), np.array([2.0, 2.0, 4.0, 8.0]))
+    assert sums == {"North": (7.0, 8.0), "Elsewhere": (8.0, 8.0)}
+    units = scorecard._all_units(extract)["team"]
+    pct = next(i for i in scorecard.M.CATALOGUE if i.unit == "%")
+    rows = scorecard._unit_rows(extract, pct, pd.Timestamp("2016-03-31"), "team", {units[0]: (7.0, 8.0), "Zed": (1.0, 2.0),
+                                                                                   "Elsewhere": (8.0, 8.0)})
+    assert [r[2] for r in rows] == units + ["Elsewhere", "Zed"]
+    assert rows[0][4:] == (7.0, 8.0, 87.5) and rows[-2][4:] == (8.0, 8.0, 100.0)
+    assert all(r[4:6] == (0.0, 0.0) and np.isnan(r[6]) for r in rows[1:len(units)])      # no case: 0 of 0, no value
+    count = next(i for i in scorecard.M.CATALOGUE if i.unit == "count")
+    row = scorecard._unit_rows(extract, count, pd.Timestamp("2016-03-31"), "county", {"Shire": (5.0, 5.0)})
+    assert [(r[2], r[4], r[6]) for r in row] == [(extract.authority["name"], 0.0, 0.0), ("Shire", 5.0, 5.0)]
+    assert all(np.isnan(r[5]) for r in row)                  # a count has no denominator
+    rate = next(i for i in scorecard.M.CATALOGUE if i.unit == "per 10,000")
+    assert scorecard._unit_rows(extract, rate, pd.Timestamp("2016-03-31"), "team", {units[0]: (1.0, 1.0)}) == []

@@ -138,30 +138,37 @@ def _kept(ind: M.Indicator, uasc: np.ndarray, include_uasc: bool) -> np.ndarray:
 
 
 def _sums_by_unit(which: np.ndarray, labels: np.ndarray, num_w: np.ndarray, den_w: np.ndarray) -> dict:
-    """{unit name: (numerator, denominator)} of the units with at least one case (a name may have two codes)."""
+    """{unit name: (numerator, denominator)} of the units with at least one case (a name may have two codes: their
+    sums added in code order)."""
     cases_in = np.bincount(which, minlength=len(labels))
-    num_in = np.bincount(which, num_w, len(labels))
-    den_in = np.bincount(which, den_w, len(labels))
+    num_in = np.bincount(which, num_w, len(labels)).tolist()
+    den_in = np.bincount(which, den_w, len(labels)).tolist()
     sums: dict[str, tuple[float, float]] = {}
-    for i in np.flatnonzero(cases_in):
+    for i in np.flatnonzero(cases_in).tolist():
         n0, d0 = sums.get(labels[i], (0.0, 0.0))
         sums[labels[i]] = (n0 + num_in[i], d0 + den_in[i])
     return sums
 
 
 def _unit_rows(x: Extract, ind: M.Indicator, period: pd.Timestamp, level: str, sums: dict) -> list[tuple]:
-    """One row per unit of the level (every unit the scorecard lists, then any other with cases)."""
+    """One row per unit of the level (every unit the scorecard lists, then any other with cases, by name); a rate per
+    10,000 children is the county's only, on the population of the period's year."""
+    unit = ind.unit
+    if unit == "per 10,000" and level != "county":
+        return []
     wanted = _all_units(x)[level]
+    extra = sorted(set(sums).difference(wanted))
+    names = wanted + extra if extra else wanted
+    population = reference.population_at(period, x.authority_dir) if unit == "per 10,000" else None
     rows = []
-    for name in wanted + sorted(u for u in sums if u not in wanted):
-        num, den = (float(v) for v in sums.get(name, (0.0, 0.0)))
-        if ind.unit == "per 10,000":
-            if level != "county":
-                continue
-            den = reference.population_at(period, x.authority_dir)
-        if ind.unit == "count":
+    for name in names:
+        num, den = sums.get(name, (0.0, 0.0))
+        num, den = float(num), float(den)
+        if population is not None:
+            den = population
+        if unit == "count":
             den = np.nan
-        rows.append((ind.id, level, name, period, num, den, _finish(num, den, ind.unit)))
+        rows.append((ind.id, level, name, period, num, den, _finish(num, den, unit)))
     return rows
 
 
