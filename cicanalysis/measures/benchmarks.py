@@ -122,19 +122,25 @@ def _published_ids() -> set[str]:
     return set(_of_indicator(reference.published_figures()))
 
 
-_SPLIT: dict = {}
+_KEPT: dict = {}
+
+
+def _kept_for(fig: pd.DataFrame) -> dict:
+    """What is worked out from one frame of published figures, kept while ``published_figures`` gives that frame (it
+    is read once and never modified; a frame handed in instead, as a test does, starts afresh): its rows by measure
+    and the comparisons made from it."""
+    kept = _KEPT.get("figures")
+    if kept is None or kept[0]() is not fig:
+        kept = (weakref.ref(fig), {"rows": {k: g for k, g in fig.groupby("INDICATOR", sort=False)}, "compared": {}})
+        _KEPT["figures"] = kept
+    return kept[1]
 
 
 def _of_indicator(fig: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """{published measure: its rows} of the published figures, split once per figures frame (``published_figures``
-    is read once and never modified; a frame handed in instead, as a test does, is split afresh). A comparison asks
-    for one measure's rows several times (its latest year, its years, the reconciliation): a look-up, not a filter of
-    every published row each time."""
-    kept = _SPLIT.get("figures")
-    if kept is None or kept[0]() is not fig:
-        kept = (weakref.ref(fig), {k: g for k, g in fig.groupby("INDICATOR", sort=False)})
-        _SPLIT["figures"] = kept
-    return kept[1]
+    """{published measure: its rows} of the published figures, split once per figures frame (:func:`_kept_for`). A
+    comparison asks for one measure's rows several times (its latest year, its years, the reconciliation): a look-up,
+    not a filter of every published row each time."""
+    return _kept_for(fig)["rows"]
 
 
 def _rows_of(fig: pd.DataFrame, published: str) -> pd.DataFrame:
@@ -231,8 +237,18 @@ def compare(indicator: str | Indicator, la_code: str, up_to: int | None = None, 
     """The indicator of authority ``la_code`` (3-digit or E-code) against the published statistics for the
     latest published year (on or before ``up_to``) and the ``years - 1`` before it; None without an LA code or
     a published counterpart; ``comparable`` False (with the reason code) when the counterpart is not like for
-    like."""
+    like. A comparison is made once for each indicator, code, year and list (:func:`_kept_for`: the report's
+    comparison table, its charts, the covering report and the headline ask for the same ones) and shared: it is
+    frozen."""
     ind = REGISTRY[indicator] if isinstance(indicator, str) else indicator
+    made = _kept_for(reference.published_figures())["compared"]
+    key = (ind, la_code, up_to, neighbour_list, years)
+    if key not in made:
+        made[key] = _compare(ind, la_code, up_to, neighbour_list, years)
+    return made[key]
+
+
+def _compare(ind: Indicator, la_code: str, up_to: int | None, neighbour_list: str, years: int) -> Comparison | None:
     la = _la(la_code) if la_code else None
     published = published_id(ind)
     if la is None or (published is None and ind.id not in NOT_LIKE_FOR_LIKE):
