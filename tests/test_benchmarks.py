@@ -340,3 +340,16 @@ def test_comparison_table_of_rows_with_no_published_year_has_blank_columns():
     assert "year" not in frame             # nothing published on or before 2011: no year columns at all
     t = T.comparison_table(frame)
     assert list(t["At 31 March"]) == ["", ""] and t["England"].isna().all() and t["Rank"].tolist() == ["", ""]
+
+
+def test_a_comparison_is_made_once_per_figures_and_made_again_for_other_figures(monkeypatch):
+    """``compare`` twice with the same arguments gives the one (frozen) comparison; equal to one made afresh; and
+    figures handed in instead (a new frame) give their own comparison, not the kept one: Kent's CIC_TOTAL 2015 is
+    1,870 published, 4 in the tiny frame below."""
+    first = B.compare("CIC_TOTAL", "886", up_to=2015)
+    assert B.compare("CIC_TOTAL", "886", up_to=2015) is first
+    assert repr(first) == repr(B._compare(B.REGISTRY["CIC_TOTAL"], "886", 2015, "2025", B.YEARS_SHOWN))   # nan != nan
+    assert first.years[-1].authority == 1870
+    monkeypatch.setattr(reference, "published_figures", lambda: _published([
+        ("CIC_TOTAL", 2015, 4, np.nan, 4, "", "SFR34/2015:t")]))
+    assert B.compare("CIC_TOTAL", "886", up_to=2015).years[-1].authority == 4

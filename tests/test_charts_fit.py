@@ -4,6 +4,9 @@ left behind, so ``savefig`` draws each once, not twice. The images must be byte 
 small multiples' tick labels show as many decimals as their step needs."""
 from __future__ import annotations
 
+import contextlib
+
+import matplotlib.axis
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
@@ -265,3 +268,38 @@ class _PlainLater(matplotlib.ticker.Formatter):
 
     def __call__(self, v, pos=None):
         return self.plain(v, pos)
+
+
+@pytest.mark.parametrize("make", [_adoption_charts, _sufficiency_charts, _scorecard_charts],
+                         ids=["adoption-adopters", "sufficiency", "scorecard"])
+def test_ticks_updated_once_a_drawing_give_the_same_svg_bytes(make, adoption_x, extract, monkeypatch):
+    """``_ticks_updated_once`` (in ``fit`` and ``svg``): every chart's SVG byte for byte as with the ticks updated and
+    their labels measured each time matplotlib asks, and while a figure is drawn each axis's ticks are really updated
+    and their labels measured once."""
+    x = adoption_x if make is _adoption_charts else extract
+    once = _svgs(make, x, monkeypatch, False)
+    with monkeypatch.context() as m:
+        m.setattr(charts, "_ticks_updated_once", contextlib.nullcontext)
+        every_time = _svgs(make, x, monkeypatch, False)
+    assert len(once) == len(every_time) >= 5
+    assert once == every_time
+    fig = make(x)[1]()
+    calls, measures = [], []
+    update, measure = matplotlib.axis.Axis._update_ticks, matplotlib.axis.Axis._get_ticklabel_bboxes
+
+    def counted(axis):
+        calls.append(id(axis))
+        return update(axis)
+
+    def measured(axis, ticks, renderer=None):
+        measures.append(id(axis))
+        return measure(axis, ticks, renderer)
+    monkeypatch.setattr(matplotlib.axis.Axis, "_update_ticks", counted)
+    monkeypatch.setattr(matplotlib.axis.Axis, "_get_ticklabel_bboxes", measured)
+    shown = [a for a in fig.axes if a.get_visible()]
+    charts.svg(fig)
+    plt.close(fig)
+    assert len(calls) == len(set(calls)) >= 2 * len(shown) >= 2    # each shown axes' two axes: ticks updated once
+    assert len(measures) == len(set(measures)) >= 2 * len(shown)    # and their labels measured once
+    assert matplotlib.axis.Axis._update_ticks is counted       # matplotlib's own again after the drawing
+    assert matplotlib.axis.Axis._get_ticklabel_bboxes is measured

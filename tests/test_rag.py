@@ -46,3 +46,43 @@ def test_direction_for_closest_to_target():
     assert direction_of_travel(19, 21, "T", target=18) == "improved"
     assert direction_of_travel(17, 19, "T", target=18) == "same"
     assert direction_of_travel(15, 17, "T", target=18) == "worse"
+
+
+# ---------------------------------------------------------------- directions worked out on arrays
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from cicanalysis.core.rag import directions_of_travel  # noqa: E402
+
+# values as the scorecard makes them (ratios of counts, halves at the shown places, whole numbers) and any float
+_VALUES = st.one_of(st.none(), st.just(float("nan")), st.integers(-3, 400).map(lambda k: k / 20),
+                    st.integers(-3, 400).map(lambda k: k / 200), st.integers(0, 3000).map(float),
+                    st.tuples(st.integers(0, 400), st.integers(1, 400)).map(lambda t: 100 * t[0] / t[1]),
+                    st.floats(-1e12, 1e12, allow_nan=False))
+_ROW = st.tuples(_VALUES, _VALUES, st.sampled_from("HLT"), _VALUES,
+                 st.sampled_from(["%", "days", "count", "per 10,000", "ratio", None, ""]))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(_ROW, max_size=40))
+def test_directions_on_arrays_are_the_scalar_rule_row_by_row(rows):
+    """Every row's word (or None) is :func:`direction_of_travel`'s for the same values, polarity, target and unit,
+    rounding to the shown places (Python's round, halves at 0.05 included) and ties within floating-point noise."""
+    expected = [direction_of_travel(c, p, pol, t, u) for c, p, pol, t, u in rows]
+    cols = list(zip(*rows)) if rows else [[]] * 5
+    assert directions_of_travel(*cols) == expected
+
+
+def test_directions_on_arrays_round_as_python_does_at_a_half():
+    """0.35 is stored just below a half (0.3499...): Python's round reads it 0.3, as the reports show it, while
+    numpy's scaled rounding (0.35 * 10 = 3.5 exactly) would read 0.4; 0.45 is stored just above (0.5 both ways);
+    whole days round halves to even (2.5 -> 2, 3.5 -> 4)."""
+    rows = [(0.35, 0.4, "H", None, "%"), (0.45, 0.5, "H", None, "%"), (2.5, 2.0, "H", None, "days"),
+            (3.5, 4.0, "L", None, "days"), (18.75, 18.83, "H", 18.0, "%"), (17.0, 19.0, "T", 18.0, "%")]
+    assert directions_of_travel(*zip(*rows)) == ["worse", "same", "same", "same", "same", "same"]
+    assert [direction_of_travel(*r) for r in rows] == ["worse", "same", "same", "same", "same", "same"]
+
+
+def test_directions_on_arrays_refuse_an_unknown_polarity_only_where_both_values_are_known():
+    assert directions_of_travel([1.0, None], [2.0, 3.0], ["H", "X"]) == ["worse", None]
+    with pytest.raises(ValueError, match="'X'"):
+        directions_of_travel([1.0, 2.0], [2.0, 3.0], ["H", "X"])

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 
-from .changes import as_shown
+import numpy as np
+
+from .changes import OTHER_DECIMALS, SHOWN_DECIMALS, as_shown
 
 MIN_RATED_DENOMINATOR = 5
 SMALL_DENOMINATOR_MAX = 9
@@ -71,3 +73,52 @@ def direction_of_travel(current, previous, polarity: str, target=None, unit: str
     if _same(current, previous):
         return "same"
     return "improved" if current > previous else "worse"
+
+
+def directions_of_travel(current, previous, polarity, target=None, unit=None) -> list:
+    """:func:`direction_of_travel` of each row of equal-length sequences (``target`` and ``unit`` may also be one
+    value for every row), worked out on arrays: the same word or None for each row (tests/test_rag.py compares the
+    two on random values). A value is rounded as :func:`cicanalysis.core.changes.as_shown` rounds it (Python's
+    ``round``), exactly: see :func:`_shown`."""
+    cur, prev = np.asarray(current, dtype=float), np.asarray(previous, dtype=float)
+    n = len(cur)
+    pol = np.broadcast_to(np.asarray(polarity, dtype=object), (n,))
+    tgt = np.broadcast_to(np.asarray(target, dtype=float), (n,))
+    units = np.broadcast_to(np.asarray(unit, dtype=object), (n,))
+    shown = np.array([bool(u) for u in units], dtype=bool) if n else np.zeros(0, dtype=bool)
+    if shown.any():
+        places = np.array([SHOWN_DECIMALS.get(u, OTHER_DECIMALS) for u in units])
+        cur, prev, tgt = (np.where(shown, _shown(v, places), v) for v in (cur, prev, tgt))
+    known = ~np.isnan(cur) & ~np.isnan(prev)
+    wrong = known & ~np.isin(pol, ["H", "L", "T"])
+    if wrong.any():
+        raise ValueError(f"polarity must be H, L or T, not {pol[np.argmax(wrong)]!r}")
+    closest, lower = pol == "T", pol == "L"
+    known &= ~(closest & np.isnan(tgt))
+    with np.errstate(invalid="ignore"):
+        cur = np.where(closest, -np.abs(cur - tgt), np.where(lower, -cur, cur))
+        prev = np.where(closest, -np.abs(prev - tgt), np.where(lower, -prev, prev))
+        out = np.where(_close(cur, prev), "same", np.where(cur > prev, "improved", "worse")).astype(object)
+    out[~known] = None
+    return out.tolist()
+
+
+def _shown(values: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """``round(v, places)`` of each value, as Python rounds (the exact binary value, halves to even): numpy's
+    ``round`` (scale, round to the nearest whole number, scale back) agrees except where the scaled value is within
+    rounding error of a half (or is too large for that error to be small), and those few are rounded by Python."""
+    scale = 10.0 ** places
+    with np.errstate(invalid="ignore"):
+        scaled = values * scale
+        out = np.rint(scaled) / scale
+        near_half = (np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < 1e-6) | (np.abs(scaled) > 1e9)
+    for i in np.flatnonzero(near_half):
+        out[i] = round(float(values[i]), int(places[i]))
+    return out
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`_same` (``math.isclose`` with its tolerances) of each pair."""
+    diff = np.abs(a - b)
+    finite = np.isfinite(a) & np.isfinite(b)
+    return (a == b) | (finite & ((diff <= np.abs(1e-9 * b)) | (diff <= np.abs(1e-9 * a)) | (diff <= 1e-12)))

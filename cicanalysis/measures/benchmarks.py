@@ -36,7 +36,9 @@ statistical neighbour average, the national rank and the quartile banding), read
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -117,7 +119,39 @@ def published_id(ind: Indicator) -> str | None:
 
 
 def _published_ids() -> set[str]:
-    return set(reference.published_figures()["INDICATOR"].unique())
+    return set(_of_indicator(reference.published_figures()))
+
+
+_KEPT: dict = {}
+
+
+def _kept_for(fig: pd.DataFrame) -> dict:
+    """What is worked out from one frame of published figures, kept while ``published_figures`` gives that frame (it
+    is read once and never modified; a frame handed in instead, as a test does, starts afresh): its rows by measure
+    and the comparisons made from it."""
+    kept = _KEPT.get("figures")
+    if kept is None or kept[0]() is not fig:
+        kept = (weakref.ref(fig), {"rows": {k: g for k, g in fig.groupby("INDICATOR", sort=False)}, "compared": {}})
+        _KEPT["figures"] = kept
+    return kept[1]
+
+
+def _of_indicator(fig: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """{published measure: its rows} of the published figures, split once per figures frame (:func:`_kept_for`). A
+    comparison asks for one measure's rows several times (its latest year, its years, the reconciliation): a look-up,
+    not a filter of every published row each time."""
+    return _kept_for(fig)["rows"]
+
+
+def _rows_of(fig: pd.DataFrame, published: str) -> pd.DataFrame:
+    """The published figures' rows of one measure (none when it has none)."""
+    return _of_indicator(fig).get(published, fig.iloc[:0])
+
+
+@lru_cache(maxsize=64)
+def _la(la_code: str) -> dict:
+    """:func:`reference.resolve_la_code` of a code, looked up once (``las.csv`` is read once): callers only read it."""
+    return reference.resolve_la_code(la_code)
 
 
 def polarity_of(ind: Indicator, published: str) -> str | None:
@@ -184,8 +218,8 @@ def _year(fig: pd.DataFrame, year: int, la: dict, neighbours: tuple[str, ...], p
 
 def latest_year(published: str, up_to: int | None = None) -> int | None:
     """The latest year with a published LA value of the measure (on or before ``up_to`` when given)."""
-    fig = reference.published_figures()
-    years = fig.loc[(fig["INDICATOR"] == published) & (fig["LEVEL"] == "LA") & fig["VALUE"].notna(), "YEAR"]
+    fig = _rows_of(reference.published_figures(), published)
+    years = fig.loc[(fig["LEVEL"] == "LA") & fig["VALUE"].notna(), "YEAR"]
     if up_to is not None:
         years = years[years <= up_to]
     return int(years.max()) if len(years) else None
@@ -193,8 +227,8 @@ def latest_year(published: str, up_to: int | None = None) -> int | None:
 
 def first_year(published: str) -> int | None:
     """The first year with a published LA value of the measure."""
-    fig = reference.published_figures()
-    years = fig.loc[(fig["INDICATOR"] == published) & (fig["LEVEL"] == "LA") & fig["VALUE"].notna(), "YEAR"]
+    fig = _rows_of(reference.published_figures(), published)
+    years = fig.loc[(fig["LEVEL"] == "LA") & fig["VALUE"].notna(), "YEAR"]
     return int(years.min()) if len(years) else None
 
 
@@ -203,9 +237,19 @@ def compare(indicator: str | Indicator, la_code: str, up_to: int | None = None, 
     """The indicator of authority ``la_code`` (3-digit or E-code) against the published statistics for the
     latest published year (on or before ``up_to``) and the ``years - 1`` before it; None without an LA code or
     a published counterpart; ``comparable`` False (with the reason code) when the counterpart is not like for
-    like."""
+    like. A comparison is made once for each indicator, code, year and list (:func:`_kept_for`: the report's
+    comparison table, its charts, the covering report and the headline ask for the same ones) and shared: it is
+    frozen."""
     ind = REGISTRY[indicator] if isinstance(indicator, str) else indicator
-    la = reference.resolve_la_code(la_code) if la_code else None
+    made = _kept_for(reference.published_figures())["compared"]
+    key = (ind, la_code, up_to, neighbour_list, years)
+    if key not in made:
+        made[key] = _compare(ind, la_code, up_to, neighbour_list, years)
+    return made[key]
+
+
+def _compare(ind: Indicator, la_code: str, up_to: int | None, neighbour_list: str, years: int) -> Comparison | None:
+    la = _la(la_code) if la_code else None
     published = published_id(ind)
     if la is None or (published is None and ind.id not in NOT_LIKE_FOR_LIKE):
         return None
@@ -217,8 +261,7 @@ def compare(indicator: str | Indicator, la_code: str, up_to: int | None = None, 
     polarity = polarity_of(ind, published)
     listed, neighbours = neighbours_of(la["LA_CODE"], neighbour_list)
     last = latest_year(published, up_to)
-    fig = reference.published_figures()
-    fig = fig[fig["INDICATOR"] == published]
+    fig = _rows_of(reference.published_figures(), published)
     rows = tuple(_year(fig, y, la, neighbours, polarity) for y in range(last - years + 1, last + 1)) if last else ()
     return Comparison(published=published, neighbour_list=listed, neighbours=neighbours, polarity=polarity,
                       years=rows, **base)
@@ -395,7 +438,7 @@ def reconcile(x, la_code: str, indicators=None, years=None) -> pd.DataFrame:
                  "workbook_value": v.get("value", np.nan)}
             w["workbook_rounded"] = round_as_published(w["workbook_value"], published)
             row = {"indicator": ind.id, "published": published, "year": end.year, **w,
-                   **_published_row(fig[fig["INDICATOR"] == published], la["LA_CODE"], end.year)}
+                   **_published_row(_rows_of(fig, published), la["LA_CODE"], end.year)}
             row["status"], row["difference"] = _status(row, published)
             if row["status"] == "not_computed" and scorecard.window_before_data(x.first_date, ind, end):
                 row["status"] = "before_data"          # n/a, not counted over the months there are

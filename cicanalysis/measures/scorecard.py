@@ -18,7 +18,7 @@ from ..config import reference
 from ..model.extract import NO_DISTRICT, UNKNOWN, Extract
 from .indicators.cases import Cases, cases, collection_year
 from ..core.errors import CicError
-from ..core.rag import direction_of_travel, is_small_denominator, rag_rating
+from ..core.rag import SMALL_DENOMINATOR_MAX, direction_of_travel, directions_of_travel, rag_rating
 
 LEVELS = ("county", "area", "team")
 COLUMNS = ["indicator", "title", "polarity", "measure_type", "unit", "level", "unit_name", "period",
@@ -138,30 +138,37 @@ def _kept(ind: M.Indicator, uasc: np.ndarray, include_uasc: bool) -> np.ndarray:
 
 
 def _sums_by_unit(which: np.ndarray, labels: np.ndarray, num_w: np.ndarray, den_w: np.ndarray) -> dict:
-    """{unit name: (numerator, denominator)} of the units with at least one case (a name may have two codes)."""
+    """{unit name: (numerator, denominator)} of the units with at least one case (a name may have two codes: their
+    sums added in code order)."""
     cases_in = np.bincount(which, minlength=len(labels))
-    num_in = np.bincount(which, num_w, len(labels))
-    den_in = np.bincount(which, den_w, len(labels))
+    num_in = np.bincount(which, num_w, len(labels)).tolist()
+    den_in = np.bincount(which, den_w, len(labels)).tolist()
     sums: dict[str, tuple[float, float]] = {}
-    for i in np.flatnonzero(cases_in):
+    for i in np.flatnonzero(cases_in).tolist():
         n0, d0 = sums.get(labels[i], (0.0, 0.0))
         sums[labels[i]] = (n0 + num_in[i], d0 + den_in[i])
     return sums
 
 
 def _unit_rows(x: Extract, ind: M.Indicator, period: pd.Timestamp, level: str, sums: dict) -> list[tuple]:
-    """One row per unit of the level (every unit the scorecard lists, then any other with cases)."""
+    """One row per unit of the level (every unit the scorecard lists, then any other with cases, by name); a rate per
+    10,000 children is the county's only, on the population of the period's year."""
+    unit = ind.unit
+    if unit == "per 10,000" and level != "county":
+        return []
     wanted = _all_units(x)[level]
+    extra = sorted(set(sums).difference(wanted))
+    names = wanted + extra if extra else wanted
+    population = reference.population_at(period, x.authority_dir) if unit == "per 10,000" else None
     rows = []
-    for name in wanted + sorted(u for u in sums if u not in wanted):
-        num, den = (float(v) for v in sums.get(name, (0.0, 0.0)))
-        if ind.unit == "per 10,000":
-            if level != "county":
-                continue
-            den = reference.population_at(period, x.authority_dir)
-        if ind.unit == "count":
+    for name in names:
+        num, den = sums.get(name, (0.0, 0.0))
+        num, den = float(num), float(den)
+        if population is not None:
+            den = population
+        if unit == "count":
             den = np.nan
-        rows.append((ind.id, level, name, period, num, den, _finish(num, den, ind.unit)))
+        rows.append((ind.id, level, name, period, num, den, _finish(num, den, unit)))
     return rows
 
 
@@ -189,13 +196,25 @@ def _computed(x: Extract, ind: M.Indicator, period: pd.Timestamp, include_uasc: 
 
 
 def _supplied(x: Extract, ind: M.Indicator, period: pd.Timestamp) -> list[tuple]:
-    s = x["supplied_indicators"]
-    s = s[(s["INDICATOR"] == ind.id) & (s["PERIOD"] == period)]
-    s = s[s["NUMERATOR"].notna() & s["DENOMINATOR"].notna() & (s["NUMERATOR"] >= 0) & (s["DENOMINATOR"] >= 0)]
-    name = np.where(s["LEVEL"] == "county", x.authority["name"], s["UNIT_NAME"])
+    """The supplied figures of an indicator for the period (rows with a numerator and denominator, neither negative),
+    in file order; the county's row named as the authority."""
     return [(ind.id, level, unit, period, float(n), float(d), _finish(n, d, ind.unit))
-            for level, unit, n, d in zip(s["LEVEL"].tolist(), name.tolist(), s["NUMERATOR"].tolist(),
-                                         s["DENOMINATOR"].tolist())]
+            for level, unit, n, d in _supplied_rows(x).get((ind.id, period), [])]
+
+
+def _supplied_rows(x: Extract) -> dict:
+    """{(indicator, period): [(level, unit name, numerator, denominator), ...]} of ``supplied_indicators.csv``'s usable
+    rows, in file order: made once per extract (every supplied indicator is asked for every month of a scorecard)."""
+    if ("supplied rows",) not in x.cache:
+        s = x["supplied_indicators"]
+        s = s[s["NUMERATOR"].notna() & s["DENOMINATOR"].notna() & (s["NUMERATOR"] >= 0) & (s["DENOMINATOR"] >= 0)]
+        name = np.where(s["LEVEL"] == "county", x.authority["name"], s["UNIT_NAME"])
+        rows: dict = {}
+        for i, p, level, unit, n, d in zip(s["INDICATOR"].tolist(), s["PERIOD"].tolist(), s["LEVEL"].tolist(),
+                                           name.tolist(), s["NUMERATOR"].tolist(), s["DENOMINATOR"].tolist()):
+            rows.setdefault((i, p), []).append((level, unit, n, d))
+        x.cache[("supplied rows",)] = rows
+    return x.cache[("supplied rows",)]
 
 
 def values(data, period, include_uasc: bool = True, indicators=None, levels=LEVELS) -> pd.DataFrame:
@@ -229,7 +248,8 @@ def _joined_values(x: Extract, p: pd.Timestamp, include_uasc: bool, indicators) 
                 x.cache[key] = []
             else:
                 for inc in settings if _follows_switch(ind) else (True,):
-                    x.cache[_values_key(ind, p, inc)] = _values_of(x, ind, p, inc, shared)
+                    if _values_key(ind, p, inc) not in x.cache:      # a setting already worked out is kept
+                        x.cache[_values_key(ind, p, inc)] = _values_of(x, ind, p, inc, shared)
         rows += x.cache[key]
     out = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     return out if rows else out.astype({"indicator": str, "level": str, "unit_name": str, "period": "datetime64[us]",
@@ -243,6 +263,13 @@ def _settings_asked(x: Extract, include_uasc: bool) -> tuple:
     asked = x.cache.setdefault(("uasc settings asked",), set())
     asked.add(bool(include_uasc))
     return (bool(include_uasc),) + tuple(s for s in (True, False) if s in asked and s != bool(include_uasc))
+
+
+def count_both_uasc_settings(data) -> None:
+    """Say that both settings of the UASC switch will be asked of this extract (the scorecard notebook asks both: its
+    13-month history and the UASC impact table), so that each period's cases are counted once for both from the first
+    ``values`` asked, instead of once for the setting asked first and again when the other is (:func:`_settings_asked`)."""
+    _extract(data).cache.setdefault(("uasc settings asked",), set()).update((True, False))
 
 
 def _follows_switch(ind: M.Indicator) -> bool:
@@ -299,57 +326,91 @@ WINDOW_TYPES = tuple(dict.fromkeys(i.measure_type for i in M.CATALOGUE if i.meas
 def target_for(indicator: str, period, authority_dir=None) -> tuple[float, float, float]:
     """(target, amber floor, tolerance) for the period's financial year, else the every-year row: the
     authority's own targets, else the national ones (:func:`cicanalysis.config.reference.targets`)."""
+    return targets_for([indicator], period, authority_dir)[indicator]
+
+
+def targets_for(indicators, period, authority_dir=None) -> dict[str, tuple[float, float, float]]:
+    """{indicator: :func:`target_for`} of several indicators at one period (its folder and year worked out once)."""
     folder = reference.authority_dir(authority_dir)
-    return _target_for(indicator, P.financial_year_label(period), str(folder) if folder is not None else None)
+    year = _targets_of_year(P.financial_year_label(period), str(folder) if folder is not None else None)
+    return {i: year.get(i, (np.nan, np.nan, np.nan)) for i in indicators}
 
 
-@lru_cache(maxsize=4096)
-def _target_for(indicator: str, fy: str, folder: str | None) -> tuple[float, float, float]:
+@lru_cache(maxsize=64)
+def _targets_of_year(fy: str, folder: str | None) -> dict[str, tuple]:
+    """{indicator: (target, amber floor, tolerance)} for financial year ``fy``: each indicator's first row of that
+    year in the targets table, else its first every-year row (blank year); an indicator with neither is left out.
+    One pass over the table for every indicator, not two filters of it an indicator."""
     t = reference._targets(folder)
-    t = t[t["INDICATOR"] == indicator]
-    row = t[t["FINANCIAL_YEAR"] == fy]
-    if row.empty:
-        row = t[t["FINANCIAL_YEAR"] == ""]
-    if row.empty:
-        return (np.nan, np.nan, np.nan)
-    r = row.iloc[0]
-    return (r["TARGET"], r["AMBER_FLOOR"], r["TOLERANCE"])
+    first = {}
+    for n, (i, y) in enumerate(zip(t["INDICATOR"].tolist(), t["FINANCIAL_YEAR"].tolist())):
+        if y == fy or y == "":
+            first.setdefault((i, y == fy), n)
+    out = {}
+    for i in dict.fromkeys(t["INDICATOR"].tolist()):
+        n = first.get((i, True), first.get((i, False)))
+        if n is not None:
+            r = t.iloc[n]
+            out[i] = (r["TARGET"], r["AMBER_FLOOR"], r["TOLERANCE"])
+    return out
 
 
 def build(data, period, include_uasc: bool = True, levels=LEVELS, indicators=None) -> pd.DataFrame:
     """The scorecard for ``period``: one row per indicator × unit with the columns in ``COLUMNS``."""
     x = _extract(data)
     p = check_period(x, period)
-    key = ["indicator", "level", "unit_name"]
     cur = values(x, p, include_uasc, indicators, levels)
     prev = values(x, P.previous_month_end(p), include_uasc, indicators, levels)
     outt = values(x, P.outturn_date(p), include_uasc, indicators, levels)
-    df = (cur.merge(prev[key + ["value"]].rename(columns={"value": "previous_value"}), on=key, how="left")
-             .merge(outt[key + ["value"]].rename(columns={"value": "outturn_value"}), on=key, how="left"))
-    cat = M.catalogue_table().set_index("indicator")
-    for c in ("title", "polarity", "measure_type", "unit"):
-        df[c] = df["indicator"].map(cat[c])
-    tgt = {i: target_for(i, p, x.authority_dir) for i in df["indicator"].unique()}
-    df["target"] = df["indicator"].map(lambda i: tgt[i][0])
-    df["floor"] = df["indicator"].map(lambda i: tgt[i][1])
-    tolerance = df["indicator"].map(lambda i: tgt[i][2])
-    col = {c: df[c].tolist() for c in ("value", "target", "floor", "polarity", "denominator", "unit",
-                                       "previous_value", "outturn_value")}     # lists: quicker to walk than columns
-    df["rag"] = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
-                 for v, t, f, pol, den, unit, tol in zip(col["value"], col["target"], col["floor"], col["polarity"],
-                                                        col["denominator"], col["unit"], tolerance.tolist())]
-    df.loc[df["unit_name"].eq(NO_DISTRICT) & df["level"].ne("county"), "rag"] = None   # shown, never rated (SPEC 2.3a)
+    return _rated(x, _with_value_of(_with_value_of(cur, prev, "previous_value"), outt, "outturn_value"), p)
+
+
+def _with_value_of(cur: pd.DataFrame, then: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``cur`` with ``then``'s value of the same indicator, level and unit as column ``name`` (NaN where it has none):
+    a left merge on the three, looked up in a dict when ``then`` has each key once (as ``values`` gives them)."""
+    key = ["indicator", "level", "unit_name"]
+    found = dict(zip(zip(*(then[k].tolist() for k in key)), then["value"].tolist()))
+    if len(found) != len(then) or then[key].isna().any().any() or cur[key].isna().any().any():
+        # a key twice (the merge's one row for each match) or a blank key (the merge matches blank with blank)
+        return cur.merge(then[key + ["value"]].rename(columns={"value": name}), on=key, how="left")
+    keys = zip(*(cur[k].tolist() for k in key))
+    return cur.assign(**{name: np.array([found.get(k, np.nan) for k in keys], dtype=float)})
+
+
+def _rated(x: Extract, df: pd.DataFrame, p: pd.Timestamp) -> pd.DataFrame:
+    """The merged values with the catalogue's columns, targets, RAG, directions of travel and the small-denominator
+    flag, in scorecard order (level, unit, catalogue order)."""
+    ids = df["indicator"].tolist()
+    cat = _catalogue_columns()
+    tgt = targets_for(dict.fromkeys(ids), p, x.authority_dir)
+    col = {c: df[c].tolist() for c in ("value", "denominator", "previous_value", "outturn_value")}
+    for n, c in enumerate(("title", "polarity", "measure_type", "unit")):
+        col[c] = [cat.get(i, (np.nan,) * 4)[n] for i in ids]     # an indicator not in the catalogue: blank
+    for n, c in enumerate(("target", "floor", "tolerance")):
+        col[c] = [tgt[i][n] for i in ids]
+    rated = [rag_rating(v, t, f, pol, den if unit != "per 10,000" else None, unit == "count", tol)
+             for v, t, f, pol, den, unit, tol in zip(col["value"], col["target"], col["floor"], col["polarity"],
+                                                    col["denominator"], col["unit"], col["tolerance"])]
+    unit = np.array(col["unit"], dtype=object)
+    den = np.asarray(col["denominator"], dtype=float)
+    extra = {c: col[c] for c in ("title", "polarity", "measure_type", "unit")}
+    extra.update(target=col["target"], floor=col["floor"], rag=rated)
     # directions as readers see the values: equal at the shown precision is "same" (core.changes.SHOWN_DECIMALS)
     for dot, then in (("dot_previous", "previous_value"), ("dot_outturn", "outturn_value")):
-        df[dot] = [direction_of_travel(v, pv, pol, t, u) for v, pv, pol, t, u in
-                   zip(col["value"], col[then], col["polarity"], col["target"], col["unit"])]
-    df["small_denominator"] = [is_small_denominator(d) and u != "per 10,000" for d, u in
-                               zip(col["denominator"], col["unit"])]
+        extra[dot] = directions_of_travel(col["value"], col[then], col["polarity"], col["target"], col["unit"])
+    extra["small_denominator"] = (den >= 1) & (den <= SMALL_DENOMINATOR_MAX) & (unit != "per 10,000")
+    df = df.assign(**extra)
+    df.loc[df["unit_name"].eq(NO_DISTRICT) & df["level"].ne("county"), "rag"] = None   # shown, never rated (SPEC 2.3a)
     order = {i.id: n for n, i in enumerate(M.CATALOGUE)}
     lvl = {lv: n for n, lv in enumerate(LEVELS)}
     df = df.assign(_o=df["indicator"].map(order), _l=df["level"].map(lvl))
-    df = df.sort_values(["_l", "unit_name", "_o"], kind="stable").drop(columns=["_o", "_l"])
+    df = df.sort_values(["_l", "unit_name", "_o"], kind="stable")
     return df[COLUMNS].reset_index(drop=True)
+
+
+def _catalogue_columns() -> dict[str, tuple]:
+    """{indicator: (title, polarity, measure type, unit)} of the catalogue (as it is now: tests may add to it)."""
+    return {i.id: (i.title, i.polarity, i.measure_type, i.unit) for i in M.CATALOGUE}
 
 
 def build_compared(data, period, like: pd.DataFrame, include_uasc: bool = True, levels=LEVELS) -> pd.DataFrame:
@@ -365,7 +426,7 @@ def build_compared(data, period, like: pd.DataFrame, include_uasc: bool = True, 
     blank[["numerator", "denominator", "value", "previous_value", "outturn_value"]] = np.nan
     blank[["rag", "dot_previous", "dot_outturn"]] = None
     blank["small_denominator"] = False
-    tgt = {i: target_for(i, p, x.authority_dir) for i in blank["indicator"].unique()}
+    tgt = targets_for(blank["indicator"].unique(), p, x.authority_dir)
     blank["target"] = blank["indicator"].map(lambda i: tgt[i][0])
     blank["floor"] = blank["indicator"].map(lambda i: tgt[i][1])
     return blank.assign(period=p).reset_index(drop=True)
@@ -382,7 +443,7 @@ def trend(data, period, months: int = 13, include_uasc: bool = True, indicators=
     cat = M.catalogue_table().set_index("indicator")
     out["title"] = out["indicator"].map(cat["title"])
     out["unit"] = out["indicator"].map(cat["unit"])
-    tgt = {(i, e): target_for(i, e, x.authority_dir) for i in out["indicator"].unique() for e in ends}
+    tgt = {(i, e): t for e in ends for i, t in targets_for(out["indicator"].unique(), e, x.authority_dir).items()}
     out["target"] = [tgt[(i, e)][0] for i, e in zip(out["indicator"], out["period"])]
     out["floor"] = [tgt[(i, e)][1] for i, e in zip(out["indicator"], out["period"])]
     return out

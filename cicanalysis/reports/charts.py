@@ -18,6 +18,7 @@ import textwrap
 import matplotlib
 import matplotlib.artist as martist
 import matplotlib.axes
+import matplotlib.axis
 import matplotlib.dates
 import matplotlib.lines
 import matplotlib.patches
@@ -89,7 +90,7 @@ def fit(fig, **layout) -> None:
       nothing, since the layout is already fixed.
 
     The image is byte for byte that of plain ``tight_layout`` (``tests/test_charts_fit.py``)."""
-    with _axes_measured_once():
+    with _axes_measured_once(), _ticks_updated_once():
         fig.tight_layout(**layout)
     with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)
@@ -118,6 +119,39 @@ def _axes_measured_once():
         yield
     finally:
         martist._get_tightbbox_for_layout_only = original
+
+
+@contextlib.contextmanager
+def _ticks_updated_once():
+    """While a figure is laid out or drawn (nothing about it changes meanwhile), each axis's ticks are updated (their
+    locations, labels and which are in view: ``Axis._update_ticks``) and their labels measured
+    (``Axis._get_ticklabel_bboxes``) once, then repeated: matplotlib updates them again for the axis's own drawing, for
+    its label's place and for each spine's extent, 5-7 times an axis, and measures the labels 2-4 times, each time the
+    same. Not across a layout and the drawing after it (the layout changes the axes' size, and so may their ticks). The
+    image is byte for byte the same (``tests/test_charts_fit.py``). A matplotlib without those private methods is left
+    as it is."""
+    Axis = matplotlib.axis.Axis
+    update, measure = getattr(Axis, "_update_ticks", None), getattr(Axis, "_get_ticklabel_bboxes", None)
+    if update is None or measure is None:
+        yield
+        return
+    done = {}
+
+    def updated(axis):
+        if ("ticks", id(axis)) not in done:
+            done[("ticks", id(axis))] = (axis, update(axis))     # the axis kept, so its id is not reused meanwhile
+        return done[("ticks", id(axis))][1]
+
+    def measured(axis, ticks, renderer=None):
+        key = ("labels", id(axis), id(ticks), id(renderer))
+        if key not in done:
+            done[key] = (axis, ticks, renderer, measure(axis, ticks, renderer))
+        return done[key][-1]
+    Axis._update_ticks, Axis._get_ticklabel_bboxes = updated, measured
+    try:
+        yield
+    finally:
+        Axis._update_ticks, Axis._get_ticklabel_bboxes = update, measure
 
 
 def axis_label(unit: str) -> str:
@@ -255,7 +289,8 @@ def svg(fig) -> bytes:
     font matplotlib measured it in) and the same bytes every time (a fixed id salt, no date): a vector image, as sharp
     on a projector or in print as the page, and cheaper to write than a PNG at ``SCALE`` times its size."""
     buf = io.BytesIO()
-    with plt.rc_context(SVG_RC):
+    # a figure with a layout engine is laid out inside savefig, before it is drawn: its ticks updated as usual
+    with plt.rc_context(SVG_RC), _ticks_updated_once() if fig.get_layout_engine() is None else contextlib.nullcontext():
         fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue()
 
@@ -337,7 +372,11 @@ def trend_chart(trend: pd.DataFrame, indicator: str, source: str, ax=None):
 def trend_adds_nothing(trend: pd.DataFrame, indicator: str) -> str:
     """Why a trend chart would add nothing ('' when it would not): no value in any month, or the same value
     as shown every month with no target to read it against."""
-    t = trend[trend["indicator"] == indicator]
+    return _adds_nothing(trend[trend["indicator"] == indicator])
+
+
+def _adds_nothing(t: pd.DataFrame) -> str:
+    """:func:`trend_adds_nothing` of one indicator's rows."""
     values = t["value"].dropna()
     if values.empty:
         return "no data"
@@ -409,12 +448,14 @@ class _TrendGrid:
         sp = self.fig.subplotpars      # where tight_layout starts from, each drawing (ticks depend on panel size)
         self.start = {k: getattr(sp, k) for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
 
-    def draw(self, trend: pd.DataFrame, ids: list[str], source: str):
-        """The figure with ``ids``' panels (the others hidden), laid out (``tight_layout``) for their titles."""
+    def draw(self, trend: pd.DataFrame, ids: list[str], source: str, rows: dict | None = None):
+        """The figure with ``ids``' panels (the others hidden), laid out (``tight_layout``) for their titles; ``rows``:
+        each indicator's rows by period (:func:`_per_indicator`), when the caller has them."""
+        rows = rows if rows is not None else _per_indicator(trend[trend["indicator"].isin(ids)])
         for k, ax in enumerate(self.axes):
             ax.set_visible(k < len(ids))
             if k < len(ids):
-                self._panel(ax, self.lines[k], trend[trend["indicator"] == ids[k]].sort_values("period"), ids[k])
+                self._panel(ax, self.lines[k], rows[ids[k]], ids[k])
         if self.footnote is not None:
             self.footnote.remove()
         footnote(self.fig, source, trend["period"].max())
@@ -422,7 +463,7 @@ class _TrendGrid:
         self.fig.subplots_adjust(**self.start)
         top = 1 - 0.3 / self.fig.get_figheight()
         fit(self.fig, rect=(0, 0.25 / self.fig.get_figheight(), 1, top), h_pad=0.6, w_pad=0.8)
-        return _alt(self.fig, _multiples_alt(trend, ids))
+        return _alt(self.fig, _multiples_alt(rows, ids))
 
     @staticmethod
     def _panel(ax, lines, t: pd.DataFrame, indicator: str) -> None:
@@ -458,11 +499,16 @@ class _TrendGrid:
         ax.set_title("\n".join(textwrap.wrap(title, 34)[:4]), loc="left", fontsize=7, fontweight="bold", pad=3)
 
 
-def _multiples_alt(trend: pd.DataFrame, ids: list[str]) -> str:
+def _per_indicator(trend: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each indicator's rows of a trend, by period: the rows its panel, alt text and check read (split once)."""
+    return {i: t.sort_values("period") for i, t in trend.groupby("indicator", sort=False)}
+
+
+def _multiples_alt(rows: dict, ids: list[str]) -> str:
     """The grid's alt text: each panel's own (:func:`describe`), one after another."""
     parts = []
     for i in ids:
-        t = trend[trend["indicator"] == i].sort_values("period")
+        t = rows[i]
         unit = t["unit"].iloc[0]
         extra = " ".join(f"{name} {_fmt(t[col].dropna().iloc[-1], unit)}." for col, name in
                          (("target", "Target"), ("floor", "Amber floor")) if t[col].notna().any())
@@ -485,13 +531,14 @@ def trend_appendix(trend: pd.DataFrame, source: str):
     (:func:`trend_adds_nothing`) are named in one line after them."""
     from IPython.display import HTML
     ids = list(dict.fromkeys(trend["indicator"]))
-    left = {i: trend_adds_nothing(trend, i) for i in ids}
+    each = _per_indicator(trend)
+    left = {i: _adds_nothing(each[i]) for i in ids}
     drawn = [i for i in ids if not left[i]]
     grids, items, k = {}, [], 0          # one figure for each number of rows, drawn again for each image
     for n in multiples_pages(len(drawn), most=TREND_PANELS_AN_IMAGE):
         rows = int(np.ceil(n / MULTIPLES_COLS))
         grid = grids.get(rows) or grids.setdefault(rows, _TrendGrid(rows, trend["period"]))
-        fig = grid.draw(trend, drawn[k:k + n], source)
+        fig = grid.draw(trend, drawn[k:k + n], source, each)
         k += n
         items.append(img_html(fig))
     for grid in grids.values():

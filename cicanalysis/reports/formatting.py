@@ -263,17 +263,26 @@ class Table:
         self.typed: Table | None = None   # what the workbook gets instead, when the cells shown combine values
 
     # ------------------------------------------------------------ cells
-    def _unit(self, i: int) -> str:
-        return "" if self.units is None else str(self.units.iloc[i])
+    def _cells(self) -> dict:
+        """Each column's values, suppressed flags and styles and each row's unit, to read cell by cell: the values
+        ``frame.at[i, column]`` gives, without a column Series made for each cell (read afresh on each use)."""
+        def arrays(frame):
+            return {} if frame is None else {c: frame[c].array for c in frame.columns}
+        return {"values": arrays(self.frame), "suppressed": arrays(self.suppressed), "styles": arrays(self.styles),
+                "units": None if self.units is None else [str(u) for u in self.units.array]}
 
-    def cell(self, i: int, column) -> str:
-        if self.suppressed is not None and column in self.suppressed and self.suppressed.at[i, column]:
+    def cell(self, i: int, column, cells: dict | None = None) -> str:
+        cells = cells or self._cells()
+        if column in cells["suppressed"] and cells["suppressed"][column][i]:
             return SUPPRESSED
-        return format_cell(self.frame.at[i, column], self.kinds[column], self._unit(i))
+        return format_cell(cells["values"][column][i], self.kinds[column], "" if cells["units"] is None
+                           else cells["units"][i])
 
     def display_frame(self) -> pd.DataFrame:
         """The table as shown: labels as headers, every cell text."""
-        return pd.DataFrame({label(c): [self.cell(i, c) for i in range(len(self.frame))] for c in self.frame.columns})
+        cells = self._cells()
+        return pd.DataFrame({label(c): [self.cell(i, c, cells) for i in range(len(self.frame))]
+                             for c in self.frame.columns})
 
     def headers(self) -> list[str]:
         return [label(c) for c in self.frame.columns]
@@ -284,17 +293,17 @@ class Table:
         cols = [first] + [c for c in columns if c != first] if self.row_header else list(columns)
         head = "".join(f'<th scope="col" class="{"num" if self.kinds[c] in NUMERIC else "text"}">'
                        f"{html.escape(label(c))}</th>" for c in cols)
-        body = []
+        body, each = [], self._cells()
         for i in range(len(self.frame)):
             cells = []
             for j, c in enumerate(cols):
-                text = html.escape(self.cell(i, c))
+                text = html.escape(self.cell(i, c, each))
                 cls = "num" if self.kinds[c] in NUMERIC else ("rag" if self.kinds[c] == "rag" else "text")
                 style = ""
                 if self.kinds[c] == "rag":
-                    style = rag_style(self.frame.at[i, c])
-                if self.styles is not None and c in self.styles and self.styles.at[i, c]:
-                    style = self.styles.at[i, c]
+                    style = rag_style(each["values"][c][i])
+                if c in each["styles"] and each["styles"][c][i]:
+                    style = each["styles"][c][i]
                 if cls == "text" and len(text) <= 16 and " " not in text:
                     cls = "text nw"      # a year or code such as 2011-12 never wraps
                 attr = f' class="{cls}"' + (f' style="{html.escape(style)}"' if style else "")
@@ -332,16 +341,16 @@ class Table:
         columns of kind value). A table whose cells combine figures ("87.5% A *") hands over its ``typed`` table."""
         if self.typed is not None:
             return {**self.typed.export(), "caption": self.caption or self.name, "note": self.note}
-        rows = []
+        rows, each = [], self._cells()
         for i in range(len(self.frame)):
             row = []
             for c in self.frame.columns:
-                if self.suppressed is not None and c in self.suppressed and self.suppressed.at[i, c]:
+                if c in each["suppressed"] and each["suppressed"][c][i]:
                     row.append(SUPPRESSED)
                     continue
-                v, k = self.frame.at[i, c], self.kinds[c]
+                v, k = each["values"][c][i], self.kinds[c]
                 if k in ("value", "value_change"):
-                    u = self._unit(i)
+                    u = "" if each["units"] is None else each["units"][i]
                     k = {"%": "pct", "days": "days", "count": "count"}.get(u, "number")
                     if self.kinds[c] == "value_change" and k == "pct":
                         k = "pp"
