@@ -880,6 +880,8 @@ class _Run:
             self.printing[p].append((result, self.prints.submit(_pdf, name, p, self.data_dir, self.tmps[p],
                                                                 self.authority, self.source, self.printer)))
         results.append(result)
+        if all(len(self.results[q]) == len(names) for q, names in self.plan.items()):
+            self.prints.submit(self.printer.close)  # the run's last PDF queued: the browser closed after it
         self._progress(p, name, ok)
         if last:
             for r, printed in self.printing.pop(p):
