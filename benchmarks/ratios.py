@@ -99,8 +99,9 @@ def _cpu() -> float:
 
 
 def pack_floor(data: Path, html_dir: Path) -> dict:
-    from cicanalysis.batch import NOTEBOOKS
+    from cicanalysis.batch import NOTEBOOKS, skip_iri_grammars
     from cicanalysis.reports import publish
+    skip_iri_grammars()     # as the pack does: no 39 lark grammars compiled when nbformat imports jsonschema
     t, cpu = time.perf_counter(), _cpu()
     with tempfile.TemporaryDirectory() as tmp:
         paths = [str(_floor_notebook(n, Path(tmp))) for n in NOTEBOOKS]
