@@ -573,7 +573,7 @@ _RESET_CODE = ("def _cic_reset():\n    import sys\n    plt = sys.modules.get('ma
 
 def _kernel_manager():
     """A kernel manager that remembers the clients made from it (papermill's client is left connected when the
-    kernel is not papermill's own: :meth:`_Kernel.reuse` disconnects it)."""
+    kernel is not papermill's own: :meth:`_Kernel.reuse` disconnects it), and makes them :func:`_ready_client`."""
     from jupyter_client.manager import AsyncKernelManager
 
     class Manager(AsyncKernelManager):
@@ -581,7 +581,55 @@ def _kernel_manager():
             made = super().client(**kwargs)
             self.__dict__.setdefault("_cic_clients", []).append(made)
             return made
-    return Manager(kernel_name="python3", config=_kernel_config())
+    return Manager(kernel_name="python3", config=_kernel_config(), client_factory=_ready_client())
+
+
+def _ready_client():
+    """papermill's kernel client, ready for a notebook as soon as the kernel has answered: jupyter_client's
+    ``wait_for_ready`` asks the kernel for its info, checks that IOPub delivers (a first message within 0.2 s, else
+    it asks again), then waits until IOPub has been silent for 0.2 s, dropping what came. That last wait is 0.2 s
+    of nothing at every notebook's start, twice on each worker's path; here IOPub is drained of what has already
+    come instead (a message of the info request that comes later is not the first cell's: nbclient takes only the
+    messages whose parent is the cell's request). Otherwise the same steps, and the same errors."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+    return type("ReadyClient", (AsyncKernelClient,), {"wait_for_ready": _wait_for_ready})
+
+
+async def _wait_for_ready(client, timeout: float | None = None) -> None:
+    """:func:`_ready_client`'s ``wait_for_ready``."""
+    import time
+    end = time.time() + (float("inf") if timeout is None else timeout)
+    while not await _info_and_iopub(client):
+        if not await client._async_is_alive():
+            raise RuntimeError("Kernel didn't reply to kernel_info: it has died")
+        if time.time() > end:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+    while await _iopub_message(client, wait=0):     # what IOPub holds already dropped, without waiting for more
+        pass
+
+
+async def _info_and_iopub(client) -> bool:
+    """The kernel's info asked and its reply read, and IOPub seen to deliver (jupyter_client's checks)."""
+    from queue import Empty
+    client.kernel_info()
+    try:
+        msg = await client.shell_channel.get_msg(timeout=1)
+    except Empty:
+        return False
+    if msg["msg_type"] != "kernel_info_reply" or not await _iopub_message(client, wait=0.2):
+        return False
+    client._handle_kernel_info_reply(msg)
+    return True
+
+
+async def _iopub_message(client, wait: float) -> bool:
+    """Whether a message came on IOPub within ``wait`` seconds (it is dropped)."""
+    from queue import Empty
+    try:
+        await client.iopub_channel.get_msg(timeout=wait)
+    except Empty:
+        return False
+    return True
 
 
 class _Kernel:

@@ -313,3 +313,50 @@ def test_an_executed_notebook_is_saved_once_when_it_ends_even_when_its_kernel_di
         batch.execute("probe", pd.Timestamp("2016-03-31"), tmp_path, tmp_path / "crashed", {"crash": True})
     kept = nbformat.read(tmp_path / "crashed" / "probe.ipynb", 4)
     assert len(writes) == 2 and [c.outputs[0]["text"].strip() for c in kept.cells[2:3]] == ["first"]
+
+
+class _Channel:
+    """A channel that hands out ``messages`` in turn (None: nothing came within the wait), noting each wait."""
+
+    def __init__(self, messages):
+        self.messages, self.waits = list(messages), []
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+        self.waits.append(timeout)
+        if not self.messages or self.messages[0] is None:
+            if self.messages:
+                self.messages.pop(0)
+            raise Empty
+        return self.messages.pop(0)
+
+
+class _Client:
+    def __init__(self, shell, iopub, alive=True):
+        self.shell_channel, self.iopub_channel, self.alive = _Channel(shell), _Channel(iopub), alive
+        self.asked, self.handled = 0, []
+
+    def kernel_info(self):
+        self.asked += 1
+
+    async def _async_is_alive(self):
+        return self.alive
+
+    def _handle_kernel_info_reply(self, msg):
+        self.handled.append(msg)
+
+
+def test_a_notebooks_client_is_ready_once_the_kernel_answered_and_iopub_delivers_without_waiting_for_silence():
+    """As jupyter_client: the kernel asked for its info again while IOPub has not delivered (a subscription not yet
+    made); then what IOPub holds is dropped without waiting (jupyter_client waits for 0.2 s of silence)."""
+    from jupyter_core.utils import run_sync
+    reply = {"msg_type": "kernel_info_reply"}
+    client = _Client(shell=[reply, reply], iopub=[None, {"status": "busy"}, {"status": "idle"}, {"status": "x"}])
+    run_sync(batch._wait_for_ready)(client, timeout=10)
+    assert client.asked == 2 and client.handled == [reply]          # the first reply came before IOPub delivered
+    assert client.iopub_channel.messages == []                       # IOPub drained
+    assert client.iopub_channel.waits == [0.2, 0.2, 0, 0, 0]         # after the check, never a wait
+    dead = _Client(shell=[None], iopub=[], alive=False)
+    with pytest.raises(RuntimeError, match="died"):
+        run_sync(batch._wait_for_ready)(dead, timeout=10)
+    assert issubclass(batch._ready_client(), __import__("jupyter_client").asynchronous.AsyncKernelClient)
