@@ -168,14 +168,32 @@ def _exporter():
 
 def _exporter_ahead() -> None:
     """In a pool worker, while its notebook runs in the kernel (the worker only waits for it): the HTML exporter
-    made in a thread (0.45 s of imports and templates, off the path from the notebook's end to its HTML)."""
+    made in a thread and used once on a small notebook of the reports' kinds of output (0.45 s of imports and
+    templates, then ~0.15 s of their first use, off the path from the notebook's end to its HTML); then what the
+    worker has made is frozen out of the garbage collector's walks (as in the kernels, :data:`_GC_FREEZE`: a full
+    collection during the first export had walked pandas', papermill's and nbconvert's objects, ~0.1 s)."""
     def make():
+        import gc
         try:
-            _exporter()
+            _exporter().from_notebook_node(_warm_notebook())
         except Exception:  # noqa: BLE001 - export_html makes it again and reports what fails
             pass
+        gc.collect()
+        gc.freeze()
     if not _EXPORTERS:
         threading.Thread(target=make, daemon=True).start()
+
+
+def _warm_notebook():
+    """A notebook with a markdown cell and a cell showing HTML, Markdown and a stream, as the reports' do."""
+    import nbformat
+    v4 = nbformat.v4
+    shown = [v4.new_output("display_data", data={"text/html": "<p>x</p>", "text/plain": "x"}),
+             v4.new_output("display_data", data={"text/markdown": "## A section\n- a **b**", "text/plain": "x"}),
+             v4.new_output("stream", name="stdout", text="x\n")]
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("## A section"), v4.new_code_cell("x", outputs=shown)])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    return nb
 
 
 def export_html(ipynb: Path, html_path: Path, title: str = "", period=None, authority: str = "", source: str = ""):

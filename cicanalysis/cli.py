@@ -91,6 +91,8 @@ def _reconcile(args) -> int:
 
 
 def _run(args) -> int:
+    import gc
+
     from .core import periods as P
     from .batch import run
     periods = [P.month_end(p) for p in (args.period or [])]
@@ -114,13 +116,14 @@ def _run(args) -> int:
     _check_parameters(parameters, periods, args.data)
 
     def checked():            # run while the run's workers start their kernels
-        import gc
         from .measures.scorecard import check_period
-        gc.freeze()           # the imports' objects left out of the garbage collector's walks (see batch._GC_FREEZE)
         x = _load(args, args.data)
         for p in periods:
             check_period(x, p)
+        gc.freeze()           # the extract, kept for the run, left out of the garbage collector's walks too
         return x
+    gc.freeze()               # the imports' objects left out of the garbage collector's walks (batch._GC_FREEZE),
+    # before the run's workers are forked (they keep it)
     results = run(sorted(set(periods)), args.data, args.out, notebooks=args.notebooks, jobs=jobs,
                   progress=not args.quiet, parameters=parameters or None, extract=checked)
     failures = [r for r in results if not r.ok]

@@ -190,6 +190,14 @@ def test_the_exporter_made_ahead_in_a_thread_is_the_one_export_html_uses():
     assert len(batch._EXPORTERS) == 1 and all(e is batch._EXPORTERS[0] for e in got)
 
 
+def test_the_exporter_is_first_used_ahead_on_a_valid_notebook_of_the_reports_kinds_of_output():
+    import nbformat
+    nb = batch._warm_notebook()
+    nbformat.validate(nb)
+    body, _ = batch._exporter().from_notebook_node(nb)
+    assert [body.count(s) for s in ("<h2", "<p>x</p>", "<strong>b</strong>", "x\n")] == [2, 1, 1, 1]
+
+
 @pytest.mark.slow
 def test_a_kernel_reused_for_a_second_notebook_keeps_its_modules_and_nothing_else(tmp_path):
     """One kernel, two notebooks (as a pool worker runs them): the second finds the first's modules imported but
