@@ -13,10 +13,10 @@
   each report with one browser, measured three ways: in the benchmark's own process (its imports already done, no
   interpreter to start); as a command of its own (a fresh interpreter, timed from start to exit, as the pack is
   run); and as a command whose prints are one-page placeholders (the issue's first floor had "trivial" prints;
-  the two others print the run's real reports); pack and floors run after one another, ``--repeat`` times; then each notebook's time
-  in its cells and the pack's longest cells (papermill's durations in the executed notebooks); the CPU-seconds of
-  each (the process and the children that ended: workers, kernels, the browser), since on two cores the pack is
-  CPU-bound.
+  the two others print the run's real reports); pack and floors run after one another, ``--repeat`` times; then
+  each notebook's time in its cells and the pack's longest cells (papermill's durations in the executed
+  notebooks); the CPU-seconds of each (the process and the children that ended: workers, kernels, the browser),
+  since on two cores the pack is CPU-bound.
 Every measurement runs in its own process, ``--repeat`` times; medians are shown with the fastest-slowest range.
 """
 from __future__ import annotations
