@@ -12,8 +12,9 @@
   four notebooks executed with only their setup (imports) and parameters cells, 2 at a time, plus one PDF print of
   each report with one browser, measured three ways: in the benchmark's own process (its imports already done, no
   interpreter to start); as a command of its own (a fresh interpreter, timed from start to exit, as the pack is
-  run); and as a command whose prints are one-page placeholders (the issue's first floor had "trivial" prints;
-  the two others print the run's real reports); pack and floors run after one another, ``--repeat`` times; then
+  run: the target's floor, ``PACK_TARGET``); and as a command whose prints are one-page placeholders (the issue's
+  first floor had "trivial" prints; the two others print the run's real reports); pack and floors run after one
+  another, ``--repeat`` times; then
   each notebook's time in its cells and the pack's longest cells (papermill's durations in the executed
   notebooks); the CPU-seconds of each (the process and the children that ended: workers, kernels, the browser),
   since on two cores the pack is CPU-bound.
@@ -123,6 +124,14 @@ def pack_floor_command(data: Path, html_dir: Path) -> dict:
     return {"wall_s": time.perf_counter() - t, "cpu_s": _cpu() - cpu}
 
 
+# Issue 27's target for the pack: "<= 1.5x the floor (the same notebooks executed with only their imports + one PDF
+# print each)". Its floor is read as the pack is run: a command of its own, printing each report once (the second
+# floor below); the two others are stricter references, shown beside it: the same floor with its interpreter start
+# and imports left out, and with one-page placeholders printed instead of the reports (which leaves out chromium's
+# work on the reports' 48 pages, part of what the reports are, as the cells' work is).
+PACK_TARGET = 1.5
+
+
 def pack_rows(repeat: int) -> list[tuple]:
     """The pack against its floor, run after one another ``repeat`` times (interleaved: the machine's speed moves
     from one minute to the next), then where the last pack's notebooks spent their time."""
@@ -145,14 +154,15 @@ def pack_rows(repeat: int) -> list[tuple]:
     cpu_pack = sorted(x["cpu_s"] for x in packs)[mid]
     rows = [("cicanalysis run, one period (4 notebooks, 2 at a time, PDFs)", 1, r, None, _spread(walls), ""),
             (f"  its CPU: {cpu_pack:.1f} s (on 2 cores at least {cpu_pack / 2:.1f} s of wall)", 1, None, None, "", "")]
-    for label, runs in (("floor in this process (imports done): setup cells only, 2 at a time, + 4 PDF prints", floors),
-                        ("floor as a command (a fresh interpreter, as the pack is run)", commands),
-                        ("floor as a command, each print a one-page placeholder (the issue's 'trivial' prints)",
-                         trivials)):
+    for label, runs, target in (
+            ("floor in this process (imports done): setup cells only, 2 at a time, + 4 PDF prints", floors, False),
+            ("floor as a command (a fresh interpreter, as the pack is run): the target's floor", commands, True),
+            ("floor as a command, each print a one-page placeholder (the issue's 'trivial' prints)", trivials, False)):
         floor_walls = sorted(x["wall_s"] for x in runs)
         ratios = sorted(p["wall_s"] / q["wall_s"] for p, q in zip(packs, runs))
+        met = f"; target <= {PACK_TARGET}x: {'met' if r / floor_walls[mid] <= PACK_TARGET else 'NOT met'}" if target else ""
         rows += [(f"  {label}", 1, floor_walls[mid], None, _spread(floor_walls),
-                  f"pack {r / floor_walls[mid]:.2f}x it (run by run {', '.join(f'{x:.2f}' for x in ratios)})"),
+                  f"pack {r / floor_walls[mid]:.2f}x it (run by run {', '.join(f'{x:.2f}' for x in ratios)}){met}"),
                  (f"    its CPU: {sorted(x['cpu_s'] for x in runs)[mid]:.1f} s", 1, None, None, "", "")]
     return rows + cell_rows(out / "2016-03-31")
 
